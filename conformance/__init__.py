@@ -1,0 +1,1 @@
+"""Conformance suites, checks, auth, reporting and the command line."""

@@ -1,0 +1,243 @@
+"""Load `ordermesh.yaml`, resolve its `$ref`s and expose operations with JSON Schemas.
+
+OpenAPI 3.0 schemas are not quite JSON Schema: `nullable`, boolean `exclusiveMinimum` and the
+`x-` extensions need translating before a standard validator can compile them. `json_schema()`
+does that translation once, so every consumer validates the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPEC_DIR = Path(__file__).resolve().parent
+SPEC_PATH = SPEC_DIR / "ordermesh.yaml"
+LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# Keys that carry documentation only; a validator must not see them.
+_NON_VALIDATING_KEYS = {"example", "examples", "discriminator", "xml", "externalDocs", "deprecated"}
+
+
+class SpecError(ValueError):
+    """The spec file is missing, unreadable or not shaped like an OpenAPI document."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool
+    schema: dict[str, Any]  # JSON Schema (translated)
+    provenance: str
+    explode: bool = True
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str  # upper case
+    path: str
+    tag: str
+    docs_title: str
+    provenance: str
+    provenance_note: str | None
+    parameters: tuple[Parameter, ...]
+    request_schema: dict[str, Any] | None
+    # status code -> media type -> JSON Schema (None when the response has no body)
+    responses: dict[str, dict[str, dict[str, Any] | None]]
+    needs_auth: bool
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def is_safe(self) -> bool:
+        return self.method in ("GET", "HEAD", "OPTIONS")
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        return tuple(sorted(int(code) for code in self.responses if code.startswith("2")))
+
+    @property
+    def documented_statuses(self) -> tuple[int, ...]:
+        return tuple(sorted(int(code) for code in self.responses if code.isdigit()))
+
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+
+class Spec:
+    """A loaded OpenAPI document with resolved operations."""
+
+    def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
+        if not isinstance(document, dict) or "paths" not in document:
+            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths')")
+        self.document = document
+        self.path = path
+        self._translated: dict[str, dict[str, Any]] = {}
+        self.operations: tuple[Operation, ...] = tuple(self._build_operations())
+        self._by_id = {op.operation_id: op for op in self.operations}
+
+    # ------------------------------------------------------------------ lookup
+    @property
+    def version(self) -> str:
+        return str(self.document.get("info", {}).get("version", "unknown"))
+
+    def operation(self, operation_id: str) -> Operation:
+        try:
+            return self._by_id[operation_id]
+        except KeyError:
+            raise KeyError(f"no operation {operation_id!r} in the spec") from None
+
+    def __iter__(self):
+        return iter(self.operations)
+
+    def resolve(self, node: Any) -> Any:
+        """Follow one `$ref` (local refs only; the spec is one file)."""
+        seen = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if ref in seen:
+                raise SpecError(f"$ref cycle at {ref}")
+            seen.add(ref)
+            node = self.pointer(ref)
+        return node
+
+    def pointer(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            raise SpecError(f"only local $refs are supported, got {ref!r}")
+        node: Any = self.document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            try:
+                node = node[part]
+            except (KeyError, TypeError):
+                raise SpecError(f"unresolvable $ref {ref!r}") from None
+        return node
+
+    def component_schema(self, name: str) -> dict[str, Any]:
+        """A named component as a self-contained JSON Schema."""
+        return self.json_schema({"$ref": f"#/components/schemas/{name}"})
+
+    # ------------------------------------------------------------------ translation
+    def json_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """Translate an OpenAPI 3.0 schema (with $refs) into a self-contained draft-7 schema."""
+        return self._translate(schema, ())
+
+    def _translate(self, schema: Any, stack: tuple[str, ...]) -> Any:
+        if isinstance(schema, list):
+            return [self._translate(item, stack) for item in schema]
+        if not isinstance(schema, dict):
+            return schema
+        if "$ref" in schema:
+            ref = schema["$ref"]
+            if ref in stack:
+                raise SpecError(f"recursive schema at {ref}; not supported")
+            if ref not in self._translated:
+                self._translated[ref] = self._translate(self.pointer(ref), (*stack, ref))
+            return copy.deepcopy(self._translated[ref])
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key.startswith("x-") or key in _NON_VALIDATING_KEYS:
+                continue
+            if key in ("properties", "patternProperties"):
+                out[key] = {name: self._translate(sub, stack) for name, sub in value.items()}
+            elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+                out[key] = self._translate(value, stack)
+            else:
+                out[key] = value
+        for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+            if out.get(flag) is True:
+                out[flag] = out.pop(bound)
+            elif out.get(flag) is False:
+                del out[flag]
+        if out.pop("nullable", False):
+            out = {"anyOf": [out, {"type": "null"}]}
+        return out
+
+    # ------------------------------------------------------------------ operations
+    def _build_operations(self):
+        default_security = self.document.get("security", [])
+        for path, item in self.document["paths"].items():
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                raw = item.get(method)
+                if raw is None:
+                    continue
+                if "operationId" not in raw:
+                    raise SpecError(f"{method.upper()} {path}: no operationId")
+                params = [self._parameter(p) for p in [*shared, *raw.get("parameters", [])]]
+                body = raw.get("requestBody")
+                request_schema = None
+                if body is not None:
+                    body = self.resolve(body)
+                    media = body.get("content", {}).get("application/json")
+                    if media and "schema" in media:
+                        request_schema = self.json_schema(media["schema"])
+                responses = {
+                    str(code): self._response(resp) for code, resp in raw.get("responses", {}).items()
+                }
+                security = raw.get("security", default_security)
+                tags = raw.get("tags") or ["default"]
+                yield Operation(
+                    operation_id=raw["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    tag=tags[0],
+                    docs_title=raw.get("x-docs-title", raw.get("summary", "")),
+                    provenance=raw.get("x-provenance", "inferred"),
+                    provenance_note=raw.get("x-provenance-note"),
+                    parameters=tuple(params),
+                    request_schema=request_schema,
+                    responses=responses,
+                    needs_auth=bool(security),
+                    raw=raw,
+                )
+
+    def _parameter(self, node: dict[str, Any]) -> Parameter:
+        param = self.resolve(node)
+        return Parameter(
+            name=param["name"],
+            location=param["in"],
+            required=bool(param.get("required", param["in"] == "path")),
+            schema=self.json_schema(param.get("schema", {})),
+            provenance=param.get("x-provenance", "docs"),
+            explode=param.get("explode", param.get("style", "form") == "form"),
+        )
+
+    def _response(self, node: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+        response = self.resolve(node)
+        content = response.get("content")
+        if not content:
+            return {}
+        return {
+            media: (self.json_schema(body["schema"]) if "schema" in body else None)
+            for media, body in content.items()
+        }
+
+
+def load_document(path: Path | str = SPEC_PATH) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read spec {path}: {exc.strerror}") from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML: {exc}") from exc
+    return document
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> Spec:
+    return Spec(load_document(path), Path(path))
+
+
+def load_spec(path: Path | str = SPEC_PATH) -> Spec:
+    """Load (and cache) a spec. Callers must treat the result as read-only."""
+    return _load_cached(str(Path(path).resolve()))

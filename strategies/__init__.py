@@ -1,0 +1,1 @@
+"""Hypothesis strategies for realistic OrderMesh data, registered with Schemathesis."""

@@ -1,0 +1,98 @@
+"""The spec is valid OpenAPI, lints clean, its examples fit and every schema is satisfiable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import jsonschema_rs
+import pytest
+from openapi_spec_validator import validate
+
+from spec import SPEC_PATH
+
+
+def test_openapi_spec_validator_accepts_it(spec):
+    validate(spec.document)
+
+
+def _media_examples(spec):
+    """(where, schema, example) for every example attached to a media type."""
+    for path, item in spec.document["paths"].items():
+        for method, op in item.items():
+            media_sets = []
+            if "requestBody" in op:
+                media_sets.append(("request", spec.resolve(op["requestBody"])["content"]))
+            for code, response in op["responses"].items():
+                media_sets.append((code, spec.resolve(response).get("content", {})))
+            for where, content in media_sets:
+                for media_type, media in content.items():
+                    found = []
+                    if "example" in media:
+                        found.append(media["example"])
+                    for example in media.get("examples", {}).values():
+                        found.append(spec.resolve(example)["value"])
+                    for value in found:
+                        yield f"{method.upper()} {path} {where} {media_type}", media["schema"], value
+
+
+def test_every_example_fits_its_schema(spec):
+    examples = list(_media_examples(spec))
+    assert len(examples) >= 8, "the seed examples and the recovered ones must all be attached"
+    for where, schema, value in examples:
+        validator = jsonschema_rs.validator_for(spec.json_schema(schema), validate_formats=True)
+        errors = [e.message for e in validator.iter_errors(value)]
+        assert errors == [], where
+
+
+def test_seed_examples_are_verbatim(spec):
+    cancel = spec.operation("cancelOrder").raw
+    body = cancel["requestBody"]["content"]["application/json"]["example"]
+    assert body == {
+        "cancelReason": "Cancel reason string",
+        "orderItems": [{"id": "123456789", "quantity": 3}],
+        "triggerFlow": True,
+    }
+    refund = spec.operation("addRefund").raw
+    assert refund["responses"]["401"]["content"]["application/json"]["example"] == {"statusCode": 0}
+
+
+def test_spectral_reports_no_errors(repo_root):
+    spectral = repo_root / "node_modules" / ".bin" / "spectral"
+    assert spectral.exists() or shutil.which("spectral"), (
+        "Spectral is not installed: run `npm ci` in the repo root"
+    )
+    result = subprocess.run(
+        [str(spectral), "lint", str(SPEC_PATH), "-f", "json", "--fail-severity", "error"],
+        cwd=repo_root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    findings = json.loads(result.stdout or "[]")
+    errors = [f for f in findings if f["severity"] == 0]
+    assert errors == [], errors
+    assert result.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def st_schema():
+    import schemathesis
+
+    schema = schemathesis.openapi.from_path(SPEC_PATH)
+    schema.config.update(base_url="http://127.0.0.1:9")
+    return schema
+
+
+def test_schemathesis_generates_a_positive_case_for_every_operation(st_schema):
+    from hypothesis import HealthCheck, given, settings
+
+    operations = [result.ok() for result in st_schema.get_all_operations()]
+    assert len(operations) == 49
+    for operation in operations:
+        strategy = operation.as_strategy()
+
+        @given(strategy)
+        @settings(max_examples=1, database=None, suppress_health_check=[HealthCheck.too_slow])
+        def generate(case):
+            assert case.operation is operation
+
+        generate()
