@@ -119,9 +119,9 @@ class Lifecycle:
         package's shippedDate); one without applies to every call.
         """
         for r in self.refusals:
-            if r.entity == entity and r.operation == operation and state in r.states:
-                if r.when is None or r.when == when:
-                    return r
+            applies = r.entity == entity and r.operation == operation and state in r.states
+            if applies and r.when in (None, when):
+                return r
         return None
 
     def rule(self, name: str) -> BusinessRule:

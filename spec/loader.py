@@ -179,7 +179,8 @@ class Spec:
                     if media and "schema" in media:
                         request_schema = self.json_schema(media["schema"])
                 responses = {
-                    str(code): self._response(resp) for code, resp in raw.get("responses", {}).items()
+                    str(code): self._response(resp)
+                    for code, resp in raw.get("responses", {}).items()
                 }
                 security = raw.get("security", default_security)
                 tags = raw.get("tags") or ["default"]

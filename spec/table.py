@@ -62,7 +62,10 @@ def render_states(lifecycle: Lifecycle) -> str:
 
 
 def render_transitions(lifecycle: Lifecycle) -> str:
-    lines = ["| id | entity | from | to | caused by | when |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| id | entity | from | to | caused by | when |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for t in lifecycle.transitions:
         ops = ", ".join(f"`{op}`" for op in t.operations)
         lines.append(
@@ -72,14 +75,19 @@ def render_transitions(lifecycle: Lifecycle) -> str:
 
 
 def render_refusals(lifecycle: Lifecycle) -> str:
-    lines = ["| rule | entity | in states | operation | answer | why |", "| --- | --- | --- | --- | ---: | --- |"]
+    lines = [
+        "| rule | entity | in states | operation | answer | why |",
+        "| --- | --- | --- | --- | ---: | --- |",
+    ]
     for r in lifecycle.refusals:
         op = f"`{r.operation}`" + (f" ({r.when})" if r.when else "")
         lines.append(
             f"| {r.rule} | {r.entity} | {', '.join(r.states)} | {op} | {r.status} | {r.reason} |"
         )
     for rule in lifecycle.rules.values():
-        lines.append(f"| {rule.rule} | - | - | `{rule.operation}` | {rule.status} | {rule.reason} |")
+        lines.append(
+            f"| {rule.rule} | - | - | `{rule.operation}` | {rule.status} | {rule.reason} |"
+        )
     return "\n".join(lines)
 
 

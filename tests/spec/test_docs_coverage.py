@@ -81,7 +81,9 @@ def test_notes_are_titled_by_their_path(spec):
 
 
 def test_duplicate_audit_title_is_two_distinct_operations(spec):
-    twins = [op for op in spec.operations if op.docs_title == "Retrieve audit logs for a specific order."]
+    twins = [
+        op for op in spec.operations if op.docs_title == "Retrieve audit logs for a specific order."
+    ]
     assert len(twins) == 2
     assert len({op.path for op in twins}) == 2
     assert all(op.provenance_note for op in twins), "the reason they differ must be recorded"
