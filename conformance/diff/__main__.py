@@ -1,0 +1,5 @@
+"""`python -m conformance.diff OLD NEW ...`"""
+
+from conformance.diff.command import main
+
+main()

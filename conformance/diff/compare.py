@@ -1,0 +1,321 @@
+"""Walk two OpenAPI documents side by side and run every registered rule on each element pair.
+
+The walk goes paths -> operations -> parameters, request body, responses -> media types ->
+schemas (recursively through properties, items, additionalProperties and oneOf/anyOf members).
+`$ref`s are followed with `spec.loader.Spec.pointer`; a `$ref` already on the current schema
+path stops the recursion, so recursive schemas terminate.
+
+Provenance: when the OLD element, or anything above it on the way (operation, parameter,
+schema, property), is `x-provenance: inferred`, the change is reported at level info with a
+suffix explaining it is a change to our reconstruction, and `inferred=True`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from conformance.diff import rules_api, rules_bounds, rules_messages, rules_properties, rules_schema
+from conformance.diff.context import (
+    DocumentPair,
+    Flat,
+    OperationPair,
+    ParameterPair,
+    ParamRef,
+    PathPair,
+    Resolved,
+    ResponsePair,
+    SchemaPair,
+    flatten,
+    is_inferred,
+    join,
+    resolve,
+)
+from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
+from conformance.diff.registry import Rule, rules_for
+from spec.loader import Spec
+
+# The rule modules register themselves on import.
+_RULE_MODULES = (rules_api, rules_bounds, rules_messages, rules_properties, rules_schema)
+METHODS = rules_api.METHODS
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self._seen: set[Change] = set()
+
+    def run(
+        self,
+        rules: Iterable[Rule],
+        pair: Any,
+        operation: str | None,
+        inferred: bool,
+        direction: str | None = None,
+    ) -> None:
+        for rule in rules:
+            level = rule.level_for(direction)
+            if level is None:
+                continue
+            for finding in rule.fn(pair):
+                self.add(rule, level, finding, operation, inferred)
+
+    def add(
+        self, rule: Rule, level: str, finding: Finding, operation: str | None, inferred: bool
+    ) -> None:
+        inferred = inferred or finding.inferred
+        message = finding.message + (INFERRED_SUFFIX if inferred else "")
+        change = Change(
+            id=rule.id,
+            level="info" if inferred else level,  # type: ignore[arg-type]
+            operation=operation,
+            location=finding.location,
+            message=message,
+            inferred=inferred,
+        )
+        if change not in self._seen:
+            self._seen.add(change)
+            self.changes.append(change)
+
+
+class Comparer:
+    def __init__(self, old: Spec, new: Spec) -> None:
+        self.old = old
+        self.new = new
+        self.out = _Collector()
+
+    # ------------------------------------------------------------------ top level
+    def compare(self) -> list[Change]:
+        self.out.run(rules_for("document"), DocumentPair(self.old, self.new), None, False)
+        old_paths = self.old.document.get("paths") or {}
+        new_paths = self.new.document.get("paths") or {}
+        for path in [*old_paths, *(p for p in new_paths if p not in old_paths)]:
+            self._path(path, old_paths.get(path), new_paths.get(path))
+        return sorted(self.out.changes, key=Change.sort_key)
+
+    def _path(self, path: str, old_raw: Any, new_raw: Any) -> None:
+        ptr = join("", "paths", path)
+        old = resolve(self.old, old_raw, ptr) if old_raw is not None else None
+        new = resolve(self.new, new_raw, ptr) if new_raw is not None else None
+        old_item = old.node if old else None
+        new_item = new.node if new else None
+        old_ops = [old_item[m] for m in METHODS if isinstance(old_item, dict) and m in old_item]
+        inferred = bool(old_ops) and all(is_inferred(op) for op in old_ops)
+        pair = PathPair(
+            path,
+            old_item,
+            new_item,
+            old.pointer if old else ptr,
+            new.pointer if new else ptr,
+            inferred,
+        )
+        self.out.run(rules_for("path"), pair, None, inferred)
+        if not isinstance(old_item, dict) or not isinstance(new_item, dict) or not old or not new:
+            return
+        for method in METHODS:
+            if isinstance(old_item.get(method), dict) and isinstance(new_item.get(method), dict):
+                self._operation(path, method, old_item, new_item, old.pointer, new.pointer)
+
+    # ------------------------------------------------------------------ operation
+    def _params(
+        self, spec: Spec, item: dict[str, Any], op: dict[str, Any], item_ptr: str, op_ptr: str
+    ) -> dict[tuple[str, str], ParamRef]:
+        params: dict[tuple[str, str], ParamRef] = {}
+        for base, nodes in ((item_ptr, item.get("parameters")), (op_ptr, op.get("parameters"))):
+            for index, raw in enumerate(nodes or []):
+                target = resolve(spec, raw, join(base, "parameters", index))
+                if isinstance(target.node, dict):
+                    ref = ParamRef(target.node, target.pointer, target.inferred)
+                    params[ref.key] = ref  # operation-level parameters override path-level ones
+        return params
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        old_item: dict[str, Any],
+        new_item: dict[str, Any],
+        old_item_ptr: str,
+        new_item_ptr: str,
+    ) -> None:
+        old_op, new_op = old_item[method], new_item[method]
+        old_ptr, new_ptr = join(old_item_ptr, method), join(new_item_ptr, method)
+        name = f"{method.upper()} {path}"
+        inferred = is_inferred(old_op)
+        pair = OperationPair(
+            operation=name,
+            old=old_op,
+            new=new_op,
+            old_pointer=old_ptr,
+            new_pointer=new_ptr,
+            old_security=old_op.get("security", self.old.document.get("security") or []),
+            new_security=new_op.get("security", self.new.document.get("security") or []),
+            old_params=self._params(self.old, old_item, old_op, old_item_ptr, old_ptr),
+            new_params=self._params(self.new, new_item, new_op, new_item_ptr, new_ptr),
+            old_body=self._body(self.old, old_op, old_ptr),
+            new_body=self._body(self.new, new_op, new_ptr),
+            inferred=inferred,
+        )
+        self.out.run(rules_for("operation"), pair, name, inferred)
+        for key, old_param in pair.old_params.items():
+            new_param = pair.new_params.get(key)
+            if new_param is None:
+                continue
+            p_inferred = inferred or old_param.inferred
+            self.out.run(
+                rules_for("parameter"),
+                ParameterPair(name, old_param, new_param, p_inferred),
+                name,
+                p_inferred,
+            )
+            self._schema(
+                name,
+                "request",
+                f"{key[1]} parameter `{key[0]}`",
+                (old_param.node.get("schema", {}), join(old_param.pointer, "schema")),
+                (new_param.node.get("schema", {}), join(new_param.pointer, "schema")),
+                p_inferred,
+            )
+        if pair.old_body is not None and pair.new_body is not None:
+            self._content(
+                name,
+                "request",
+                "request body",
+                pair.old_body,
+                pair.new_body,
+                inferred or pair.old_body.inferred,
+            )
+        self._responses(name, old_op, new_op, old_ptr, new_ptr, inferred)
+
+    def _body(self, spec: Spec, op: dict[str, Any], op_ptr: str) -> Resolved | None:
+        if "requestBody" not in op:
+            return None
+        return resolve(spec, op["requestBody"], join(op_ptr, "requestBody"))
+
+    def _content(
+        self, operation: str, direction: str, subject: str, old: Resolved, new: Resolved, inf: bool
+    ) -> None:
+        old_content = old.node.get("content") or {} if isinstance(old.node, dict) else {}
+        new_content = new.node.get("content") or {} if isinstance(new.node, dict) else {}
+        for media, old_media in old_content.items():
+            new_media = new_content.get(media)
+            if not isinstance(old_media, dict) or not isinstance(new_media, dict):
+                continue
+            if "schema" not in old_media or "schema" not in new_media:
+                continue
+            label = subject if media == "application/json" else f"{subject} ({media})"
+            self._schema(
+                operation,
+                direction,
+                label,
+                (old_media["schema"], join(old.pointer, "content", media, "schema")),
+                (new_media["schema"], join(new.pointer, "content", media, "schema")),
+                inf,
+            )
+
+    def _responses(
+        self,
+        operation: str,
+        old_op: dict[str, Any],
+        new_op: dict[str, Any],
+        old_ptr: str,
+        new_ptr: str,
+        inferred: bool,
+    ) -> None:
+        old_responses = old_op.get("responses") or {}
+        new_responses = new_op.get("responses") or {}
+        for status, old_raw in old_responses.items():
+            if status not in new_responses:
+                continue
+            old = resolve(self.old, old_raw, join(old_ptr, "responses", status))
+            new = resolve(self.new, new_responses[status], join(new_ptr, "responses", status))
+            if not isinstance(old.node, dict) or not isinstance(new.node, dict):
+                continue
+            r_inferred = inferred or old.inferred
+            pair = ResponsePair(
+                operation,
+                str(status),
+                old,
+                new,
+                self._links(self.old, old.node),
+                self._links(self.new, new.node),
+                r_inferred,
+            )
+            self.out.run(rules_for("response"), pair, operation, r_inferred)
+            self._content(operation, "response", f"response {status}", old, new, r_inferred)
+
+    @staticmethod
+    def _links(spec: Spec, response: dict[str, Any]) -> dict[str, Any]:
+        links = response.get("links") or {}
+        return {name: resolve(spec, link, "").node for name, link in links.items()}
+
+    # ------------------------------------------------------------------ schemas
+    def _schema(
+        self,
+        operation: str,
+        direction: str,
+        subject: str,
+        old: tuple[Any, str],
+        new: tuple[Any, str],
+        inferred: bool,
+        path: str = "",
+        stacks: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    ) -> None:
+        old_flat = flatten(self.old, old[0], old[1], stacks[0])
+        new_flat = flatten(self.new, new[0], new[1], stacks[1])
+        if old_flat is None or new_flat is None:
+            return  # a $ref cycle: this schema is already being compared further up
+        inferred = inferred or old_flat.inferred
+        pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred)
+        self.out.run(rules_for("schema", direction), pair, operation, inferred, direction)
+        inner = (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs)
+        for child_path, old_child, new_child, child_inferred in _children(pair, old_flat, new_flat):
+            self._schema(
+                operation,
+                direction,
+                subject,
+                old_child,
+                new_child,
+                inferred or child_inferred,
+                child_path,
+                inner,
+            )
+
+
+def _children(
+    pair: SchemaPair, old: Flat, new: Flat
+) -> Iterable[tuple[str, tuple[Any, str], tuple[Any, str], bool]]:
+    """The sub-schemas present on both sides: properties, items, additionalProperties, members."""
+    for name, old_prop in old.properties.items():
+        new_prop = new.properties.get(name)
+        if new_prop is not None:
+            yield (
+                pair.child(name),
+                (old_prop.node, old_prop.pointer),
+                (new_prop.node, new_prop.pointer),
+                old_prop.inferred,
+            )
+    for key, suffix in (("items", "[]"), ("additionalProperties", "{*}"), ("not", "(not)")):
+        old_sub, new_sub = old.get(key), new.get(key)
+        if isinstance(old_sub, dict) and isinstance(new_sub, dict):
+            yield (
+                (pair.path or "") + suffix,
+                (old_sub, old.where(key)),
+                (new_sub, new.where(key)),
+                False,
+            )
+    for key in ("oneOf", "anyOf"):
+        old_members, new_members = old.get(key), new.get(key)
+        if isinstance(old_members, list) and isinstance(new_members, list):
+            for index, (old_sub, new_sub) in enumerate(zip(old_members, new_members, strict=False)):
+                yield (
+                    f"{pair.path or ''}({key}[{index}])",
+                    (old_sub, join(old.where(key), index)),
+                    (new_sub, join(new.where(key), index)),
+                    False,
+                )
+
+
+def compare_specs(old: Spec, new: Spec) -> list[Change]:
+    """All changes from `old` to `new`, most severe first."""
+    return Comparer(old, new).compare()

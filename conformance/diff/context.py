@@ -1,0 +1,214 @@
+"""The element pairs that rules are called with, and the helpers that build them.
+
+`$ref`s are followed through `spec.loader.Spec.pointer`; every hop is checked for
+`x-provenance: inferred` so that a change below an inferred element can be downgraded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from spec.loader import Spec, SpecError
+
+INFERRED = "inferred"
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join("/" + escape(str(token)) for token in tokens)
+
+
+def is_inferred(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("x-provenance") == INFERRED
+
+
+def canonical(value: Any) -> str:
+    """A hashable, order-stable form of a JSON value (enum members, defaults)."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    node: Any
+    pointer: str
+    inferred: bool
+    refs: frozenset[str]
+
+
+def resolve(spec: Spec, node: Any, pointer: str) -> Resolved:
+    """Follow `$ref`s from `node`, remembering the pointer of the target and every hop's provenance."""
+    inferred = is_inferred(node)
+    refs: set[str] = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if ref in refs:
+            raise SpecError(f"$ref cycle at {ref}")
+        refs.add(ref)
+        node = spec.pointer(ref)
+        pointer = ref[1:]
+        inferred = inferred or is_inferred(node)
+    return Resolved(node, pointer, inferred, frozenset(refs))
+
+
+@dataclass(frozen=True)
+class Prop:
+    node: Any  # raw (may be a $ref)
+    pointer: str
+    inferred: bool  # the property or the schema it came from is inferred
+
+
+@dataclass
+class Flat:
+    """A schema with its `$ref` followed and its `allOf` members merged."""
+
+    pointer: str
+    inferred: bool
+    refs: frozenset[str]
+    keys: dict[str, tuple[Any, str]] = field(default_factory=dict)  # keyword -> (value, owner ptr)
+    properties: dict[str, Prop] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        entry = self.keys.get(key)
+        return default if entry is None else entry[0]
+
+    def has(self, key: str) -> bool:
+        return key in self.keys
+
+    def where(self, key: str) -> str:
+        entry = self.keys.get(key)
+        return join(entry[1] if entry else self.pointer, key)
+
+    @property
+    def types(self) -> frozenset[str]:
+        value = self.get("type")
+        if value is None:
+            return frozenset()
+        values = value if isinstance(value, list) else [value]
+        return frozenset(str(v) for v in values if v != "null")
+
+    @property
+    def nullable(self) -> bool:
+        value = self.get("type")
+        return bool(self.get("nullable", False)) or (isinstance(value, list) and "null" in value)
+
+
+def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat | None:
+    """Resolve and merge a schema; None when it re-enters a `$ref` already on `stack` (a cycle)."""
+    target = resolve(spec, node, pointer)
+    if target.refs & stack:
+        return None
+    flat = Flat(target.pointer, target.inferred, target.refs)
+    body = target.node if isinstance(target.node, dict) else {}
+    for key, value in body.items():
+        if key == "properties" and isinstance(value, dict):
+            for name, sub in value.items():
+                prop_ptr = join(target.pointer, "properties", name)
+                flat.properties[name] = Prop(sub, prop_ptr, target.inferred or is_inferred(sub))
+        elif key == "required" and isinstance(value, list):
+            flat.required.update(str(name) for name in value)
+        elif key != "allOf" and not key.startswith("x-"):
+            flat.keys[key] = (value, target.pointer)
+    for index, member in enumerate(body.get("allOf") or []):
+        sub = flatten(spec, member, join(target.pointer, "allOf", index), stack | target.refs)
+        if sub is None:
+            continue
+        for key, entry in sub.keys.items():
+            flat.keys.setdefault(key, entry)
+        for name, prop in sub.properties.items():
+            flat.properties.setdefault(name, prop)
+        flat.required |= sub.required
+        flat.refs = flat.refs | sub.refs
+    return flat
+
+
+# ---------------------------------------------------------------------- the pairs rules receive
+@dataclass(frozen=True)
+class DocumentPair:
+    old: Spec
+    new: Spec
+
+
+@dataclass(frozen=True)
+class PathPair:
+    path: str
+    old: dict[str, Any] | None  # path items, resolved
+    new: dict[str, Any] | None
+    old_pointer: str
+    new_pointer: str
+    inferred: bool  # every operation of the OLD path item is inferred
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    node: dict[str, Any]  # resolved parameter object
+    pointer: str
+    inferred: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (str(self.node.get("name")), str(self.node.get("in")))
+
+    @property
+    def required(self) -> bool:
+        return bool(self.node.get("required", self.node.get("in") == "path"))
+
+
+@dataclass(frozen=True)
+class OperationPair:
+    operation: str  # "POST /v1/notes"
+    old: dict[str, Any]
+    new: dict[str, Any]
+    old_pointer: str
+    new_pointer: str
+    old_security: list[dict[str, list[str]]]  # effective (operation or document default)
+    new_security: list[dict[str, list[str]]]
+    old_params: dict[tuple[str, str], ParamRef]
+    new_params: dict[tuple[str, str], ParamRef]
+    old_body: Resolved | None
+    new_body: Resolved | None
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class ParameterPair:
+    operation: str
+    old: ParamRef
+    new: ParamRef
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class ResponsePair:
+    operation: str
+    status: str
+    old: Resolved
+    new: Resolved
+    old_links: dict[str, Any]  # name -> resolved link object
+    new_links: dict[str, Any]
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class SchemaPair:
+    operation: str | None
+    direction: str  # request | response
+    subject: str  # "request body", "response 200", "query parameter `page`"
+    path: str  # property path below the subject: "", "items[].sku"
+    old: Flat
+    new: Flat
+    inferred: bool
+
+    def label(self) -> str:
+        return f"{self.subject} property `{self.path}`" if self.path else self.subject
+
+    def prop_label(self, prop: str) -> str:
+        return f"{self.subject} property `{self.child(prop)}`"
+
+    def child(self, prop: str) -> str:
+        return f"{self.path}.{prop}" if self.path else prop

@@ -1,0 +1,418 @@
+"""Rules about the API surface: paths, operations, security, parameters, bodies, responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from conformance.diff.context import (
+    DocumentPair,
+    OperationPair,
+    PathPair,
+    join,
+)
+from conformance.diff.model import Finding
+from conformance.diff.registry import rule
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def _methods(item: dict[str, Any] | None) -> list[str]:
+    return [m for m in METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
+
+
+# ---------------------------------------------------------------------- document
+@rule(
+    "security-scheme-changed",
+    scope="document",
+    level="breaking",
+    summary="A security scheme used by the API changed its type, scheme or location, or was removed.",
+    oasdiff="api-security-component-type-changed, api-security-component-removed",
+)
+def security_scheme_changed(pair: DocumentPair) -> Iterator[Finding]:
+    old = pair.old.document.get("components", {}).get("securitySchemes", {}) or {}
+    new = pair.new.document.get("components", {}).get("securitySchemes", {}) or {}
+    for name, scheme in old.items():
+        where = join("/components/securitySchemes", name)
+        if name not in new:
+            yield Finding(f"security scheme `{name}` removed", where)
+            continue
+        before, after = pair.old.resolve(scheme), pair.new.resolve(new[name])
+        for key in ("type", "scheme", "in", "name", "bearerFormat"):
+            if before.get(key) != after.get(key):
+                yield Finding(
+                    f"security scheme `{name}`: {key} changed from {before.get(key)!r} to "
+                    f"{after.get(key)!r}",
+                    join(where, key),
+                )
+
+
+# ---------------------------------------------------------------------- paths
+@rule(
+    "path-removed",
+    scope="path",
+    level="breaking",
+    summary="A whole path (with all its operations) is gone.",
+    oasdiff="api-path-removed-without-deprecation, api-path-removed-before-sunset",
+)
+def path_removed(pair: PathPair) -> Iterator[Finding]:
+    if pair.old is not None and pair.new is None:
+        methods = ", ".join(m.upper() for m in _methods(pair.old)) or "no operations"
+        yield Finding(f"path {pair.path} removed ({methods})", pair.old_pointer)
+
+
+@rule(
+    "path-added",
+    scope="path",
+    level="info",
+    summary="A new path.",
+    oasdiff="endpoint-added",
+)
+def path_added(pair: PathPair) -> Iterator[Finding]:
+    if pair.old is None and pair.new is not None:
+        methods = ", ".join(m.upper() for m in _methods(pair.new)) or "no operations"
+        yield Finding(f"path {pair.path} added ({methods})", pair.new_pointer)
+
+
+@rule(
+    "operation-removed",
+    scope="path",
+    level="breaking",
+    summary="A method was removed from a path that still exists.",
+    oasdiff="api-removed-without-deprecation, api-removed-before-sunset",
+)
+def operation_removed(pair: PathPair) -> Iterator[Finding]:
+    if pair.old is None or pair.new is None:
+        return
+    for method in _methods(pair.old):
+        if method not in _methods(pair.new):
+            op = pair.old[method]
+            note = " (it was deprecated)" if op.get("deprecated") else " without deprecation"
+            yield Finding(
+                f"operation {method.upper()} {pair.path} ({op.get('operationId', '?')}) removed"
+                + note,
+                join(pair.old_pointer, method),
+                inferred=op.get("x-provenance") == "inferred",
+            )
+
+
+@rule(
+    "operation-added",
+    scope="path",
+    level="info",
+    summary="A new method on an existing path.",
+    oasdiff="endpoint-added",
+)
+def operation_added(pair: PathPair) -> Iterator[Finding]:
+    if pair.old is None or pair.new is None:
+        return
+    for method in _methods(pair.new):
+        if method not in _methods(pair.old):
+            yield Finding(
+                f"operation {method.upper()} {pair.path} "
+                f"({pair.new[method].get('operationId', '?')}) added",
+                join(pair.new_pointer, method),
+            )
+
+
+# ---------------------------------------------------------------------- operations
+@rule(
+    "operation-deprecated",
+    scope="operation",
+    level="warning",
+    summary="The operation became deprecated.",
+    oasdiff="endpoint-deprecated, endpoint-deprecated-with-sunset",
+)
+def operation_deprecated(pair: OperationPair) -> Iterator[Finding]:
+    if pair.new.get("deprecated") and not pair.old.get("deprecated"):
+        yield Finding("operation deprecated", join(pair.new_pointer, "deprecated"))
+
+
+@rule(
+    "operation-id-changed",
+    scope="operation",
+    level="warning",
+    summary="The operationId changed (generated clients rename the method; links break).",
+    oasdiff="api-operation-id-removed",
+)
+def operation_id_changed(pair: OperationPair) -> Iterator[Finding]:
+    before, after = pair.old.get("operationId"), pair.new.get("operationId")
+    if before is not None and before != after:
+        yield Finding(
+            f"operationId changed from {before!r} to {after!r}",
+            join(pair.new_pointer, "operationId"),
+        )
+
+
+def _alternatives(
+    security: list[dict[str, list[str]]],
+) -> set[frozenset[tuple[str, tuple[str, ...]]]]:
+    return {
+        frozenset((name, tuple(sorted(scopes or []))) for name, scopes in (req or {}).items())
+        for req in security
+    }
+
+
+def _open(security: list[dict[str, list[str]]]) -> bool:
+    """No security, or an empty alternative (`- {}`) that lets anonymous callers in."""
+    return not security or any(not req for req in security)
+
+
+def _security_pointer(pair: OperationPair) -> str:
+    return join(pair.new_pointer, "security") if "security" in pair.new else "/security"
+
+
+@rule(
+    "security-added",
+    scope="operation",
+    level="breaking",
+    summary="An operation that was open now requires authentication.",
+    oasdiff="api-security-added, api-global-security-added",
+)
+def security_added(pair: OperationPair) -> Iterator[Finding]:
+    if _open(pair.old_security) and not _open(pair.new_security):
+        names = sorted({name for req in pair.new_security for name in req})
+        yield Finding(f"operation now requires security {names}", _security_pointer(pair))
+
+
+@rule(
+    "security-removed",
+    scope="operation",
+    level="info",
+    summary="An operation that required authentication is now open.",
+    oasdiff="api-security-removed, api-global-security-removed",
+)
+def security_removed(pair: OperationPair) -> Iterator[Finding]:
+    if not _open(pair.old_security) and _open(pair.new_security):
+        yield Finding("operation no longer requires security", _security_pointer(pair))
+
+
+@rule(
+    "security-changed",
+    scope="operation",
+    level="breaking",
+    summary="A security alternative that clients used is gone (scheme swapped or scopes added).",
+    oasdiff="api-security-updated, api-security-scope-added, api-global-security-scope-added",
+)
+def security_changed(pair: OperationPair) -> Iterator[Finding]:
+    if _open(pair.old_security) or _open(pair.new_security):
+        return
+    lost = _alternatives(pair.old_security) - _alternatives(pair.new_security)
+    if lost:
+        yield Finding(
+            f"security changed from {pair.old_security} to {pair.new_security}",
+            _security_pointer(pair),
+        )
+
+
+def _param_label(key: tuple[str, str]) -> str:
+    return f"{key[1]} parameter `{key[0]}`"
+
+
+@rule(
+    "parameter-removed",
+    scope="operation",
+    level="warning",
+    summary="A parameter is gone (clients that still send it may be rejected or silently ignored).",
+    oasdiff="request-parameter-removed",
+)
+def parameter_removed(pair: OperationPair) -> Iterator[Finding]:
+    new_names = {name for name, _ in pair.new_params}
+    for key, param in pair.old_params.items():
+        if key not in pair.new_params and key[0] not in new_names:
+            yield Finding(f"{_param_label(key)} removed", param.pointer, inferred=param.inferred)
+
+
+@rule(
+    "parameter-location-changed",
+    scope="operation",
+    level="breaking",
+    summary="A parameter moved (e.g. from query to header).",
+    oasdiff="request-parameter-removed + new-required-request-parameter",
+)
+def parameter_location_changed(pair: OperationPair) -> Iterator[Finding]:
+    for key, param in pair.old_params.items():
+        if key in pair.new_params:
+            continue
+        moved = [k for k in pair.new_params if k[0] == key[0] and k not in pair.old_params]
+        for new_key in moved:
+            yield Finding(
+                f"parameter `{key[0]}` moved from {key[1]} to {new_key[1]}",
+                pair.new_params[new_key].pointer,
+                inferred=param.inferred,
+            )
+
+
+def _added_params(pair: OperationPair, required: bool) -> Iterator[Finding]:
+    old_names = {name for name, _ in pair.old_params}
+    for key, param in pair.new_params.items():
+        if key in pair.old_params or key[0] in old_names or param.required != required:
+            continue
+        kind = "required" if required else "optional"
+        yield Finding(f"new {kind} {_param_label(key)}", param.pointer)
+
+
+@rule(
+    "request-parameter-required-added",
+    scope="operation",
+    level="breaking",
+    summary="A new required parameter.",
+    oasdiff="new-required-request-parameter, new-request-path-parameter",
+)
+def request_parameter_required_added(pair: OperationPair) -> Iterator[Finding]:
+    yield from _added_params(pair, required=True)
+
+
+@rule(
+    "optional-parameter-added",
+    scope="operation",
+    level="info",
+    summary="A new optional parameter.",
+    oasdiff="new-optional-request-parameter",
+)
+def optional_parameter_added(pair: OperationPair) -> Iterator[Finding]:
+    yield from _added_params(pair, required=False)
+
+
+def _body_required(body: Any) -> bool:
+    return body is not None and bool(body.node.get("required", False))
+
+
+@rule(
+    "request-body-became-required",
+    scope="operation",
+    level="breaking",
+    summary="A request body is now required (newly added as required, or made required).",
+    oasdiff="request-body-became-required, request-body-added-required",
+)
+def request_body_became_required(pair: OperationPair) -> Iterator[Finding]:
+    if _body_required(pair.new_body) and not _body_required(pair.old_body):
+        assert pair.new_body is not None
+        yield Finding("request body became required", join(pair.new_body.pointer, "required"))
+
+
+@rule(
+    "request-body-removed",
+    scope="operation",
+    level="warning",
+    summary="The request body is gone (clients still send one).",
+    oasdiff="(no direct check; oasdiff reports request-body-media-type-removed)",
+)
+def request_body_removed(pair: OperationPair) -> Iterator[Finding]:
+    if pair.old_body is not None and pair.new_body is None:
+        yield Finding(
+            "request body removed", pair.old_body.pointer, inferred=pair.old_body.inferred
+        )
+
+
+def _media(body: Any) -> dict[str, Any]:
+    content = body.node.get("content") if body is not None else None
+    return content if isinstance(content, dict) else {}
+
+
+@rule(
+    "request-content-type-removed",
+    scope="operation",
+    level="breaking",
+    summary="A request media type is no longer accepted.",
+    oasdiff="request-body-media-type-removed",
+)
+def request_content_type_removed(pair: OperationPair) -> Iterator[Finding]:
+    if pair.old_body is None or pair.new_body is None:
+        return
+    for media in _media(pair.old_body):
+        if media not in _media(pair.new_body):
+            yield Finding(
+                f"request media type {media} removed", join(pair.old_body.pointer, "content", media)
+            )
+
+
+@rule(
+    "request-content-type-added",
+    scope="operation",
+    level="info",
+    summary="A new request media type is accepted.",
+    oasdiff="request-body-media-type-added",
+)
+def request_content_type_added(pair: OperationPair) -> Iterator[Finding]:
+    if pair.old_body is None or pair.new_body is None:
+        return
+    for media in _media(pair.new_body):
+        if media not in _media(pair.old_body):
+            yield Finding(
+                f"request media type {media} added", join(pair.new_body.pointer, "content", media)
+            )
+
+
+def _statuses(op: dict[str, Any]) -> list[str]:
+    return [str(code) for code in (op.get("responses") or {})]
+
+
+def _success(code: str) -> bool:
+    return code.startswith("2") or code.upper() == "2XX"
+
+
+@rule(
+    "success-status-changed",
+    scope="operation",
+    level="breaking",
+    summary="The success status changed (a 2xx code was replaced by another, e.g. 200 -> 201).",
+    oasdiff="response-success-status-removed + response-success-status-added",
+)
+def success_status_changed(pair: OperationPair) -> Iterator[Finding]:
+    old = [c for c in _statuses(pair.old) if _success(c)]
+    new = [c for c in _statuses(pair.new) if _success(c)]
+    removed = [c for c in old if c not in new]
+    added = [c for c in new if c not in old]
+    if removed and added:
+        yield Finding(
+            f"success status changed from {', '.join(removed)} to {', '.join(added)}",
+            join(pair.new_pointer, "responses", added[0]),
+        )
+
+
+@rule(
+    "response-status-removed",
+    scope="operation",
+    level="breaking",
+    summary="A success (2xx) response was removed without a replacement 2xx.",
+    oasdiff="response-success-status-removed",
+)
+def response_status_removed(pair: OperationPair) -> Iterator[Finding]:
+    old, new = _statuses(pair.old), _statuses(pair.new)
+    if any(_success(c) and c not in old for c in new):
+        return  # reported as success-status-changed
+    for code in old:
+        if _success(code) and code not in new:
+            yield Finding(
+                f"success response {code} removed", join(pair.old_pointer, "responses", code)
+            )
+
+
+@rule(
+    "error-status-removed",
+    scope="operation",
+    level="warning",
+    summary="A documented non-2xx response was removed.",
+    oasdiff="response-non-success-status-removed",
+)
+def error_status_removed(pair: OperationPair) -> Iterator[Finding]:
+    new = _statuses(pair.new)
+    for code in _statuses(pair.old):
+        if not _success(code) and code not in new:
+            yield Finding(f"response {code} removed", join(pair.old_pointer, "responses", code))
+
+
+@rule(
+    "response-status-added",
+    scope="operation",
+    level="info",
+    summary="A new documented status code (not replacing a success code).",
+    oasdiff="response-success-status-added, response-non-success-status-added",
+)
+def response_status_added(pair: OperationPair) -> Iterator[Finding]:
+    old, new = _statuses(pair.old), _statuses(pair.new)
+    success_replaced = any(_success(c) and c not in new for c in old)
+    for code in new:
+        if code not in old and not (success_replaced and _success(code)):
+            yield Finding(f"response {code} added", join(pair.new_pointer, "responses", code))

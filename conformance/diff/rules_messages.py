@@ -1,0 +1,174 @@
+"""Rules about one parameter or one response of an operation: required flags, style, media
+types, headers and links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from conformance.diff.context import ParameterPair, ResponsePair, join
+from conformance.diff.model import Finding
+from conformance.diff.registry import rule
+
+
+def _param_label(key: tuple[str, str]) -> str:
+    return f"{key[1]} parameter `{key[0]}`"
+
+
+# ---------------------------------------------------------------------- parameters
+@rule(
+    "parameter-became-required",
+    scope="parameter",
+    level="breaking",
+    summary="An optional parameter became required.",
+    oasdiff="request-parameter-became-required",
+)
+def parameter_became_required(pair: ParameterPair) -> Iterator[Finding]:
+    if pair.new.required and not pair.old.required:
+        yield Finding(
+            f"{_param_label(pair.new.key)} became required", join(pair.new.pointer, "required")
+        )
+
+
+@rule(
+    "parameter-became-optional",
+    scope="parameter",
+    level="info",
+    summary="A required parameter became optional.",
+    oasdiff="request-parameter-became-optional",
+)
+def parameter_became_optional(pair: ParameterPair) -> Iterator[Finding]:
+    if pair.old.required and not pair.new.required:
+        yield Finding(
+            f"{_param_label(pair.new.key)} became optional", join(pair.new.pointer, "required")
+        )
+
+
+@rule(
+    "parameter-style-changed",
+    scope="parameter",
+    level="breaking",
+    summary="A parameter's serialisation (style or explode) changed.",
+    oasdiff="(none; oasdiff does not compare style/explode)",
+)
+def parameter_style_changed(pair: ParameterPair) -> Iterator[Finding]:
+    for key in ("style", "explode"):
+        if pair.old.node.get(key) != pair.new.node.get(key):
+            yield Finding(
+                f"{_param_label(pair.new.key)}: {key} changed from {pair.old.node.get(key)!r} to "
+                f"{pair.new.node.get(key)!r}",
+                join(pair.new.pointer, key),
+            )
+
+
+# ---------------------------------------------------------------------- responses
+def _section(resolved: Any, key: str) -> dict[str, Any]:
+    value = resolved.node.get(key) if isinstance(resolved.node, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+@rule(
+    "response-content-type-removed",
+    scope="response",
+    level="breaking",
+    summary="A response media type is no longer produced.",
+    oasdiff="response-media-type-removed",
+)
+def response_content_type_removed(pair: ResponsePair) -> Iterator[Finding]:
+    new = _section(pair.new, "content")
+    for media in _section(pair.old, "content"):
+        if media not in new:
+            yield Finding(
+                f"response {pair.status}: media type {media} removed",
+                join(pair.old.pointer, "content", media),
+            )
+
+
+@rule(
+    "response-content-type-added",
+    scope="response",
+    level="info",
+    summary="A new response media type.",
+    oasdiff="response-media-type-added",
+)
+def response_content_type_added(pair: ResponsePair) -> Iterator[Finding]:
+    old = _section(pair.old, "content")
+    for media in _section(pair.new, "content"):
+        if media not in old:
+            yield Finding(
+                f"response {pair.status}: media type {media} added",
+                join(pair.new.pointer, "content", media),
+            )
+
+
+@rule(
+    "response-header-removed",
+    scope="response",
+    level="warning",
+    summary="A documented response header (e.g. Location) is gone.",
+    oasdiff="required-response-header-removed, optional-response-header-removed",
+)
+def response_header_removed(pair: ResponsePair) -> Iterator[Finding]:
+    new = {name.lower() for name in _section(pair.new, "headers")}
+    for name, header in _section(pair.old, "headers").items():
+        if name.lower() not in new:
+            yield Finding(
+                f"response {pair.status}: header {name} removed",
+                join(pair.old.pointer, "headers", name),
+                inferred=isinstance(header, dict) and header.get("x-provenance") == "inferred",
+            )
+
+
+@rule(
+    "link-removed",
+    scope="response",
+    level="warning",
+    summary="A response link is gone (link-following clients and stateful tests lose a step).",
+    oasdiff="(none; oasdiff does not compare links)",
+)
+def link_removed(pair: ResponsePair) -> Iterator[Finding]:
+    new = pair.new_links
+    for name in pair.old_links:
+        if name not in new:
+            yield Finding(
+                f"response {pair.status}: link {name} removed",
+                join(pair.old.pointer, "links", name),
+            )
+
+
+@rule(
+    "link-target-changed",
+    scope="response",
+    level="warning",
+    summary="A response link now points at another operation or passes other parameters.",
+    oasdiff="(none; oasdiff does not compare links)",
+)
+def link_target_changed(pair: ResponsePair) -> Iterator[Finding]:
+    new = pair.new_links
+    for name, link in pair.old_links.items():
+        if name not in new or not isinstance(link, dict) or not isinstance(new[name], dict):
+            continue
+        after = new[name]
+        for key in ("operationId", "operationRef", "parameters", "requestBody"):
+            if link.get(key) != after.get(key):
+                yield Finding(
+                    f"response {pair.status}: link {name} {key} changed from {link.get(key)!r} "
+                    f"to {after.get(key)!r}",
+                    join(pair.new.pointer, "links", name, key),
+                )
+
+
+@rule(
+    "link-added",
+    scope="response",
+    level="info",
+    summary="A new response link.",
+    oasdiff="(none)",
+)
+def link_added(pair: ResponsePair) -> Iterator[Finding]:
+    old = pair.old_links
+    for name in pair.new_links:
+        if name not in old:
+            yield Finding(
+                f"response {pair.status}: link {name} added", join(pair.new.pointer, "links", name)
+            )

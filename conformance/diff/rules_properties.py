@@ -1,0 +1,228 @@
+"""Rules about an object's properties: added, removed, required or optional, and
+additionalProperties. A readOnly property is never sent, so request rules skip it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from conformance.diff.context import Prop, SchemaPair
+from conformance.diff.model import Finding
+from conformance.diff.registry import rule
+
+
+def _flag(prop: Prop | None, key: str) -> bool:
+    return isinstance(prop, Prop) and isinstance(prop.node, dict) and bool(prop.node.get(key))
+
+
+def _sent(pair: SchemaPair, name: str) -> bool:
+    """Whether clients send the property in a request (it is not readOnly)."""
+    return not _flag(pair.new.properties.get(name), "readOnly")
+
+
+def _added(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    for name, prop in pair.new.properties.items():
+        if name not in pair.old.properties and (name in pair.new.required) == required:
+            yield name, prop
+
+
+def _removed(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    for name, prop in pair.old.properties.items():
+        if name not in pair.new.properties and (name in pair.old.required) == required:
+            yield name, prop
+
+
+def _became(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    for name, prop in pair.new.properties.items():
+        if name not in pair.old.properties:
+            continue
+        was, now = name in pair.old.required, name in pair.new.required
+        if now == required and was != required:
+            yield name, prop
+
+
+# ---------------------------------------------------------------------- request side
+@rule(
+    "request-property-required-added",
+    scope="schema",
+    request="breaking",
+    summary="A new property that requests must carry.",
+    oasdiff="new-required-request-property, new-required-request-property-with-default",
+)
+def request_property_required_added(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _added(pair, required=True):
+        if _sent(pair, name):
+            yield Finding(f"new required {pair.prop_label(name)}", prop.pointer)
+
+
+@rule(
+    "request-property-became-required",
+    scope="schema",
+    request="breaking",
+    summary="An optional request property became required.",
+    oasdiff="request-property-became-required, request-property-became-required-with-default",
+)
+def request_property_became_required(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _became(pair, required=True):
+        if _sent(pair, name):
+            yield Finding(
+                f"{pair.prop_label(name)} became required",
+                prop.pointer,
+                inferred=pair.old.properties[name].inferred,
+            )
+
+
+@rule(
+    "request-property-added",
+    scope="schema",
+    request="info",
+    summary="A new optional request property.",
+    oasdiff="new-optional-request-property",
+)
+def request_property_added(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _added(pair, required=False):
+        yield Finding(f"new optional {pair.prop_label(name)}", prop.pointer)
+
+
+@rule(
+    "request-property-became-optional",
+    scope="schema",
+    request="info",
+    summary="A required request property became optional.",
+    oasdiff="request-property-became-optional",
+)
+def request_property_became_optional(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _became(pair, required=False):
+        yield Finding(f"{pair.prop_label(name)} became optional", prop.pointer)
+
+
+@rule(
+    "request-property-removed",
+    scope="schema",
+    request="warning",
+    summary="A request property is gone (clients still sending it may be rejected or ignored).",
+    oasdiff="request-property-removed",
+)
+def request_property_removed(pair: SchemaPair) -> Iterator[Finding]:
+    for required in (True, False):
+        for name, prop in _removed(pair, required):
+            yield Finding(f"{pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred)
+
+
+# ---------------------------------------------------------------------- response side
+@rule(
+    "response-property-removed",
+    scope="schema",
+    response="breaking",
+    summary="A required response property is gone.",
+    oasdiff="response-required-property-removed",
+)
+def response_property_removed(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _removed(pair, required=True):
+        yield Finding(f"{pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred)
+
+
+@rule(
+    "response-optional-property-removed",
+    scope="schema",
+    response="warning",
+    summary="An optional response property is gone (clients that read it get nothing).",
+    oasdiff="response-optional-property-removed",
+)
+def response_optional_property_removed(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _removed(pair, required=False):
+        yield Finding(
+            f"optional {pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred
+        )
+
+
+@rule(
+    "response-property-became-optional",
+    scope="schema",
+    response="breaking",
+    summary="A required response property became optional (clients may find it missing).",
+    oasdiff="response-property-became-optional",
+)
+def response_property_became_optional(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _became(pair, required=False):
+        yield Finding(
+            f"{pair.prop_label(name)} became optional",
+            prop.pointer,
+            inferred=pair.old.properties[name].inferred,
+        )
+
+
+@rule(
+    "response-property-became-required",
+    scope="schema",
+    response="info",
+    summary="An optional response property is now always present.",
+    oasdiff="response-property-became-required",
+)
+def response_property_became_required(pair: SchemaPair) -> Iterator[Finding]:
+    for name, prop in _became(pair, required=True):
+        yield Finding(f"{pair.prop_label(name)} became required", prop.pointer)
+
+
+@rule(
+    "response-property-added",
+    scope="schema",
+    response="info",
+    summary="A new response property.",
+    oasdiff="response-optional-property-added, response-required-property-added",
+)
+def response_property_added(pair: SchemaPair) -> Iterator[Finding]:
+    for required in (True, False):
+        for name, prop in _added(pair, required):
+            yield Finding(f"new {pair.prop_label(name)}", prop.pointer)
+
+
+# ---------------------------------------------------------------------- additionalProperties
+def _openness(value: Any) -> int:
+    """2 = any extra key, 1 = extra keys of a schema, 0 = no extra keys."""
+    if value is None or value is True:
+        return 2
+    if value is False:
+        return 0
+    return 1
+
+
+def _additional(pair: SchemaPair) -> tuple[int, int]:
+    if "object" not in (pair.old.types | pair.new.types) and not pair.new.properties:
+        return (2, 2)
+    old = _openness(pair.old.get("additionalProperties"))
+    new = _openness(pair.new.get("additionalProperties"))
+    return old, new
+
+
+@rule(
+    "additional-properties-restricted",
+    scope="schema",
+    request="breaking",
+    response="info",
+    summary="additionalProperties was narrowed (e.g. to false): extra keys are now rejected.",
+    oasdiff="(none; oasdiff reports additionalProperties schema changes as property changes)",
+)
+def additional_properties_restricted(pair: SchemaPair) -> Iterator[Finding]:
+    old, new = _additional(pair)
+    if new < old:
+        yield Finding(f"{pair.label()}: additionalProperties restricted", where_additional(pair))
+
+
+@rule(
+    "additional-properties-relaxed",
+    scope="schema",
+    request="info",
+    response="warning",
+    summary="additionalProperties was widened: responses may carry unknown keys.",
+    oasdiff="(none)",
+)
+def additional_properties_relaxed(pair: SchemaPair) -> Iterator[Finding]:
+    old, new = _additional(pair)
+    if new > old:
+        yield Finding(f"{pair.label()}: additionalProperties relaxed", where_additional(pair))
+
+
+def where_additional(pair: SchemaPair) -> str:
+    key = "additionalProperties"
+    return pair.new.where(key) if pair.new.has(key) else pair.old.where(key)
