@@ -1,0 +1,134 @@
+"""Bearer-token providers: client credentials, user login with refresh, and a static token.
+
+Each provider hands out a token, renews it before it expires, and renews it again on demand
+after a 401 (`invalidate`). Tokens live only in memory. The `Redactor` is told every token, so
+none reaches a log or a report.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+import httpx
+
+from conformance.redaction import Redactor
+from conformance.settings import Credentials
+
+EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
+
+
+class AuthError(RuntimeError):
+    """The target refused our credentials or could not be reached to get a token."""
+
+
+class TokenProvider(Protocol):
+    identity: str | None  # what the audit log should name as the actor
+
+    def token(self) -> str: ...
+
+    def invalidate(self) -> None: ...
+
+
+class StaticToken:
+    def __init__(self, token: str, redactor: Redactor) -> None:
+        redactor.add(token)
+        self._token = token
+        self.identity = None
+
+    def token(self) -> str:
+        return self._token
+
+    def invalidate(self) -> None:
+        """A static token cannot be renewed; the next 401 stands."""
+
+
+class _RenewingProvider:
+    """Caches one token until shortly before it expires; thread-safe."""
+
+    def __init__(self, base_url: str, redactor: Redactor, transport: httpx.BaseTransport | None):
+        self._http = httpx.Client(base_url=base_url, timeout=15.0, transport=transport)
+        self._redactor = redactor
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at - EXPIRY_MARGIN:
+                self._token, lifetime = self._fetch()
+                self._redactor.add(self._token)
+                self._expires_at = time.monotonic() + lifetime
+            return self._token
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def _fetch(self) -> tuple[str, float]:
+        raise NotImplementedError
+
+    def _post(self, path: str, body: dict[str, str]) -> dict:
+        try:
+            response = self._http.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise AuthError(f"cannot reach {self._http.base_url} for a token: {exc}") from exc
+        if response.status_code != 200:
+            raise AuthError(f"POST {path} refused the credentials (HTTP {response.status_code})")
+        return response.json()
+
+
+class ClientCredentials(_RenewingProvider):
+    """POST /user/v1/clients/token. Valid 24 h, no refresh: ask again on expiry."""
+
+    def __init__(self, base_url, client_id, client_secret, redactor, transport=None):
+        super().__init__(base_url, redactor, transport)
+        redactor.add(client_secret)
+        self._body = {"client_id": client_id, "client_secret": client_secret}
+        self.identity = client_id
+
+    def _fetch(self) -> tuple[str, float]:
+        data = self._post("/user/v1/clients/token", self._body)
+        return data["access_token"], float(data.get("expires_in", 86400))
+
+
+class UserLogin(_RenewingProvider):
+    """POST /user/v1/login, then POST /user/v1/login/refreshToken while the refresh token works."""
+
+    def __init__(self, base_url, username, password, redactor, transport=None):
+        super().__init__(base_url, redactor, transport)
+        redactor.add(password)
+        self._body = {"username": username, "password": password}
+        self._refresh: str | None = None
+        self.identity = username
+
+    def _fetch(self) -> tuple[str, float]:
+        data = None
+        if self._refresh:
+            try:
+                data = self._post("/user/v1/login/refreshToken", {"refresh_token": self._refresh})
+            except AuthError:
+                data = None  # the refresh token expired or was rotated: log in again
+        if data is None:
+            data = self._post("/user/v1/login", self._body)
+        self._refresh = data.get("refresh_token")
+        self._redactor.add(self._refresh)
+        return data["access_token"], float(data.get("expires_in", 900))
+
+
+def provider_for(
+    credentials: Credentials,
+    base_url: str,
+    redactor: Redactor,
+    transport: httpx.BaseTransport | None = None,
+) -> TokenProvider:
+    if credentials.kind == "token":
+        return StaticToken(credentials.token, redactor)
+    if credentials.kind == "client":
+        return ClientCredentials(
+            base_url, credentials.client_id, credentials.client_secret, redactor, transport
+        )
+    if credentials.kind == "user":
+        return UserLogin(base_url, credentials.username, credentials.password, redactor, transport)
+    raise AuthError("no credentials configured")

@@ -1,0 +1,158 @@
+"""Audit-log side effects: every write leaves exactly the expected events, and a refusal none.
+
+The rule is the spec's (spec/README.md, "The audit rule"). A successful, non-noop mutating call
+appends exactly one event, with action = operationId and the caller as actor, to each primary
+resource named by the operation's `x-audit`. Every event that call caused anywhere changes
+something (oldValue != newValue) and has contiguous versions. A refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.checks import snapshots
+from conformance.checks.failures import AuditFailure
+from conformance.harness import Harness
+from conformance.resources import ResourceRef
+
+
+def make_audit_check(harness: Harness):
+    def audit_log_side_effect(ctx, response, case) -> None:
+        if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS") or not snapshots.audit_spec(
+            case
+        ):
+            return
+        before = {(s.kind, s.id): s for s in (snapshots.peek(harness, case) or [])}
+        if 200 <= response.status_code < 300:
+            _check_success(harness, case, response, before)
+        elif 400 <= response.status_code < 500:
+            _check_refusal(harness, case, response, before)
+
+    return audit_log_side_effect
+
+
+def _fail(case, title: str, message: str) -> None:
+    raise AuditFailure(
+        operation=case.operation.label, title=title, message=message, check="audit_log_side_effect"
+    )
+
+
+def _body(response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _check_success(harness: Harness, case, response, before) -> None:
+    operation_id = snapshots.operation_id(case)
+    for ref in snapshots.refs(case, _body(response)):
+        events = snapshots.audit_events(harness, ref)
+        if events is None:
+            _fail(
+                case,
+                "Audit log unreadable",
+                f"the audit log of {ref.kind} {ref.id} did not answer 200",
+            )
+        snapshot = before.get((ref.kind, ref.id))
+        start = snapshot.audit_count if snapshot else 0
+        new = events[start:]
+        unchanged = snapshot is not None and snapshots.stable(
+            snapshots.read(harness, ref)
+        ) == snapshots.stable(snapshot.resource)
+        if not new and unchanged:
+            continue  # a documented no-op: nothing changed, so nothing to audit
+        if len(new) != 1:
+            _fail(
+                case,
+                "Wrong number of audit events",
+                f"{operation_id} answered {response.status_code} but {ref.kind} {ref.id} got "
+                f"{len(new)} new audit events (expected exactly 1): "
+                f"{[e.get('action') for e in new]}",
+            )
+        event = new[0]
+        _check_event(harness, case, ref, event, expected_version=start)
+        if snapshot is None and not event.get("changes"):
+            _fail(case, "Creation event without changes", f"{ref.kind} {ref.id}: {event}")
+        _check_related(harness, case, ref, event)
+
+
+def _check_event(
+    harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int
+) -> None:
+    operation_id = snapshots.operation_id(case)
+    if event.get("action") != operation_id:
+        _fail(
+            case,
+            "Wrong audit action",
+            f"{ref.kind} {ref.id}: action {event.get('action')!r}, expected {operation_id!r}",
+        )
+    if event.get("version") != expected_version:
+        _fail(
+            case,
+            "Audit versions not contiguous",
+            f"{ref.kind} {ref.id}: version {event.get('version')}, expected {expected_version}",
+        )
+    identity = harness.auth.identity
+    actors = {event.get("clientId"), event.get("userId")} - {None}
+    if identity is not None and identity not in actors:
+        _fail(
+            case,
+            "Wrong audit actor",
+            f"{ref.kind} {ref.id}: event names {sorted(actors)}, the caller was {identity!r}",
+        )
+    for change in event.get("changes") or []:
+        if change.get("oldValue") == change.get("newValue"):
+            _fail(
+                case,
+                "Audit change without a change",
+                f"{ref.kind} {ref.id}: field {change.get('field')!r} old == new == {change.get('newValue')!r}",
+            )
+
+
+def _check_related(harness: Harness, case, ref: ResourceRef, primary: dict) -> None:
+    """Events the same request left on the order's items, and on the shipment's message log."""
+    request_id = primary.get("requestId")
+    related: list[ResourceRef] = []
+    if ref.kind == "Order":
+        order = snapshots.read(harness, ref)
+        for item in (order or {}).get("items", []):
+            related.append(ResourceRef("OrderItem", item["id"]))
+    for item_ref in related:
+        for event in snapshots.audit_events(harness, item_ref) or []:
+            if event.get("requestId") == request_id:
+                _check_event(harness, case, item_ref, event, expected_version=event.get("version"))
+    if ref.kind == "Shipment":
+        path = harness.spec.operation("getShipmentMessageAuditLogs").path
+        response = harness.client.get(path.replace("{shipmentId}", ref.id))
+        if response.status_code == 200:
+            same = [
+                e for e in response.json().get("auditLogs", []) if e.get("requestId") == request_id
+            ]
+            if len(same) != 1:
+                _fail(
+                    case,
+                    "Shipment message log",
+                    f"shipment {ref.id}: {len(same)} message events for request {request_id}, expected 1",
+                )
+
+
+def _check_refusal(harness: Harness, case, response, before) -> None:
+    """A refused write must leave no trace: same resource, same audit log."""
+    for (kind, resource_id), snapshot in before.items():
+        ref = ResourceRef(kind, resource_id, snapshot.parent_id)
+        if snapshot.resource is None:
+            continue
+        events = snapshots.audit_events(harness, ref) or []
+        if len(events) != snapshot.audit_count:
+            _fail(
+                case,
+                "Refused call left audit events",
+                f"{snapshots.operation_id(case)} answered {response.status_code} but {kind} {resource_id} got {len(events) - snapshot.audit_count} new events",
+            )
+        if snapshots.stable(snapshots.read(harness, ref)) != snapshots.stable(snapshot.resource):
+            _fail(
+                case,
+                "Refused call changed state",
+                f"{snapshots.operation_id(case)} answered {response.status_code} but {kind} {resource_id} changed",
+            )

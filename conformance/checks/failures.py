@@ -1,0 +1,52 @@
+"""The project's failure types. Each names its category, which the report groups by."""
+
+from __future__ import annotations
+
+from schemathesis.core.failures import Failure, Severity
+
+
+class ProjectFailure(Failure):
+    """Base: distinct messages stay distinct findings (Schemathesis dedupes by class otherwise)."""
+
+    code = "OM000"
+    kind_title = "OrderMesh check failed"
+    category = "other"
+
+    def __init__(self, *, operation: str, title: str, message: str, check: str,
+                 severity: Severity = Severity.HIGH) -> None:  # fmt: skip
+        super().__init__(operation=operation, title=title, message=message, severity=severity)
+        self.checks = (check,)  # which of our checks said so; the report groups by it
+
+    @property
+    def _unique_key(self) -> str:
+        return f"{self.title}:{self.message[:120]}"
+
+
+class AuditFailure(ProjectFailure):
+    code = "OM101"
+    kind_title = "Audit-log side effect"
+    category = "side effect"
+
+
+class ReadAfterWriteFailure(ProjectFailure):
+    code = "OM102"
+    kind_title = "Read-after-write"
+    category = "side effect"
+
+
+class TenantFailure(ProjectFailure):
+    code = "OM103"
+    kind_title = "Tenant isolation"
+    category = "auth"
+
+
+class ListingFailure(ProjectFailure):
+    code = "OM104"
+    kind_title = "Paging or filtering"
+    category = "side effect"
+
+
+class LifecycleFailure(ProjectFailure):
+    code = "OM105"
+    kind_title = "Lifecycle rule"
+    category = "lifecycle rule"

@@ -1,0 +1,84 @@
+"""Paging and filtering: pages do not overlap, and every filter is honoured.
+
+For a list or search answer, the check asks for the next page with the same filters and
+compares: no record may appear twice, and every returned record must match each filter that
+names one of its fields.
+"""
+
+from __future__ import annotations
+
+from conformance.checks.failures import ListingFailure
+
+# query parameter -> the field of a returned record it filters on
+FILTERS = (
+    "status",
+    "externalId",
+    "safeId",
+    "orderId",
+    "sku",
+    "vendorId",
+    "facilityId",
+    "shipmentStatus",
+    "resourceId",
+    "resourceType",
+)
+LIST_KEYS = ("orders", "orderItems", "shipments", "notes")
+
+
+def _records(body) -> list[dict] | None:
+    if not isinstance(body, dict):
+        return None
+    for key in LIST_KEYS:
+        if isinstance(body.get(key), list):
+            return body[key]
+    return None
+
+
+def make_listing_check(harness):
+    def paging_and_filters(ctx, response, case) -> None:
+        if response.status_code != 200 or case.operation.method.upper() != "GET":
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        records = _records(body)
+        if records is None or "page" not in body:
+            return
+        query = dict(case.query or {})
+        for name in FILTERS:
+            if name in query and not isinstance(query[name], (list, dict)):
+                wrong = [
+                    r.get("id") for r in records if name in r and str(r[name]) != str(query[name])
+                ]
+                if wrong:
+                    _fail(
+                        case,
+                        "Filter ignored",
+                        f"{name}={query[name]!r} returned records {wrong[:5]} that do not match",
+                    )
+        page, size, total = body["page"], body["pageSize"], body["totalCount"]
+        if page * size >= total or not records:
+            return
+        following = harness.client.get(
+            case.formatted_path, params={**query, "page": page + 1, "pageSize": size}
+        )
+        if following.status_code != 200:
+            return
+        repeated = {r.get("id") for r in records} & {
+            r.get("id") for r in _records(following.json()) or []
+        }
+        if repeated:
+            _fail(
+                case,
+                "Pages overlap",
+                f"page {page} and page {page + 1} both contain {sorted(repeated)[:5]}",
+            )
+
+    return paging_and_filters
+
+
+def _fail(case, title: str, message: str) -> None:
+    raise ListingFailure(
+        operation=case.operation.label, title=title, message=message, check="paging_and_filters"
+    )

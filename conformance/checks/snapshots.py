@@ -1,0 +1,81 @@
+"""Before-call snapshots: the state a mutating call starts from.
+
+Schemathesis calls `before_call` for generated and link-followed calls alike, so the checks that
+compare before and after work in every phase.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.harness import Harness, Snapshot
+from conformance.resources import ResourceRef, evaluate, unwrap
+
+VOLATILE = ("updatedAt", "lastModifiedDate")
+
+
+def operation_id(case) -> str:
+    return case.operation.definition.raw.get("operationId", "")
+
+
+def audit_spec(case) -> dict[str, str] | None:
+    return case.operation.definition.raw.get("x-audit")
+
+
+def refs(case, response_body: Any = None) -> list[ResourceRef]:
+    """The call's primary resources (x-audit), as far as they can be known yet."""
+    declared = audit_spec(case)
+    if not declared:
+        return []
+    ids = evaluate(declared["id"], case.path_parameters or {}, case.body, response_body)
+    parent = (case.path_parameters or {}).get("shipmentId")
+    return [ResourceRef(declared["resource"], i, parent) for i in ids]
+
+
+def read(harness: Harness, ref: ResourceRef) -> Any:
+    response = harness.client.get(harness.paths.read(ref))
+    if response.status_code != 200:
+        return None
+    return unwrap(ref.kind, response.json(), ref)
+
+
+def audit_events(harness: Harness, ref: ResourceRef) -> list[dict[str, Any]] | None:
+    response = harness.client.get(harness.paths.audit(ref))
+    if response.status_code != 200:
+        return None
+    return response.json().get("auditLogs", [])
+
+
+def stable(resource: Any) -> Any:
+    """A resource without the fields that change on every write."""
+    if isinstance(resource, dict):
+        return {k: stable(v) for k, v in resource.items() if k not in VOLATILE}
+    if isinstance(resource, list):
+        return [stable(v) for v in resource]
+    return resource
+
+
+def take(harness: Harness, case) -> None:
+    """Record the primary resources of a mutating call before it is sent."""
+    if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not audit_spec(case) or audit_spec(case)["id"].startswith("$response"):
+        return
+    taken = []
+    for ref in refs(case):
+        events = audit_events(harness, ref)
+        taken.append(
+            Snapshot(ref.kind, ref.id, ref.parent_id, read(harness, ref), len(events or []))
+        )
+    with harness.lock:
+        harness.snapshots[case.id] = taken
+
+
+def pop(harness: Harness, case) -> list[Snapshot] | None:
+    with harness.lock:
+        return harness.snapshots.pop(case.id, None)
+
+
+def peek(harness: Harness, case) -> list[Snapshot] | None:
+    with harness.lock:
+        return harness.snapshots.get(case.id)

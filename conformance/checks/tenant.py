@@ -1,0 +1,32 @@
+"""Tenant isolation: another merchant can neither read nor change what this one owns."""
+
+from __future__ import annotations
+
+from conformance.checks.failures import TenantFailure
+from conformance.harness import Harness
+from conformance.resources import response_header
+
+ISOLATED = (403, 404)
+
+
+def make_tenant_check(harness: Harness):
+    def tenant_isolation(ctx, response, case) -> None:
+        if harness.tenant_client is None or not 200 <= response.status_code < 300:
+            return
+        method = case.operation.method.upper()
+        if method == "GET" and case.path_parameters:
+            path = case.formatted_path
+        elif method == "POST" and response_header(response, "Location"):
+            path = response_header(response, "Location")
+        else:
+            return
+        other = harness.tenant_client.get(path, params=case.query or None)
+        if other.status_code not in ISOLATED:
+            raise TenantFailure(
+                operation=case.operation.label,
+                title="Another merchant can read this resource",
+                message=f"GET {path} with merchant B's token answered {other.status_code}, expected 403 or 404",
+                check="tenant_isolation",
+            )
+
+    return tenant_isolation

@@ -1,0 +1,154 @@
+"""The HTTP client every suite and check uses to talk to the target.
+
+It adds the bearer token (renewing it once after a 401), honours a rate limit and 429
+Retry-After, and records each exchange, redacted, for the report.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from conformance.auth import TokenProvider
+from conformance.redaction import Redactor
+
+MAX_429_RETRIES = 3
+MAX_RETRY_AFTER = 10.0
+
+
+@dataclass
+class Exchange:
+    """One request and its response, already redacted, for attachments and reproductions."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status: int
+    response_headers: dict[str, str]
+    response_body: str
+    elapsed_ms: float
+
+    def as_curl(self) -> str:
+        parts = [f"curl -X {self.method} '{self.url}'"]
+        for name, value in self.request_headers.items():
+            if name.lower() in (
+                "host",
+                "content-length",
+                "accept-encoding",
+                "connection",
+                "user-agent",
+            ):
+                continue
+            parts.append(f"-H '{name}: {value}'")
+        if self.request_body:
+            parts.append("-d '" + self.request_body.replace("'", "'\\''") + "'")
+        return " \\\n  ".join(parts)
+
+
+class RateLimiter:
+    def __init__(self, per_second: float | None) -> None:
+        self._interval = 1.0 / per_second if per_second else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if delay > 0:
+            time.sleep(delay)
+
+
+class ApiClient:
+    def __init__(
+        self,
+        base_url: str,
+        auth: TokenProvider | None,
+        redactor: Redactor,
+        rate_limit: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.redactor = redactor
+        self.read_only = read_only
+        self.limiter = RateLimiter(rate_limit)
+        self.history: list[Exchange] = []
+        self._http = httpx.Client(base_url=self.base_url, timeout=30.0, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(self, method: str, path: str, *, json: Any = None, params=None, headers=None,
+                authenticated: bool = True) -> httpx.Response:  # fmt: skip
+        method = method.upper()
+        if self.read_only and method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionError(f"read-only run: refusing to send {method} {path}")
+        for attempt in range(MAX_429_RETRIES + 1):
+            response = self._send(method, path, json, params, headers, authenticated)
+            if response.status_code == 401 and authenticated and self.auth and attempt == 0:
+                self.auth.invalidate()  # expired or revoked: renew once and replay
+                response = self._send(method, path, json, params, headers, authenticated)
+            if response.status_code != 429 or attempt == MAX_429_RETRIES:
+                return response
+            time.sleep(_retry_after(response))
+        return response
+
+    def _send(self, method, path, json, params, headers, authenticated) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if authenticated and self.auth:
+            all_headers["Authorization"] = f"Bearer {self.auth.token()}"
+        self.limiter.wait()
+        started = time.perf_counter()
+        response = self._http.request(method, path, json=json, params=params, headers=all_headers)
+        self._record(response, (time.perf_counter() - started) * 1000)
+        return response
+
+    def _record(self, response: httpx.Response, elapsed_ms: float) -> None:
+        request = response.request
+        body = request.content.decode("utf-8", "replace") if request.content else None
+        self.history.append(
+            Exchange(
+                method=request.method,
+                url=self.redactor.text(str(request.url)),
+                request_headers=self.redactor.headers(dict(request.headers)),
+                request_body=self.redactor.text(body) if body else None,
+                status=response.status_code,
+                response_headers=self.redactor.headers(dict(response.headers)),
+                response_body=self.redactor.text(response.text[:20000]),
+                elapsed_ms=elapsed_ms,
+            )
+        )
+        del self.history[:-200]  # bounded: only the recent past is ever attached
+
+    # convenience verbs
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return min(float(response.headers.get("Retry-After", "1")), MAX_RETRY_AFTER)
+    except ValueError:
+        return 1.0

@@ -1,0 +1,172 @@
+"""Make real resources in a wanted state, through the API itself.
+
+Positive test cases need ids that exist, in a state where the operation is allowed: a shipment
+must be Created to be assigned, an item Open to be cancelled. The factory builds those
+preconditions with ordinary API calls. Everything it creates carries the run id and goes into the
+cleanup ledger.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.client import ApiClient
+from strategies import domain
+
+FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
+OTHER_FACILITY = "6d5c4b3a-2918-4070-9f6e-5d4c3b2a1908"
+VENDOR = "8d0f3c6a-2b1e-4f5a-9c8d-7e6f5a4b3c2d"
+
+
+class SetupError(RuntimeError):
+    """The target refused a precondition call; the case cannot be prepared."""
+
+
+@dataclass
+class Ledger:
+    """What a run created, so cleanup can cancel it and reports can list it."""
+
+    orders: list[str] = field(default_factory=list)
+    shipments: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, kind: str, resource_id: str) -> None:
+        with self._lock:
+            getattr(self, kind).append(resource_id)
+
+
+def example(strategy: st.SearchStrategy) -> Any:
+    """One value from a strategy outside a Hypothesis test (setup data, not test input)."""
+    return strategy.example()
+
+
+class Factory:
+    def __init__(self, client: ApiClient, merchant_id: str, run_id: str, ledger: Ledger) -> None:
+        self.client = client
+        self.merchant_id = merchant_id
+        self.run_id = run_id
+        self.ledger = ledger
+        self._serial = 0
+        self._lock = threading.Lock()
+
+    def next_serial(self) -> int:
+        with self._lock:
+            self._serial += 1
+            return self._serial
+
+    def _expect(self, response, *codes: int) -> Any:
+        if response.status_code not in codes:
+            raise SetupError(
+                f"{response.request.method} {response.request.url.path} answered "
+                f"{response.status_code}: {response.text[:300]}"
+            )
+        return response.json() if response.content else None
+
+    # ------------------------------------------------------------------ orders
+    def order_payload(self, items: int = 2) -> dict[str, Any]:
+        payload = example(domain.create_order_payloads(self.merchant_id, self.run_id))
+        payload["items"] = [example(domain.order_items()) for _ in range(items)]
+        payload["safeId"] = f"{self.run_id}-{self.next_serial()}-{payload['safeId'][-6:]}"
+        return payload
+
+    def order(self, items: int = 2) -> dict[str, Any]:
+        """A new Open order; returns the order as the API reads it back."""
+        created = self._expect(self.client.post("/v1/orders", json=self.order_payload(items)), 201)
+        self.ledger.add("orders", created["id"])
+        return self.read_order(created["id"])
+
+    def read_order(self, order_id: str) -> dict[str, Any]:
+        return self._expect(self.client.get(f"/v1/orders/{order_id}"), 200)["order"]
+
+    def held_order(self) -> dict[str, Any]:
+        order = self.order()
+        self._expect(self.client.post(f"/v1/orders/{order['id']}/customerCareHold"), 200)
+        return self.read_order(order["id"])
+
+    def cancelled_order(self) -> dict[str, Any]:
+        order = self.order(items=1)
+        self._expect(
+            self.client.post(
+                f"/v1/orders/{order['id']}/cancel", json={"cancelReason": "test setup"}
+            ),
+            200,
+        )
+        return self.read_order(order["id"])
+
+    # ------------------------------------------------------------------ shipments
+    def shipment(
+        self, order: dict[str, Any] | None = None, state: str = "Created"
+    ) -> dict[str, Any]:
+        """A shipment of the order's first item, driven to `state`."""
+        order = order or self.order()
+        body = {
+            "orderId": order["id"],
+            "vendorId": VENDOR,
+            "orderItemIds": [order["items"][0]["id"]],
+        }
+        created = self._expect(self.client.post("/v1/shipments", json=body), 201)
+        shipment_id = created["id"]
+        self.ledger.add("shipments", shipment_id)
+        if state in ("Assigned", "Rejected", "Shipped"):
+            self._expect(
+                self.client.post(
+                    f"/v1/shipments/{shipment_id}/assign", json={"facilityId": FACILITY}
+                ),
+                200,
+            )
+        if state == "Rejected":
+            self._expect(
+                self.client.post(
+                    "/v1/shipments/reject", json={"shipmentId": shipment_id, "reason": "setup"}
+                ),
+                200,
+            )
+        if state == "Shipped":
+            package = self.package(shipment_id)
+            self.ship(shipment_id, package["id"])
+        if state == "Cancelled":
+            self._expect(
+                self.client.patch(f"/v1/shipments/{shipment_id}/cancel", json={"reason": "setup"}),
+                200,
+            )
+        return self.read_shipment(shipment_id)
+
+    def read_shipment(self, shipment_id: str) -> dict[str, Any]:
+        return self._expect(self.client.get(f"/v1/shipments/{shipment_id}"), 200)
+
+    def package(self, shipment_id: str) -> dict[str, Any]:
+        body = [{"carrierName": "UPS", "carrierMethodName": "Ground"}]
+        created = self._expect(
+            self.client.post(f"/v1/shipments/{shipment_id}/packages", json=body), 201
+        )
+        return created["packages"][0]
+
+    def ship(self, shipment_id: str, package_id: str) -> dict[str, Any]:
+        body = {"shippedDate": "2026-01-02T10:00:00", "carrierTrackingNumber": "1Z999"}
+        return self._expect(
+            self.client.patch(f"/v1/shipments/{shipment_id}/packages/{package_id}", json=body), 200
+        )
+
+    # ------------------------------------------------------------------ notes
+    def note(self, order: dict[str, Any] | None = None) -> dict[str, Any]:
+        order = order or self.order(items=1)
+        body = {"resourceType": "Order", "resourceId": order["id"], "text": f"{self.run_id} note"}
+        created = self._expect(self.client.post("/v1/notes", json=body), 201)
+        self.ledger.add("notes", created["id"])
+        return self._expect(self.client.get(f"/v1/notes/{created['id']}"), 200)["note"]
+
+    # ------------------------------------------------------------------ cleanup
+    def cleanup(self) -> int:
+        """Cancel every order this run left open. Returns how many were cancelled."""
+        cancelled = 0
+        for order_id in list(self.ledger.orders):
+            response = self.client.post(
+                f"/v1/orders/{order_id}/cancel", json={"cancelReason": f"{self.run_id} cleanup"}
+            )
+            cancelled += response.status_code == 200
+        return cancelled

@@ -1,0 +1,97 @@
+"""Where each kind of resource is read and where its audit log is, taken from the spec.
+
+The audit and read-after-write checks need "read this order" and "audit log of that package".
+The paths come from the spec's operations, so a path change in the spec moves the checks too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spec import Spec
+
+# resource type (x-audit.resource) -> (read operation, audit-log operation)
+OPERATIONS = {
+    "Order": ("getOrderById", "getOrderAuditLogs"),
+    "OrderItem": ("getOrderItemById", "getOrderItemAuditLogs"),
+    "Shipment": ("getShipmentById", "getShipmentAuditLogs"),
+    "Package": (None, "getPackageAuditLogs"),  # packages are read through their shipment
+    "Note": ("getNoteById", "getNoteAuditLogs"),
+}
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    kind: str
+    id: str
+    parent_id: str | None = None  # a package's shipment
+
+
+class ResourcePaths:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+
+    def _fill(self, operation_id: str, ref: ResourceRef) -> str:
+        template = self.spec.operation(operation_id).path
+        names = re.findall(r"{(\w+)}", template)
+        values = [ref.parent_id, ref.id] if len(names) == 2 else [ref.id]
+        for name, value in zip(names, values, strict=True):
+            template = template.replace("{" + name + "}", str(value))
+        return template
+
+    def read(self, ref: ResourceRef) -> str | None:
+        operation_id = OPERATIONS[ref.kind][0]
+        if operation_id is None:
+            return self._fill("getShipmentById", ResourceRef("Shipment", ref.parent_id or ""))
+        return self._fill(operation_id, ref)
+
+    def audit(self, ref: ResourceRef) -> str:
+        return self._fill(OPERATIONS[ref.kind][1], ref)
+
+
+def unwrap(kind: str, body: Any, ref: ResourceRef) -> Any:
+    """The resource itself out of its read response ({order: ...}, bare shipment, ...)."""
+    if not isinstance(body, dict):
+        return body
+    if kind == "Package":
+        return next((p for p in body.get("packages", []) if p.get("id") == ref.id), None)
+    for envelope in ("order", "orderItem", "note"):
+        if envelope in body and len(body) == 1:
+            return body[envelope]
+    return body
+
+
+def evaluate(expression: str, path_parameters: dict, body: Any, response_body: Any) -> list[str]:
+    """Evaluate an x-audit id expression; `*` fans out over a list (bulk operations)."""
+    if expression.startswith("$request.path."):
+        value = (path_parameters or {}).get(expression.removeprefix("$request.path."))
+        return [str(value)] if value is not None else []
+    source, _, pointer = expression.partition("#")
+    document = body if source == "$request.body" else response_body
+    return [str(v) for v in _walk(document, [p for p in pointer.split("/") if p]) if v is not None]
+
+
+def _walk(node: Any, parts: list[str]):
+    if not parts:
+        yield node
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for item in node:
+                if isinstance(item, dict) and item.get("success") is False:
+                    continue  # a failed bulk item created or changed nothing
+                yield from _walk(item, rest)
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest)
+    elif isinstance(node, list) and head.isdigit() and int(head) < len(node):
+        yield from _walk(node[int(head)], rest)
+
+
+def response_header(response, name: str) -> str | None:
+    """A header from a Schemathesis response (lists of values) or an httpx one (strings)."""
+    headers = response.headers
+    value = headers.get(name) or headers.get(name.lower())
+    return value[0] if isinstance(value, list) else value

@@ -1,0 +1,214 @@
+"""Run settings: profiles, target, credentials and budgets, from flags, env vars or a config file.
+
+Precedence, highest first: command-line flags, then `ORDERMESH_*` environment variables, then the
+`--config` TOML file, then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
+through the environment (`to_env`), and the suites read it back with `RunSettings.from_env()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from spec import SPEC_PATH
+
+ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
+PRODUCTION_HOSTS = ("api.ordermesh.io",)
+
+
+class ConfigError(ValueError):
+    """A usage or configuration problem; the message names the flag, variable or key."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_examples: int  # fuzzing examples per operation
+    phases: tuple[str, ...]
+    link_scenarios: int  # Schemathesis link-following state machine
+    link_steps: int
+    lifecycle_scenarios: int  # our Hypothesis state machine
+    lifecycle_steps: int
+
+
+PROFILES = {
+    "smoke": Profile("smoke", 3, ("examples", "fuzzing"), 3, 4, 4, 12),
+    "ci": Profile("ci", 12, ("examples", "coverage", "fuzzing"), 10, 6, 25, 20),
+    "full": Profile("full", 100, ("examples", "coverage", "fuzzing"), 50, 10, 200, 40),
+}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Secrets for one merchant. `repr` never shows them."""
+
+    merchant_id: str | None = None  # whose data this is; needed to create orders
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def kind(self) -> str | None:
+        if self.token:
+            return "token"
+        if self.client_id and self.client_secret:
+            return "client"
+        if self.username and self.password:
+            return "user"
+        return None
+
+    def secrets(self) -> list[str]:
+        return [s for s in (self.client_secret, self.password, self.token) if s]
+
+    def validate(self, prefix: str) -> None:
+        if self.client_id and not self.client_secret:
+            raise ConfigError(f"{prefix}CLIENT_ID is set but {prefix}CLIENT_SECRET is missing")
+        if self.client_secret and not self.client_id:
+            raise ConfigError(f"{prefix}CLIENT_SECRET is set but {prefix}CLIENT_ID is missing")
+        if self.username and not self.password:
+            raise ConfigError(f"{prefix}USERNAME is set but {prefix}PASSWORD is missing")
+        if self.password and not self.username:
+            raise ConfigError(f"{prefix}PASSWORD is set but {prefix}USERNAME is missing")
+
+
+# The embedded mock's pre-provisioned merchants (see ordermesh_mock/auth.py and the README).
+MOCK_MERCHANT_A = Credentials(
+    merchant_id="0b6f2f9e-43a4-4a3e-9d7e-1f2a3b4c5d6e",
+    client_id="om-client-a",
+    client_secret="om-secret-a",
+    username="qa-a@ordermesh.test",
+    password="password-a",
+)
+MOCK_MERCHANT_B = Credentials(
+    merchant_id="7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    client_id="om-client-b",
+    client_secret="om-secret-b",
+)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    base_url: str | None = None  # None: start the embedded mock
+    spec_path: str = str(SPEC_PATH)
+    profile: str = "ci"
+    seed: int = 0
+    workers: int = 1
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    read_only: bool = False
+    rate_limit: float | None = None  # requests per second
+    cleanup: bool = True
+    reports_dir: str = "reports"
+    allow_production: bool = False
+    run_id: str = ""
+    poll_timeout: float = 5.0  # read-after-write: how long to wait for a write to show
+    credentials: Credentials = Credentials()
+    tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
+    mock_faults: tuple[str, ...] = ()
+    lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
+
+    @property
+    def profile_budget(self) -> Profile:
+        return PROFILES[self.profile]
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self.base_url) and any(h in self.base_url for h in PRODUCTION_HOSTS)
+
+    def secrets(self) -> list[str]:
+        return self.credentials.secrets() + self.tenant_b.secrets()
+
+    def check(self) -> RunSettings:
+        if self.profile not in PROFILES:
+            raise ConfigError(
+                f"--profile must be one of {', '.join(PROFILES)}, got {self.profile!r}"
+            )
+        if self.workers < 1:
+            raise ConfigError(f"--workers must be at least 1, got {self.workers}")
+        if self.rate_limit is not None and self.rate_limit <= 0:
+            raise ConfigError(f"--rate-limit must be positive, got {self.rate_limit}")
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"--base-url must start with http:// or https://, got {self.base_url!r}"
+            )
+        if self.is_production and not self.allow_production and not self.read_only:
+            raise ConfigError(
+                "--base-url points at production; writes there need --allow-production "
+                "(or use --read-only)"
+            )
+        if self.base_url and self.credentials.kind is None:
+            raise ConfigError(
+                "no credentials for the target: set ORDERMESH_CLIENT_ID and ORDERMESH_CLIENT_SECRET, "
+                "ORDERMESH_USERNAME and ORDERMESH_PASSWORD, or ORDERMESH_TOKEN"
+            )
+        self.credentials.validate("ORDERMESH_")
+        self.tenant_b.validate("ORDERMESH_TENANT_B_")
+        return self
+
+    # ------------------------------------------------------------------ transport to pytest
+    def to_env(self) -> dict[str, str]:
+        return {ENV_SETTINGS: json.dumps(asdict(self))}
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> RunSettings:
+        environ = os.environ if environ is None else environ
+        raw = environ.get(ENV_SETTINGS)
+        if not raw:
+            return cls(run_id=new_run_id())
+        data = json.loads(raw)
+        data["credentials"] = Credentials(**data["credentials"])
+        data["tenant_b"] = Credentials(**data["tenant_b"])
+        for key in ("include", "exclude", "mock_faults"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+    def with_target(self, base_url: str) -> RunSettings:
+        return replace(self, base_url=base_url)
+
+
+def new_run_id() -> str:
+    """Short tag put on everything a run creates, so it can be found and cleaned up."""
+    return "omct-" + secrets.token_hex(4)
+
+
+ENV_CREDENTIALS = {
+    "merchant_id": "MERCHANT_ID",
+    "client_id": "CLIENT_ID",
+    "client_secret": "CLIENT_SECRET",
+    "username": "USERNAME",
+    "password": "PASSWORD",
+    "token": "TOKEN",
+}
+
+
+def credentials_from(
+    flags: dict[str, Any], environ: dict[str, str], config: dict[str, Any], prefix: str
+) -> Credentials:
+    """Merge one merchant's credentials: flags, then env vars, then the config file."""
+    values = {}
+    for key, env_suffix in ENV_CREDENTIALS.items():
+        values[key] = flags.get(key) or environ.get(prefix + env_suffix) or config.get(key) or None
+    return Credentials(**values)
+
+
+def load_config_file(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"--config {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config {path}: not valid TOML: {exc}") from exc
+
+
+def reports_path(settings: RunSettings) -> Path:
+    return Path(settings.reports_dir)
