@@ -1,0 +1,212 @@
+"""The ASGI app: routes generated from the spec; auth -> validation -> handler -> JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ordermesh_mock.audit import Actor, primary_ids
+from ordermesh_mock.auth import Auth, Principal
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.errors import ApiError, forbidden, unauthorized
+from ordermesh_mock.faults import Faults
+from ordermesh_mock.handlers import HANDLERS
+from ordermesh_mock.handlers.common import Ctx, Mock, Result
+from ordermesh_mock.sqlite import SqliteBackend
+from ordermesh_mock.store import Store, UnitOfWork
+from ordermesh_mock.validation import build_validators
+from spec import load_lifecycle, load_spec
+from spec.loader import Operation
+
+log = logging.getLogger("ordermesh_mock")
+JSON = "application/json"
+
+
+def dumps(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    if body is None or status == 204:
+        return Response(status_code=status, headers=headers)
+    return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
+
+
+def route_key(path: str) -> tuple:
+    """Static segments sort before templated ones (/orders/search before /orders/{id})."""
+    return tuple((1 if seg.startswith("{") else 0, seg) for seg in path.strip("/").split("/"))
+
+
+class Relaxer:
+    """Validation faults: drop the one error class the fault claims to ignore."""
+
+    def __init__(self, faults: Faults) -> None:
+        self.faults = faults
+
+    def __call__(self, op_id: str, prop: str, kind: str) -> bool:
+        f = self.faults.active
+        if op_id == "createOrder":
+            if kind == "minimum" and f("accepts-invalid-quantity"):
+                return prop.startswith("items[") and prop.endswith("].quantity")
+            if kind == "maxLength" and f("ignores-max-length"):
+                return prop == "externalId"
+        if op_id == "searchOrders" and kind == "enum" and f("ignores-enum"):
+            return prop == "status"
+        if op_id == "createNote" and kind == "required" and f("ignores-required"):
+            return prop == "text"
+        return False
+
+
+class MockApp:
+    def __init__(self, config: MockConfig) -> None:
+        self.config = config
+        self.spec = load_spec()
+        self.lifecycle = load_lifecycle()
+        self.faults = Faults(config.faults)
+        self.store = Store(config.clock)
+        self.backend: SqliteBackend | None = None
+        persist = None
+        if config.db:
+            self.backend = SqliteBackend(config.db)
+            self.backend.load(self.store)
+            self.store.backend = self.backend
+            persist = self.backend.save_token
+        self.auth = Auth(config, persist)
+        if self.backend is not None:
+            for kind, token, data in self.backend.tokens():
+                self.auth.restore(kind, token, data)
+        self.mock = Mock(config, self.store, self.auth, self.faults, self.lifecycle)
+        self.validators = build_validators(self.spec.operations)
+        self.relax = Relaxer(self.faults) if self.faults.names else None
+        missing = [op.operation_id for op in self.spec if op.operation_id not in HANDLERS]
+        if missing:
+            raise RuntimeError(f"no handler for {missing}")
+
+    # ------------------------------------------------------------------ routes
+    def routes(self) -> list[Route]:
+        by_path: dict[str, dict[str, Operation]] = {}
+        for op in self.spec:
+            by_path.setdefault(op.path, {})[op.method] = op
+        routes = [
+            Route("/__mock__/health", self.health, methods=["GET"]),
+            Route("/__mock__/reset", self.reset, methods=["POST"]),
+            Route("/__mock__/faults", self.list_faults, methods=["GET"]),
+        ]
+        for path in sorted(by_path, key=route_key):
+            ops = by_path[path]
+            routes.append(Route(path, self._endpoint(ops), methods=list(ops)))
+        return routes
+
+    def _endpoint(self, ops: dict[str, Operation]):
+        async def endpoint(request: Request) -> Response:
+            return await self.handle(ops.get(request.method) or ops["GET"], request)
+
+        return endpoint
+
+    async def health(self, request: Request) -> Response:
+        return json_response(200, {"status": "ok", "faults": list(self.faults.names)})
+
+    async def reset(self, request: Request) -> Response:
+        with self.store.lock:
+            self.store.reset()
+            if self.backend is not None:
+                self.backend.wipe()
+        return json_response(200, {"status": "reset"})
+
+    async def list_faults(self, request: Request) -> Response:
+        return json_response(200, {"faults": self.faults.describe()})
+
+    # ------------------------------------------------------------------ pipeline
+    def _principal(self, op: Operation, request: Request) -> Principal | None:
+        if not op.needs_auth:
+            return None
+        principal = self.auth.principal(request.headers.get("authorization"))
+        if principal is None:
+            if op.operation_id == "searchOrders" and self.faults.active("search-ignores-auth"):
+                a = self.auth.merchants[0]
+                return Principal(a.id, a.client_id, None, None)
+            raise unauthorized("missing, invalid or expired bearer token")
+        return principal
+
+    async def handle(self, op: Operation, request: Request) -> Response:
+        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        headers = {"X-Request-Id": request_id}
+        try:
+            principal = self._principal(op, request)
+            validator = self.validators[op.operation_id]
+            raw = await request.body() if validator.body is not None else b""
+            try:
+                path, query = validator.parameters(
+                    request.path_params, request.query_params, self.relax
+                )
+                body = validator.parse_body(raw, request.headers.get("content-type"), self.relax)
+            except ApiError as exc:
+                if op.operation_id == "addRefund" and exc.status == 400:
+                    raise forbidden("invalid refund request", exc.body["errors"]) from None
+                raise
+            result = self.run(op, path, query, body, principal, request_id)
+        except ApiError as exc:
+            return json_response(exc.status, exc.body, headers)
+        except Exception:  # a bug in the mock: never leak a traceback, log it
+            trace = uuid.uuid4().hex
+            log.exception("unhandled error in %s (trace %s)", op.operation_id, trace)
+            body = {"statusCode": 500, "message": "Internal Server Error", "traceId": trace}
+            return json_response(500, body, headers)
+        headers.update(result.headers)
+        return json_response(result.status, result.body, headers)
+
+    def run(self, op, path, query, body, principal, request_id) -> Result:
+        handler = HANDLERS[op.operation_id]
+        audit = op.raw.get("x-audit")
+        ctx = Ctx(op.operation_id, self.mock, path, query, body, principal)
+        if audit is None:
+            if not op.needs_auth:
+                return handler(ctx)
+            with self.store.lock:
+                return handler(ctx)
+        actor = self._actor(principal)
+        with self.store.lock:
+            uow = UnitOfWork(self.store, op.operation_id, actor, request_id)
+            ctx.uow = uow
+            result = handler(ctx)
+            if result.status < 300:
+                ids = primary_ids(audit["id"], path, body, result.body)
+                uow.primary = [
+                    (audit["resource"], rid)
+                    for rid in dict.fromkeys(ids)
+                    if (audit["resource"], rid) not in uow.skip_primary
+                ]
+                uow.commit()
+        return result
+
+    def _actor(self, principal: Principal | None) -> Actor:
+        if self.faults.active("audit-wrong-actor"):
+            return Actor("system", None)
+        if principal is None:
+            return Actor(None, None)
+        return Actor(principal.client_id, principal.user_id)
+
+
+def _error_handler(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = "Record Not Found" if status == 404 else getattr(exc, "detail", "error")
+    return json_response(status, {"statusCode": status, "message": str(message)})
+
+
+def create_app(config: MockConfig | None = None) -> Starlette:
+    mock = MockApp(config or MockConfig())
+    app = Starlette(
+        routes=mock.routes(),
+        exception_handlers={404: _error_handler, 405: _error_handler},
+    )
+    app.router.redirect_slashes = False
+    app.state.mock = mock
+    return app

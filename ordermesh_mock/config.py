@@ -1,0 +1,20 @@
+"""Mock configuration."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MockConfig:
+    db: str | None = None
+    faults: tuple[str, ...] = ()
+    client_id: str | None = None  # overrides merchant A's client id
+    client_secret: str | None = None  # overrides merchant A's client secret
+    token: str | None = None  # fixed, non-expiring bearer for merchant A
+    client_token_ttl: int = 86400
+    login_token_ttl: int = 900
+    refresh_token_ttl: int = 7 * 86400
+    clock: Callable[[], float] = field(default=time.time)

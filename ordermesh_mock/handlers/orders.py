@@ -1,0 +1,360 @@
+"""Orders: create (single and bulk), reads, lists and searches."""
+
+from __future__ import annotations
+
+import bisect
+import secrets
+from typing import Any
+
+from ordermesh_mock.errors import ApiError, field_error, forbidden
+from ordermesh_mock.handlers.common import (
+    Ctx,
+    Result,
+    audit_result,
+    handler,
+    item_view,
+    list_order_view,
+    object_id,
+    order_view,
+    paged,
+    short_id,
+)
+
+ITEM_FIELDS = ("externalId", "images", "options", "attributes", "customerShippingPrice")
+ORDER_FIELDS = (
+    "languageCode",
+    "isTest",
+    "isSample",
+    "client",
+    "meta",
+    "customerShippingMethod",
+    "customerTotal",
+    "customerItemTotal",
+    "customerTotalShipping",
+    "customerTotalTaxes",
+    "customerTotalDiscountAndPromotions",
+    "shippingAddress",
+    "billingAddress",
+    "returnAddress",
+)
+
+
+def derive_status(ctx: Ctx, order: dict) -> str:
+    """The order status from its items (lifecycle.yaml `derived`), holding a hold."""
+    statuses = [ctx.get("OrderItem", iid)["status"] for iid in order["orderItemIds"]]
+    if statuses and all(s == "Cancelled" for s in statuses):
+        return "Cancelled"
+    if order["status"] == "CustomerCareHold":
+        return "CustomerCareHold"
+    live = [s for s in statuses if s != "Cancelled"]
+    if live and all(s == "Fulfilled" for s in live):
+        return "Fulfilled"
+    if any(s in ("Processing", "Fulfilled") for s in live):
+        return "Processing"
+    return "Open"
+
+
+def refresh_status(ctx: Ctx, order: dict) -> None:
+    order["status"] = derive_status(ctx, order)
+
+
+def _payment_methods(methods: list[dict], currency: str) -> list[dict]:
+    out = []
+    for m in methods:
+        view = {k: v for k, v in m.items() if k != "customerTransactions"}
+        view["customerTransactions"] = [
+            {
+                **{k: v for k, v in t.items() if k not in ("total", "currencyCode")},
+                **(
+                    {"total": {"currency": t.get("currencyCode", currency), "amount": t["total"]}}
+                    if "total" in t
+                    else {}
+                ),
+            }
+            for t in m.get("customerTransactions", [])
+        ]
+        out.append(view)
+    return out
+
+
+def create_order(ctx: Ctx, body: dict, taken_safe_ids: set[str]) -> dict:
+    """Create one order and its items in the unit of work; raise 403/409 refusals."""
+    uow = ctx.uow
+    assert uow is not None
+    if body["merchantId"] != ctx.merchant:
+        raise forbidden(
+            "merchantId is not the caller's merchant [merchant-scope]",
+            [field_error("merchantId", "another merchant", body["merchantId"])],
+            rule="merchant-scope",
+        )
+    safe_id = body.get("safeId") or f"SAFE{secrets.token_hex(8).upper()}"
+    if safe_id in ctx.store.orders_by_safe or safe_id in taken_safe_ids:
+        raise ctx.rule("safe-id-unique", prop="safeId")
+    taken_safe_ids.add(safe_id)
+    now = uow.order_time()
+    oid = object_id()
+    currency = body.get("currencyCode", "USD")
+    order: dict[str, Any] = {
+        "id": oid,
+        "shortId": short_id(ctx.store, "O", 8),
+        "safeId": safe_id,
+        "merchantId": ctx.merchant,
+        "externalId": body["externalId"],
+        "status": "Open",
+        "createdAt": now,
+        "updatedAt": None,
+        "currencyCode": currency,
+    }
+    for key in ORDER_FIELDS:
+        if key in body:
+            order[key] = body[key]
+    if "customerPaymentMethods" in body:
+        order["customerPaymentMethods"] = _payment_methods(body["customerPaymentMethods"], currency)
+    item_ids = []
+    for spec in body["items"]:
+        iid = object_id()
+        price = spec["customerPrice"]
+        shipping = spec.get("customerShippingPrice")
+        item: dict[str, Any] = {
+            "id": iid,
+            "orderId": oid,
+            "shortId": short_id(ctx.store, "I", 8),
+            "sku": spec["sku"],
+            "originalSKU": spec["sku"],
+            "quantity": spec["quantity"],
+            "cancelledQuantity": 0,
+            "status": "Open",
+            "createdAt": now,
+            "updatedAt": None,
+            "processedAt": None,
+            "cancelledAt": None,
+            "customerPrice": price,
+            "customerTaxes": spec.get("customerTaxes"),
+            "meta": spec.get("meta", {}),
+            "isSample": spec.get("isSample", False),
+            "refundData": {
+                "refunds": [],
+                "remainingShippingBalance": shipping["amount"] if shipping else 0,
+                "remainingPriceBalance": max(0, price["amount"] * spec["quantity"]),
+            },
+            "_merchantId": ctx.merchant,
+            "_shipmentId": None,
+        }
+        for key in ITEM_FIELDS:
+            if key in spec:
+                item[key] = spec[key]
+        item.setdefault("externalId", None)
+        uow.add("OrderItem", iid, item)
+        item_ids.append(iid)
+    order["orderItemIds"] = item_ids
+    uow.add("Order", oid, order)
+    return order
+
+
+def created_body(order: dict) -> dict:
+    return {
+        "id": order["id"],
+        "shortId": order["shortId"],
+        "safeId": order["safeId"],
+        "status": order["status"],
+        "orderItemIds": list(order["orderItemIds"]),
+    }
+
+
+@handler("createOrder")
+def create_order_op(ctx: Ctx) -> Result:
+    order = create_order(ctx, ctx.body, set())
+    path = "/v1/order/" if ctx.fault("bad-location-header") else "/v1/orders/"
+    status = 200 if ctx.fault("create-order-200") else 201
+    return Result(status, created_body(order), {"Location": path + order["id"]})
+
+
+def bulk_failure(index: int, exc: ApiError) -> dict:
+    errors = exc.body.get("errors") or [
+        field_error(f"bulk[{index}]", exc.body.get("message", "refused"), None, echo=False)
+    ]
+    return {
+        "index": index,
+        "id": None,
+        "success": False,
+        "statusCode": exc.status,
+        "errors": errors,
+    }
+
+
+def bulk_result(results: list[dict]) -> Result:
+    ok = sum(1 for r in results if r["success"])
+    return Result(200, {"results": results, "successCount": ok, "failureCount": len(results) - ok})
+
+
+@handler("createOrdersBulk")
+def create_orders_bulk(ctx: Ctx) -> Result:
+    results = []
+    taken: set[str] = set()
+    for index, spec in enumerate(ctx.body["bulk"]):
+        try:
+            order = create_order(ctx, spec, taken)
+        except ApiError as exc:
+            results.append(bulk_failure(index, exc))
+            continue
+        results.append({"index": index, "id": order["id"], "success": True, "statusCode": 201})
+    if ctx.fault("audit-missing-bulk") and ctx.uow is not None:
+        first = next((r["id"] for r in results if r["success"]), None)
+        ctx.uow.audit_filter = lambda kind, rid: kind != "Order" or rid == first
+    return bulk_result(results)
+
+
+# ---------------------------------------------------------------------- reads
+@handler("getOrderById")
+def get_order(ctx: Ctx) -> Result:
+    oid = ctx.path["orderId"]
+    if ctx.fault("cross-merchant-read"):
+        order = ctx.store.get("Order", oid)
+        if order is None:
+            order = ctx.owned("Order", oid)
+    else:
+        order = ctx.owned("Order", oid)
+    return Result(200, {"order": order_view(ctx, order)})
+
+
+def order_by_safe_id(ctx: Ctx, safe_id: str) -> dict:
+    return ctx.owned("Order", ctx.store.orders_by_safe.get(safe_id))
+
+
+@handler("getOrderBySafeId")
+def get_order_by_safe_id(ctx: Ctx) -> Result:
+    return Result(200, {"order": order_view(ctx, order_by_safe_id(ctx, ctx.path["safeId"]))})
+
+
+@handler("getOrderItemById")
+def get_order_item(ctx: Ctx) -> Result:
+    return Result(200, {"orderItem": item_view(ctx.owned("OrderItem", ctx.path["orderItemId"]))})
+
+
+@handler("getOrdersBulk")
+def get_orders_bulk(ctx: Ctx) -> Result:
+    orders, missing = [], []
+    for oid in dict.fromkeys(ctx.query["ids"]):
+        order = ctx.store.owned("Order", oid, ctx.merchant)
+        if order is None:
+            missing.append(oid)
+        else:
+            orders.append(order_view(ctx, order))
+    return Result(200, {"orders": orders, "notFound": missing})
+
+
+@handler("getOrderAuditLogs")
+def order_audit(ctx: Ctx) -> Result:
+    return audit_result(ctx, "Order", ctx.path["orderId"])
+
+
+@handler("getOrderAuditLogsBySafeId")
+def order_audit_by_safe_id(ctx: Ctx) -> Result:
+    return audit_result(ctx, "Order", ctx.store.orders_by_safe.get(ctx.path["safeId"]))
+
+
+@handler("getOrderItemAuditLogs")
+def item_audit(ctx: Ctx) -> Result:
+    return audit_result(ctx, "OrderItem", ctx.path["orderItemId"])
+
+
+# ---------------------------------------------------------------------- lists
+def _sorted_orders(ctx: Ctx, ids: list[str], query: dict, presorted: bool) -> list[str]:
+    sort_by = query.get("sortBy", "createdAt")
+    desc = query.get("sortDirection", "desc") == "desc"
+    if sort_by == "createdAt" and presorted:
+        return ids[::-1] if desc else ids
+    table = ctx.store.tables["Order"]
+    position = {oid: i for i, oid in enumerate(ctx.store.orders_by_merchant[ctx.merchant])}
+
+    def key(oid: str):
+        order = table[oid]
+        value = order.get(sort_by) or ""
+        return (value, position.get(oid, 0))
+
+    return sorted(ids, key=key, reverse=desc)
+
+
+@handler("listOrders")
+def list_orders(ctx: Ctx) -> Result:
+    ids = _sorted_orders(ctx, ctx.store.orders_by_merchant[ctx.merchant], ctx.query, True)
+    shift = 1 if ctx.fault("pagination-repeats") and ctx.query.get("page", 1) > 1 else 0
+    page, info = paged(ids, ctx.query, shift)
+    table = ctx.store.tables["Order"]
+    return Result(200, {**info, "orders": [list_order_view(table[o]) for o in page]})
+
+
+@handler("searchOrders")
+def search_orders(ctx: Ctx) -> Result:
+    store, q, mid = ctx.store, ctx.query, ctx.merchant
+    ordered = store.orders_by_merchant[mid]
+    created = store.order_created[mid]
+    lo, hi = 0, len(ordered)
+    if "createdFrom" in q:
+        lo = bisect.bisect_left(created, _z(q["createdFrom"]))
+    if "createdTo" in q:
+        hi = bisect.bisect_left(created, _z(q["createdTo"]))
+    candidates = ordered[lo:hi] if (lo, hi) != (0, len(ordered)) else ordered
+    filters: list[set[str]] = []
+    if "status" in q and not ctx.fault("search-filter-ignored"):
+        filters.append(store.orders_by_status.get((mid, q["status"]), set()))
+    if "externalId" in q:
+        filters.append(store.orders_by_external.get((mid, q["externalId"]), set()))
+    if "safeId" in q:
+        oid = store.orders_by_safe.get(q["safeId"])
+        filters.append({oid} if oid else set())
+    if filters:
+        filters.sort(key=len)
+        smallest = filters[0]
+        if len(smallest) * 8 < len(candidates):
+            bounds = set(candidates) if (lo, hi) != (0, len(ordered)) else None
+            pos = {oid: i for i, oid in enumerate(ordered)} if len(smallest) > 0 else {}
+            picked = [
+                o
+                for o in smallest
+                if all(o in f for f in filters[1:]) and (bounds is None or o in bounds)
+            ]
+            candidates = sorted(picked, key=lambda o: pos.get(o, 0))
+        else:
+            candidates = [o for o in candidates if all(o in f for f in filters)]
+    ids = _sorted_orders(ctx, candidates, q, True)
+    page, info = paged(ids, q)
+    table = store.tables["Order"]
+    return Result(200, {**info, "orders": [list_order_view(table[o]) for o in page]})
+
+
+def _z(instant: str) -> str:
+    """Normalise a date-time filter to the stored `...Z` form for string comparison."""
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.fromisoformat(instant.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return instant
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@handler("searchOrderItems")
+def search_order_items(ctx: Ctx) -> Result:
+    store, q = ctx.store, ctx.query
+    table = store.tables["OrderItem"]
+    if "orderId" in q:
+        order = store.owned("Order", q["orderId"], ctx.merchant)
+        ids = list(order["orderItemIds"]) if order else []
+    else:
+        ids = list(store.items_by_merchant[ctx.merchant])
+    items = [table[i] for i in ids if i in table]
+    if "status" in q:
+        items = [i for i in items if i["status"] == q["status"]]
+    if "sku" in q:
+        items = [i for i in items if i["sku"] == q["sku"]]
+    sort_by = q.get("sortBy", "createdAt")
+    desc = q.get("sortDirection", "desc") == "desc"
+    if sort_by == "createdAt":
+        items = items[::-1] if desc else items
+    else:
+        items = sorted(items, key=lambda i: i.get(sort_by) or "", reverse=desc)
+    page, info = paged(items, q)
+    return Result(200, {**info, "orderItems": [item_view(i) for i in page]})

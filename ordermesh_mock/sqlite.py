@@ -1,0 +1,105 @@
+"""Write-through SQLite persistence: one transaction per request; loaded back at start."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+from ordermesh_mock.store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS audit (
+    rtype TEXT NOT NULL, rid TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (rtype, rid, version));
+CREATE TABLE IF NOT EXISTS owners (
+    kind TEXT NOT NULL, id TEXT NOT NULL, merchant TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    kind TEXT NOT NULL, token TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, token));
+"""
+
+
+class SqliteBackend:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(SCHEMA)
+
+    def write(self, records, events, counters, owners) -> None:
+        with self._lock:
+            cur = self.conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                for kind, rid, data in records:
+                    if data is None:
+                        cur.execute("DELETE FROM records WHERE kind=? AND id=?", (kind, rid))
+                    else:
+                        cur.execute(
+                            "INSERT INTO records(kind, id, data) VALUES (?,?,?) "
+                            "ON CONFLICT(kind, id) DO UPDATE SET data=excluded.data",
+                            (kind, rid, json.dumps(data)),
+                        )
+                cur.executemany(
+                    "INSERT INTO audit(rtype, rid, version, data) VALUES (?,?,?,?)",
+                    [
+                        (e["resourceType"], e["resourceId"], e["version"], json.dumps(e))
+                        for e in events
+                    ],
+                )
+                cur.executemany(
+                    "INSERT OR IGNORE INTO owners(kind, id, merchant) VALUES (?,?,?)", owners
+                )
+                cur.executemany(
+                    "INSERT INTO counters(name, value) VALUES (?,?) "
+                    "ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+                    list(counters.items()),
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def save_token(self, kind: str, token: str, data: dict | None) -> None:
+        with self._lock:
+            if data is None:
+                self.conn.execute("DELETE FROM tokens WHERE kind=? AND token=?", (kind, token))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO tokens(kind, token, data) VALUES (?,?,?)",
+                    (kind, token, json.dumps(data)),
+                )
+
+    def tokens(self) -> list[tuple[str, str, dict]]:
+        rows = self.conn.execute("SELECT kind, token, data FROM tokens").fetchall()
+        return [(k, t, json.loads(d)) for k, t, d in rows]
+
+    def load(self, store: Store) -> None:
+        """Fill an empty store from the file (records in insertion order, then the logs)."""
+        for kind, rid, data in self.conn.execute(
+            "SELECT kind, id, data FROM records ORDER BY rowid"
+        ):
+            store.apply(kind, rid, None, json.loads(data))
+        for rtype, rid, data in self.conn.execute(
+            "SELECT rtype, rid, data FROM audit ORDER BY rtype, rid, version"
+        ):
+            store.audit[(rtype, rid)].append(json.loads(data))
+        for kind, rid, merchant in self.conn.execute("SELECT kind, id, merchant FROM owners"):
+            store.owners[(kind, rid)] = merchant
+        for name, value in self.conn.execute("SELECT name, value FROM counters"):
+            store.counters[name] = value
+
+    def wipe(self) -> None:
+        with self._lock:
+            self.conn.executescript(
+                "BEGIN; DELETE FROM records; DELETE FROM audit; DELETE FROM owners;"
+                " DELETE FROM counters; COMMIT;"
+            )
+
+    def close(self) -> None:
+        self.conn.close()

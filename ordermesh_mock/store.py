@@ -1,0 +1,286 @@
+"""In-memory storage with indexes, and the per-request unit of work.
+
+Records are plain dicts keyed by (resource type, id). Keys starting with `_` are internal (owner,
+current shipment) and never appear in responses, audit `resource` texts or `changes`.
+A `UnitOfWork` hands out working copies; `commit()` diffs them against the stored versions,
+appends the audit events and writes everything (and to SQLite, when configured). A refusal simply
+drops the unit of work: nothing is written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from ordermesh_mock.audit import Actor, diff, make_event
+
+KINDS = ("Order", "OrderItem", "Shipment", "Package", "Note")
+TIMESTAMP_FIELD = {
+    "Order": "updatedAt",
+    "OrderItem": "updatedAt",
+    "Note": "updatedAt",
+    "Shipment": "lastModifiedDate",
+}
+
+
+def order_time(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def shipment_time(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class Backend(Protocol):
+    def write(
+        self,
+        records: list[tuple[str, str, dict | None]],
+        events: list[dict],
+        counters: dict[str, int],
+        owners: list[tuple[str, str, str]],
+    ) -> None: ...
+
+
+def owner_of(kind: str, record: dict) -> str | None:
+    return record.get("merchantId") or record.get("_merchantId")
+
+
+class Store:
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.backend: Backend | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        self.tables: dict[str, dict[str, dict]] = {k: {} for k in KINDS}
+        self.audit: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        self.owners: dict[tuple[str, str], str] = {}  # outlives deletes, for audit reads
+        self.counters: dict[str, int] = defaultdict(int)
+        # indexes
+        self.orders_by_merchant: dict[str, list[str]] = defaultdict(list)
+        self.order_created: dict[str, list[str]] = defaultdict(list)
+        self.orders_by_status: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.orders_by_external: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.orders_by_safe: dict[str, str] = {}
+        self.items_by_merchant: dict[str, list[str]] = defaultdict(list)
+        self.shipments_by_order: dict[str, list[str]] = defaultdict(list)
+        self.shipments_by_merchant: dict[str, list[str]] = defaultdict(list)
+        self.notes_by_merchant: dict[str, list[str]] = defaultdict(list)
+
+    # ------------------------------------------------------------------ reads
+    def get(self, kind: str, rid: str) -> dict | None:
+        return self.tables[kind].get(rid)
+
+    def owned(self, kind: str, rid: str, merchant: str) -> dict | None:
+        rec = self.tables[kind].get(rid)
+        if rec is None or owner_of(kind, rec) != merchant:
+            return None
+        return rec
+
+    def audit_log(self, resource_type: str, rid: str) -> list[dict]:
+        return self.audit.get((resource_type, rid), [])
+
+    def next_counter(self, name: str) -> int:
+        self.counters[name] += 1
+        return self.counters[name]
+
+    # ------------------------------------------------------------------ writes
+    def apply(self, kind: str, rid: str, old: dict | None, new: dict | None) -> None:
+        """Store `new` (None deletes) and keep the indexes in step."""
+        table = self.tables[kind]
+        if new is None:
+            table.pop(rid, None)
+        else:
+            table[rid] = new
+        rec = new or old
+        if rec is not None and (kind, rid) not in self.owners:
+            owner = owner_of(kind, rec)
+            if owner:
+                self.owners[(kind, rid)] = owner
+        if kind == "Order":
+            self._index_order(rid, old, new)
+        elif kind == "OrderItem" and old is None and new is not None:
+            self.items_by_merchant[new["_merchantId"]].append(rid)
+        elif kind == "Shipment":
+            if old is None and new is not None:
+                self.shipments_by_order[new["orderId"]].append(rid)
+                self.shipments_by_merchant[new["merchantId"]].append(rid)
+            elif new is None and old is not None:
+                self.shipments_by_order[old["orderId"]].remove(rid)
+                self.shipments_by_merchant[old["merchantId"]].remove(rid)
+        elif kind == "Note":
+            if old is None and new is not None:
+                self.notes_by_merchant[new["_merchantId"]].append(rid)
+            elif new is None and old is not None:
+                self.notes_by_merchant[old["_merchantId"]].remove(rid)
+
+    def _index_order(self, rid: str, old: dict | None, new: dict | None) -> None:
+        if old is None and new is not None:
+            mid = new["merchantId"]
+            created = self.order_created[mid]
+            if created and new["createdAt"] < created[-1]:  # clock went back: keep order sorted
+                pos = bisect.bisect_right(created, new["createdAt"])
+                created.insert(pos, new["createdAt"])
+                self.orders_by_merchant[mid].insert(pos, rid)
+            else:
+                created.append(new["createdAt"])
+                self.orders_by_merchant[mid].append(rid)
+            self.orders_by_safe[new["safeId"]] = rid
+        if old is not None:
+            mid = old["merchantId"]
+            self.orders_by_status[(mid, old["status"])].discard(rid)
+            self.orders_by_external[(mid, old["externalId"])].discard(rid)
+        if new is not None:
+            mid = new["merchantId"]
+            self.orders_by_status[(mid, new["status"])].add(rid)
+            self.orders_by_external[(mid, new["externalId"])].add(rid)
+
+
+class Refused(Exception):
+    """Internal: roll the unit of work back."""
+
+
+class UnitOfWork:
+    def __init__(self, store: Store, action: str, actor: Actor, request_id: str) -> None:
+        self.store = store
+        self.action = action
+        self.actor = actor
+        self.request_id = request_id
+        self.now = store.clock()
+        self._orig: dict[tuple[str, str], dict | None] = {}
+        self._work: dict[tuple[str, str], dict | None] = {}
+        self.primary: list[tuple[str, str]] = []
+        self.skip_primary: set[tuple[str, str]] = set()  # bulk entries that were no-ops
+        self.noop = False
+        self.messages: dict[str, dict] = {}  # shipment id -> message resource for its log
+        self.skip_persist: set[tuple[str, str]] = set()  # fault hook: audited, not saved
+        self.event_hook: Callable[[dict], dict] | None = None
+        self.audit_enabled = True
+        self.audit_filter: Callable[[str, str], bool] | None = None  # (type, id) -> keep?
+
+    # ------------------------------------------------------------------ access
+    def get(self, kind: str, rid: str) -> dict | None:
+        key = (kind, rid)
+        if key in self._work:
+            return self._work[key]
+        rec = self.store.tables[kind].get(rid)
+        if rec is None:
+            return None
+        self._orig[key] = rec
+        work = copy.deepcopy(rec)
+        self._work[key] = work
+        return work
+
+    def owned(self, kind: str, rid: str, merchant: str) -> dict | None:
+        rec = self.get(kind, rid)
+        if rec is None or owner_of(kind, rec) != merchant:
+            return None
+        return rec
+
+    def add(self, kind: str, rid: str, record: dict) -> dict:
+        self._orig[(kind, rid)] = None
+        self._work[(kind, rid)] = record
+        return record
+
+    def delete(self, kind: str, rid: str) -> None:
+        if self.get(kind, rid) is not None:
+            self._work[(kind, rid)] = None
+
+    def order_time(self) -> str:
+        return order_time(self.now)
+
+    def shipment_time(self) -> str:
+        return shipment_time(self.now)
+
+    # ------------------------------------------------------------------ commit
+    def commit(self) -> list[dict]:
+        if self.noop:
+            return []
+        store = self.store
+        created_at = order_time(self.now)
+        events: list[dict] = []
+        writes: list[tuple[str, str, dict | None]] = []
+        changed_keys = []
+        for key, work in self._work.items():
+            orig = self._orig.get(key)
+            changes = diff(orig, work)
+            if changes and work is not None and orig is not None:
+                ts_field = TIMESTAMP_FIELD.get(key[0])
+                if ts_field and ts_field in work:
+                    work[ts_field] = (
+                        self.shipment_time() if key[0] == "Shipment" else self.order_time()
+                    )
+            if changes:
+                changed_keys.append(key)
+            if changes or key in self.primary:
+                events.extend(self._events_for(key, orig, work, changes, created_at))
+            if changes and key not in self.skip_persist:
+                writes.append((key[0], key[1], work))
+        for key in self.primary:  # primaries never loaded (e.g. fault paths)
+            if key not in self._work:
+                rec = store.tables[key[0]].get(key[1])
+                events.extend(self._events_for(key, rec, rec, [], created_at))
+        if self.event_hook is not None:
+            events = [self.event_hook(e) for e in events]
+        for kind, rid, work in writes:
+            store.apply(kind, rid, self._orig.get((kind, rid)), work)
+        for event in events:
+            log = store.audit[(event["resourceType"], event["resourceId"])]
+            event["version"] = len(log)
+            log.append(event)
+        if store.backend is not None:
+            owners = [(k, r, m) for (k, r), m in store.owners.items() if (k, r) in self._work]
+            store.backend.write(writes, events, dict(store.counters), owners)
+        return events
+
+    def _events_for(self, key, orig, work, changes, created_at) -> list[dict]:
+        kind, rid = key
+        if not self.audit_enabled:
+            return []
+        if self.audit_filter is not None and not self.audit_filter(kind, rid):
+            return []
+        resource = work if work is not None else orig
+        common = {
+            "version": 0,
+            "action": self.action,
+            "actor": self.actor,
+            "request_id": self.request_id,
+            "created_at": created_at,
+        }
+        out = [
+            make_event(
+                resource=resource, resource_type=kind, resource_id=rid, changes=changes, **common
+            )
+        ]
+        if kind == "Shipment":
+            message = self.messages.get(rid) or {
+                "eventType": "ShipmentUpdated",
+                "shipmentId": rid,
+                "action": self.action,
+                "shipmentStatus": (resource or {}).get("shipmentStatus"),
+            }
+            out.append(
+                make_event(
+                    resource=message,
+                    resource_type="ShipmentMessage",
+                    resource_id=rid,
+                    changes=changes,
+                    **common,
+                )
+            )
+        return out
+
+
+def page_slice(ids: list[Any], page: int, page_size: int, shift: int = 0) -> list[Any]:
+    start = max(0, (page - 1) * page_size - shift)
+    return ids[start : start + page_size]
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,148 @@
+"""Per-operation request validation with validators compiled once, at startup."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jsonschema_rs
+
+from ordermesh_mock.errors import bad_request, field_error
+from spec.loader import Operation, Parameter
+
+_INT = re.compile(r"-?\d+")
+_NUM = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_SECRET_FIELDS = {"client_secret", "password", "refresh_token"}
+
+# relax(operation_id, property_name, error_kind) -> True drops the error (seeded faults only)
+Relax = Callable[[str, str, str], bool]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON constant {name}")
+
+
+def property_name(path: list[str | int], prefix: str = "") -> str:
+    out = prefix
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _coerce(value: str, schema: Mapping[str, Any]) -> Any:
+    kind = schema.get("type")
+    if kind == "integer" and _INT.fullmatch(value):
+        return int(value)
+    if kind == "number" and _NUM.fullmatch(value):
+        return float(value) if any(c in value for c in ".eE") else int(value)
+    if kind == "boolean" and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+class OperationValidator:
+    def __init__(self, op: Operation) -> None:
+        self.op = op
+        self.params: list[tuple[Parameter, Any]] = [
+            (p, jsonschema_rs.validator_for(p.schema, validate_formats=True))
+            for p in op.parameters
+            if p.location in ("path", "query")
+        ]
+        self.body = (
+            jsonschema_rs.validator_for(op.request_schema, validate_formats=True)
+            if op.request_schema is not None
+            else None
+        )
+        self.body_required = bool(op.raw.get("requestBody", {}).get("required", False)) or (
+            self.body is not None
+        )
+
+    # ------------------------------------------------------------------ parameters
+    def parameters(
+        self,
+        path_params: Mapping[str, str],
+        query: Any,  # starlette QueryParams (multi-dict)
+        relax: Relax | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        errors: list[dict] = []
+        path_out: dict[str, Any] = {}
+        query_out: dict[str, Any] = {}
+        for param, validator in self.params:
+            if param.location == "path":
+                raw: Any = path_params.get(param.name)
+                present = raw is not None
+            else:
+                values = query.getlist(param.name)
+                present = bool(values)
+                if param.schema.get("type") == "array":
+                    item_schema = param.schema.get("items", {})
+                    if not param.explode and len(values) == 1:
+                        values = values[0].split(",")
+                    raw = [_coerce(v, item_schema) for v in values]
+                else:
+                    raw = _coerce(values[0], param.schema) if values else None
+            if not present:
+                if param.required:
+                    errors.append(field_error(param.name, f"{param.name} is required", None))
+                elif "default" in param.schema:
+                    query_out[param.name] = param.schema["default"]
+                continue
+            for err in validator.iter_errors(raw):
+                prop = property_name(list(err.instance_path), param.name)
+                if relax and relax(self.op.operation_id, prop, err.kind.name):
+                    continue
+                errors.append(field_error(prop, err.message, err.instance))
+            (path_out if param.location == "path" else query_out)[param.name] = raw
+        if errors:
+            raise bad_request(errors)
+        return path_out, query_out
+
+    # ------------------------------------------------------------------ body
+    def parse_body(self, raw: bytes, content_type: str | None, relax: Relax | None = None) -> Any:
+        if self.body is None:
+            return None
+        media = (content_type or "").split(";")[0].strip().lower()
+        if not raw.strip():
+            if self.body_required:
+                raise bad_request([field_error("body", "a JSON request body is required", None)])
+            return None
+        if media != "application/json" and not media.endswith("+json"):
+            raise bad_request(
+                [field_error("body", f"unsupported content type {media or '(none)'!r}", media)]
+            )
+        try:
+            body = json.loads(raw, parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise bad_request([field_error("body", f"malformed JSON: {exc}", None)]) from None
+        errors = self.body_errors(body, relax)
+        if errors:
+            raise bad_request(errors)
+        return body
+
+    def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict]:
+        assert self.body is not None
+        errors: list[dict] = []
+        for err in self.body.iter_errors(body):
+            path = list(err.instance_path)
+            kind = err.kind.name
+            value: Any = err.instance
+            if kind == "required":
+                missing = err.kind.as_dict().get("property")
+                path.append(str(missing))
+                value = None
+            prop = property_name(path) or "body"
+            if relax and relax(self.op.operation_id, prop, kind):
+                continue
+            echo = not any(isinstance(p, str) and p in _SECRET_FIELDS for p in path)
+            message = err.message if echo else f"{prop} is invalid"
+            errors.append(field_error(prop, message, value, echo=echo))
+        return errors
+
+
+def build_validators(operations) -> dict[str, OperationValidator]:
+    return {op.operation_id: OperationValidator(op) for op in operations}
