@@ -1,0 +1,3 @@
+from ordermesh_mock.server import main
+
+raise SystemExit(main())

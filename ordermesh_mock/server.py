@@ -1,0 +1,111 @@
+"""`ordermesh-conformance mock`: run the mock on a real uvicorn server."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import uvicorn
+
+from ordermesh_mock.app import create_app
+from ordermesh_mock.auth import Auth, mask
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.faults import BY_NAME, CATALOGUE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ordermesh-conformance mock", description="Run the embedded OrderMesh mock."
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--db", metavar="FILE", help="persist to this SQLite file")
+    p.add_argument("--fault", action="append", default=[], metavar="NAME", help="seed a fault")
+    p.add_argument("--list-faults", action="store_true", help="print the fault catalogue")
+    p.add_argument("--client-id", help="merchant A's client id")
+    p.add_argument("--client-secret", help="merchant A's client secret")
+    p.add_argument("--token", help="pre-issue this non-expiring bearer token (merchant A)")
+    p.add_argument("--client-token-ttl", type=int, default=86400, metavar="SECONDS")
+    p.add_argument("--log-level", default="warning")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> MockConfig:
+    return MockConfig(
+        db=args.db,
+        faults=tuple(args.fault),
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token=args.token,
+        client_token_ttl=args.client_token_ttl,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_faults:
+        width = max(len(f.name) for f in CATALOGUE)
+        for f in CATALOGUE:
+            print(f"{f.name:<{width}}  {f.category:<15}  {f.description}")
+        return 0
+    unknown = [n for n in args.fault if n not in BY_NAME]
+    if unknown:
+        print(
+            f"error: unknown fault(s): {', '.join(unknown)}\nvalid faults: {', '.join(BY_NAME)}",
+            file=sys.stderr,
+        )
+        return 2
+    if (args.client_id is None) != (args.client_secret is None):
+        print("error: --client-id and --client-secret go together", file=sys.stderr)
+        return 2
+    config = config_from_args(args)
+    app = create_app(config)
+    print(Auth(config).credentials_banner())
+    if args.client_secret:
+        print(f"  (client secret from --client-secret: {mask(args.client_secret)})")
+    if config.faults:
+        print(f"  seeded faults: {', '.join(config.faults)}")
+    print(f"OrderMesh mock on http://{args.host}:{args.port} (db: {args.db or 'memory'})")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def run_in_thread(
+    config: MockConfig, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10
+) -> tuple[str, Callable[[], None]]:
+    """Serve the mock from a background thread; returns (base_url, stop)."""
+    port = port or free_port(host)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config), host=host, port=port, log_level="warning", access_log=False
+        )
+    )
+    thread = threading.Thread(target=server.run, name=f"ordermesh-mock-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"mock did not start on {host}:{port}")
+        time.sleep(0.02)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout)
+
+    return f"http://{host}:{port}", stop
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
