@@ -68,7 +68,7 @@ class _Collector:
         change = Change(
             id=rule.id,
             level="info" if inferred else level,  # type: ignore[arg-type]
-            operation=operation,
+            operation=finding.operation or operation,
             location=finding.location,
             message=message,
             inferred=inferred,

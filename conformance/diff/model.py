@@ -26,6 +26,8 @@ class Finding:
     location: str
     # The changed element itself is inferred (e.g. a removed property marked inferred).
     inferred: bool = False
+    # Set by path-scope rules, which are called before there is an operation.
+    operation: str | None = None
 
 
 @dataclass(frozen=True)

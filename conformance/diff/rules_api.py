@@ -93,6 +93,7 @@ def operation_removed(pair: PathPair) -> Iterator[Finding]:
                 + note,
                 join(pair.old_pointer, method),
                 inferred=op.get("x-provenance") == "inferred",
+                operation=f"{method.upper()} {pair.path}",
             )
 
 
@@ -112,6 +113,7 @@ def operation_added(pair: PathPair) -> Iterator[Finding]:
                 f"operation {method.upper()} {pair.path} "
                 f"({pair.new[method].get('operationId', '?')}) added",
                 join(pair.new_pointer, method),
+                operation=f"{method.upper()} {pair.path}",
             )
 
 
