@@ -1,18 +1,93 @@
-"""Rules about one parameter or one response of an operation: required flags, style, media
-types, headers and links."""
+"""Rules about an operation's status codes, and about one parameter or one response: required
+flags, style, media types, headers and links."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.diff.context import ParameterPair, ResponsePair, join
+from conformance.diff.context import OperationPair, ParameterPair, ResponsePair, join
 from conformance.diff.model import Finding
 from conformance.diff.registry import rule
 
 
 def _param_label(key: tuple[str, str]) -> str:
     return f"{key[1]} parameter `{key[0]}`"
+
+
+# ---------------------------------------------------------------------- status codes
+def _statuses(op: dict[str, Any]) -> list[str]:
+    return [str(code) for code in (op.get("responses") or {})]
+
+
+def _success(code: str) -> bool:
+    return code.startswith("2") or code.upper() == "2XX"
+
+
+@rule(
+    "success-status-changed",
+    scope="operation",
+    level="breaking",
+    summary="The success status changed (a 2xx code was replaced by another, e.g. 200 -> 201).",
+    oasdiff="response-success-status-removed + response-success-status-added",
+)
+def success_status_changed(pair: OperationPair) -> Iterator[Finding]:
+    old = [c for c in _statuses(pair.old) if _success(c)]
+    new = [c for c in _statuses(pair.new) if _success(c)]
+    removed = [c for c in old if c not in new]
+    added = [c for c in new if c not in old]
+    if removed and added:
+        yield Finding(
+            f"success status changed from {', '.join(removed)} to {', '.join(added)}",
+            join(pair.new_pointer, "responses", added[0]),
+        )
+
+
+@rule(
+    "response-status-removed",
+    scope="operation",
+    level="breaking",
+    summary="A success (2xx) response was removed without a replacement 2xx.",
+    oasdiff="response-success-status-removed",
+)
+def response_status_removed(pair: OperationPair) -> Iterator[Finding]:
+    old, new = _statuses(pair.old), _statuses(pair.new)
+    if any(_success(c) and c not in old for c in new):
+        return  # reported as success-status-changed
+    for code in old:
+        if _success(code) and code not in new:
+            yield Finding(
+                f"success response {code} removed", join(pair.old_pointer, "responses", code)
+            )
+
+
+@rule(
+    "error-status-removed",
+    scope="operation",
+    level="warning",
+    summary="A documented non-2xx response was removed.",
+    oasdiff="response-non-success-status-removed",
+)
+def error_status_removed(pair: OperationPair) -> Iterator[Finding]:
+    new = _statuses(pair.new)
+    for code in _statuses(pair.old):
+        if not _success(code) and code not in new:
+            yield Finding(f"response {code} removed", join(pair.old_pointer, "responses", code))
+
+
+@rule(
+    "response-status-added",
+    scope="operation",
+    level="info",
+    summary="A new documented status code (not replacing a success code).",
+    oasdiff="response-success-status-added, response-non-success-status-added",
+)
+def response_status_added(pair: OperationPair) -> Iterator[Finding]:
+    old, new = _statuses(pair.old), _statuses(pair.new)
+    success_replaced = any(_success(c) and c not in new for c in old)
+    for code in new:
+        if code not in old and not (success_replaced and _success(code)):
+            yield Finding(f"response {code} added", join(pair.new_pointer, "responses", code))
 
 
 # ---------------------------------------------------------------------- parameters
