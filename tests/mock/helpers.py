@@ -96,3 +96,7 @@ def audit(api: Api, path: str) -> list[dict]:
 def count_events(api: Api) -> int:
     store = api.app.state.mock.store
     return sum(len(v) for v in store.audit.values())
+
+
+def ok_status(r) -> None:
+    assert r.status_code < 300, r.text

@@ -56,7 +56,9 @@ def test_refund_refusals_are_403_with_errors(api):
     r = api.post("/v1/orders/refund", json={"orderId": "x", "refunds": []})
     assert r.status_code == 403
     assert r.json()["errors"][0]["propertyName"] == "refunds"
-    r = api.post("/v1/orders/refund", json={"orderId": "a" * 24, "refunds": [{"itemId": "i", "amount": 1}]})
+    r = api.post(
+        "/v1/orders/refund", json={"orderId": "a" * 24, "refunds": [{"itemId": "i", "amount": 1}]}
+    )
     assert r.status_code == 403 and r.json()["rule"] == "refund-unknown-item"
 
 
