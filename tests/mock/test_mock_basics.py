@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.mock.helpers import ADDRESS, create_order, order_body
+from mock_helpers import ADDRESS, create_order, order_body
 
 
 def test_health_and_unknown_path(api):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-
-from tests.mock.helpers import assign, count_events, ok_status, ship
-from tests.mock.scenarios import LIFECYCLE, act, new_order, setup, state_of, with_shipment
+from mock_helpers import assign, count_events, ok_status, ship
+from mock_scenarios import LIFECYCLE, act, new_order, setup, state_of, with_shipment
 
 # How to reach each transition's source state (and which variant of the operation to run).
 # entity/state for `setup`, plus the variant; None = creation.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from spec import load_lifecycle
-from tests.mock.conftest import FACILITY, VENDOR, Api
-from tests.mock.helpers import (
+from mock_helpers import (
+    FACILITY,
+    VENDOR,
+    Api,
     add_package,
     assign,
     create_order,
@@ -21,6 +22,8 @@ from tests.mock.helpers import (
     order_body,
     ship,
 )
+
+from spec import load_lifecycle
 
 LIFECYCLE = load_lifecycle()
 
