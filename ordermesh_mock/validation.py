@@ -144,5 +144,13 @@ class OperationValidator:
         return errors
 
 
+_CACHE: dict[int, dict[str, OperationValidator]] = {}
+
+
 def build_validators(operations) -> dict[str, OperationValidator]:
-    return {op.operation_id: OperationValidator(op) for op in operations}
+    """Compile once per (cached, read-only) operation list; validators hold no state."""
+    operations = tuple(operations)
+    key = id(operations[0]) if operations else 0
+    if key not in _CACHE:
+        _CACHE[key] = {op.operation_id: OperationValidator(op) for op in operations}
+    return _CACHE[key]
