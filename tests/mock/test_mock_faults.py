@@ -259,6 +259,7 @@ OVERLAPS = {
     ("put-not-idempotent", "partial-put"),
     ("partial-put", "put-not-idempotent"),
     ("cancel-not-persisted", "cancelled-item-shippable"),  # the item never became Cancelled
+    ("cancel-not-persisted", "partial-cancel-cancels-order"),  # reads the same item statuses
 }
 
 
