@@ -1,0 +1,66 @@
+"""A plain Schemathesis CLI run against the mock finds 0 failures (issue 3 acceptance)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import run_in_thread
+from spec import SPEC_PATH
+
+CHECKS = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,"
+    "response_schema_conformance,negative_data_rejection,ignored_auth"
+)
+
+
+def _st() -> list[str]:
+    exe = Path(sys.executable).with_name("st")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("st")
+    if found is None:
+        pytest.fail("schemathesis CLI `st` is not installed next to this interpreter")
+    return [found]
+
+
+@pytest.mark.slow
+def test_plain_schemathesis_run_finds_nothing(tmp_path):
+    token = "schemathesis-token"
+    base_url, stop = run_in_thread(MockConfig(token=token))
+    try:
+        cmd = [
+            *_st(),
+            "run",
+            str(SPEC_PATH),
+            "--url",
+            base_url,
+            "-H",
+            f"Authorization: Bearer {token}",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--checks",
+            CHECKS,
+            "-n",
+            os.environ.get("MOCK_ST_MAX_EXAMPLES", "1"),
+            "--seed",
+            "20261123",
+            "--no-color",
+        ]
+        done = subprocess.run(
+            cmd, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False
+        )
+    finally:
+        stop()
+    tail = done.stdout[-4000:] + done.stderr[-2000:]
+    assert done.returncode == 0, tail
+    summary = done.stdout.split("SUMMARY")[-1]
+    assert re.search(r"\d+ generated, \d+ passed", summary), tail
+    assert not re.search(r"\d+ (failed|errored)", summary), tail
