@@ -8,14 +8,13 @@ cleanup ledger.
 
 from __future__ import annotations
 
+import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import strategies as st
-
 from conformance.client import ApiClient
-from strategies import domain
+from strategies import samples
 
 FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
 OTHER_FACILITY = "6d5c4b3a-2918-4070-9f6e-5d4c3b2a1908"
@@ -38,11 +37,6 @@ class Ledger:
     def add(self, kind: str, resource_id: str) -> None:
         with self._lock:
             getattr(self, kind).append(resource_id)
-
-
-def example(strategy: st.SearchStrategy) -> Any:
-    """One value from a strategy outside a Hypothesis test (setup data, not test input)."""
-    return strategy.example()
 
 
 class Factory:
@@ -69,10 +63,13 @@ class Factory:
 
     # ------------------------------------------------------------------ orders
     def order_payload(self, items: int = 2) -> dict[str, Any]:
-        payload = example(domain.create_order_payloads(self.merchant_id, self.run_id))
-        payload["items"] = [example(domain.order_items()) for _ in range(items)]
-        payload["safeId"] = f"{self.run_id}-{self.next_serial()}-{payload['safeId'][-6:]}"
-        return payload
+        serial = self.next_serial()
+        return samples.create_order_payload(
+            random.Random(f"{self.run_id}-{serial}"),
+            self.merchant_id,
+            f"{self.run_id}-{serial}",
+            items,
+        )
 
     def order(self, items: int = 2) -> dict[str, Any]:
         """A new Open order; returns the order as the API reads it back."""

@@ -35,7 +35,8 @@ class Preparation:
         self.factory = factory
         self.credentials = credentials
         self._shared: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: a shared note is made from the shared order.
+        self._lock = threading.RLock()
 
     def shared(self, key: str, make: Callable[[], Any]) -> Any:
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -28,6 +29,7 @@ from spec.loader import Operation
 
 log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
+PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
 def dumps(body: Any) -> bytes:
@@ -92,14 +94,22 @@ class MockApp:
 
     # ------------------------------------------------------------------ routes
     def routes(self) -> list[Route]:
+        # One route per resource, so aliased path items (notes) share one `Allow` header.
         by_path: dict[str, dict[str, Operation]] = {}
+        route_of: dict[str, str] = {}
         for op in self.spec:
-            by_path.setdefault(op.path, {})[op.method] = op
+            key = route_of.setdefault(self.spec.resource_path(op.path), op.path)
+            by_path.setdefault(key, {})[op.method] = op
         routes = [
             Route("/__mock__/health", self.health, methods=["GET"]),
             Route("/__mock__/reset", self.reset, methods=["POST"]),
             Route("/__mock__/faults", self.list_faults, methods=["GET"]),
         ]
+        # A literal path (/v1/orders/search) is its own resource: a method it lacks gets 405 from
+        # it, not a 400 from the templated sibling (/v1/orders/{orderId}) that Starlette would pick.
+        self.literal_allow = {
+            path: ", ".join(ops) for path, ops in by_path.items() if "{" not in path
+        }
         for path in sorted(by_path, key=route_key):
             ops = by_path[path]
             routes.append(Route(path, self._endpoint(ops), methods=list(ops)))
@@ -107,7 +117,18 @@ class MockApp:
 
     def _endpoint(self, ops: dict[str, Operation]):
         async def endpoint(request: Request) -> Response:
-            return await self.handle(ops.get(request.method) or ops["GET"], request)
+            allow = self.literal_allow.get(request.url.path)
+            if allow is not None and request.method not in allow.split(", "):
+                body = {"statusCode": 405, "message": "Method Not Allowed"}
+                return json_response(405, body, {"Allow": allow})
+            op = ops.get(request.method) or ops["GET"]
+            # An aliased path item names its placeholders differently: rename by position.
+            names = PLACEHOLDER.findall(op.path)
+            if list(request.path_params) != names:
+                request.scope["path_params"] = dict(
+                    zip(names, request.path_params.values(), strict=True)
+                )
+            return await self.handle(op, request)
 
         return endpoint
 
@@ -198,7 +219,9 @@ class MockApp:
 def _error_handler(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     message = "Record Not Found" if status == 404 else getattr(exc, "detail", "error")
-    return json_response(status, {"statusCode": status, "message": str(message)})
+    # Starlette puts `Allow` on its 405s; RFC 9110 requires it, so pass it on.
+    headers = getattr(exc, "headers", None)
+    return json_response(status, {"statusCode": status, "message": str(message)}, headers)
 
 
 def create_app(config: MockConfig | None = None) -> Starlette:

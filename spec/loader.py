@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,21 @@ class Spec:
 
     def __iter__(self):
         return iter(self.operations)
+
+    def resource_path(self, path: str) -> str:
+        """The path with its placeholders unnamed: `/v1/notes/{noteId}` -> `/v1/notes/{}`."""
+        return re.sub(r"\{[^}]+\}", "{}", path)
+
+    def aliased_paths(self) -> set[str]:
+        """Paths that name the same URLs as another path item.
+
+        The docs write `/v1/notes/{noteId}` for GET and `/v1/notes/{id}` for PUT/DELETE; on the
+        wire that is one resource, so its `Allow` header cannot match either path item alone.
+        """
+        seen: dict[str, set[str]] = {}
+        for op in self.operations:
+            seen.setdefault(self.resource_path(op.path), set()).add(op.path)
+        return {path for paths in seen.values() if len(paths) > 1 for path in paths}
 
     def resolve(self, node: Any) -> Any:
         """Follow one `$ref` (local refs only; the spec is one file)."""

@@ -1,0 +1,70 @@
+"""`ordermesh-conformance`: run, mock, report, selftest, diff, drift and lint.
+
+Exit codes: 0 everything passed; 1 conformance failures; 2 usage or configuration error;
+3 target unreachable or authentication failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from conformance.commands.options import add_run_arguments, settings_from
+from conformance.settings import ConfigError
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code is 2 as well; keep the message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="ordermesh-conformance", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    run = sub.add_parser("run", help="run the suites against the embedded mock or --base-url")
+    add_run_arguments(run)
+    sub.add_parser("mock", help="serve the embedded mock (see `mock --help`)", add_help=False)
+    report = sub.add_parser("report", help="build the HTML report from existing allure-results")
+    report.add_argument("--reports-dir", default="reports")
+    sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
+    lint = sub.add_parser("lint", help="openapi-spec-validator and Spectral on the spec")
+    lint.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["mock"]:
+        from ordermesh_mock.server import main as mock_main
+
+        return mock_main(argv[1:]) or 0
+    if argv[:1] == ["diff"]:
+        from conformance.diff.command import run as diff_run
+
+        return diff_run(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from conformance.commands.run import execute
+
+            return execute(settings_from(args))
+        if args.command == "report":
+            from conformance.commands.report import report
+
+            return report(Path(args.reports_dir))
+        if args.command == "lint":
+            from conformance.commands.lint import lint
+
+            return lint(args.spec)
+    except ConfigError as exc:
+        print(f"ordermesh-conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""`ordermesh-conformance run`: the whole job against the embedded mock or a live API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from conformance.auth import AuthError, provider_for
+from conformance.redaction import Redactor
+from conformance.reporting.allure_report import build_html, write_results_extras
+from conformance.reporting.stats import PARTS_DIR, merge_parts
+from conformance.reporting.summary import build_summary, render_table, write_summary
+from conformance.settings import RunSettings
+from spec import load_lifecycle, load_spec
+
+SUITES = Path(__file__).resolve().parent.parent / "suites"
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_TARGET = 0, 1, 2, 3
+
+
+class TargetError(RuntimeError):
+    """The target is unreachable or refuses our credentials (exit 3)."""
+
+
+def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    try:
+        httpx.get(settings.base_url, timeout=10.0)
+    except httpx.HTTPError as exc:
+        raise TargetError(
+            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
+        ) from exc
+    try:
+        provider_for(settings.credentials, settings.base_url, redactor).token()
+    except AuthError as exc:
+        raise TargetError(f"authentication failed: {exc}") from exc
+
+
+def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
+    command = [
+        sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
+        "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
+        "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+    ]  # fmt: skip
+    if settings.workers > 1:
+        command += ["-n", str(settings.workers)]
+    return command
+
+
+def execute(settings: RunSettings, echo=print) -> int:
+    started = time.monotonic()
+    reports = Path(settings.reports_dir)
+    for stale in ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json"):
+        target = reports / stale
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    reports.mkdir(parents=True, exist_ok=True)
+    spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+    redactor = Redactor(settings.secrets())
+    stop_mock = None
+    error, status = None, EXIT_OK
+    try:
+        if not settings.base_url or settings.mock_faults:
+            from conformance.suites.session import embedded_mock
+
+            settings, stop_mock = embedded_mock(replace(settings, base_url=None))
+            redactor = Redactor(settings.secrets())
+            echo(
+                f"embedded mock at {settings.base_url}"
+                + (
+                    f" with faults {', '.join(settings.mock_faults)}"
+                    if settings.mock_faults
+                    else ""
+                )
+            )
+        preflight(settings, redactor)
+        echo(
+            f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, target {settings.base_url}"
+        )
+        env = {**os.environ, **settings.to_env()}
+        result = subprocess.run(pytest_command(settings, reports), env=env)
+        if result.returncode == 5:
+            error, status = "no operation matched --include/--exclude", EXIT_USAGE
+        elif result.returncode not in (0, 1):
+            error, status = f"pytest stopped with exit code {result.returncode}", EXIT_USAGE
+        elif result.returncode == 1:
+            status = EXIT_FAILURES
+    except TargetError as exc:
+        error, status = redactor.text(str(exc)), EXIT_TARGET
+    finally:
+        if stop_mock:
+            stop_mock()
+    merged = merge_parts(str(reports))
+    summary = build_summary(
+        settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error
+    )
+    coverage = summary["lifecycle"]
+    if (
+        status == EXIT_OK
+        and settings.lifecycle_threshold
+        and coverage["transitions_covered"]
+        < settings.lifecycle_threshold * coverage["transitions_total"]
+        and not settings.include
+        and not settings.read_only
+    ):
+        summary["passed"], status = False, EXIT_FAILURES
+        summary["error"] = (
+            f"lifecycle coverage below the threshold {settings.lifecycle_threshold:.0%}"
+        )
+    if status == EXIT_OK and not summary["passed"]:
+        status = EXIT_FAILURES
+    write_summary(reports / "summary.json", summary)
+    write_results_extras(
+        reports / "allure-results",
+        {"target": settings.base_url or "embedded mock", "spec_version": spec.version,
+         "git_revision": git_revision(), "profile": settings.profile, "seed": settings.seed,
+         "run_id": settings.run_id},
+    )  # fmt: skip
+    problem = build_html(
+        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
+    )
+    echo("")
+    echo(render_table(summary))
+    if error:
+        echo(f"error: {error}")
+    echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
+    return status
+
+
+def git_revision() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             timeout=10, cwd=SUITES)  # fmt: skip
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"

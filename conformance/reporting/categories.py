@@ -1,0 +1,63 @@
+"""Failure categories, including "spec inference contradicted" for inferred spec elements.
+
+A schema or status failure on an element the docs show means the API broke its contract. On an
+element we reconstructed (`x-provenance: inferred`), it more likely means our guess was wrong.
+The report keeps the two apart.
+"""
+
+from __future__ import annotations
+
+from spec import Operation
+
+CATEGORIES = [
+    (
+        "schema violation",
+        "Response does not match the spec's schema",
+        ["JsonSchemaError", "MalformedJson", "MissingHeaders"],
+    ),
+    (
+        "undocumented status",
+        "Status code or content type not in the spec",
+        ["UndefinedStatusCode", "UndefinedContentType"],
+    ),
+    ("server error", "5xx from the API", ["ServerError"]),
+    (
+        "validation",
+        "Invalid input accepted, or valid input refused",
+        ["AcceptedNegativeData", "RejectedPositiveData"],
+    ),
+    ("auth", "Authentication or tenant isolation broken", ["IgnoredAuth", "TenantFailure"]),
+    (
+        "side effect",
+        "Audit log, read-after-write, paging or filtering wrong",
+        [
+            "AuditFailure",
+            "ReadAfterWriteFailure",
+            "ListingFailure",
+            "UseAfterFree",
+            "EnsureResourceAvailability",
+        ],
+    ),
+    ("lifecycle rule", "A state-table or business rule was broken", ["LifecycleFailure"]),
+    ("spec inference contradicted", "The API disagrees with an inferred part of our spec", []),
+]
+INFERENCE_SENSITIVE = {"schema violation", "undocumented status", "validation"}
+
+
+def category_of(failure_type: str, operation: Operation | None) -> str:
+    category = next((name for name, _, types in CATEGORIES if failure_type in types), "other")
+    if (
+        category in INFERENCE_SENSITIVE
+        and operation is not None
+        and operation.provenance == "inferred"
+    ):
+        return "spec inference contradicted"
+    return category
+
+
+def allure_categories() -> list[dict]:
+    """categories.json for the Allure results folder (Allure 2 format, also fed to Allure 3)."""
+    return [
+        {"name": name, "messageRegex": f".*\\[{name}\\].*", "matchedStatuses": ["failed", "broken"]}
+        for name, _, _ in CATEGORIES
+    ]

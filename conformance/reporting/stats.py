@@ -1,0 +1,107 @@
+"""Counts a run collects while it goes: per operation, per check, and each failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
+
+
+@dataclass
+class Stats:
+    operations: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: defaultdict(
+            lambda: {
+                "cases": 0,
+                "failures": 0,
+                "status_codes": Counter(),
+                "positive": 0,
+                "positive_2xx": 0,
+            }
+        )
+    )
+    checks: Counter = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    lifecycle: dict[str, list[str]] = field(
+        default_factory=lambda: {"states": [], "transitions": []}
+    )
+    setup_errors: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def call(self, operation_id: str, status: int, positive: bool) -> None:
+        with self.lock:
+            entry = self.operations[operation_id]
+            entry["cases"] += 1
+            entry["status_codes"][str(status)] += 1
+            if positive:
+                entry["positive"] += 1
+                entry["positive_2xx"] += 200 <= status < 300
+
+    def failure(self, record: dict[str, Any]) -> None:
+        with self.lock:
+            self.failures.append(record)
+            self.checks[record["check"]] += 1
+            self.operations[record["operation"]]["failures"] += 1
+
+    def covered(self, states: set[str], transitions: set[str]) -> None:
+        with self.lock:
+            self.lifecycle["states"] = sorted(set(self.lifecycle["states"]) | states)
+            self.lifecycle["transitions"] = sorted(set(self.lifecycle["transitions"]) | transitions)
+
+    def write(self, reports_dir: str) -> Path:
+        parts = Path(reports_dir) / PARTS_DIR
+        parts.mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        path = parts / f"stats-{worker}-{os.getpid()}.json"
+        with self.lock:
+            data = {
+                "operations": {
+                    k: {**v, "status_codes": dict(v["status_codes"])}
+                    for k, v in self.operations.items()
+                },
+                "checks": dict(self.checks),
+                "failures": self.failures,
+                "lifecycle": self.lifecycle,
+                "setup_errors": dict(self.setup_errors),
+            }
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        return path
+
+
+def merge_parts(reports_dir: str) -> dict[str, Any]:
+    """Add up the per-worker stats files (xdist workers, CI shards)."""
+    merged: dict[str, Any] = {
+        "operations": {},
+        "checks": Counter(),
+        "failures": [],
+        "lifecycle": {"states": set(), "transitions": set()},
+        "setup_errors": Counter(),
+    }
+    for path in sorted((Path(reports_dir) / PARTS_DIR).glob("stats-*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        for op, entry in part["operations"].items():
+            target = merged["operations"].setdefault(
+                op,
+                {
+                    "cases": 0,
+                    "failures": 0,
+                    "status_codes": Counter(),
+                    "positive": 0,
+                    "positive_2xx": 0,
+                },
+            )
+            for key in ("cases", "failures", "positive", "positive_2xx"):
+                target[key] += entry[key]
+            target["status_codes"].update(entry["status_codes"])
+        merged["checks"].update(part["checks"])
+        merged["failures"].extend(part["failures"])
+        merged["setup_errors"].update(part.get("setup_errors", {}))
+        for key in ("states", "transitions"):
+            merged["lifecycle"][key] |= set(part["lifecycle"][key])
+    return merged

@@ -1,0 +1,95 @@
+"""summary.json and the terminal summary table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conformance.settings import RunSettings
+from spec import Lifecycle, Spec
+
+
+def build_summary(
+    settings: RunSettings, spec: Spec, lifecycle: Lifecycle, merged: dict[str, Any],
+    duration: float, tests_passed: bool, error: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    operations = {}
+    for op in spec.operations:
+        entry = merged["operations"].get(op.operation_id)
+        operations[op.operation_id] = {
+            "tested": bool(entry and entry["cases"]),
+            "cases": entry["cases"] if entry else 0,
+            "failures": entry["failures"] if entry else 0,
+            "status_codes": dict(entry["status_codes"]) if entry else {},
+        }
+    positive = sum(e["positive"] for e in merged["operations"].values())
+    positive_2xx = sum(e["positive_2xx"] for e in merged["operations"].values())
+    states_total = len(lifecycle.all_states())
+    transitions_total = len(lifecycle.transitions)
+    coverage = {
+        "states_covered": len(merged["lifecycle"]["states"]),
+        "states_total": states_total,
+        "transitions_covered": len(merged["lifecycle"]["transitions"]),
+        "transitions_total": transitions_total,
+        "uncovered_transitions": sorted(
+            {t.id for t in lifecycle.transitions} - set(merged["lifecycle"]["transitions"])
+        ),
+    }
+    failures = merged["failures"]
+    return {
+        "seed": settings.seed,
+        "profile": settings.profile,
+        "target": settings.base_url,
+        "embedded_mock": not settings.base_url or bool(settings.mock_faults),
+        "mock_faults": list(settings.mock_faults),
+        "run_id": settings.run_id,
+        "spec_version": spec.version,
+        "duration_seconds": round(duration, 1),
+        "totals": {
+            "operations": len(spec.operations),
+            "operations_tested": sum(1 for e in operations.values() if e["tested"]),
+            "cases": sum(e["cases"] for e in operations.values()),
+            "failures": len(failures),
+            "positive_cases": positive,
+            "positive_2xx": positive_2xx,
+            "positive_2xx_share": round(positive_2xx / positive, 4) if positive else None,
+            "setup_errors": sum(merged["setup_errors"].values()),
+        },
+        "operations": operations,
+        "checks": dict(merged["checks"]),
+        "failures": failures,
+        "lifecycle": coverage,
+        "error": error,
+        "passed": tests_passed and not failures and error is None,
+    }
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    rows = [("operation", "cases", "fail", "status codes")]
+    for op_id, entry in sorted(summary["operations"].items()):
+        codes = " ".join(f"{c}x{n}" for c, n in sorted(entry["status_codes"].items()))
+        rows.append((op_id, str(entry["cases"]), str(entry["failures"]), codes or "-"))
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{r[0]:<{width[0]}}  {r[1]:>{width[1]}}  {r[2]:>{width[2]}}  {r[3]}" for r in rows]
+    totals, life = summary["totals"], summary["lifecycle"]
+    share = totals["positive_2xx_share"]
+    lines += [
+        "",
+        f"operations tested {totals['operations_tested']}/{totals['operations']}, cases {totals['cases']}, "
+        f"failures {totals['failures']}, positive 2xx {'-' if share is None else f'{share:.1%}'}",
+        f"lifecycle: states {life['states_covered']}/{life['states_total']}, "
+        f"transitions {life['transitions_covered']}/{life['transitions_total']}",
+        f"seed {summary['seed']}  profile {summary['profile']}  {summary['duration_seconds']} s  "
+        f"{'PASSED' if summary['passed'] else 'FAILED'}",
+    ]
+    for failure in summary["failures"][:20]:
+        lines.append(
+            f"  [{failure['category']}] {failure['operation']}: {failure['check']}: {failure['title']}"
+        )
+    return "\n".join(lines)

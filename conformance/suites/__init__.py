@@ -1,0 +1,1 @@
+"""The pytest suites: property tests per operation, link-following, and lifecycle scenarios."""

@@ -1,0 +1,22 @@
+"""Fixtures for the suites; the session itself lives in session.py (see why there)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.suites.session import SuiteSession, current
+
+
+@pytest.fixture(scope="session")
+def suite() -> SuiteSession:
+    return current()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Leave this worker's counts for the CLI, then clean up what the run created."""
+    suite = current.cache_info().currsize and current()
+    if not suite:
+        return
+    suite.stats.write(suite.settings.reports_dir)
+    if suite.settings.cleanup and not suite.settings.read_only:
+        suite.harness.factory.cleanup()

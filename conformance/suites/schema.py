@@ -1,0 +1,52 @@
+"""The Schemathesis schema a run uses: spec, budget, seed, filters and auth from RunSettings."""
+
+from __future__ import annotations
+
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.config import HealthCheck, SchemathesisConfig
+
+from conformance.settings import RunSettings
+from conformance.suites.session import current
+from strategies.formats import register_formats
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def build_schema(settings: RunSettings):
+    register_formats()
+    profile = settings.profile_budget
+    config = SchemathesisConfig(seed=settings.seed)
+    schema = schemathesis.openapi.from_path(settings.spec_path, config=config)
+    if settings.base_url:
+        schema.config.update(base_url=settings.base_url)
+    schema.config.phases.update(phases=list(profile.phases))
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=profile.max_examples
+    )
+    # Our strategies and the coverage phase make large, filtered inputs on purpose.
+    schema.config.suppress_health_check = [
+        HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large
+    ]  # fmt: skip
+    for item in settings.include:
+        schema = (
+            schema.include(operation_id=item) if item[:1].islower() else schema.include(tag=item)
+        )
+    for item in settings.exclude:
+        schema = (
+            schema.exclude(operation_id=item) if item[:1].islower() else schema.exclude(tag=item)
+        )
+    if settings.read_only:
+        schema = schema.exclude(method=list(UNSAFE))
+
+    @schema.auth(refresh_interval=None)
+    class SuiteAuth:
+        """The run's token provider; it renews on expiry and after a 401 by itself."""
+
+        def get(self, case, ctx):
+            return current().harness.auth.token()
+
+        def set(self, case, data, ctx):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    return schema

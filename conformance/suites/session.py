@@ -1,0 +1,52 @@
+"""The one suite session of a pytest process: settings, target, harness and stats.
+
+Schemathesis registers auth and hooks when a test module is imported, before any pytest fixture
+exists, so the session they use has to be reachable without fixtures. `current()` builds it once
+per process (one per xdist worker) and the fixtures in conftest.py hand out the same object.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from conformance.harness import Harness
+from conformance.reporting.stats import Stats
+from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
+
+
+@dataclass
+class SuiteSession:
+    settings: RunSettings
+    harness: Harness
+    stats: Stats
+    stop_mock: Callable[[], None] | None
+
+
+def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:
+    """Start the mock on a free loopback port (the default target) with the run's faults."""
+    from ordermesh_mock.config import MockConfig
+    from ordermesh_mock.server import run_in_thread
+
+    base_url, stop = run_in_thread(MockConfig(faults=tuple(settings.mock_faults)))
+    settings = replace(settings, base_url=base_url)
+    if settings.credentials.kind is None:
+        settings = replace(settings, credentials=MOCK_MERCHANT_A)
+    if settings.tenant_b.kind is None:
+        settings = replace(settings, tenant_b=MOCK_MERCHANT_B)
+    return settings, stop
+
+
+@functools.cache
+def current() -> SuiteSession:
+    settings = RunSettings.from_env()
+    if not settings.run_id:
+        settings = replace(settings, run_id=new_run_id())
+    stop = None
+    if not settings.base_url:
+        settings, stop = embedded_mock(settings)
+        atexit.register(stop)
+    harness = Harness.build(settings)
+    return SuiteSession(settings, harness, Stats(), stop)
