@@ -15,6 +15,9 @@ SEVERITY = {"docs": allure.severity_level.CRITICAL, "seed": allure.severity_leve
 
 
 def label(operation: Operation) -> None:
+    # Every operation is one pytest function underneath; without a parameter that tells them apart
+    # Allure gives them all one history id and shows them as retries of a single test.
+    allure.dynamic.parameter("operation", operation.operation_id)
     allure.dynamic.epic(EPIC)
     allure.dynamic.feature(operation.tag)
     allure.dynamic.story(operation.docs_title)
