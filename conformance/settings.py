@@ -113,6 +113,8 @@ class RunSettings:
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
+    shard_index: int = 1  # this machine's share of the tests (pytest-split group), 1-based
+    shard_count: int = 1
 
     @property
     def profile_budget(self) -> Profile:
@@ -132,6 +134,10 @@ class RunSettings:
             )
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, got {self.workers}")
+        if not 1 <= self.shard_index <= self.shard_count:
+            raise ConfigError(
+                f"--shard must be K/N with 1 <= K <= N, got {self.shard_index}/{self.shard_count}"
+            )
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ConfigError(f"--rate-limit must be positive, got {self.rate_limit}")
         if self.base_url and not self.base_url.startswith(("http://", "https://")):

@@ -30,6 +30,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument("--profile", choices=sorted(PROFILES), help="smoke, ci (default) or full")
     budget.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
     budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
+    budget.add_argument("--shard", type=shard_spec, metavar="K/N",
+                        help="run only the K-th of N parts of the tests (CI machines; pytest-split)")  # fmt: skip
     budget.add_argument("--include", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--exclude", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--read-only", action="store_true", help="send safe methods only")
@@ -51,6 +53,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     auth.add_argument("--password")
     auth.add_argument("--token")
     auth.add_argument("--merchant-id")
+
+
+def shard_spec(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, like 2/4; got {text!r}")
+    return int(index), int(count)
 
 
 def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> RunSettings:
@@ -76,6 +85,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         for k in ("client_id", "client_secret", "username", "password", "token", "merchant_id")
     }
     seed = pick(args.seed, "ORDERMESH_SEED", "seed", None, int)
+    shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
         base_url=pick(args.base_url, "ORDERMESH_BASE_URL", "base_url", None),
         spec_path=pick(args.spec_path, "ORDERMESH_SPEC", "spec", RunSettings.spec_path),
@@ -98,6 +108,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"
         ),
         mock_faults=tuple(args.fault),
+        shard_index=shard[0],
+        shard_count=shard[1],
         lifecycle_threshold=pick(
             args.lifecycle_threshold,
             "ORDERMESH_LIFECYCLE_THRESHOLD",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from spec import Lifecycle, Spec
 def build_summary(
     settings: RunSettings, spec: Spec, lifecycle: Lifecycle, merged: dict[str, Any],
     duration: float, tests_passed: bool, error: str | None = None,
+    tests: dict[str, int] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     operations = {}
     for op in spec.operations:
@@ -55,6 +57,7 @@ def build_summary(
             "positive_2xx": positive_2xx,
             "positive_2xx_share": round(positive_2xx / positive, 4) if positive else None,
             "setup_errors": sum(merged["setup_errors"].values()),
+            "tests": tests or dict.fromkeys(TEST_OUTCOMES, 0),
         },
         "operations": operations,
         "checks": dict(merged["checks"]),
@@ -63,6 +66,23 @@ def build_summary(
         "error": error,
         "passed": tests_passed and not failures and error is None,
     }
+
+
+TEST_OUTCOMES = ("total", "passed", "failed", "errors", "skipped")
+
+
+def junit_totals(path: Path) -> dict[str, int]:
+    """pytest's own count of tests by outcome (from its JUnit XML), to compare reports against."""
+    totals = dict.fromkeys(TEST_OUTCOMES, 0)
+    if not path.is_file():
+        return totals
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        totals["total"] += int(suite.get("tests", 0))
+        totals["failed"] += int(suite.get("failures", 0))
+        totals["errors"] += int(suite.get("errors", 0))
+        totals["skipped"] += int(suite.get("skipped", 0))
+    totals["passed"] = totals["total"] - totals["failed"] - totals["errors"] - totals["skipped"]
+    return totals
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
