@@ -19,6 +19,7 @@ from conformance.reporting.stats import PARTS_DIR, merge_parts
 from conformance.reporting.summary import (
     build_summary,
     junit_totals,
+    lifecycle_shortfall,
     render_table,
     write_summary,
 )
@@ -109,20 +110,9 @@ def execute(settings: RunSettings, echo=print) -> int:
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"),
     )  # fmt: skip
-    coverage = summary["lifecycle"]
-    if (
-        status == EXIT_OK
-        and settings.lifecycle_threshold
-        and coverage["transitions_covered"]
-        < settings.lifecycle_threshold * coverage["transitions_total"]
-        and not settings.include
-        and not settings.read_only
-        and settings.shard_count == 1  # a shard covers part; `report --merge` checks the whole
-    ):
-        summary["passed"], status = False, EXIT_FAILURES
-        summary["error"] = (
-            f"lifecycle coverage below the threshold {settings.lifecycle_threshold:.0%}"
-        )
+    shortfall = lifecycle_shortfall(settings, summary)
+    if status == EXIT_OK and shortfall:
+        summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
     write_summary(reports / "summary.json", summary)

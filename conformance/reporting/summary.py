@@ -63,9 +63,27 @@ def build_summary(
         "checks": dict(merged["checks"]),
         "failures": failures,
         "lifecycle": coverage,
+        "selection": {
+            "include": list(settings.include),
+            "exclude": list(settings.exclude),
+            "read_only": settings.read_only,
+            "lifecycle_threshold": settings.lifecycle_threshold,
+            "shard": f"{settings.shard_index}/{settings.shard_count}",
+        },
         "error": error,
         "passed": tests_passed and not failures and error is None,
     }
+
+
+def lifecycle_shortfall(settings: RunSettings, summary: dict[str, Any]) -> str | None:
+    """Why lifecycle coverage fails the run, or None. Only a whole, unfiltered run is held to it
+    (a shard is checked once `report --merge` has put the shards together)."""
+    threshold, coverage = settings.lifecycle_threshold, summary["lifecycle"]
+    if not threshold or settings.include or settings.read_only or settings.shard_count > 1:
+        return None
+    if coverage["transitions_covered"] < threshold * coverage["transitions_total"]:
+        return f"lifecycle coverage below the threshold {threshold:.0%}"
+    return None
 
 
 TEST_OUTCOMES = ("total", "passed", "failed", "errors", "skipped")
