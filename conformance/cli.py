@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from conformance.commands.options import add_run_arguments, settings_from
-from conformance.settings import ConfigError
+from conformance.settings import PROFILES, ConfigError
 
 EXIT_USAGE = 2
 
@@ -30,9 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("mock", help="serve the embedded mock (see `mock --help`)", add_help=False)
     report = sub.add_parser("report", help="build the HTML report from existing allure-results")
     report.add_argument("--reports-dir", default="reports")
+    report.add_argument("--merge", action="append", type=Path, default=[], metavar="SHARD_DIR",
+                        help="merge this shard's reports dir into --reports-dir (repeatable)")  # fmt: skip
+    report.add_argument("--spec", dest="spec_path", help="the shards' --spec, if not the default")
     sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
     lint = sub.add_parser("lint", help="openapi-spec-validator and Spectral on the spec")
     lint.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
+    selftest = sub.add_parser("selftest", help="run the suite against every seeded mock fault")
+    selftest.add_argument("--profile", default="smoke", choices=sorted(PROFILES))
+    selftest.add_argument("--fault", action="append", default=[], metavar="NAME",
+                          help="only this fault (repeatable; default: the whole catalogue)")  # fmt: skip
+    selftest.add_argument("--seeds", type=int, default=3, help="clean-mock runs (default 3)")
+    selftest.add_argument("--seed", type=int, help="first seed (default: fixed, reproducible)")
+    selftest.add_argument("--jobs", type=int, default=2, help="runs in parallel (default 2)")
+    selftest.add_argument("--no-plain", action="store_true", help="skip the plain st column")
+    selftest.add_argument("--reports-dir", default="reports")
     return parser
 
 
@@ -55,11 +67,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             from conformance.commands.report import report
 
-            return report(Path(args.reports_dir))
+            return report(Path(args.reports_dir), args.merge, args.spec_path)
         if args.command == "lint":
             from conformance.commands.lint import lint
 
             return lint(args.spec)
+        if args.command == "selftest":
+            from conformance.commands.selftest import DEFAULT_SEED, SelftestOptions, execute
+
+            return execute(SelftestOptions(
+                profile=args.profile, faults=tuple(args.fault), seeds=args.seeds,
+                seed=DEFAULT_SEED if args.seed is None else args.seed, jobs=args.jobs,
+                reports_dir=args.reports_dir, plain=not args.no_plain,
+            ))  # fmt: skip
     except ConfigError as exc:
         print(f"ordermesh-conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
