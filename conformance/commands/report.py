@@ -1,14 +1,25 @@
-"""`ordermesh-conformance report`: rebuild the HTML report from existing results."""
+"""`ordermesh-conformance report`: rebuild the HTML report from existing results, or merge the
+reports of several `run --shard K/N` machines into one (`--merge DIR`, repeatable)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from conformance.reporting.allure_report import build_html
+from conformance.reporting.summary import render_table
 from conformance.settings import ConfigError
 
 
-def report(reports_dir: Path) -> int:
+def report(reports_dir: Path, merge: list[Path] | None = None, spec_path: str | None = None) -> int:
+    status = 0
+    if merge:
+        from conformance.reporting.shards import merge_shards
+
+        summary = merge_shards(merge, reports_dir, spec_path)
+        print(render_table(summary))
+        if summary["error"]:
+            print(f"error: {summary['error']}")
+        status = 0 if summary["passed"] else 1
     results = reports_dir / "allure-results"
     if not results.is_dir():
         raise ConfigError(
@@ -16,4 +27,4 @@ def report(reports_dir: Path) -> int:
         )
     problem = build_html(results, reports_dir / "allure-report", "OrderMesh conformance")
     print(problem or f"report: {reports_dir / 'allure-report' / 'index.html'}")
-    return 0
+    return status
