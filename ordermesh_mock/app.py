@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ordermesh_mock import next_version
 from ordermesh_mock.audit import Actor, primary_ids
 from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
@@ -133,7 +134,9 @@ class MockApp:
         return endpoint
 
     async def health(self, request: Request) -> Response:
-        return json_response(200, {"status": "ok", "faults": list(self.faults.names)})
+        body = {"status": "ok", "faults": list(self.faults.names),
+                "next_version": self.config.next_version}  # fmt: skip
+        return json_response(200, body)
 
     async def reset(self, request: Request) -> Response:
         with self.store.lock:
@@ -195,7 +198,8 @@ class MockApp:
                 return handler(ctx)
         actor = self._actor(principal)
         with self.store.lock:
-            uow = UnitOfWork(self.store, op.operation_id, actor, request_id)
+            action = next_version.audit_action(self.config.next_version, op.operation_id)
+            uow = UnitOfWork(self.store, action, actor, request_id)
             ctx.uow = uow
             result = handler(ctx)
             if result.status < 300:

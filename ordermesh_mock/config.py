@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 class MockConfig:
     db: str | None = None
     faults: tuple[str, ...] = ()
+    next_version: bool = False  # switch on ordermesh_mock/next_version.py's changes
     client_id: str | None = None  # overrides merchant A's client id
     client_secret: str | None = None  # overrides merchant A's client secret
     token: str | None = None  # fixed, non-expiring bearer for merchant A

@@ -15,6 +15,7 @@ from ordermesh_mock.app import create_app
 from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.faults import BY_NAME, CATALOGUE
+from ordermesh_mock.next_version import CHANGES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="FILE", help="persist to this SQLite file")
     p.add_argument("--fault", action="append", default=[], metavar="NAME", help="seed a fault")
     p.add_argument("--list-faults", action="store_true", help="print the fault catalogue")
+    p.add_argument("--next-version", action="store_true",
+                   help="behave as the next API version (see ordermesh_mock/next_version.py)")  # fmt: skip
     p.add_argument("--client-id", help="merchant A's client id")
     p.add_argument("--client-secret", help="merchant A's client secret")
     p.add_argument("--token", help="pre-issue this non-expiring bearer token (merchant A)")
@@ -38,6 +41,7 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     return MockConfig(
         db=args.db,
         faults=tuple(args.fault),
+        next_version=args.next_version,
         client_id=args.client_id,
         client_secret=args.client_secret,
         token=args.token,
@@ -69,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  (client secret from --client-secret: {mask(args.client_secret)})")
     if config.faults:
         print(f"  seeded faults: {', '.join(config.faults)}")
+    if config.next_version:
+        print(f"  next-version changes: {', '.join(c.name for c in CHANGES)}")
     print(f"OrderMesh mock on http://{args.host}:{args.port} (db: {args.db or 'memory'})")
     sys.stdout.flush()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ordermesh_mock import next_version
 from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.errors import not_found, refused
@@ -47,6 +48,10 @@ class Ctx:
 
     def fault(self, name: str) -> bool:
         return self.mock.faults.active(name)
+
+    def changed(self, name: str) -> bool:
+        """Whether a next-version change (ordermesh_mock/next_version.py) applies to this call."""
+        return next_version.changed(self.mock.config.next_version, name, self.op_id)
 
     def get(self, kind: str, rid: str) -> dict | None:
         """Working copy inside a mutation, stored record otherwise (read-only!)."""
@@ -172,6 +177,10 @@ def order_view(ctx: Ctx, order: dict) -> dict:
     out["facilityNames"] = [s["facilityName"] for s in shipments if s.get("facilityName")]
     if ctx.op_id in ("getOrderById", "getOrderBySafeId") and ctx.fault("order-missing-status"):
         out.pop("status", None)
+    if ctx.changed("order-priority-field"):
+        out["priority"] = "normal"
+    if ctx.changed("order-status-canceled") and out.get("status") == "Cancelled":
+        out["status"] = "Canceled"
     return out
 
 

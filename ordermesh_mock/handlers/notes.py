@@ -85,7 +85,7 @@ def delete_note(ctx: Ctx) -> Result:
     ctx.owned("Note", ctx.path["id"])
     if not ctx.fault("delete-does-not-delete"):
         ctx.uow.delete("Note", ctx.path["id"])
-    return Result(204)
+    return Result(200 if ctx.changed("delete-note-200") else 204)
 
 
 @handler("getNoteAuditLogs")
