@@ -1,0 +1,139 @@
+"""`ordermesh-conformance selftest`: does the suite catch every seeded mock fault?
+
+For each fault: `run --fault NAME --include <its operations>` as a subprocess, judged against the
+fault's expectation; next to it a plain `st run` with the same budget. Then the clean mock with
+several seeds, which must pass. Exit 1 when a fault is missed or the clean mock fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.selftest import expectations
+from conformance.selftest.expectations import Expectation, UnknownFaultError
+from conformance.selftest.matrix import (
+    CleanResult,
+    FaultResult,
+    Job,
+    execute_run,
+    judge,
+    judge_clean,
+    run_command,
+    run_jobs,
+)  # fmt: skip
+from conformance.selftest.plain import run_plain
+from conformance.selftest.render import Matrix, terminal, write
+from conformance.settings import PROFILES, ConfigError
+
+DEFAULT_SEED = 20261123  # fixed, so a CI selftest is reproducible; --seed changes it
+EXIT_OK, EXIT_MISSED = 0, 1
+
+
+@dataclass(frozen=True)
+class SelftestOptions:
+    profile: str = "smoke"
+    faults: tuple[str, ...] = ()
+    seeds: int = 3  # clean-mock runs, each with its own seed
+    seed: int = DEFAULT_SEED
+    jobs: int = 2
+    reports_dir: str = "reports"
+    plain: bool = True
+    run_timeout: float = 600.0  # one run; a hung run is reported, not waited for forever
+
+    def check(self) -> SelftestOptions:
+        if self.profile not in PROFILES:
+            raise ConfigError(
+                f"--profile must be one of {', '.join(PROFILES)}, got {self.profile!r}"
+            )
+        if self.seeds < 1:
+            raise ConfigError(f"--seeds must be at least 1, got {self.seeds}")
+        if self.jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, got {self.jobs}")
+        return self
+
+
+def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) -> FaultResult:
+    reports = root / expectation.fault
+    command = run_command(options.profile, options.seed, reports, [expectation.fault],
+                          list(expectation.operations))  # fmt: skip
+    outcome = execute_run(command, reports, options.run_timeout)
+    result = judge(expectation, outcome, options.seed, str(reports))
+    if options.plain:
+        result.plain = run_plain(expectation.fault, list(expectation.operations),
+                                 PROFILES[options.profile], options.seed, reports,
+                                 options.run_timeout)  # fmt: skip
+    return result
+
+
+def clean_job(
+    seed: int, operations: list[str], options: SelftestOptions, root: Path
+) -> CleanResult:
+    reports = root / f"clean-seed-{seed}"
+    command = run_command(options.profile, seed, reports, [], operations)
+    return judge_clean(seed, execute_run(command, reports, options.run_timeout), str(reports))
+
+
+def plan(options: SelftestOptions, selected: list[Expectation], root: Path) -> list[Job]:
+    # A subset of faults gets a clean control over the same operations; all faults, the whole suite.
+    scope = sorted({op for e in selected for op in e.operations}) if options.faults else []
+    clean = [
+        Job(f"clean mock, seed {seed}", functools.partial(clean_job, seed, scope, options, root))
+        for seed in range(options.seed, options.seed + options.seeds)
+    ]
+    faults = [Job(e.fault, functools.partial(fault_job, e, options, root)) for e in selected]
+    return clean + faults  # the clean runs are the longest: start them first
+
+
+def progress_printer(total: int, echo):
+    lock, done = threading.Lock(), [0]
+
+    def report(label: str, result: object) -> None:
+        with lock:
+            done[0] += 1
+            echo(f"[{done[0]:>2}/{total}] {label}: {describe(result)}")
+
+    return report
+
+
+def describe(result: object) -> str:
+    if isinstance(result, CleanResult):
+        return f"{'passed' if result.passed else 'FAILED: ' + str(result.problem)} ({result.run_seconds:.0f} s)"
+    assert isinstance(result, FaultResult)
+    verdict = (
+        f"detected by {', '.join(result.detected_by)} after {result.seconds:.1f} s"
+        if result.detected
+        else f"MISSED: {result.problem}"
+    )
+    if result.plain is not None:
+        verdict += f"; plain st: {'detected' if result.plain.detected else 'missed'}"
+    return f"{verdict} (run {result.run_seconds:.0f} s)"
+
+
+def execute(options: SelftestOptions, echo=print) -> int:
+    options.check()
+    try:
+        selected = expectations.select(options.faults)
+    except UnknownFaultError as exc:
+        raise ConfigError(str(exc)) from exc
+    started = time.monotonic()
+    reports_dir = Path(options.reports_dir)
+    jobs = plan(options, selected, reports_dir / "selftest")
+    echo(f"selftest: {len(selected)} faults + {options.seeds} clean seeds, profile "
+         f"{options.profile}, seed {options.seed}, {options.jobs} in parallel")  # fmt: skip
+    results = run_jobs(jobs, options.jobs, progress_printer(len(jobs), echo))
+    matrix = Matrix(
+        faults=[r for r in results if isinstance(r, FaultResult)],
+        clean=[r for r in results if isinstance(r, CleanResult)],
+        profile=options.profile,
+        seed=options.seed,
+        total_seconds=time.monotonic() - started,
+    )
+    md_path, json_path = write(matrix, reports_dir)
+    echo("")
+    echo(terminal(matrix))
+    echo(f"matrix: {md_path}, {json_path}")
+    return EXIT_OK if matrix.passed else EXIT_MISSED

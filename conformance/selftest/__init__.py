@@ -1,0 +1,1 @@
+"""`ordermesh-conformance selftest`: run the suite against every seeded mock fault."""

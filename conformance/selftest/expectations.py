@@ -1,0 +1,120 @@
+"""Which of our checks should catch each seeded mock fault, and where to look for it.
+
+One entry per fault of `ordermesh_mock.faults.CATALOGUE` (the catalogue is the source of truth
+for names and categories; this module only adds what the suite should do about each fault).
+`checks` are the "check" values a run records in summary.json failures: Schemathesis check names
+and our own checks' names. `operations` are the operations the fault affects; selftest passes
+them as `--include`, so each run stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ordermesh_mock.faults import BY_NAME, CATALOGUE, Fault
+
+# Our check functions (conformance/checks/*); tests/selftest asserts they still exist.
+AUDIT = "audit_log_side_effect"
+READ_AFTER_WRITE = "read_after_write"
+TENANT = "tenant_isolation"
+LISTING = "paging_and_filters"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    fault: str
+    checks: tuple[str, ...]  # any one of these, recorded as a failure, is a correct detection
+    operations: tuple[str, ...]  # operationIds the run includes
+    why: str  # how the fault shows up to the check
+
+    @property
+    def category(self) -> str:
+        return BY_NAME[self.fault].category
+
+
+def _e(fault: str, checks: Iterable[str], operations: Iterable[str], why: str) -> Expectation:
+    return Expectation(fault, tuple(checks), tuple(operations), why)
+
+
+SCHEMA, STATUS = "response_schema_conformance", "status_code_conformance"
+NEGATIVE, IGNORED_AUTH, SERVER_ERROR = (
+    "negative_data_rejection",
+    "ignored_auth",
+    "not_a_server_error",
+)
+
+EXPECTATIONS: tuple[Expectation, ...] = (
+    _e("order-missing-status", [SCHEMA], ["getOrderById", "getOrderBySafeId"],
+       "required `status` missing from a 200 body"),
+    _e("shipment-status-as-string", [SCHEMA], ["createShipment", "getShipmentById"],
+       "integer shipmentStatus serialized as a string"),
+    _e("create-order-200", [STATUS], ["createOrder"], "200 is not a documented createOrder status"),
+    _e("hold-conflict-422", [STATUS], ["holdOrder"],
+       "a hold on an already held or closed order answers the undocumented 422"),
+    _e("bad-location-header", [READ_AFTER_WRITE], ["createOrder"],
+       "GET on the returned Location answers 404"),
+    _e("accepts-invalid-quantity", [NEGATIVE], ["createOrder"],
+       "a negative case with quantity < 1 answers 201"),
+    _e("ignores-max-length", [NEGATIVE], ["createOrder"],
+       "a negative case with a 65+ character externalId answers 201"),
+    _e("ignores-enum", [NEGATIVE], ["searchOrders"], "an unknown `status` value answers 200"),
+    _e("ignores-required", [NEGATIVE], ["createNote"], "a note without `text` answers 201"),
+    _e("search-ignores-auth", [IGNORED_AUTH], ["searchOrders"],
+       "the request without a token answers 200"),
+    _e("cross-merchant-read", [TENANT], ["getOrderById"],
+       "merchant B reads merchant A's order"),
+    _e("cancel-not-persisted", [READ_AFTER_WRITE], ["cancelOrder"],
+       "the order reads back with the items still open"),
+    _e("delete-does-not-delete", [READ_AFTER_WRITE], ["deleteNote"],
+       "GET after DELETE answers 200"),
+    _e("put-not-idempotent", [READ_AFTER_WRITE], ["updateNote"],
+       "the note reads back as old + new text"),
+    _e("partial-put", [READ_AFTER_WRITE], ["updateNote"],
+       "a text longer than 20 characters reads back truncated"),
+    _e("audit-missing-on-update", [AUDIT], ["updateOrder"], "updateOrder adds no audit event"),
+    _e("audit-wrong-values", [AUDIT], ["cancelOrder"], "an item event with oldValue == newValue"),
+    _e("audit-wrong-actor", [AUDIT], ["createOrder", "createNote"],
+       "the event's clientId is not the caller"),
+    _e("audit-missing-bulk", [AUDIT], ["createOrdersBulk"],
+       "the second and later orders have no creation event"),
+    _e("refund-over-balance", [READ_AFTER_WRITE, AUDIT], ["addRefund"],
+       "a refund above the remaining balance answers 200 and drives the balance negative"),
+    _e("refund-wrong-item", [READ_AFTER_WRITE], ["addRefund"],
+       "the named item's balance reads back unchanged"),
+    _e("cancelled-item-shippable", [AUDIT, READ_AFTER_WRITE], ["createShipment"],
+       "a shipment for a Cancelled item answers 201"),
+    _e("partial-cancel-cancels-order", [READ_AFTER_WRITE], ["cancelOrder"],
+       "an item not named in the cancel reads back Cancelled"),
+    _e("hold-does-not-block-shipping", [AUDIT, READ_AFTER_WRITE], ["createShipment"],
+       "a shipment for a held order answers 201"),
+    _e("pagination-repeats", [LISTING], ["listOrders"], "page 2 repeats the last record of page 1"),
+    _e("search-filter-ignored", [LISTING], ["searchOrders"],
+       "records with another status come back"),
+    _e("unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500"),
+)  # fmt: skip
+
+BY_FAULT: dict[str, Expectation] = {e.fault: e for e in EXPECTATIONS}
+
+
+class UnknownFaultError(ValueError):
+    """A fault name that is not in the mock's catalogue (or has no expectation)."""
+
+
+def select(names: Iterable[str] = ()) -> list[Expectation]:
+    """The expectations for `names` in catalogue order; all of them when `names` is empty."""
+    names = list(dict.fromkeys(names))
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise UnknownFaultError(
+            f"unknown fault(s): {', '.join(unknown)}; valid names: {', '.join(BY_NAME)}"
+        )
+    missing = [f.name for f in CATALOGUE if f.name not in BY_FAULT]
+    if missing:  # a catalogue fault nobody said how to catch
+        raise UnknownFaultError(f"no selftest expectation for fault(s): {', '.join(missing)}")
+    wanted = set(names) or set(BY_NAME)
+    return [BY_FAULT[f.name] for f in CATALOGUE if f.name in wanted]
+
+
+def fault(name: str) -> Fault:
+    return BY_NAME[name]

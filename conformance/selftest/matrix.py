@@ -1,0 +1,199 @@
+"""Run the suite once per fault (and on the clean mock), and judge what each run caught.
+
+Each run is the real `ordermesh-conformance run` as a subprocess with its own embedded mock, so
+a selftest exercises exactly what users run. `judge` and `judge_clean` are pure functions of
+what a run left behind (exit code, summary.json, Allure results), so they test without a server.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conformance.selftest.expectations import Expectation
+from conformance.selftest.plain import PlainResult
+
+EXIT_FAILURES = 1  # `run` found conformance failures; any other non-zero code is an error
+
+
+@dataclass(frozen=True)
+class FailedTest:
+    name: str
+    seconds: float  # from the start of the run to the end of this failing test
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one `run` subprocess left behind."""
+
+    exit_code: int
+    wall_seconds: float
+    summary: dict[str, Any] | None  # summary.json, None when the run wrote none
+    failed_tests: tuple[FailedTest, ...] = ()
+    log: str = ""  # where its output went
+
+
+@dataclass
+class FaultResult:
+    name: str
+    category: str
+    expected_checks: list[str]
+    operations: list[str]
+    detected: bool
+    detected_by: list[str]  # expected checks that recorded a failure
+    other_checks: list[str]  # checks that failed but are not the ones that should catch it
+    tests: list[str]  # failing tests of the run
+    seconds: float | None  # time to first detection, None when not detected
+    run_seconds: float
+    seed: int
+    reports_dir: str
+    problem: str | None = None  # why it was not detected, in one line
+    plain: PlainResult | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "plain"}
+        data["plain_schemathesis_detected"] = self.plain.detected if self.plain else None
+        data["plain_schemathesis_detected_by"] = self.plain.checks if self.plain else []
+        data["plain_schemathesis_problem"] = self.plain.problem if self.plain else None
+        return data
+
+
+@dataclass
+class CleanResult:
+    seed: int
+    passed: bool
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    run_seconds: float = 0.0
+    reports_dir: str = ""
+    problem: str | None = None
+
+
+def judge(
+    expectation: Expectation, outcome: RunOutcome, seed: int, reports_dir: str
+) -> FaultResult:
+    """Detected = the run failed AND at least one failure came from an expected check."""
+    failures = (outcome.summary or {}).get("failures") or []
+    checks = sorted({f.get("check", "?") for f in failures})
+    right = [c for c in checks if c in expectation.checks]
+    detected = outcome.exit_code == EXIT_FAILURES and bool(right)
+    first = min((t.seconds for t in outcome.failed_tests), default=outcome.wall_seconds)
+    return FaultResult(
+        name=expectation.fault,
+        category=expectation.category,
+        expected_checks=list(expectation.checks),
+        operations=list(expectation.operations),
+        detected=detected,
+        detected_by=right if detected else [],
+        other_checks=[c for c in checks if c not in expectation.checks],
+        tests=sorted({t.name for t in outcome.failed_tests}),
+        seconds=round(first, 1) if detected else None,
+        run_seconds=round(outcome.wall_seconds, 1),
+        seed=seed,
+        reports_dir=reports_dir,
+        problem=None if detected else _miss_reason(outcome, checks),
+    )
+
+
+def _miss_reason(outcome: RunOutcome, checks: list[str]) -> str:
+    summary = outcome.summary
+    if summary is None:
+        return f"run exited {outcome.exit_code} without summary.json (see {outcome.log})"
+    if summary.get("error"):
+        return f"run error: {summary['error']}"
+    if outcome.exit_code not in (0, EXIT_FAILURES):
+        return f"run exited {outcome.exit_code} (see {outcome.log})"
+    if checks:
+        return f"caught only by other checks: {', '.join(checks)}"
+    totals = summary.get("totals", {})
+    return (
+        f"no failure in {totals.get('cases', 0)} cases "
+        f"({totals.get('setup_errors', 0)} setup errors)"
+    )
+
+
+def judge_clean(seed: int, outcome: RunOutcome, reports_dir: str) -> CleanResult:
+    summary = outcome.summary or {}
+    failures = summary.get("failures") or []
+    passed = outcome.exit_code == 0 and bool(summary) and summary.get("passed") is True
+    problem = None
+    if not passed:
+        problem = summary.get("error") or (
+            f"{len(failures)} failures" if failures else f"run exited {outcome.exit_code}"
+        )
+    slim = [{k: f.get(k) for k in ("check", "operation", "title")} for f in failures]
+    return CleanResult(seed, passed, slim, round(outcome.wall_seconds, 1), reports_dir, problem)
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def run_command(profile: str, seed: int, reports: Path, faults: list[str],
+                operations: list[str]) -> list[str]:  # fmt: skip
+    command = [sys.executable, "-m", "conformance.cli", "run", "--profile", profile,
+               "--seed", str(seed), "--reports-dir", str(reports)]  # fmt: skip
+    for name in faults:
+        command += ["--fault", name]
+    for operation_id in operations:
+        command += ["--include", operation_id]
+    return command
+
+
+def execute_run(command: list[str], reports: Path, timeout: float) -> RunOutcome:
+    reports.mkdir(parents=True, exist_ok=True)
+    log = reports / "run.log"
+    started_wall, started = time.time(), time.monotonic()
+    with log.open("w", encoding="utf-8") as out:
+        try:
+            code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
+                                  timeout=timeout).returncode  # fmt: skip
+        except subprocess.TimeoutExpired:
+            out.write(f"\nselftest: run stopped after {timeout:.0f} s\n")
+            code = -1
+    wall = time.monotonic() - started
+    summary_path = reports / "summary.json"
+    summary = None
+    if summary_path.exists():
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    failed = failed_tests(reports / "allure-results", started_wall)
+    return RunOutcome(code, wall, summary, failed, str(log))
+
+
+def failed_tests(results_dir: Path, started_epoch: float) -> tuple[FailedTest, ...]:
+    """Failing tests from Allure results, with the time each one ended (the first detection)."""
+    found = []
+    for path in sorted(results_dir.glob("*-result.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        if result.get("status") not in ("failed", "broken"):
+            continue
+        module = (result.get("fullName") or "").split("#")[0].rsplit(".", 1)[-1]
+        name = f"{module}::{result.get('name')}" if module else str(result.get("name"))
+        seconds = max(0.0, result.get("stop", 0) / 1000 - started_epoch)
+        found.append(FailedTest(name, seconds))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of parallel work: a fault run (plus its plain column) or a clean-mock seed."""
+
+    label: str
+    work: Callable[[], FaultResult | CleanResult]
+
+
+def run_jobs(jobs: list[Job], workers: int, progress: Callable[[str, object], None]) -> list:
+    """Run the jobs `workers` at a time; report each as it ends; results in input order."""
+    results: dict[int, object] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(job.work): index for index, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            progress(jobs[index].label, results[index])
+    return [results[i] for i in range(len(jobs))]

@@ -1,0 +1,131 @@
+"""The detection matrix as a terminal table, selftest.md and selftest.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conformance.selftest.matrix import CleanResult, FaultResult
+
+HEADERS = ("fault", "category", "suite", "detected by", "first (s)", "plain st", "plain st checks")
+
+
+@dataclass
+class Matrix:
+    faults: list[FaultResult]
+    clean: list[CleanResult]
+    profile: str
+    seed: int
+    total_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean_passed(self) -> bool:
+        return bool(self.clean) and all(c.passed for c in self.clean)
+
+    @property
+    def missed(self) -> list[FaultResult]:
+        return [f for f in self.faults if not f.detected]
+
+    @property
+    def passed(self) -> bool:
+        return not self.missed and self.clean_passed
+
+
+def _plain_cells(result: FaultResult) -> tuple[str, str]:
+    if result.plain is None:
+        return "-", ""
+    if result.plain.problem and not result.plain.detected:
+        return "error", result.plain.problem
+    return ("yes" if result.plain.detected else "no"), ", ".join(result.plain.checks)
+
+
+def rows(matrix: Matrix) -> list[tuple[str, ...]]:
+    out = []
+    for result in matrix.faults:
+        plain, plain_checks = _plain_cells(result)
+        out.append((
+            result.name,
+            result.category,
+            "yes" if result.detected else "NO",
+            ", ".join(result.detected_by) or (result.problem or ""),
+            "-" if result.seconds is None else f"{result.seconds:.1f}",
+            plain,
+            plain_checks,
+        ))  # fmt: skip
+    return out
+
+
+def totals_line(matrix: Matrix) -> str:
+    detected = sum(f.detected for f in matrix.faults)
+    with_plain = [f for f in matrix.faults if f.plain is not None]
+    plain = sum(bool(f.plain and f.plain.detected) for f in with_plain)
+    clean = ", ".join(
+        f"seed {c.seed} {'passed' if c.passed else 'FAILED: ' + (c.problem or '')}"
+        for c in matrix.clean
+    )
+    parts = [f"suite detected {detected}/{len(matrix.faults)}"]
+    if with_plain:
+        parts.append(f"plain Schemathesis {plain}/{len(with_plain)}")
+    parts.append(f"clean mock: {clean or 'not run'}")
+    parts.append(f"profile {matrix.profile}, seed {matrix.seed}, {matrix.total_seconds:.0f} s")
+    return "; ".join(parts)
+
+
+def terminal(matrix: Matrix) -> str:
+    table = [HEADERS, *rows(matrix)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(HEADERS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+             for r in table]  # fmt: skip
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += ["", totals_line(matrix), "PASSED" if matrix.passed else "FAILED"]
+    return "\n".join(lines)
+
+
+def _md(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def markdown(matrix: Matrix) -> str:
+    lines = [
+        "# Selftest: seeded mock faults vs. the suite",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join("---" for _ in HEADERS) + "|",
+    ]
+    lines += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows(matrix)]
+    lines += ["", totals_line(matrix) + ".", ""]
+    failing_clean = [c for c in matrix.clean if not c.passed]
+    for clean in failing_clean:
+        lines.append(f"Clean mock, seed {clean.seed}: {clean.problem}")
+        lines += [f"- {f['operation']}: {f['check']}: {f['title']}" for f in clean.failures[:20]]
+        lines.append("")
+    lines += [f"- {note}" for note in matrix.notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def as_json(matrix: Matrix) -> dict[str, Any]:
+    return {
+        "passed": matrix.passed,
+        "profile": matrix.profile,
+        "seed": matrix.seed,
+        "total_seconds": round(matrix.total_seconds, 1),
+        "detected": sum(f.detected for f in matrix.faults),
+        "total": len(matrix.faults),
+        "plain_schemathesis_detected": sum(
+            bool(f.plain and f.plain.detected) for f in matrix.faults
+        ),
+        "faults": [f.as_json() for f in matrix.faults],
+        "clean_passed": matrix.clean_passed,
+        "clean": [c.__dict__ for c in matrix.clean],
+    }
+
+
+def write(matrix: Matrix, reports_dir: Path) -> tuple[Path, Path]:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    md_path, json_path = reports_dir / "selftest.md", reports_dir / "selftest.json"
+    md_path.write_text(markdown(matrix), encoding="utf-8")
+    json_path.write_text(json.dumps(as_json(matrix), indent=2), encoding="utf-8")
+    return md_path, json_path
