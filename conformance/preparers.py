@@ -278,6 +278,8 @@ def _fresh_shipment(p: Preparation, case) -> None:
                 package["orderItemIDs"] = shipment["orderItemIDs"]
     if body is not None and operation_id == "updatePackage":
         body.pop("fulfilledDate", None)
+        if not body:  # the schema wants at least one field
+            body["carrierTrackingNumber"] = f"{p.factory.run_id}-TRACK"
 
 
 @prepares("rerouteShipment", "rejectShipment")

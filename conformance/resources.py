@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from spec import Spec
 
@@ -38,7 +39,8 @@ class ResourcePaths:
         names = re.findall(r"{(\w+)}", template)
         values = [ref.parent_id, ref.id] if len(names) == 2 else [ref.id]
         for name, value in zip(names, values, strict=True):
-            template = template.replace("{" + name + "}", str(value))
+            # Negative cases carry ids with control characters; send them, encoded.
+            template = template.replace("{" + name + "}", quote(str(value), safe=""))
         return template
 
     def read(self, ref: ResourceRef) -> str | None:
@@ -61,33 +63,6 @@ def unwrap(kind: str, body: Any, ref: ResourceRef) -> Any:
         if envelope in body and len(body) == 1:
             return body[envelope]
     return body
-
-
-def evaluate(expression: str, path_parameters: dict, body: Any, response_body: Any) -> list[str]:
-    """Evaluate an x-audit id expression; `*` fans out over a list (bulk operations)."""
-    if expression.startswith("$request.path."):
-        value = (path_parameters or {}).get(expression.removeprefix("$request.path."))
-        return [str(value)] if value is not None else []
-    source, _, pointer = expression.partition("#")
-    document = body if source == "$request.body" else response_body
-    return [str(v) for v in _walk(document, [p for p in pointer.split("/") if p]) if v is not None]
-
-
-def _walk(node: Any, parts: list[str]):
-    if not parts:
-        yield node
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for item in node:
-                if isinstance(item, dict) and item.get("success") is False:
-                    continue  # a failed bulk item created or changed nothing
-                yield from _walk(item, rest)
-    elif isinstance(node, dict) and head in node:
-        yield from _walk(node[head], rest)
-    elif isinstance(node, list) and head.isdigit() and int(head) < len(node):
-        yield from _walk(node[int(head)], rest)
 
 
 def response_header(response, name: str) -> str | None:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ordermesh_mock import next_version
-from ordermesh_mock.audit import Actor, primary_ids
+from ordermesh_mock.audit import Actor
 from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.errors import ApiError, forbidden, unauthorized
@@ -26,6 +26,7 @@ from ordermesh_mock.sqlite import SqliteBackend
 from ordermesh_mock.store import Store, UnitOfWork
 from ordermesh_mock.validation import build_validators
 from spec import load_lifecycle, load_spec
+from spec.audit import audit_ids
 from spec.loader import Operation
 
 log = logging.getLogger("ordermesh_mock")
@@ -203,7 +204,7 @@ class MockApp:
             ctx.uow = uow
             result = handler(ctx)
             if result.status < 300:
-                ids = primary_ids(audit["id"], path, body, result.body)
+                ids = audit_ids(audit["id"], path, body, result.body)
                 uow.primary = [
                     (audit["resource"], rid)
                     for rid in dict.fromkeys(ids)

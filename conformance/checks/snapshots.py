@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.harness import Harness, Snapshot
-from conformance.resources import ResourceRef, evaluate, unwrap
+from conformance.resources import ResourceRef, unwrap
+from spec.audit import audit_ids
 
 VOLATILE = ("updatedAt", "lastModifiedDate")
 
@@ -22,12 +23,13 @@ def audit_spec(case) -> dict[str, str] | None:
     return case.operation.definition.raw.get("x-audit")
 
 
-def refs(case, response_body: Any = None) -> list[ResourceRef]:
-    """The call's primary resources (x-audit), as far as they can be known yet."""
+def refs(case, response_body: Any = None, before: bool = False) -> list[ResourceRef]:
+    """The call's primary resources (x-audit); `before` the call, from x-audit's `before`."""
     declared = audit_spec(case)
     if not declared:
         return []
-    ids = evaluate(declared["id"], case.path_parameters or {}, case.body, response_body)
+    expression = declared.get("before", declared["id"]) if before else declared["id"]
+    ids = audit_ids(expression, case.path_parameters or {}, case.body, response_body)
     parent = (case.path_parameters or {}).get("shipmentId")
     return [ResourceRef(declared["resource"], i, parent) for i in ids]
 
@@ -59,10 +61,11 @@ def take(harness: Harness, case) -> None:
     """Record the primary resources of a mutating call before it is sent."""
     if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS"):
         return
-    if not audit_spec(case) or audit_spec(case)["id"].startswith("$response"):
-        return
+    declared = audit_spec(case)
+    if not declared or declared.get("before", declared["id"]).startswith("$response"):
+        return  # a create: nothing exists yet
     taken = []
-    for ref in refs(case):
+    for ref in refs(case, before=True):
         events = audit_events(harness, ref)
         taken.append(
             Snapshot(ref.kind, ref.id, ref.parent_id, read(harness, ref), len(events or []))

@@ -39,6 +39,12 @@ CATEGORIES = [
         ],
     ),
     ("lifecycle rule", "A state-table or business rule was broken", ["LifecycleFailure"]),
+    (
+        "precondition refused",
+        "The API refused a documented call the suite needed to set up a case",
+        ["SetupError"],
+    ),
+    ("suite error", "The suite itself broke or lost the target mid-run", ["SuiteError"]),
     ("spec inference contradicted", "The API disagrees with an inferred part of our spec", []),
 ]
 INFERENCE_SENSITIVE = {"schema violation", "undocumented status", "validation"}

@@ -44,8 +44,15 @@ class Stats:
                 entry["positive_2xx"] += 200 <= status < 300
 
     def failure(self, record: dict[str, Any]) -> None:
+        """One distinct failure per (check, operation, title). Hypothesis replays a failing case
+        while it shrinks; the last replay is the smallest, so its reproduction wins."""
+        key = (record["check"], record["operation"], record.get("title"))
         with self.lock:
-            self.failures.append(record)
+            for index, known in enumerate(self.failures):
+                if (known["check"], known["operation"], known.get("title")) == key:
+                    self.failures[index] = {**record, "occurrences": known["occurrences"] + 1}
+                    return
+            self.failures.append({**record, "occurrences": 1})
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
 

@@ -70,13 +70,23 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
     operation = harness.spec.operation(snapshots.operation_id(case))
     allure_steps.label(operation)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
-    if positive:
-        try:
+    try:
+        if positive:
             harness.preparation.prepare(case)
-        except SetupError as exc:
-            session.stats.setup_errors[operation.operation_id] += 1
-            allure_steps.attach_text("setup refused", harness.redactor.text(str(exc)))
-            raise
+        _call_and_check(session, case, operation, positive, sample)
+    except FailureGroup:
+        raise  # already recorded with its checks
+    except SetupError as exc:
+        session.stats.setup_errors[operation.operation_id] += 1
+        _record_error(session, case, operation, "setup", "SetupError", exc)
+        raise
+    except Exception as exc:
+        _record_error(session, case, operation, "suite_error", "SuiteError", exc)
+        raise
+
+
+def _call_and_check(session: SuiteSession, case, operation, positive: bool, sample: bool) -> None:
+    harness = session.harness
     snapshots.take(harness, case)
     try:
         with allure.step(f"{operation.method} {case.formatted_path}") as _:
@@ -95,6 +105,18 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
                 allure_steps.attach_exchange("sample", exchange_of(session, response))
     finally:
         snapshots.pop(harness, case)
+
+
+def _record_error(session: SuiteSession, case, operation, check: str, kind: str, exc) -> None:
+    message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
+    repro = reproduction(session, case, operation.operation_id)
+    allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
+    category = category_of(kind, operation)
+    allure_steps.attach_text("categories", f"[{category}]")
+    session.stats.failure(
+        {"check": check, "operation": operation.operation_id, "category": category,
+         "title": kind, "message": message, "reproduction": repro, "seed": session.settings.seed}
+    )  # fmt: skip
 
 
 def _record(session: SuiteSession, case, operation, response, group: FailureGroup) -> None:
