@@ -1,0 +1,67 @@
+"""Every catalogue fault has an expectation naming real checks and real operations."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+import schemathesis.specs.openapi.checks  # noqa: F401  (registers the OpenAPI checks)
+from schemathesis.checks import CHECKS
+
+from conformance.selftest import expectations
+from conformance.selftest.expectations import EXPECTATIONS, UnknownFaultError, select
+from conformance.suites.runner import project_checks
+from ordermesh_mock.faults import CATALOGUE
+
+
+def known_check_names() -> set[str]:
+    ours = {check.__name__ for check in project_checks(types.SimpleNamespace(harness=None))}
+    return ours | {check.__name__ for check in CHECKS.get_all()}
+
+
+def test_every_catalogue_fault_has_exactly_one_expectation():
+    names = [e.fault for e in EXPECTATIONS]
+    assert sorted(names) == sorted(f.name for f in CATALOGUE)
+    assert len(names) == len(set(names))
+
+
+def test_expected_checks_are_checks_the_suite_runs():
+    known = known_check_names()
+    for expectation in EXPECTATIONS:
+        assert expectation.checks, expectation.fault
+        assert set(expectation.checks) <= known, (expectation.fault, expectation.checks)
+
+
+def test_the_named_project_check_constants_exist():
+    ours = {c.__name__ for c in project_checks(types.SimpleNamespace(harness=None))}
+    for name in (expectations.AUDIT, expectations.READ_AFTER_WRITE, expectations.TENANT,
+                 expectations.LISTING):  # fmt: skip
+        assert name in ours
+
+
+def test_operations_are_spec_operations(spec):
+    ids = {op.operation_id for op in spec.operations}
+    for expectation in EXPECTATIONS:
+        assert expectation.operations and set(expectation.operations) <= ids, expectation.fault
+
+
+def test_category_comes_from_the_catalogue():
+    by_name = {f.name: f.category for f in CATALOGUE}
+    assert all(e.category == by_name[e.fault] for e in EXPECTATIONS)
+
+
+def test_select_all_keeps_catalogue_order():
+    assert [e.fault for e in select()] == [f.name for f in CATALOGUE]
+
+
+def test_select_subset_in_catalogue_order_without_duplicates():
+    chosen = select(["unicode-note-500", "create-order-200", "unicode-note-500"])
+    assert [e.fault for e in chosen] == ["create-order-200", "unicode-note-500"]
+
+
+def test_unknown_fault_is_rejected_with_its_name_and_the_valid_names():
+    with pytest.raises(UnknownFaultError) as info:
+        select(["create-order-200", "no-such-fault"])
+    message = str(info.value)
+    assert "no-such-fault" in message
+    assert "create-order-200" in message.split("valid names:")[1]

@@ -1,0 +1,74 @@
+"""The matrix as terminal table, markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from conformance.selftest.matrix import CleanResult, FaultResult
+from conformance.selftest.plain import PlainResult
+from conformance.selftest.render import Matrix, as_json, markdown, terminal, write
+
+
+def fault(name: str, detected: bool, plain: PlainResult | None) -> FaultResult:
+    return FaultResult(
+        name=name, category="status-code", expected_checks=["status_code_conformance"],
+        operations=["createOrder"], detected=detected,
+        detected_by=["status_code_conformance"] if detected else [], other_checks=[],
+        tests=[], seconds=2.5 if detected else None, run_seconds=10.0, seed=1, reports_dir="r",
+        problem=None if detected else "no failure in 3 cases", plain=plain,
+    )  # fmt: skip
+
+
+def matrix(clean_ok: bool = True) -> Matrix:
+    return Matrix(
+        faults=[
+            fault("create-order-200", True, PlainResult(False)),
+            fault("bad|pipe", False, PlainResult(True, ["not_a_server_error"])),
+        ],
+        clean=[
+            CleanResult(1, True),
+            CleanResult(2, clean_ok, problem=None if clean_ok else "1 failures"),
+        ],
+        profile="smoke",
+        seed=1,
+        total_seconds=42,
+    )
+
+
+def test_terminal_table_shows_every_fault_and_the_verdict():
+    text = terminal(matrix())
+    assert "create-order-200" in text and "status_code_conformance" in text
+    assert "no failure in 3 cases" in text
+    assert "suite detected 1/2; plain Schemathesis 1/2" in text
+    assert text.splitlines()[-1] == "FAILED"
+
+
+def test_markdown_is_a_table_with_escaped_pipes():
+    text = markdown(matrix())
+    assert "| fault | category | suite |" in text
+    assert "| bad\\|pipe | status-code | NO |" in text
+
+
+def test_json_has_the_promised_keys(tmp_path):
+    md_path, json_path = write(matrix(clean_ok=False), tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data == as_json(matrix(clean_ok=False))
+    assert data["clean_passed"] is False and data["passed"] is False
+    first = data["faults"][0]
+    for key in (
+        "name",
+        "category",
+        "detected",
+        "detected_by",
+        "seconds",
+        "plain_schemathesis_detected",
+    ):
+        assert key in first
+    assert first["plain_schemathesis_detected"] is False
+    assert "Clean mock, seed 2: 1 failures" in md_path.read_text()
+
+
+def test_all_detected_and_clean_passes():
+    passing = matrix()
+    passing.faults = passing.faults[:1]
+    assert passing.passed and terminal(passing).splitlines()[-1] == "PASSED"

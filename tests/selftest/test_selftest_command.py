@@ -1,0 +1,47 @@
+"""`ordermesh-conformance selftest` end to end: two real faults and one clean seed, tiny budget."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conformance.cli import main
+
+
+def test_unknown_fault_is_a_usage_error_naming_it(tmp_path, capsys):
+    code = main(["selftest", "--fault", "no-such-fault", "--reports-dir", str(tmp_path)])
+    assert code == 2
+    assert "unknown fault(s): no-such-fault" in capsys.readouterr().err
+    assert not (tmp_path / "selftest.json").exists()
+
+
+def test_bad_numbers_are_usage_errors(tmp_path, capsys):
+    assert main(["selftest", "--jobs", "0", "--reports-dir", str(tmp_path)]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_two_faults_and_a_clean_seed(tmp_path, capsys):
+    code = main([
+        "selftest", "--profile", "smoke", "--fault", "create-order-200",
+        "--fault", "search-ignores-auth", "--seeds", "1", "--jobs", "2",
+        "--reports-dir", str(tmp_path),
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    data = json.loads((tmp_path / "selftest.json").read_text())
+    assert code == 0, out
+    assert data["clean_passed"] is True
+    by_name = {f["name"]: f for f in data["faults"]}
+    assert set(by_name) == {"create-order-200", "search-ignores-auth"}
+    assert by_name["create-order-200"]["detected_by"] == ["status_code_conformance"]
+    assert by_name["search-ignores-auth"]["detected_by"] == ["ignored_auth"]
+    assert all(f["seconds"] > 0 for f in data["faults"])
+    # plain Schemathesis has its own default checks: ignored_auth is one of them
+    assert by_name["search-ignores-auth"]["plain_schemathesis_detected"] is True
+    assert (
+        "| search-ignores-auth | auth | yes | ignored_auth |"
+        in (tmp_path / "selftest.md").read_text()
+    )
+    assert out.count("] ") >= 3  # one progress line per finished run
+    assert (tmp_path / "selftest" / "create-order-200" / "summary.json").exists()
