@@ -1,0 +1,368 @@
+"""Steps against a target: predict with the model, send, compare the answer, keep a journal.
+
+Every public action is one step. It takes handles and plain values (JSON-friendly), so the
+journal of a run is itself a replayable step list (see reproduce.py). `verify()` is the
+invariant: it reads back what the last step touched and checks the audit logs.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import allure
+
+from conformance.client import Exchange
+from conformance.factory import FACILITY, OTHER_FACILITY, VENDOR
+from conformance.reporting import allure_steps
+from conformance.stateful.checks import Verifier
+from conformance.stateful.model import Expected, Model
+from conformance.stateful.target import LifecycleFailure, Target
+
+FACILITIES = (FACILITY, OTHER_FACILITY)
+SHIPPED_DATE = "2026-01-02T10:00:00"
+
+
+@dataclass
+class Step:
+    action: str
+    args: dict[str, Any]
+    exchanges: list[Exchange] = field(default_factory=list, repr=False)
+
+    def title(self) -> str:
+        return f"{self.action}({', '.join(f'{k}={v!r}' for k, v in self.args.items())})"
+
+
+def step(method):
+    """Journal the call, wrap it in an Allure step, attach its exchanges."""
+
+    @functools.wraps(method)
+    def wrapper(self: Driver, **kwargs):
+        current = Step(method.__name__, kwargs)
+        self.journal.append(current)
+        with allure.step(current.title()):
+            try:
+                return method(self, **kwargs)
+            finally:
+                for exchange in current.exchanges:
+                    allure_steps.attach_exchange(exchange.method + " " + exchange.url, exchange)
+
+    wrapper.is_step = True
+    return wrapper
+
+
+class Driver:
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.model = Model(target.lifecycle)
+        self.verifier = Verifier(target, self.model)
+        self.journal: list[Step] = []
+        self.nonce = secrets.token_hex(3)  # safeIds are global: unique per scenario run
+        self.pending: tuple[set[str], str] | None = None  # orders to verify, and the operation
+
+    # ------------------------------------------------------------------ plumbing
+    def _send(self, operation_id: str, *, body=None, positive=True, **params):
+        response, exchange = self.target.send(operation_id, body=body, positive=positive, **params)
+        self.journal[-1].exchanges.append(exchange)
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = None
+        return response.status_code, data
+
+    def _call(self, expected: Expected, scope: set[str], body=None, **params) -> Any:
+        """Send the predicted call, compare the answer, commit the model's audit counts."""
+        operation = expected.operation
+        status, data = self._send(operation, body=body, positive=not expected.refused, **params)
+        self._check_answer(expected, status, data)
+        self.model.commit(expected)
+        self.pending = (scope | self.model.order_handles_of(expected), operation)
+        return data
+
+    def _check_answer(self, expected: Expected, status: int, data: Any) -> None:
+        operation = expected.operation
+        if expected.refused:
+            statuses = {r.status for r in expected.refusals}
+            rules = {r.rule for r in expected.refusals}
+            if status not in statuses:
+                raise LifecycleFailure(
+                    "lifecycle_status", operation, "Forbidden call not refused",
+                    f"{operation} answered {status}; the table forbids it ({', '.join(sorted(rules))})"
+                    f" with {sorted(statuses)}",
+                )  # fmt: skip
+            body = data if isinstance(data, dict) else {}
+            named = body.get("rule") in rules or any(
+                f"[{r}]" in str(body.get("message")) for r in rules
+            )
+            if not named:
+                raise LifecycleFailure(
+                    "lifecycle_status", operation, "Refusal names the wrong rule",
+                    f"{operation} answered {status} {body.get('rule') or body.get('message')!r};"
+                    f" expected rule {' or '.join(sorted(rules))}",
+                )  # fmt: skip
+            return
+        documented = self.target.spec.operation(operation).success_statuses
+        if status not in documented:
+            raise LifecycleFailure(
+                "lifecycle_status", operation, "Allowed call refused",
+                f"{operation} answered {status} {str(data)[:300]}; the model expects {list(documented)}",
+            )  # fmt: skip
+
+    def verify(self) -> None:
+        """The invariant after each step: what the last step touched reads back as modelled."""
+        if self.pending is None:
+            return
+        orders, operation = self.pending
+        self.pending = None
+        with allure.step(f"check {', '.join(sorted(orders)) or 'nothing'} against the model"):
+            self.verifier.verify(orders, operation)
+
+    def verify_all(self) -> None:
+        """Every order the scenario made: catches writes that leaked outside the step's scope."""
+        with allure.step("check every resource of the scenario against the model"):
+            self.verifier.verify(set(self.model.orders), "(end of scenario)")
+
+    def _ids(self, handles: list[str]) -> list[str]:
+        return [self.model.resource(h).id for h in handles]
+
+    def _ledger(self, kind: str, resource_id: str) -> None:
+        if self.target.ledger is not None and resource_id:
+            self.target.ledger.add(kind, resource_id)
+
+    # ------------------------------------------------------------------ orders
+    def _order_body(self, handle_hint: str, lines: list[list]) -> dict[str, Any]:
+        tag = f"{self.target.run_id}-{self.nonce}-{handle_hint}"
+        return {
+            "merchantId": self.target.merchant_id,
+            "externalId": tag,
+            "safeId": tag,
+            "currencyCode": "USD",
+            "shippingAddress": {"firstName": "Ada", "lastName": "Lovelace", "line1": "1 Main St",
+                                "city": "Springfield", "zip": "12345", "countryCode": "US"},
+            "items": [
+                {"sku": f"SKU-{n}", "quantity": quantity,
+                 "customerPrice": {"currency": "USD", "amount": price},
+                 "customerShippingPrice": {"currency": "USD", "amount": shipping}}
+                for n, (quantity, price, shipping) in enumerate(lines)
+            ],
+        }  # fmt: skip
+
+    def _bind_order(self, handle: str, order_id: str, item_ids: list[str], body: dict) -> None:
+        order = self.model.orders[handle]
+        order.id, order.safe_id, order.external_id = order_id, body["safeId"], body["externalId"]
+        for item_handle, item_id in zip(order.items, item_ids, strict=True):
+            self.model.items[item_handle].id = item_id
+        self._ledger("orders", order_id)
+
+    @step
+    def create_order(self, *, lines: list[list]) -> None:
+        hint = f"order{len(self.model.orders) + 1}"
+        body = self._order_body(hint, lines)
+        expected = self.model.create_order(body["externalId"], [tuple(x) for x in lines])
+        handle = list(self.model.orders)[-1]
+        data = self._call(expected, {handle}, body=body)
+        self._bind_order(handle, data["id"], data["orderItemIds"], body)
+
+    @step
+    def create_orders_bulk(self, *, orders: list[list[list]]) -> None:
+        first = len(self.model.orders) + 1
+        bodies = [self._order_body(f"order{first + n}", lines) for n, lines in enumerate(orders)]
+        expected = self.model.create_orders_bulk(
+            [(b["externalId"], [tuple(x) for x in lines]) for b, lines in zip(bodies, orders, strict=True)]
+        )  # fmt: skip
+        handles = list(self.model.orders)[-len(orders) :]
+        data = self._call(expected, set(handles), body={"bulk": bodies})
+        results = data.get("results") or []
+        if len(results) != len(bodies) or not all(r.get("success") for r in results):
+            raise LifecycleFailure(
+                "lifecycle_status", "createOrdersBulk", "Bulk create is not the sum of single creates",
+                f"every entry is a valid order, yet the results are {results}",
+            )  # fmt: skip
+        for handle, result, body in zip(handles, results, bodies, strict=True):
+            _, read = self._send("getOrderById", orderId=result["id"])
+            item_ids = [i["id"] for i in (read or {}).get("order", {}).get("items", [])]
+            self._bind_order(handle, result["id"], item_ids, body)
+
+    @step
+    def hold(self, *, order: str) -> None:
+        self._call(self.model.hold(order), {order}, orderId=self.model.orders[order].id)
+
+    @step
+    def release(self, *, order: str) -> None:
+        expected = self.model.release(order)
+        self._call(expected, {order}, body={"status": "Open"}, orderId=self.model.orders[order].id)
+
+    @step
+    def cancel(self, *, order: str, lines: list[list] | None = None) -> None:
+        """Cancel the whole order (no lines) or [item, quantity or None] lines."""
+        expected = self.model.cancel(order, None if lines is None else [tuple(x) for x in lines])
+        body: dict[str, Any] = {"cancelReason": f"{self.target.run_id} scenario"}
+        if lines is not None:
+            body["orderItems"] = [
+                {"id": self.model.items[h].id, **({"quantity": q} if q is not None else {})}
+                for h, q in lines
+            ]
+        self._call(expected, {order}, body=body, orderId=self.model.orders[order].id)
+
+    @step
+    def refund(self, *, order: str, lines: list[list]) -> None:
+        """[item, amount, is shipping refund] lines, all or nothing."""
+        expected = self.model.refund(order, [tuple(x) for x in lines])
+        body = {
+            "orderId": self.model.orders[order].id,
+            "refunds": [
+                {"itemId": self.model.items[h].id, "amount": amount, "isShippingRefund": shipping}
+                for h, amount, shipping in lines
+            ],
+        }
+        self._call(expected, {order}, body=body)
+
+    # ------------------------------------------------------------------ notes
+    @step
+    def create_note(self, *, order: str, text: str) -> None:
+        expected = self.model.create_note(order, text)
+        handle = list(self.model.notes)[-1]
+        body = {"resourceType": "Order", "resourceId": self.model.orders[order].id, "text": text}
+        data = self._call(expected, {order}, body=body)
+        self.model.notes[handle].id = data["id"]
+        self._ledger("notes", data["id"])
+
+    @step
+    def update_note(self, *, note: str, text: str) -> None:
+        expected = self.model.update_note(note, text)
+        scope = {self.model.notes[note].order}
+        self._call(expected, scope, body={"text": text}, id=self.model.notes[note].id)
+
+    @step
+    def delete_note(self, *, note: str) -> None:
+        expected = self.model.delete_note(note)
+        self._call(expected, {self.model.notes[note].order}, id=self.model.notes[note].id)
+
+    # ------------------------------------------------------------------ shipments
+    @step
+    def create_shipment(self, *, order: str, items: list[str]) -> None:
+        expected = self.model.create_shipment(order, items)
+        body = {
+            "orderId": self.model.orders[order].id,
+            "vendorId": VENDOR,
+            "orderItemIds": self._ids(items),
+        }
+        data = self._call(expected, {order}, body=body)
+        if not expected.refused:
+            shipment = self.model.shipments[list(self.model.shipments)[-1]]
+            shipment.id = data["id"]
+            self._ledger("shipments", data["id"])
+
+    def _shipment_call(self, expected: Expected, shipment: str, body=None, in_body=False):
+        record = self.model.shipments[shipment]
+        params = {} if in_body else {"shipmentId": record.id}
+        return self._call(expected, {record.order}, body=body, **params)
+
+    @step
+    def assign(self, *, shipment: str, facility: int = 0) -> None:
+        expected = self.model.assign(shipment, FACILITIES[facility])
+        self._shipment_call(expected, shipment, {"facilityId": FACILITIES[facility]})
+
+    @step
+    def reroute(self, *, shipment: str, facility: int = 1) -> None:
+        expected = self.model.reroute(shipment, FACILITIES[facility])
+        body = {"shipmentId": self.model.shipments[shipment].id, "facilityId": FACILITIES[facility]}
+        self._shipment_call(expected, shipment, body, in_body=True)
+
+    @step
+    def reroute_bulk(self, *, entries: list[list]) -> None:
+        """[shipment, facility index] entries; each one succeeds or fails as a single would."""
+        expected, singles = self.model.reroute_bulk([(s, FACILITIES[f]) for s, f in entries])
+        bulk = [
+            {"shipmentId": self.model.shipments[s].id, "facilityId": FACILITIES[f]}
+            for s, f in entries
+        ]
+        scope = {self.model.shipments[s].order for s, _ in entries}
+        data = self._call(expected, scope, body={"bulk": bulk})
+        results = (data or {}).get("results") or []
+        problems = []
+        for n, single in enumerate(singles):
+            result = results[n] if n < len(results) else {}
+            if result.get("success") is single.refused or (
+                single.refused
+                and result.get("statusCode") not in {r.status for r in single.refusals}
+            ):
+                problems.append(
+                    f"entry {n}: {result}, the single call would be {'refused' if single.refused else 'allowed'}"
+                )
+        if problems:
+            raise LifecycleFailure("lifecycle_status", "rerouteShipmentsBulk",
+                                   "Bulk reroute differs from single reroutes", "; ".join(problems))  # fmt: skip
+
+    @step
+    def reject(self, *, shipment: str) -> None:
+        body = {"shipmentId": self.model.shipments[shipment].id, "reason": "scenario"}
+        self._shipment_call(self.model.reject(shipment), shipment, body, in_body=True)
+
+    @step
+    def resubmit(self, *, shipment: str) -> None:
+        self._shipment_call(self.model.resubmit(shipment), shipment)
+
+    @step
+    def retry_polling(self, *, shipment: str) -> None:
+        self._shipment_call(self.model.touch_shipment(shipment, "retryShipmentPolling"), shipment)
+
+    @step
+    def update_shipment(self, *, shipment: str, method: str = "Ground") -> None:
+        expected = self.model.touch_shipment(shipment, "updateShipment")
+        self._shipment_call(expected, shipment, {"shippingMethod": method})
+
+    @step
+    def unassign(self, *, shipment: str, items: list[str]) -> None:
+        expected = self.model.unassign(shipment, items)
+        self._shipment_call(expected, shipment, {"orderItemIds": self._ids(items)})
+
+    @step
+    def cancel_shipment(self, *, shipment: str) -> None:
+        self._shipment_call(self.model.cancel_shipment(shipment), shipment, {"reason": "scenario"})
+
+    @step
+    def delete_shipment(self, *, shipment: str) -> None:
+        self._shipment_call(self.model.delete_shipment(shipment), shipment)
+
+    @step
+    def create_package(self, *, shipment: str, tracking: str = "1Z0001") -> None:
+        expected = self.model.create_package(shipment, tracking)
+        body = [
+            {"carrierName": "UPS", "carrierMethodName": "Ground", "carrierTrackingNumber": tracking}
+        ]
+        data = self._shipment_call(expected, shipment, body)
+        if not expected.refused:
+            package = self.model.packages[list(self.model.packages)[-1]]
+            package.id = data["packages"][0]["id"]
+
+    @step
+    def update_package(self, *, package: str, tracking: str = "1Z0002", ship: bool = False) -> None:
+        """Set the tracking number; with `ship`, also the shippedDate (ships the shipment)."""
+        expected = self.model.update_package(package, tracking, ship)
+        record = self.model.packages[package]
+        shipment = self.model.shipments[record.shipment]
+        body = {
+            "carrierTrackingNumber": tracking,
+            **({"shippedDate": SHIPPED_DATE} if ship else {}),
+        }
+        self._call(
+            expected, {shipment.order}, body=body, shipmentId=shipment.id, packageId=record.id
+        )
+
+    @step
+    def packing_slip(self, *, shipment: str) -> None:
+        self._shipment_call(self.model.packing_slip(shipment), shipment)
+
+    # ------------------------------------------------------------------ reads
+    @step
+    def search(self, *, order: str) -> None:
+        """The reads and searches find exactly what the model says exists."""
+        self.verifier.verify_listings(self.model.orders[order])
+
+
+def actions() -> dict[str, Any]:
+    """The step actions by name, for replays and for checking step lists."""
+    return {name: fn for name, fn in vars(Driver).items() if getattr(fn, "is_step", False)}

@@ -1,0 +1,117 @@
+"""The target a scenario talks to: client, spec paths, who we are, and how long reads may lag."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from conformance.client import ApiClient, Exchange
+from conformance.factory import Ledger
+from spec import Lifecycle, Spec, load_lifecycle
+
+CallHook = Callable[[str, int, bool], None]  # (operation id, status, positive)
+
+
+class LifecycleFailure(AssertionError):
+    """The target disagrees with the model. `check` names what was compared."""
+
+    def __init__(self, check: str, operation: str, title: str, message: str) -> None:
+        super().__init__(f"{title}: {message}")
+        self.check = check
+        self.operation = operation
+        self.title = title
+        self.message = message
+
+    @property
+    def failure_type(self) -> str:
+        """The name reporting/categories.py files this failure under."""
+        return {"audit": "AuditFailure", "listing": "ListingFailure"}.get(
+            self.check.removeprefix("lifecycle_"), "LifecycleFailure"
+        )
+
+
+@dataclass
+class Poller:
+    """Bounded read-after-write polling for live targets.
+
+    A read that disagrees is retried until `timeout`. Once a disagreement has outlived a full
+    wait, it is a defect, not lag: later polls in the same test wait only briefly, so shrinking,
+    which replays the failure many times, does not wait the full timeout on every replay.
+    """
+
+    timeout: float = 0.0
+    interval: float = 0.1
+    exhausted: bool = False
+
+    def settle(self, read: Callable[[], Any], problems: Callable[[Any], list[str]]):
+        """Read until `problems(value)` is empty or time runs out; returns (value, problems)."""
+        limit = min(self.timeout, 0.3) if self.exhausted else self.timeout
+        deadline = time.monotonic() + limit
+        while True:
+            value = read()
+            found = problems(value)
+            if not found or time.monotonic() >= deadline:
+                if found and limit > 0:
+                    self.exhausted = True
+                return value, found
+            time.sleep(self.interval)
+
+
+@dataclass
+class Target:
+    client: ApiClient
+    spec: Spec
+    merchant_id: str
+    identity: str | None  # the actor audit events must name (None: unknown, not checked)
+    run_id: str
+    poller: Poller = field(default_factory=Poller)
+    ledger: Ledger | None = None
+    on_call: CallHook | None = None
+    lifecycle: Lifecycle = field(default_factory=load_lifecycle)
+
+    @classmethod
+    def from_harness(cls, harness, on_call: CallHook | None = None) -> Target:
+        return cls(
+            client=harness.client,
+            spec=harness.spec,
+            merchant_id=harness.settings.credentials.merchant_id or "",
+            identity=harness.auth.identity,
+            run_id=harness.settings.run_id,
+            poller=Poller(harness.settings.poll_timeout),
+            ledger=harness.factory.ledger,
+            on_call=on_call,
+        )
+
+    def path(self, operation_id: str, **params: str) -> str:
+        template = self.spec.operation(operation_id).path
+        names = re.findall(r"{(\w+)}", template)
+        missing = [n for n in names if n not in params]
+        if missing:
+            raise ValueError(f"{operation_id}: no value for path parameter(s) {missing}")
+        for name in names:
+            template = template.replace("{" + name + "}", str(params[name]))
+        return template
+
+    def send(
+        self, operation_id: str, *, body: Any = None, query=None, positive: bool = True, **params
+    ) -> tuple[httpx.Response, Exchange]:
+        operation = self.spec.operation(operation_id)
+        response = self.client.request(
+            operation.method, self.path(operation_id, **params), json=body, params=query
+        )
+        if self.on_call is not None:
+            self.on_call(operation_id, response.status_code, positive)
+        return response, self.client.history[-1]
+
+    def read(self, operation_id: str, query=None, **params) -> tuple[int, Any]:
+        response, _ = self.send(operation_id, query=query, **params)
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            body = response.text
+        return response.status_code, body
