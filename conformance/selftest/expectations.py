@@ -19,6 +19,11 @@ AUDIT = "audit_log_side_effect"
 READ_AFTER_WRITE = "read_after_write"
 TENANT = "tenant_isolation"
 LISTING = "paging_and_filters"
+# The stateful scenarios' checks (conformance/stateful: LifecycleFailure.check values).
+LIFECYCLE_STATE = "lifecycle_state"  # a resource reads back other than the model says
+LIFECYCLE_STATUS = "lifecycle_status"  # a forbidden call was allowed, or an allowed one refused
+LIFECYCLE_AUDIT = "lifecycle_audit"
+LIFECYCLE_LISTING = "lifecycle_listing"
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ EXPECTATIONS: tuple[Expectation, ...] = (
     _e("shipment-status-as-string", [SCHEMA], ["createShipment", "getShipmentById"],
        "integer shipmentStatus serialized as a string"),
     _e("create-order-200", [STATUS], ["createOrder"], "200 is not a documented createOrder status"),
-    _e("hold-conflict-422", [STATUS], ["holdOrder"],
+    _e("hold-conflict-422", [STATUS, LIFECYCLE_STATUS], ["holdOrder"],
        "a hold on an already held or closed order answers the undocumented 422"),
     _e("bad-location-header", [READ_AFTER_WRITE], ["createOrder"],
        "GET on the returned Location answers 404"),
@@ -64,32 +69,32 @@ EXPECTATIONS: tuple[Expectation, ...] = (
        "the request without a token answers 200"),
     _e("cross-merchant-read", [TENANT], ["getOrderById"],
        "merchant B reads merchant A's order"),
-    _e("cancel-not-persisted", [READ_AFTER_WRITE], ["cancelOrder"],
+    _e("cancel-not-persisted", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["cancelOrder"],
        "the order reads back with the items still open"),
-    _e("delete-does-not-delete", [READ_AFTER_WRITE], ["deleteNote"],
+    _e("delete-does-not-delete", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["deleteNote"],
        "GET after DELETE answers 200"),
-    _e("put-not-idempotent", [READ_AFTER_WRITE], ["updateNote"],
+    _e("put-not-idempotent", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateNote"],
        "the note reads back as old + new text"),
-    _e("partial-put", [READ_AFTER_WRITE], ["updateNote"],
+    _e("partial-put", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateNote"],
        "a text longer than 20 characters reads back truncated"),
-    _e("audit-missing-on-update", [AUDIT], ["updateOrder"], "updateOrder adds no audit event"),
-    _e("audit-wrong-values", [AUDIT], ["cancelOrder"], "an item event with oldValue == newValue"),
-    _e("audit-wrong-actor", [AUDIT], ["createOrder", "createNote"],
+    _e("audit-missing-on-update", [AUDIT, LIFECYCLE_AUDIT], ["updateOrder"], "updateOrder adds no audit event"),
+    _e("audit-wrong-values", [AUDIT, LIFECYCLE_AUDIT], ["cancelOrder"], "an item event with oldValue == newValue"),
+    _e("audit-wrong-actor", [AUDIT, LIFECYCLE_AUDIT], ["createOrder", "createNote"],
        "the event's clientId is not the caller"),
-    _e("audit-missing-bulk", [AUDIT], ["createOrdersBulk"],
+    _e("audit-missing-bulk", [AUDIT, LIFECYCLE_AUDIT], ["createOrdersBulk"],
        "the second and later orders have no creation event"),
-    _e("refund-over-balance", [READ_AFTER_WRITE, AUDIT], ["addRefund"],
+    _e("refund-over-balance", [LIFECYCLE_STATUS], ["addRefund"],
        "a refund above the remaining balance answers 200 and drives the balance negative"),
-    _e("refund-wrong-item", [READ_AFTER_WRITE], ["addRefund"],
+    _e("refund-wrong-item", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["addRefund"],
        "the named item's balance reads back unchanged"),
-    _e("cancelled-item-shippable", [AUDIT, READ_AFTER_WRITE], ["createShipment"],
+    _e("cancelled-item-shippable", [LIFECYCLE_STATUS], ["createShipment"],
        "a shipment for a Cancelled item answers 201"),
-    _e("partial-cancel-cancels-order", [READ_AFTER_WRITE], ["cancelOrder"],
+    _e("partial-cancel-cancels-order", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["cancelOrder"],
        "an item not named in the cancel reads back Cancelled"),
-    _e("hold-does-not-block-shipping", [AUDIT, READ_AFTER_WRITE], ["createShipment"],
+    _e("hold-does-not-block-shipping", [LIFECYCLE_STATUS], ["createShipment"],
        "a shipment for a held order answers 201"),
-    _e("pagination-repeats", [LISTING], ["listOrders"], "page 2 repeats the last record of page 1"),
-    _e("search-filter-ignored", [LISTING], ["searchOrders"],
+    _e("pagination-repeats", [LISTING, LIFECYCLE_LISTING], ["listOrders"], "page 2 repeats the last record of page 1"),
+    _e("search-filter-ignored", [LISTING, LIFECYCLE_LISTING], ["searchOrders"],
        "records with another status come back"),
     _e("unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500"),
 )  # fmt: skip

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import re
 import types
+from pathlib import Path
 
 import pytest
 import schemathesis.specs.openapi.checks  # noqa: F401  (registers the OpenAPI checks)
 from schemathesis.checks import CHECKS
 
+import conformance.stateful
 from conformance.selftest import expectations
 from conformance.selftest.expectations import EXPECTATIONS, UnknownFaultError, select
 from conformance.suites.runner import project_checks
 from ordermesh_mock.faults import CATALOGUE
 
 
+def stateful_check_names() -> set[str]:
+    """The stateful scenarios name their checks in LifecycleFailure("lifecycle_...", ...)."""
+    package = Path(conformance.stateful.__file__).parent
+    source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
+    return set(re.findall(r'"(lifecycle_[a-z_]+)"', source))
+
+
 def known_check_names() -> set[str]:
     ours = {check.__name__ for check in project_checks(types.SimpleNamespace(harness=None))}
-    return ours | {check.__name__ for check in CHECKS.get_all()}
+    return ours | stateful_check_names() | {check.__name__ for check in CHECKS.get_all()}
 
 
 def test_every_catalogue_fault_has_exactly_one_expectation():
