@@ -152,6 +152,10 @@ ORDER_OPTIONAL = (
 )
 
 
+# Stored (and audited) but not in the documented views: reads must not return them.
+AUDIT_ONLY_FIELDS = frozenset({"cancelReason"})
+
+
 def item_view(item: dict) -> dict:
     out = {k: v for k, v in item.items() if not k.startswith("_")}
     return out
@@ -160,7 +164,9 @@ def item_view(item: dict) -> dict:
 def order_view(ctx: Ctx, order: dict) -> dict:
     get = ctx.get
     out: dict[str, Any] = {
-        k: v for k, v in order.items() if not k.startswith("_") and k != "orderItemIds"
+        k: v
+        for k, v in order.items()
+        if not k.startswith("_") and k != "orderItemIds" and k not in AUDIT_ONLY_FIELDS
     }
     for key in ORDER_OPTIONAL:
         out.setdefault(key, None)
@@ -202,7 +208,11 @@ def package_view(pkg: dict) -> dict:
 
 
 def shipment_view(ctx: Ctx, shipment: dict) -> dict:
-    out = {k: v for k, v in shipment.items() if not k.startswith("_") and k != "packageIds"}
+    out = {
+        k: v
+        for k, v in shipment.items()
+        if not k.startswith("_") and k != "packageIds" and k not in AUDIT_ONLY_FIELDS
+    }
     packages = [ctx.get("Package", pid) for pid in shipment["packageIds"]]
     out["packages"] = [package_view(p) for p in packages if p is not None]
     items = []
