@@ -45,6 +45,9 @@ def step(method):
         with allure.step(current.title()):
             try:
                 return method(self, **kwargs)
+            except BaseException as exc:
+                self.failure = self.failure or exc
+                raise
             finally:
                 for exchange in current.exchanges:
                     allure_steps.attach_exchange(exchange.method + " " + exchange.url, exchange)
@@ -61,6 +64,7 @@ class Driver:
         self.journal: list[Step] = []
         self.nonce = secrets.token_hex(3)  # safeIds are global: unique per scenario run
         self.pending: tuple[set[str], str] | None = None  # orders to verify, and the operation
+        self.failure: BaseException | None = None  # the first thing that went wrong, if any
 
     # ------------------------------------------------------------------ plumbing
     def _send(self, operation_id: str, *, body=None, positive=True, **params):
@@ -117,12 +121,19 @@ class Driver:
         orders, operation = self.pending
         self.pending = None
         with allure.step(f"check {', '.join(sorted(orders)) or 'nothing'} against the model"):
-            self.verifier.verify(orders, operation)
+            self._guarded(self.verifier.verify, orders, operation)
 
     def verify_all(self) -> None:
         """Every order the scenario made: catches writes that leaked outside the step's scope."""
         with allure.step("check every resource of the scenario against the model"):
-            self.verifier.verify(set(self.model.orders), "(end of scenario)")
+            self._guarded(self.verifier.verify, set(self.model.orders), "(end of scenario)")
+
+    def _guarded(self, check, *args) -> None:
+        try:
+            check(*args)
+        except BaseException as exc:
+            self.failure = self.failure or exc
+            raise
 
     def _ids(self, handles: list[str]) -> list[str]:
         return [self.model.resource(h).id for h in handles]
@@ -218,6 +229,14 @@ class Driver:
             ],
         }
         self._call(expected, {order}, body=body)
+
+    @step
+    def update_item(self, *, item: str, gift: bool = True) -> None:
+        record = self.model.items[item]
+        order = self.model.orders[record.order]
+        body = {"meta": {"gift": "yes" if gift else "no"}}
+        expected = self.model.update_item(item)
+        self._call(expected, {order.handle}, body=body, orderId=order.id, orderItemId=record.id)
 
     # ------------------------------------------------------------------ notes
     @step

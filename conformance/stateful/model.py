@@ -237,6 +237,16 @@ class Model(ShipmentRules):
         expected.audit["Order", handle] += 1
         return expected
 
+    def update_item(self, handle: str) -> Expected:
+        """updateOrderItem (edits details, not the status): only Open items."""
+        item = self.items[handle]
+        expected = Expected(
+            "updateOrderItem", tuple(self._refusals(ITEM, item.status, "updateOrderItem"))
+        )
+        if not expected.refused:
+            expected.audit["OrderItem", handle] += 1
+        return expected
+
     # ------------------------------------------------------------------ notes
     def create_note(self, order_handle: str, text: str) -> Expected:
         expected = Expected("createNote")

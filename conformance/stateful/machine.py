@@ -1,0 +1,342 @@
+"""The Hypothesis state machine: random walks over every lifecycle operation.
+
+Rules pick resources by index among what the model holds, in any state: the model predicts
+whether the call is allowed or which rule refuses it, so one rule covers both the move and its
+forbidden variants. `forbidden_move` aims straight at a refusal the table lists for the current
+state. After each step the invariant reads back what the step touched (`Driver.verify`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from hypothesis import HealthCheck, Phase, seed, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from conformance.stateful.driver import Driver
+from conformance.stateful.entities import Order, Shipment
+from conformance.stateful.model import Model
+from conformance.stateful.target import Target
+from spec.lifecycle import Refusal
+
+MAX_ORDERS = 3  # a walk stays small, so each step's checks stay cheap
+NOTE_TEXTS = ("call first", "gift wrap", "fragile: keep upright, do not stack, signature needed")
+
+MINOR_SHIPMENT_ACTIONS = ("update_shipment", "retry_polling", "packing_slip")
+picks = st.integers(min_value=0, max_value=15)
+cents = st.integers(min_value=50, max_value=50_000).map(lambda c: c / 100)
+order_lines = st.lists(
+    st.tuples(st.integers(1, 3), cents, st.integers(0, 2_500).map(lambda c: c / 100)).map(list),
+    min_size=1,
+    max_size=3,
+)
+
+
+@dataclass
+class Recorder:
+    """What the walks of one test covered, and the driver of the latest (on failure: the
+    shrunk, finally replayed) walk."""
+
+    states: set[str] = field(default_factory=set)
+    transitions: set[str] = field(default_factory=set)
+    gaps: set[str] = field(default_factory=set)
+    walks: int = 0
+    last: Driver | None = None
+
+    def finished(self, driver: Driver) -> None:
+        self.states |= driver.model.states_seen
+        self.transitions |= driver.model.transitions_seen
+        self.gaps |= driver.model.gaps
+
+
+def _pick(options: list, index: int):
+    return options[index % len(options)]
+
+
+def forbidden_moves(model: Model) -> list[tuple[str, dict]]:
+    """(action, arguments) for every call the state table forbids right now."""
+    moves = []
+    for refusal in model.lifecycle.refusals:
+        for resource in _in_states(model, refusal):
+            move = _forbidden_call(model, refusal, resource)
+            if move is not None:
+                moves.append(move)
+    return moves
+
+
+def _in_states(model: Model, refusal: Refusal) -> list:
+    pool = {
+        "order": list(model.orders.values()),
+        "orderItem": list(model.items.values()),
+        "shipment": model.live_shipments(),
+    }[refusal.entity]
+    return [r for r in pool if r.status in refusal.states]
+
+
+SHIPMENT_ACTIONS = {
+    "assignShipment": "assign",
+    "rerouteShipment": "reroute",
+    "resubmitShipment": "resubmit",
+    "rejectShipment": "reject",
+    "cancelShipment": "cancel_shipment",
+    "deleteShipment": "delete_shipment",
+    "createPackages": "create_package",
+    "updateShipment": "update_shipment",
+    "retryShipmentPolling": "retry_polling",
+    "generatePackingSlip": "packing_slip",
+}
+
+
+def _forbidden_call(model: Model, refusal: Refusal, resource) -> tuple[str, dict] | None:
+    operation = refusal.operation
+    if refusal.entity == "orderItem":
+        return {
+            "cancelOrder": ("cancel", {"order": resource.order, "lines": [[resource.handle, None]]}),
+            "createShipment": ("create_shipment", {"order": resource.order, "items": [resource.handle]}),
+            "updateOrderItem": ("update_item", {"item": resource.handle}),
+        }.get(operation)  # fmt: skip
+    if refusal.entity == "order":
+        if operation == "holdOrder":
+            return "hold", {"order": resource.handle}
+        if operation == "updateOrder":
+            return "release", {"order": resource.handle}
+        if operation == "createShipment":
+            return "create_shipment", {"order": resource.handle, "items": resource.items[:1]}
+        shipments = [model.shipments[s] for s in resource.shipments]
+        return _shipment_call(model, operation, shipments)
+    return _shipment_call(model, operation, [resource])
+
+
+def _shipment_call(model: Model, operation: str, shipments: list[Shipment]):
+    for shipment in shipments:
+        if operation == "updatePackage" and shipment.packages:
+            return "update_package", {"package": shipment.packages[0], "ship": True}
+        if operation == "unassignShipmentItems" and shipment.items:
+            return "unassign", {"shipment": shipment.handle, "items": shipment.items[:1]}
+        if operation in SHIPMENT_ACTIONS:
+            return SHIPMENT_ACTIONS[operation], {"shipment": shipment.handle}
+    return None
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    target: ClassVar[Target]
+    recorder: ClassVar[Recorder]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.driver = Driver(self.target)
+        self.model = self.driver.model
+        self.recorder.walks += 1
+        self.recorder.last = self.driver
+
+    # ------------------------------------------------------------------ selections
+    def _order(self, n: int) -> Order:
+        return _pick(list(self.model.orders.values()), n)
+
+    def _shipment(self, n: int) -> Shipment:
+        return _pick(self.model.live_shipments(), n)
+
+    def has_shipments(self) -> bool:
+        return bool(self.model.live_shipments())
+
+    # ------------------------------------------------------------------ orders
+    @initialize(lines=order_lines)
+    def first_order(self, lines: list) -> None:
+        self.driver.create_order(lines=lines)
+
+    @precondition(lambda self: len(self.model.orders) < MAX_ORDERS)
+    @rule(lines=order_lines)
+    def create_order(self, lines: list) -> None:
+        self.driver.create_order(lines=lines)
+
+    @precondition(lambda self: len(self.model.orders) <= MAX_ORDERS - 2)
+    @rule(first=order_lines, second=order_lines)
+    def create_orders_bulk(self, first: list, second: list) -> None:
+        self.driver.create_orders_bulk(orders=[first, second])
+
+    @rule(order=picks)
+    def hold(self, order: int) -> None:
+        self.driver.hold(order=self._order(order).handle)
+
+    @rule(order=picks)
+    def release(self, order: int) -> None:
+        self.driver.release(order=self._order(order).handle)
+
+    @rule(order=picks, item=picks, quantity=st.integers(0, 3))
+    def cancel_item(self, order: int, item: int, quantity: int) -> None:
+        """quantity 0: all that is left; more than is left: all that is left."""
+        chosen = self._order(order)
+        handle = _pick(chosen.items, item)
+        left = self.model.items[handle].remaining
+        amount = quantity if 0 < quantity < left else None
+        self.driver.cancel(order=chosen.handle, lines=[[handle, amount]])
+
+    @rule(order=picks)
+    def cancel_order(self, order: int) -> None:
+        self.driver.cancel(order=self._order(order).handle)
+
+    @rule(order=picks, item=picks, percent=st.integers(1, 100), shipping=st.booleans())
+    def refund(self, order: int, item: int, percent: int, shipping: bool) -> None:
+        chosen = self._order(order)
+        record = self.model.items[_pick(chosen.items, item)]
+        balance = record.shipping_balance if shipping else record.price_balance
+        amount = max(0.01, round(balance * percent / 100, 2))
+        self.driver.refund(order=chosen.handle, lines=[[record.handle, amount, shipping]])
+
+    @rule(order=picks, item=picks, shipping=st.booleans())
+    def refund_over_balance(self, order: int, item: int, shipping: bool) -> None:
+        chosen = self._order(order)
+        record = self.model.items[_pick(chosen.items, item)]
+        balance = record.shipping_balance if shipping else record.price_balance
+        amount = round(balance + 0.01, 2)
+        self.driver.refund(order=chosen.handle, lines=[[record.handle, amount, shipping]])
+
+    @rule(order=picks, item=picks)
+    def update_item(self, order: int, item: int) -> None:
+        self.driver.update_item(item=_pick(self._order(order).items, item))
+
+    @rule(order=picks)
+    def search(self, order: int) -> None:
+        self.driver.search(order=self._order(order).handle)
+
+    # ------------------------------------------------------------------ notes
+    @rule(order=picks, text=st.sampled_from(NOTE_TEXTS))
+    def create_note(self, order: int, text: str) -> None:
+        self.driver.create_note(order=self._order(order).handle, text=text)
+
+    @precondition(lambda self: self.model.live_notes())
+    @rule(note=picks, text=st.sampled_from(NOTE_TEXTS), twice=st.booleans())
+    def update_note(self, note: int, text: str, twice: bool) -> None:
+        """twice: the same PUT again must change nothing."""
+        handle = _pick(self.model.live_notes(), note).handle
+        self.driver.update_note(note=handle, text=text)
+        if twice:
+            self.driver.verify()
+            self.driver.update_note(note=handle, text=text)
+
+    @precondition(lambda self: self.model.live_notes())
+    @rule(note=picks)
+    def delete_note(self, note: int) -> None:
+        self.driver.delete_note(note=_pick(self.model.live_notes(), note).handle)
+
+    # ------------------------------------------------------------------ shipments
+    @rule(order=picks, mask=st.integers(1, 7))
+    def create_shipment(self, order: int, mask: int) -> None:
+        """The items whose bit is set in `mask` (at least one), in whatever state they are."""
+        items = self._order(order).items
+        chosen = [h for n, h in enumerate(items) if mask >> n & 1] or items[:1]
+        self.driver.create_shipment(order=self._order(order).handle, items=chosen)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks, facility=st.integers(0, 1))
+    def assign(self, shipment: int, facility: int) -> None:
+        self.driver.assign(shipment=self._shipment(shipment).handle, facility=facility)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks, facility=st.integers(0, 1))
+    def reroute(self, shipment: int, facility: int) -> None:
+        self.driver.reroute(shipment=self._shipment(shipment).handle, facility=facility)
+
+    @precondition(has_shipments)
+    @rule(first=picks, second=picks, facility=st.integers(0, 1))
+    def reroute_bulk(self, first: int, second: int, facility: int) -> None:
+        handles = dict.fromkeys([self._shipment(first).handle, self._shipment(second).handle])
+        self.driver.reroute_bulk(entries=[[h, facility] for h in handles])
+
+    @precondition(has_shipments)
+    @rule(shipment=picks)
+    def create_package(self, shipment: int) -> None:
+        self.driver.create_package(shipment=self._shipment(shipment).handle)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks)
+    def pack_and_ship(self, shipment: int) -> None:
+        """The common path in one rule, so short walks reach shipped orders."""
+        chosen = self._shipment(shipment)
+        if not chosen.packages:
+            self.driver.create_package(shipment=chosen.handle)
+            self.driver.verify()
+        if chosen.packages:
+            self.driver.update_package(package=chosen.packages[-1], ship=True)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks, action=st.sampled_from(("reject", "resubmit")))
+    def reject_or_resubmit(self, shipment: int, action: str) -> None:
+        getattr(self.driver, action)(shipment=self._shipment(shipment).handle)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks, action=st.sampled_from(("cancel_shipment", "delete_shipment")))
+    def cancel_or_delete_shipment(self, shipment: int, action: str) -> None:
+        getattr(self.driver, action)(shipment=self._shipment(shipment).handle)
+
+    @precondition(has_shipments)
+    @rule(shipment=picks, action=st.sampled_from(MINOR_SHIPMENT_ACTIONS))
+    def shipment_action(self, shipment: int, action: str) -> None:
+        """Edits that move no status: shipping method, polling, packing slip."""
+        getattr(self.driver, action)(shipment=self._shipment(shipment).handle)
+
+    @precondition(lambda self: any(s.items for s in self.model.live_shipments()))
+    @rule(shipment=picks, item=picks)
+    def unassign(self, shipment: int, item: int) -> None:
+        chosen = _pick([s for s in self.model.live_shipments() if s.items], shipment)
+        self.driver.unassign(shipment=chosen.handle, items=[_pick(chosen.items, item)])
+
+    @precondition(lambda self: self.model.live_packages())
+    @rule(package=picks, ship=st.booleans())
+    def update_package(self, package: int, ship: bool) -> None:
+        self.driver.update_package(package=_pick(self.model.live_packages(), package).handle, ship=ship)  # fmt: skip
+
+    # ------------------------------------------------------------------ refusals
+    @precondition(lambda self: forbidden_moves(self.model))
+    @rule(move=picks)
+    def forbidden_move(self, move: int) -> None:
+        action, arguments = _pick(forbidden_moves(self.model), move)
+        getattr(self.driver, action)(**arguments)
+
+    # ------------------------------------------------------------------ invariants
+    @invariant()
+    def target_agrees_with_model(self) -> None:
+        self.driver.verify()
+
+    def teardown(self) -> None:
+        if self.driver.failure is None:
+            self.driver.verify_all()
+        self.recorder.finished(self.driver)
+
+
+def machine_for(target: Target, recorder: Recorder) -> type[LifecycleMachine]:
+    return type("LifecycleMachine", (LifecycleMachine,), {"target": target, "recorder": recorder})
+
+
+def walk_settings(walks: int, steps: int, shrink: bool = True) -> settings:
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    return settings(
+        max_examples=walks,
+        stateful_step_count=steps,
+        phases=phases,
+        deadline=None,
+        database=None,  # a run is reproduced from its seed, not from a local example store
+        derandomize=False,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+def run_walks(
+    target: Target, recorder: Recorder, walks: int, steps: int, walk_seed: int,
+    configure: Callable[[settings], settings] | None = None,
+) -> None:  # fmt: skip
+    """Random walks; raises the shrunk failure, with `recorder.last` the walk that shows it."""
+    machine = seed(walk_seed)(machine_for(target, recorder))
+    chosen = walk_settings(walks, steps)
+    run_state_machine_as_test(machine, settings=configure(chosen) if configure else chosen)
