@@ -1,0 +1,51 @@
+"""Exit codes: 2 for usage and configuration errors, 3 for an unreachable target or bad auth."""
+
+from __future__ import annotations
+
+import socket
+
+from conformance.settings import MOCK_MERCHANT_A
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends
+
+
+def test_unknown_profile_is_a_usage_error(run_cli):
+    result = run_cli("run", "--profile", "huge")
+    assert result.code == 2
+    assert "--profile" in result.stderr and "huge" in result.stderr
+
+
+def test_client_id_without_secret_names_the_missing_variable(run_cli):
+    result = run_cli("run", env={"ORDERMESH_CLIENT_ID": "om-client-a"})
+    assert result.code == 2
+    assert "ORDERMESH_CLIENT_SECRET" in result.stderr
+
+
+def test_non_numeric_seed_variable_is_a_usage_error(run_cli):
+    result = run_cli("run", env={"ORDERMESH_SEED": "abc"})
+    assert result.code == 2
+    assert "ORDERMESH_SEED" in result.stderr
+
+
+def test_unreachable_target_exits_3_and_still_writes_the_summary(run_cli):
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = run_cli("run", "--base-url", url, "--token", "whatever",
+                     "--merchant-id", MOCK_MERCHANT_A.merchant_id)  # fmt: skip
+    assert result.code == 3, result.stderr
+    assert "unreachable" in result.stdout + result.stderr
+    summary = result.summary
+    assert summary["passed"] is False and "unreachable" in summary["error"]
+
+
+def test_wrong_credentials_exit_3(run_cli, mock_with_secrets):
+    result = run_cli("run", "--base-url", mock_with_secrets, "--client-id", "om-client-a",
+                     "--client-secret", "not-the-secret",
+                     "--merchant-id", MOCK_MERCHANT_A.merchant_id)  # fmt: skip
+    assert result.code == 3, result.stdout + result.stderr
+    assert "authentication failed" in result.stdout + result.stderr
+    assert "not-the-secret" not in result.stdout + result.stderr
+    assert result.summary["passed"] is False
