@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="build the HTML report from existing allure-results")
     report.add_argument("--reports-dir", default="reports")
     sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
+    sub.add_parser("drift", help="what the target returns vs the spec (see `drift --help`)",
+                   add_help=False)  # fmt: skip
     lint = sub.add_parser("lint", help="openapi-spec-validator and Spectral on the spec")
     lint.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
     selftest = sub.add_parser("selftest", help="run the suite against every seeded mock fault")
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from conformance.diff.command import run as diff_run
 
         return diff_run(argv[1:])
+    if argv[:1] == ["drift"]:
+        from conformance.commands.drift import main as drift_main
+
+        return drift_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":

@@ -1,0 +1,258 @@
+"""Send seeded positive cases (and lifecycle refusals) to a target and record what came back.
+
+Drift and the behavioural diff both start here. Schemathesis generates the cases from the spec;
+the conformance `Preparation` swaps in real ids so they reach the business logic. For the
+refusals, the lifecycle table names the states and operations, and the `Factory` builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import hypothesis
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from schemathesis import GenerationMode
+from schemathesis.config import SchemathesisConfig
+
+from conformance.drift.walk import SchemaWalker
+from conformance.factory import Factory, SetupError
+from conformance.harness import Harness
+from conformance.preparers import Preparation
+from conformance.settings import MOCK_MERCHANT_A, RunSettings
+from spec import Spec, load_lifecycle
+from spec.lifecycle import Refusal
+from strategies.formats import register_formats
+
+# the path or body field that names the refused resource, per lifecycle entity
+TARGET_FIELDS = {"order": "orderId", "shipment": "shipmentId"}
+
+
+@dataclass
+class Observation:
+    key: str  # stable across targets: "createOrder#2", "refusal:order-hold-closed", "flow:..."
+    operation_id: str
+    source: str  # case | refusal | flow
+    status: int | None  # None: the case could not be prepared
+    media_type: str | None = None
+    body: Any = None
+    note: str = ""  # setup error, or what a refusal probe did
+    audit: list[tuple[str, tuple[str, ...]]] | None = None  # (action, changed fields), flows only
+
+
+@dataclass
+class Target:
+    """One API to observe: its harness, and a stop function when we started it."""
+
+    label: str
+    settings: RunSettings
+    harness: Harness
+    stop: Callable[[], None] | None = None
+    observations: list[Observation] = field(default_factory=list)
+
+    @property
+    def walker(self) -> SchemaWalker:
+        return SchemaWalker(self.harness.spec.document)
+
+    def close(self) -> None:
+        self.harness.close()
+        if self.stop:
+            self.stop()
+
+
+class LenientFactory(Factory):
+    """Setup accepts any success code: a 200 where the spec says 201 is drift to report, not a
+    reason to stop observing everything that needs an order."""
+
+    def _expect(self, response, *codes: int) -> Any:
+        if any(200 <= c < 300 for c in codes) and 200 <= response.status_code < 300:
+            return response.json() if response.content else None
+        return super()._expect(response, *codes)
+
+
+@contextmanager
+def open_target(
+    settings: RunSettings, label: str, faults: tuple[str, ...] = (), next_version: bool = False
+) -> Iterator[Target]:
+    """The target of `settings.base_url`, or an embedded mock (merchant A) when there is none."""
+    stop = None
+    if not settings.base_url:
+        from ordermesh_mock.config import MockConfig
+        from ordermesh_mock.server import run_in_thread
+
+        base_url, stop = run_in_thread(MockConfig(faults=faults, next_version=next_version))
+        settings = replace(settings, base_url=base_url, credentials=MOCK_MERCHANT_A)
+    try:
+        harness = Harness.build(settings)
+    except Exception:
+        if stop:
+            stop()
+        raise
+    factory = LenientFactory(
+        harness.client,
+        settings.credentials.merchant_id or "",
+        settings.run_id,
+        harness.factory.ledger,
+    )
+    harness.factory = factory
+    harness.preparation = Preparation(factory, settings.credentials)
+    target = Target(label, settings, harness, stop)
+    try:
+        yield target
+    finally:
+        target.close()
+
+
+# ---------------------------------------------------------------------- case generation
+def load_schema(spec_path: str, seed: int):
+    register_formats()
+    return schemathesis.openapi.from_path(spec_path, config=SchemathesisConfig(seed=seed))
+
+
+def positive_cases(operation, count: int, seed: int) -> list:
+    """`count` schema-valid cases for one operation, the same ones for the same seed."""
+    cases: list = []
+    strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+
+    @hypothesis.seed(seed)
+    @hypothesis.settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        derandomize=False,
+    )
+    @hypothesis.given(strategy)
+    def collect(case) -> None:
+        cases.append(case)
+
+    collect()
+    return cases[:count]
+
+
+def request_schema(raw_operation: dict[str, Any]) -> Any:
+    """The JSON request schema node (a `$ref` or inline), or an empty schema."""
+    body = raw_operation["requestBody"]
+    if "$ref" in body:
+        return {}  # shared request bodies: none in this spec; send them as generated
+    media = body.get("content", {}).get("application/json", {})
+    return media.get("schema", {})
+
+
+def _operation_id(case) -> str:
+    return case.operation.definition.raw["operationId"]
+
+
+def send(target: Target, case, key: str, source: str, note: str = "") -> Observation:
+    operation = target.harness.spec.operation(_operation_id(case))
+    if operation.raw.get("requestBody") is not None and case.body is not None:
+        target.walker.prune(case.body, request_schema(operation.raw))
+    headers = target.harness.auth_headers() if operation.needs_auth else {}
+    response = case.call(base_url=target.settings.base_url, headers=headers)
+    media = (response.headers.get("content-type") or [None])[0]
+    body = None
+    if media and "json" in media and response.content:
+        try:
+            body = response.json()
+        except ValueError:
+            media = f"{media} (unparsable)"
+    return Observation(key, operation.operation_id, source, response.status_code, media, body, note)
+
+
+def observe_cases(target: Target, schema, count: int, seed: int) -> None:
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operation_id = operation.definition.raw["operationId"]
+        for index, case in enumerate(positive_cases(operation, count, seed)):
+            key = f"{operation_id}#{index}"
+            try:
+                target.harness.preparation.prepare(case)
+            except SetupError as exc:
+                note = target.harness.redactor.text(str(exc))
+                target.observations.append(Observation(key, operation_id, "case", None, note=note))
+                continue
+            target.observations.append(send(target, case, key, "case"))
+
+
+# ---------------------------------------------------------------------- refusal probes
+def probe_refusals(target: Target, schema, seed: int) -> None:
+    """Call each refused (state, operation) of the lifecycle table once, on a built resource."""
+    lifecycle = load_lifecycle()
+    spec = target.harness.spec
+    builders = StateBuilder(target.harness.factory)
+    for refusal in lifecycle.refusals:
+        if not _probeable(spec, refusal):
+            continue
+        state = next((s for s in refusal.states if builders.can_build(refusal.entity, s)), None)
+        if state is None:
+            continue
+        operation = next(
+            r.ok()
+            for r in schema.get_all_operations()
+            if r.ok().definition.raw["operationId"] == refusal.operation
+        )
+        case = positive_cases(operation, 1, seed)[0]
+        key = f"refusal:{refusal.rule}"
+        try:
+            target.harness.preparation.prepare(case)
+            resource_id = builders.build(refusal.entity, state)
+        except SetupError as exc:
+            note = target.harness.redactor.text(str(exc))
+            target.observations.append(
+                Observation(key, refusal.operation, "refusal", None, note=note)
+            )
+            continue
+        _retarget(case, TARGET_FIELDS[refusal.entity], resource_id)
+        note = f"{refusal.entity} in {state}: the lifecycle table expects {refusal.status}"
+        target.observations.append(send(target, case, key, "refusal", note))
+
+
+def _probeable(spec: Spec, refusal: Refusal) -> bool:
+    """A refusal we can aim: no variant, and the operation names the entity's id itself."""
+    if refusal.when or refusal.entity not in TARGET_FIELDS:
+        return False
+    operation = spec.operation(refusal.operation)
+    name = TARGET_FIELDS[refusal.entity]
+    in_path = any(p.name == name for p in operation.path_parameters())
+    in_body = name in (operation.request_schema or {}).get("properties", {})
+    return in_path or (refusal.entity == "shipment" and in_body)
+
+
+def _retarget(case, name: str, resource_id: str) -> None:
+    if case.path_parameters and name in case.path_parameters:
+        case.path_parameters[name] = resource_id
+    elif isinstance(case.body, dict):
+        case.body[name] = resource_id
+
+
+class StateBuilder:
+    """One resource per (entity, state), made on first use. Refusals change nothing, so the
+    probes can share them."""
+
+    def __init__(self, factory: Factory) -> None:
+        self.factory = factory
+        self._made: dict[tuple[str, str], str] = {}
+        self._recipes: dict[tuple[str, str], Callable[[], str]] = {
+            ("order", "Open"): lambda: factory.order()["id"],
+            ("order", "Processing"): lambda: factory.shipment()["orderId"],
+            ("order", "Fulfilled"): lambda: factory.shipment(
+                factory.order(items=1), state="Shipped"
+            )["orderId"],
+            ("order", "Cancelled"): lambda: factory.cancelled_order()["id"],
+            ("order", "CustomerCareHold"): lambda: factory.held_order()["id"],
+        }
+        for state in load_lifecycle().states("shipment"):
+            self._recipes[("shipment", state)] = lambda s=state: factory.shipment(state=s)["id"]
+
+    def can_build(self, entity: str, state: str) -> bool:
+        return (entity, state) in self._recipes
+
+    def build(self, entity: str, state: str) -> str:
+        key = (entity, state)
+        if key not in self._made:
+            self._made[key] = self._recipes[key]()
+        return self._made[key]

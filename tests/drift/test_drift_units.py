@@ -1,0 +1,206 @@
+"""The walker, the analysis, the overlay builder and applier on a small hand-made spec."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from conformance.drift.analyse import analyse
+from conformance.drift.observe import Observation
+from conformance.drift.overlay import (
+    OverlayError,
+    apply_overlay,
+    build_overlay,
+    parse_jsonpath,
+    to_jsonpath,
+)
+from conformance.drift.walk import SchemaWalker, unescape
+from spec.loader import Spec
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/v1/things/{id}": {
+            "get": {
+                "operationId": "getThing",
+                "x-provenance": "docs",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        },
+                    },
+                    "404": {"description": "no"},
+                },
+            }
+        },
+        "/v1/gone": {
+            "get": {
+                "operationId": "gone",
+                "x-provenance": "inferred",
+                "responses": {"200": {"description": "ok"}},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Kind": {"type": "string", "enum": ["a", "b"], "x-provenance": "inferred"},
+            "Thing": {
+                "type": "object",
+                "x-provenance": "docs",
+                "required": ["id", "kind"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"$ref": "#/components/schemas/Kind"},
+                    "size": {"type": "integer", "nullable": True},
+                    "meta": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "extra": {
+                        "allOf": [{"$ref": "#/components/schemas/Base"}],
+                        "properties": {"more": {"type": "string"}},
+                    },
+                },
+            },
+            "Base": {"type": "object", "properties": {"base": {"type": "string"}}},
+        }
+    },
+}
+THING = "#/components/schemas/Thing"
+
+
+def walk(body):
+    return SchemaWalker(DOCUMENT).walk(body, THING, "#/op", "docs")
+
+
+def kinds(result) -> set[tuple[str, str, str]]:
+    return {(m.kind, m.location, m.name) for m in result.mismatches}
+
+
+def test_walker_accepts_a_conforming_body():
+    body = {
+        "id": "1",
+        "kind": "a",
+        "size": None,
+        "meta": {"x": "y"},
+        "extra": {"base": "b", "more": "m"},
+    }
+    result = walk(body)
+    assert result.mismatches == []
+    assert result.visited == {THING: "docs", "#/components/schemas/Kind": "inferred"}
+    assert result.enum_values == [("$.kind", "a")]
+
+
+def test_walker_names_each_kind_of_drift_and_its_provenance():
+    body = {"id": 5, "kind": "c", "new": 1, "extra": {"other": 1}, "meta": {"k": 2}}
+    result = walk({k: v for k, v in body.items()})
+    assert kinds(result) == {
+        ("type-mismatch", f"{THING}/properties/id", "integer"),
+        ("enum-value", "#/components/schemas/Kind", "'c'"),
+        ("undocumented-field", THING, "new"),
+        ("undocumented-field", f"{THING}/properties/extra", "other"),
+        ("type-mismatch", f"{THING}/properties/meta/additionalProperties", "integer"),
+    }
+    enum = next(m for m in result.mismatches if m.kind == "enum-value")
+    assert (enum.element, enum.provenance) == ("#/components/schemas/Kind", "inferred")
+    missing = walk({"kind": "a"}).mismatches
+    assert [(m.kind, m.name, m.provenance) for m in missing] == [("missing-field", "id", "docs")]
+    assert kinds(walk({"id": "1", "kind": None})) == {
+        ("type-mismatch", "#/components/schemas/Kind", "null")
+    }
+
+
+def test_prune_keeps_only_documented_request_fields():
+    body = {"id": "1", "junk": 1, "meta": {"free": "kept"}, "extra": {"base": "b", "x": 1}}
+    SchemaWalker(DOCUMENT).prune(body, {"$ref": "#/components/schemas/Thing"})
+    assert body == {"id": "1", "meta": {"free": "kept"}, "extra": {"base": "b"}}
+
+
+@pytest.mark.parametrize(
+    "pointer, path",
+    [
+        ("#/paths/~1v1~1things~1{id}/get", "$.paths['/v1/things/{id}'].get"),
+        ("#/components/schemas/Thing/required", "$.components.schemas.Thing.required"),
+        (
+            "#/components/schemas/Thing/properties/extra/allOf/0",
+            "$.components.schemas.Thing.properties.extra.allOf[0]",
+        ),
+    ],
+)
+def test_jsonpath_from_pointer_and_back(pointer, path):
+    assert to_jsonpath(DOCUMENT, pointer) == path
+    expected = [int(t) if t.isdigit() else unescape(t) for t in pointer.split("/")[1:]]
+    assert parse_jsonpath(path) == expected
+    assert parse_jsonpath("$['it\\'s']") == ["it's"]
+
+
+def test_apply_overlay_remove_update_append_and_unmatched():
+    overlay = {
+        "overlay": "1.0.0",
+        "actions": [
+            {"target": "$.components.schemas.Thing.required", "remove": True},
+            {"target": "$.components.schemas.Thing", "update": {"required": ["id"]}},
+            {"target": "$.components.schemas.Kind.enum", "update": "c"},
+            {"target": "$.components.schemas.Kind", "update": {"description": "k"}},
+            {"target": "$.components.schemas.Nope", "remove": True},
+        ],
+    }
+    original = copy.deepcopy(DOCUMENT)
+    patched, unmatched = apply_overlay(DOCUMENT, overlay)
+    assert original == DOCUMENT  # the input is not modified
+    assert patched["components"]["schemas"]["Thing"]["required"] == ["id"]
+    assert patched["components"]["schemas"]["Kind"]["enum"] == ["a", "b", "c"]
+    assert patched["components"]["schemas"]["Kind"]["description"] == "k"
+    assert unmatched == ["$.components.schemas.Nope"]
+
+
+@pytest.mark.parametrize(
+    "overlay, message",
+    [
+        ({"actions": []}, "not an Overlay document"),
+        ({"overlay": "2.0.0", "actions": []}, "unsupported Overlay version"),
+        ({"overlay": "1.0.0", "actions": [{"remove": True}]}, "no 'target'"),
+        (
+            {"overlay": "1.0.0", "actions": [{"target": "$..Thing", "remove": True}]},
+            "unsupported JSONPath",
+        ),
+        ({"overlay": "1.0.0", "actions": [{"target": "$", "remove": True}]}, "document root"),
+    ],
+)
+def test_apply_overlay_rejects_what_it_cannot_do(overlay, message):
+    with pytest.raises(OverlayError, match=message):
+        apply_overlay(DOCUMENT, overlay)
+
+
+def test_every_finding_kind_gets_an_overlay_that_removes_it():
+    spec = Spec(copy.deepcopy(DOCUMENT))
+    observations = [
+        Observation(
+            "getThing#0",
+            "getThing",
+            "case",
+            200,
+            "application/json",
+            {"id": "1", "kind": "c", "new": [1], "size": "big"},
+        ),
+        Observation("getThing#1", "getThing", "case", 418, "application/json", {"tea": True}),
+        Observation("gone#0", "gone", "case", 404, "application/json", {"message": "no"}),
+    ]
+    report = analyse(spec, "test", observations)
+    assert {(f.kind, f.name) for f in report.findings} == {
+        ("enum-value", "'c'"),
+        ("undocumented-field", "new"),
+        ("type-mismatch", "string"),
+        ("undocumented-status", "418"),
+        ("missing-operation", "gone"),
+    }
+    assert {f.name for f in report.contradicted()} == {"'c'", "gone"}
+    patched, unmatched = apply_overlay(DOCUMENT, build_overlay(DOCUMENT, report))
+    assert unmatched == []
+    again = analyse(Spec(patched), "test", observations[:2])
+    assert again.findings == []
+    assert "/v1/gone" not in patched["paths"] or "get" not in patched["paths"]["/v1/gone"]
