@@ -23,8 +23,9 @@ from conformance.reporting.summary import (
     render_table,
     write_summary,
 )
-from conformance.settings import RunSettings
+from conformance.settings import ConfigError, RunSettings
 from spec import load_lifecycle, load_spec
+from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_TARGET = 0, 1, 2, 3
@@ -74,7 +75,10 @@ def execute(settings: RunSettings, echo=print) -> int:
         elif target.exists():
             target.unlink()
     reports.mkdir(parents=True, exist_ok=True)
-    spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+    try:
+        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+    except SpecError as exc:
+        raise ConfigError(f"--spec: {exc}") from None
     redactor = Redactor(settings.secrets())
     stop_mock = None
     error, status = None, EXIT_OK
