@@ -1,4 +1,4 @@
-"""`ordermesh-conformance`: run, mock, report, selftest, diff, drift and lint.
+"""`ordermesh-conformance`: run, mock, report, selftest, diff, drift, compare and lint.
 
 Exit codes: 0 everything passed; 1 conformance failures; 2 usage or configuration error;
 3 target unreachable or authentication failed.
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
     sub.add_parser("drift", help="what the target returns vs the spec (see `drift --help`)",
                    add_help=False)  # fmt: skip
+    sub.add_parser("compare", help="behavioural diff of two targets (see `compare --help`)",
+                   add_help=False)  # fmt: skip
     lint = sub.add_parser("lint", help="openapi-spec-validator and Spectral on the spec")
     lint.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
     selftest = sub.add_parser("selftest", help="run the suite against every seeded mock fault")
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         from conformance.commands.drift import main as drift_main
 
         return drift_main(argv[1:])
+    if argv[:1] == ["compare"]:
+        from conformance.commands.compare import main as compare_main
+
+        return compare_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
