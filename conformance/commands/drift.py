@@ -165,13 +165,13 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError("--fault applies to the embedded mock only; drop it or --base-url")
         settings = settings_for(args, args.base_url)
         report = run_drift(settings, tuple(args.fault), args.max_examples)
+        overlay_path = write_reports(report, Path(args.reports_dir))
     except (ConfigError, OverlayError, SpecError) as exc:
         print(f"ordermesh-conformance drift: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except TargetError as exc:
         print(f"ordermesh-conformance drift: error: {exc}", file=sys.stderr)
         return EXIT_TARGET
-    overlay_path = write_reports(report, Path(args.reports_dir))
     print(
         f"{len(report.findings)} finding(s): {len(report.violated())} documented element(s) "
         f"violated, {len(report.contradicted())} inferred contradicted, "
