@@ -61,7 +61,7 @@ def test_a_failure_carries_a_curl_that_reproduces_it(run_cli, faulty_mock):
     assert result.code == 1
     failure = next(
         f for f in result.summary["failures"]
-        if f["operation"] == "createOrder" and "status" in f["check"].lower()
+        if f["operation"] == "createOrder" and f["check"] == "status_code_conformance"
     )  # fmt: skip
     assert str(result.summary["seed"]) in failure["reproduction"]
     curl = next(line for line in failure["reproduction"].splitlines() if line.startswith("curl "))
