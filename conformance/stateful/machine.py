@@ -33,12 +33,13 @@ MAX_ORDERS = 3  # a walk stays small, so each step's checks stay cheap
 NOTE_TEXTS = ("call first", "gift wrap", "fragile: keep upright, do not stack, signature needed")
 
 MINOR_SHIPMENT_ACTIONS = ("update_shipment", "retry_polling", "packing_slip")
-picks = st.integers(min_value=0, max_value=15)
-cents = st.integers(min_value=50, max_value=50_000).map(lambda c: c / 100)
+# Few, distinct values: shrinking a failing walk replays it once per candidate value, and
+# prices need only be tellable apart, not fuzzed (the property suite fuzzes the inputs).
+picks = st.integers(min_value=0, max_value=7)
+prices = st.sampled_from((0.5, 19.99, 125.0, 1234.56))
+shipping_prices = st.sampled_from((0.0, 4.5, 12.99))
 order_lines = st.lists(
-    st.tuples(st.integers(1, 3), cents, st.integers(0, 2_500).map(lambda c: c / 100)).map(list),
-    min_size=1,
-    max_size=3,
+    st.tuples(st.integers(1, 3), prices, shipping_prices).map(list), min_size=1, max_size=3
 )
 
 
@@ -134,7 +135,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.driver = Driver(self.target)
+        self.driver = Driver(self.target, narrate=False)
         self.model = self.driver.model
         self.recorder.walks += 1
         self.recorder.last = self.driver
@@ -185,7 +186,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def cancel_order(self, order: int) -> None:
         self.driver.cancel(order=self._order(order).handle)
 
-    @rule(order=picks, item=picks, percent=st.integers(1, 100), shipping=st.booleans())
+    @rule(order=picks, item=picks, percent=st.sampled_from((100, 50, 10)), shipping=st.booleans())
     def refund(self, order: int, item: int, percent: int, shipping: bool) -> None:
         chosen = self._order(order)
         record = self.model.items[_pick(chosen.items, item)]
@@ -328,6 +329,7 @@ def walk_settings(walks: int, steps: int, shrink: bool = True) -> settings:
         database=None,  # a run is reproduced from its seed, not from a local example store
         derandomize=False,
         print_blob=False,
+        report_multiple_bugs=False,  # one shrunk walk, whose journal is the reproduction
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
 

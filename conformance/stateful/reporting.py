@@ -1,0 +1,90 @@
+"""Lifecycle results into the run: Allure labels and steps, stats, coverage and reproductions."""
+
+from __future__ import annotations
+
+import allure
+
+from conformance.reporting import allure_steps
+from conformance.reporting.categories import category_of
+from conformance.stateful.driver import Driver
+from conformance.stateful.reproduce import curl_script, pytest_snippet
+from conformance.stateful.target import LifecycleFailure, Target
+from spec import load_lifecycle
+
+FEATURE = "Lifecycle scenarios"
+
+
+def label(story: str, title: str) -> None:
+    allure.dynamic.epic(allure_steps.EPIC)
+    allure.dynamic.feature(FEATURE)
+    allure.dynamic.story(story)
+    allure.dynamic.title(title)
+
+
+def target_for(session) -> Target:
+    """A target on the run's harness that counts every call in the run's per-operation stats."""
+    return Target.from_harness(session.harness, on_call=session.stats.call)
+
+
+def reproduction(driver: Driver, failure: LifecycleFailure, session) -> tuple[str, str]:
+    """(pytest snippet, curl script) for the steps the driver ran, secrets redacted."""
+    settings = session.settings
+    headline = f"{failure.title} ({failure.check})"
+    snippet = pytest_snippet(driver.journal, headline, settings.seed, settings.mock_faults)
+    tag = f"{driver.target.run_id}-{driver.nonce}"
+    curl = curl_script(
+        driver.journal, driver.failed_reads, headline, settings.seed, tag, settings.base_url or ""
+    )
+    redact = session.harness.redactor.text
+    return redact(snippet), redact(curl)
+
+
+def record_failure(session, driver: Driver, failure: LifecycleFailure, shrunk: bool) -> None:
+    """The failing steps as Allure steps, both reproductions attached, one stats record."""
+    snippet, curl = reproduction(driver, failure, session)
+    name = "shrunk steps" if shrunk else "steps"
+    with allure.step(f"{name} that expose it ({len(driver.journal)}): {failure.title}"):
+        for planned in driver.journal:
+            with allure.step(planned.title()):
+                for exchange in planned.exchanges:
+                    allure_steps.attach_exchange(f"{exchange.method} {exchange.url}", exchange)
+        for exchange in driver.failed_reads:
+            allure_steps.attach_exchange("the read that disagrees", exchange)
+    seed = session.settings.seed
+    allure_steps.attach_text("reproduce: pytest snippet", f"# seed {seed}\n{snippet}")
+    allure_steps.attach_text("reproduce: curl script", curl)
+    operation = _operation(session, failure.operation)
+    category = category_of(failure.failure_type, operation)
+    session.stats.failure(
+        {
+            "check": failure.check,
+            "operation": failure.operation,
+            "category": category,
+            "title": failure.title,
+            "message": session.harness.redactor.text(failure.message)[:2000],
+            "reproduction": snippet,
+            "seed": seed,
+        }
+    )
+    allure_steps.attach_text("categories", f"[{category}]")
+
+
+def record_coverage(session, states: set[str], transitions: set[str], gaps: set[str]) -> None:
+    session.stats.covered(states, transitions)
+    lifecycle = load_lifecycle()
+    missing = sorted({t.id for t in lifecycle.transitions} - transitions)
+    lines = [
+        f"states {len(states)}/{len(lifecycle.all_states())}",
+        f"transitions {len(transitions)}/{len(lifecycle.transitions)}",
+        f"not reached here: {', '.join(missing) or 'none'}",
+    ]
+    if gaps:
+        lines.append("moves the state table does not list: " + "; ".join(sorted(gaps)))
+    allure_steps.attach_text("lifecycle coverage", "\n".join(lines))
+
+
+def _operation(session, operation_id: str):
+    try:
+        return session.harness.spec.operation(operation_id)
+    except KeyError:
+        return None  # "(end of scenario)" and other non-operations

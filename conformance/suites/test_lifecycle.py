@@ -1,0 +1,55 @@
+"""Lifecycle scenarios: the named flows, then random walks of the Hypothesis state machine.
+
+Both check the target against the model after every step (conformance/stateful). The walks'
+budget is the profile's `lifecycle_scenarios` x `lifecycle_steps`, seeded with the run's seed.
+Covered states and transitions go to the run summary, where the coverage gate reads them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.stateful.driver import Driver
+from conformance.stateful.machine import Recorder, run_walks
+from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
+from conformance.stateful.scenarios import SCENARIOS, run_steps
+from conformance.stateful.target import LifecycleFailure
+
+
+@pytest.fixture
+def writable(suite):
+    if suite.settings.read_only:
+        pytest.skip("lifecycle scenarios create and change data; this is a --read-only run")
+    return suite
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_named_scenario(writable, name: str) -> None:
+    label(name, f"scenario: {name}")
+    driver = Driver(target_for(writable))
+    try:
+        run_steps(driver, SCENARIOS[name])
+    except LifecycleFailure as failure:
+        record_failure(writable, driver, failure, shrunk=False)
+        raise
+    finally:
+        model = driver.model
+        record_coverage(writable, model.states_seen, model.transitions_seen, model.gaps)
+
+
+def test_random_walks(writable) -> None:
+    settings = writable.settings
+    budget = settings.profile_budget
+    label("random walks", f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}")  # fmt: skip
+    recorder = Recorder()
+    try:
+        run_walks(
+            target_for(writable), recorder, budget.lifecycle_scenarios, budget.lifecycle_steps,
+            settings.seed,
+        )  # fmt: skip
+    except LifecycleFailure as failure:
+        assert recorder.last is not None
+        record_failure(writable, recorder.last, failure, shrunk=True)
+        raise
+    finally:
+        record_coverage(writable, recorder.states, recorder.transitions, recorder.gaps)
