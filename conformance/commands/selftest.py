@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.selftest import expectations
-from conformance.selftest.expectations import Expectation, UnknownFaultError
+from conformance.selftest.expectations import Expectation, UnknownFaultError, run_profile
 from conformance.selftest.matrix import (
     CleanResult,
     FaultResult,
@@ -58,14 +58,14 @@ class SelftestOptions:
 
 def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) -> FaultResult:
     reports = root / expectation.fault
-    command = run_command(options.profile, options.seed, reports, [expectation.fault],
-                          list(expectation.operations))  # fmt: skip
+    profile = run_profile(expectation, options.profile)
+    operations = list(expectation.operations)
+    command = run_command(profile, options.seed, reports, [expectation.fault], operations)
     outcome = execute_run(command, reports, options.run_timeout)
-    result = judge(expectation, outcome, options.seed, str(reports))
-    if options.plain:
-        result.plain = run_plain(expectation.fault, list(expectation.operations),
-                                 PROFILES[options.profile], options.seed, reports,
-                                 options.run_timeout)  # fmt: skip
+    result = judge(expectation, outcome, options.seed, str(reports), profile)
+    if options.plain:  # same budget: same profile, operations and seed
+        result.plain = run_plain(expectation.fault, operations, PROFILES[profile], options.seed,
+                                 reports, options.run_timeout)  # fmt: skip
     return result
 
 

@@ -54,6 +54,7 @@ class FaultResult:
     run_seconds: float
     seed: int
     reports_dir: str
+    profile: str = ""  # the budget this fault ran at
     problem: str | None = None  # why it was not detected, in one line
     plain: PlainResult | None = None
 
@@ -76,7 +77,7 @@ class CleanResult:
 
 
 def judge(
-    expectation: Expectation, outcome: RunOutcome, seed: int, reports_dir: str
+    expectation: Expectation, outcome: RunOutcome, seed: int, reports_dir: str, profile: str = ""
 ) -> FaultResult:
     """Detected = the run failed AND at least one failure came from an expected check."""
     failures = (outcome.summary or {}).get("failures") or []
@@ -97,6 +98,7 @@ def judge(
         run_seconds=round(outcome.wall_seconds, 1),
         seed=seed,
         reports_dir=reports_dir,
+        profile=profile,
         problem=None if detected else _miss_reason(outcome, checks),
     )
 

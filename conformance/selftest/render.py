@@ -9,7 +9,10 @@ from typing import Any
 
 from conformance.selftest.matrix import CleanResult, FaultResult
 
-HEADERS = ("fault", "category", "suite", "detected by", "first (s)", "plain st", "plain st checks")
+HEADERS = (
+    "fault", "category", "profile", "suite", "detected by", "first (s)", "plain st",
+    "plain st checks",
+)  # fmt: skip
 
 
 @dataclass
@@ -49,6 +52,7 @@ def rows(matrix: Matrix) -> list[tuple[str, ...]]:
         out.append((
             result.name,
             result.category,
+            result.profile or "-",
             "yes" if result.detected else "NO",
             ", ".join(result.detected_by) or (result.problem or ""),
             "-" if result.seconds is None else f"{result.seconds:.1f}",

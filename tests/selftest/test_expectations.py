@@ -12,7 +12,14 @@ from schemathesis.checks import CHECKS
 
 import conformance.stateful
 from conformance.selftest import expectations
-from conformance.selftest.expectations import EXPECTATIONS, UnknownFaultError, select
+from conformance.selftest.expectations import (
+    BY_FAULT,
+    EXPECTATIONS,
+    UnknownFaultError,
+    run_profile,
+    select,
+)  # fmt: skip
+from conformance.settings import PROFILES
 from conformance.suites.runner import project_checks
 from ordermesh_mock.faults import CATALOGUE
 
@@ -75,3 +82,11 @@ def test_unknown_fault_is_rejected_with_its_name_and_the_valid_names():
     message = str(info.value)
     assert "no-such-fault" in message
     assert "create-order-200" in message.split("valid names:")[1]
+
+
+def test_profiles_are_known_and_the_larger_budget_wins():
+    assert {e.profile for e in EXPECTATIONS} <= set(PROFILES)
+    needs_ci, any_budget = BY_FAULT["ignores-enum"], BY_FAULT["create-order-200"]
+    assert run_profile(needs_ci, "smoke") == "ci"
+    assert run_profile(needs_ci, "full") == "full"
+    assert run_profile(any_budget, "smoke") == "smoke"

@@ -15,6 +15,7 @@ def fault(name: str, detected: bool, plain: PlainResult | None) -> FaultResult:
         operations=["createOrder"], detected=detected,
         detected_by=["status_code_conformance"] if detected else [], other_checks=[],
         tests=[], seconds=2.5 if detected else None, run_seconds=10.0, seed=1, reports_dir="r",
+        profile="smoke",
         problem=None if detected else "no failure in 3 cases", plain=plain,
     )  # fmt: skip
 
@@ -45,8 +46,8 @@ def test_terminal_table_shows_every_fault_and_the_verdict():
 
 def test_markdown_is_a_table_with_escaped_pipes():
     text = markdown(matrix())
-    assert "| fault | category | suite |" in text
-    assert "| bad\\|pipe | status-code | NO |" in text
+    assert "| fault | category | profile | suite |" in text
+    assert "| bad\\|pipe | status-code | smoke | NO |" in text
 
 
 def test_json_has_the_promised_keys(tmp_path):

@@ -40,7 +40,7 @@ def test_two_faults_and_a_clean_seed(tmp_path, capsys):
     # plain Schemathesis has its own default checks: ignored_auth is one of them
     assert by_name["search-ignores-auth"]["plain_schemathesis_detected"] is True
     assert (
-        "| search-ignores-auth | auth | yes | ignored_auth |"
+        "| search-ignores-auth | auth | smoke | yes | ignored_auth |"
         in (tmp_path / "selftest.md").read_text()
     )
     assert out.count("] ") >= 3  # one progress line per finished run
