@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from spec.loader import LIFECYCLE_PATH, SpecError
+from spec.loader import LIFECYCLE_PATH, SpecError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ class Lifecycle:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str) -> Lifecycle:
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        document = load_yaml(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise SpecError(f"cannot read lifecycle table {path}: {exc.strerror}") from exc
     return Lifecycle(document)

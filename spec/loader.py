@@ -16,6 +16,14 @@ from typing import Any
 
 import yaml
 
+# The C parser reads the spec about 3x faster; the CLI, pytest and the mock each load it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
 SPEC_DIR = Path(__file__).resolve().parent
 SPEC_PATH = SPEC_DIR / "ordermesh.yaml"
 LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
@@ -244,7 +252,7 @@ def load_document(path: Path | str = SPEC_PATH) -> dict[str, Any]:
     except OSError as exc:
         raise SpecError(f"cannot read spec {path}: {exc.strerror}") from exc
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
     return document

@@ -67,6 +67,10 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
 
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
+    try:  # before touching the reports of the previous run
+        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+    except SpecError as exc:
+        raise ConfigError(f"--spec: {exc}") from None
     reports = Path(settings.reports_dir)
     for stale in ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json"):
         target = reports / stale
@@ -75,10 +79,6 @@ def execute(settings: RunSettings, echo=print) -> int:
         elif target.exists():
             target.unlink()
     reports.mkdir(parents=True, exist_ok=True)
-    try:
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
-    except SpecError as exc:
-        raise ConfigError(f"--spec: {exc}") from None
     redactor = Redactor(settings.secrets())
     stop_mock = None
     error, status = None, EXIT_OK
@@ -116,7 +116,7 @@ def execute(settings: RunSettings, echo=print) -> int:
     merged = merge_parts(str(reports))
     summary = build_summary(
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
-        tests=junit_totals(reports / "junit.xml"),
+        tests=junit_totals(reports / "junit.xml"), embedded=stop_mock is not None,
     )  # fmt: skip
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:

@@ -14,7 +14,7 @@ from spec import Lifecycle, Spec
 def build_summary(
     settings: RunSettings, spec: Spec, lifecycle: Lifecycle, merged: dict[str, Any],
     duration: float, tests_passed: bool, error: str | None = None,
-    tests: dict[str, int] | None = None,
+    tests: dict[str, int] | None = None, embedded: bool | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     operations = {}
     for op in spec.operations:
@@ -43,7 +43,8 @@ def build_summary(
         "seed": settings.seed,
         "profile": settings.profile,
         "target": settings.base_url,
-        "embedded_mock": not settings.base_url or bool(settings.mock_faults),
+        # `run` knows whether it started the mock; settings alone only know the URL it got.
+        "embedded_mock": embedded if embedded is not None else not settings.base_url,
         "mock_faults": list(settings.mock_faults),
         "run_id": settings.run_id,
         "spec_version": spec.version,
