@@ -71,7 +71,9 @@ def reproduction(session: SuiteSession, case, operation_id: str) -> str:
 def run_case(session: SuiteSession, case, sample: bool) -> None:
     harness = session.harness
     operation = harness.spec.operation(snapshots.operation_id(case))
-    allure_steps.label(operation)
+    if operation.operation_id not in session.labelled:
+        allure_steps.label(operation)
+        session.labelled.add(operation.operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
     try:
         if positive:

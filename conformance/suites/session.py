@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from conformance.harness import Harness
 from conformance.reporting.stats import Stats
@@ -23,6 +23,8 @@ class SuiteSession:
     harness: Harness
     stats: Stats
     stop_mock: Callable[[], None] | None
+    # Operations whose Allure test already has its labels (labels add up per generated case).
+    labelled: set[str] = field(default_factory=set)
 
 
 def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:
