@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("mock", help="serve the embedded mock (see `mock --help`)", add_help=False)
     report = sub.add_parser("report", help="build the HTML report from existing allure-results")
     report.add_argument("--reports-dir", default="reports")
+    report.add_argument("--merge", action="append", type=Path, default=[], metavar="SHARD_DIR",
+                        help="merge this shard's reports dir into --reports-dir (repeatable)")  # fmt: skip
+    report.add_argument("--spec", dest="spec_path", help="the shards' --spec, if not the default")
     sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
     sub.add_parser("drift", help="what the target returns vs the spec (see `drift --help`)",
                    add_help=False)  # fmt: skip
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             from conformance.commands.report import report
 
-            return report(Path(args.reports_dir))
+            return report(Path(args.reports_dir), args.merge, args.spec_path)
         if args.command == "lint":
             from conformance.commands.lint import lint
 
