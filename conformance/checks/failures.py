@@ -50,3 +50,9 @@ class LifecycleFailure(ProjectFailure):
     code = "OM105"
     kind_title = "Lifecycle rule"
     category = "lifecycle rule"
+
+
+class ConstraintFailure(ProjectFailure):
+    code = "OM106"
+    kind_title = "Constraint not enforced"
+    category = "validation"

@@ -24,7 +24,7 @@ CATEGORIES = [
     (
         "validation",
         "Invalid input accepted, or valid input refused",
-        ["AcceptedNegativeData", "RejectedPositiveData"],
+        ["AcceptedNegativeData", "RejectedPositiveData", "ConstraintFailure"],
     ),
     ("auth", "Authentication or tenant isolation broken", ["IgnoredAuth", "TenantFailure"]),
     (

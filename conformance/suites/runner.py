@@ -9,6 +9,7 @@ from schemathesis.specs.openapi.checks import allow_header_conformance, unsuppor
 
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
+from conformance.checks.constraints import make_single_violation_check
 from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
@@ -22,13 +23,16 @@ TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
 
 
 def project_checks(session: SuiteSession) -> list:
-    harness = session.harness
-    return [
-        make_audit_check(harness),
-        make_read_after_write_check(harness),
-        make_tenant_check(harness),
-        make_listing_check(harness),
-    ]
+    if not session.checks:
+        harness = session.harness
+        session.checks = [
+            make_audit_check(harness),
+            make_read_after_write_check(harness),
+            make_tenant_check(harness),
+            make_listing_check(harness),
+            make_single_violation_check(harness),
+        ]
+    return session.checks
 
 
 def excluded_checks(spec, operation) -> list:

@@ -25,6 +25,7 @@ class SuiteSession:
     stop_mock: Callable[[], None] | None
     # Operations whose Allure test already has its labels (labels add up per generated case).
     labelled: set[str] = field(default_factory=set)
+    checks: list = field(default_factory=list)  # the project's checks, built once (they keep state)
 
 
 def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:
