@@ -108,7 +108,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
                     excluded_checks=excluded_checks(harness.spec, operation),
                 )
             except FailureGroup as group:
-                _record(session, case, operation, response, group)
+                record_failure_group(session, case, operation, response, group)
                 raise
             if sample:
                 allure_steps.attach_exchange("sample", exchange_of(session, response))
@@ -128,7 +128,9 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
     )  # fmt: skip
 
 
-def _record(session: SuiteSession, case, operation, response, group: FailureGroup) -> None:
+def record_failure_group(
+    session: SuiteSession, case, operation, response, group: FailureGroup
+) -> None:
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.config import HealthCheck, SchemathesisConfig
@@ -13,6 +15,12 @@ from strategies.formats import register_formats
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
+@functools.cache
+def suite_schema():
+    """The run's schema, built once per process and shared by the property and link tests."""
+    return build_schema(current().settings)
+
+
 def build_schema(settings: RunSettings):
     register_formats()
     profile = settings.profile_budget
@@ -20,7 +28,8 @@ def build_schema(settings: RunSettings):
     schema = schemathesis.openapi.from_path(settings.spec_path, config=config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
-    schema.config.phases.update(phases=list(profile.phases))
+    # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
+    schema.config.phases.update(phases=[*profile.phases, "stateful"])
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=profile.max_examples
     )

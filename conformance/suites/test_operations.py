@@ -8,10 +8,9 @@ business logic instead of bouncing off a 404.
 from __future__ import annotations
 
 from conformance.suites.runner import run_case
-from conformance.suites.schema import build_schema
-from conformance.suites.session import current
+from conformance.suites.schema import suite_schema
 
-schema = build_schema(current().settings)
+schema = suite_schema()
 _sampled: set[str] = set()
 
 

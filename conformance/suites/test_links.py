@@ -1,0 +1,62 @@
+"""Schemathesis' link-following phase: chains of calls built from the spec's `links`.
+
+A create's response feeds the next call's ids (createOrder -> getOrderById, cancelOrder, ...), so
+these sequences reach resources no single generated case can. Every step runs the same checks as
+the property tests, ours included (audit log, read-after-write, tenant isolation, paging).
+"""
+
+from __future__ import annotations
+
+import allure
+import pytest
+from hypothesis import HealthCheck, seed, settings
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.core.errors import NoLinksFound
+from schemathesis.errors import FailureGroup
+
+from conformance.checks import snapshots
+from conformance.reporting import allure_steps
+from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
+from conformance.suites.schema import suite_schema
+from conformance.suites.session import SuiteSession, current
+
+
+class LinkWorkflow(suite_schema().as_state_machine()):
+    """The spec's links as a Hypothesis state machine, with the project's checks on every step."""
+
+    def before_call(self, case) -> None:
+        snapshots.take(current().harness, case)
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+        session = current()
+        operation = session.harness.spec.operation(snapshots.operation_id(case))
+        session.stats.call(operation.operation_id, response.status_code, positive=True)
+        try:
+            super().validate_response(
+                response, case, additional_checks=project_checks(session),
+                excluded_checks=excluded_checks(session.harness.spec, operation), **kwargs,
+            )  # fmt: skip
+        except FailureGroup as group:
+            record_failure_group(session, case, operation, response, group)
+            raise
+        finally:
+            snapshots.pop(session.harness, case)
+
+
+def test_link_following(suite: SuiteSession) -> None:
+    budget = suite.settings.profile_budget
+    allure.dynamic.epic(allure_steps.EPIC)
+    allure.dynamic.feature("Link-following")
+    allure.dynamic.title(
+        f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, seed {suite.settings.seed}"
+    )
+    chosen = settings(
+        max_examples=budget.link_scenarios, stateful_step_count=budget.link_steps,
+        deadline=None, database=None, suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    try:
+        run_state_machine_as_test(seed(suite.settings.seed)(LinkWorkflow), settings=chosen)
+    except NoLinksFound:
+        if not (suite.settings.include or suite.settings.exclude or suite.settings.read_only):
+            raise  # the whole spec has no usable links: that is a spec problem
+        pytest.skip("--include/--exclude/--read-only left no linked operations to follow")
