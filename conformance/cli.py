@@ -52,6 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def compare_after_run(settings, url: str) -> int:
+    """`run --compare-with URL`: the same seed's cases and flows on both targets (`compare`)."""
+    from conformance.commands.compare import main as compare_main
+
+    argv = ["--compare-with", url, "--seed", str(settings.seed), "--spec", settings.spec_path,
+            "--reports-dir", settings.reports_dir]  # fmt: skip
+    if settings.base_url and not settings.mock_faults:
+        argv += ["--base-url", settings.base_url]
+    print(f"\nbehavioural diff against {url} (ordermesh-conformance compare):")
+    return compare_main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["mock"]:
@@ -75,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from conformance.commands.run import execute
 
-            return execute(settings_from(args))
+            settings = settings_from(args)
+            status = execute(settings)
+            if args.compare_with:
+                return max(status, compare_after_run(settings, args.compare_with))
+            return status
         if args.command == "report":
             from conformance.commands.report import report
 

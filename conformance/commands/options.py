@@ -24,6 +24,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     target.add_argument(
         "--allow-production", action="store_true", help="allow writes against api.ordermesh.io"
     )
+    target.add_argument("--compare-with", metavar="URL",
+                        help="then replay the same seeded cases and flows on URL and report "
+                        "behavioural differences (see `compare`)")  # fmt: skip
     target.add_argument("--fault", action="append", default=[], metavar="NAME",
                         help="start the embedded mock with this seeded fault (repeatable)")  # fmt: skip
     budget = parser.add_argument_group("budget")
