@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 import time
+from pathlib import Path
 
 import httpx
 
@@ -46,3 +48,11 @@ async def _seed(db: str, orders: int, token: str, merchant: str, max_seconds: fl
 
 def seed_orders(db: str, orders: int, token: str, merchant: str, max_seconds: float = 600) -> int:
     return asyncio.run(_seed(db, orders, token, merchant, max_seconds))
+
+
+def stored_orders(db: str) -> int:
+    """How many orders a seeded file holds (0 when it does not exist yet)."""
+    if not Path(db).exists():
+        return 0
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM records WHERE kind = 'Order'").fetchone()[0]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from _seed import seed_orders
+from _seed import seed_orders, stored_orders
 from _servers import Server, free_port, http, mock_cmd, prism_cmd, serve, trivial_cmd
 from _wrk import CREATE_ORDER, PAGED, WrkResult, run_wrk, wrk_path
 
@@ -63,6 +63,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="wrk connections for the search run (default 4)",
     )
     p.add_argument("--skip-prism", action="store_true", help="do not start Prism")
+    p.add_argument(
+        "--db-cache",
+        metavar="FILE",
+        help="keep the seeded SQLite file here and reuse it when it holds --orders orders",
+    )
     p.add_argument("--seed-timeout", type=float, default=900, help="max seconds to load orders")
     p.add_argument(
         "--start-timeout",
@@ -177,10 +182,15 @@ def run(args: argparse.Namespace) -> list[Row]:
 
 def search_rows(args: argparse.Namespace, token: str, load: Callable[..., WrkResult]) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-mock-") as tmp:
-        db = str(Path(tmp) / "orders.db")
-        started = time.monotonic()
-        seeded = seed_orders(db, args.orders, token, MERCHANT_A, args.seed_timeout)
-        log(f"seeded {seeded} orders into {db} in {time.monotonic() - started:.1f}s")
+        db = args.db_cache or str(Path(tmp) / "orders.db")
+        if stored_orders(db) == args.orders:
+            log(f"reusing {db}: it holds {args.orders} orders")
+        else:
+            for suffix in ("", "-wal", "-shm", "-journal"):  # another size, or torn: start over
+                Path(db + suffix).unlink(missing_ok=True)
+            started = time.monotonic()
+            seeded = seed_orders(db, args.orders, token, MERCHANT_A, args.seed_timeout)
+            log(f"seeded {seeded} orders into {db} in {time.monotonic() - started:.1f}s")
         port = free_port()
         started = time.monotonic()
         cmd = mock_cmd(port, token, db)
