@@ -8,6 +8,7 @@ cleanup ledger.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -47,11 +48,15 @@ class Factory:
         self.ledger = ledger
         self._serial = 0
         self._lock = threading.Lock()
+        # xdist workers share the run id; each needs its own id space for unique safeIds.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        self._prefix = f"{run_id}-{worker}" if worker else run_id
 
-    def next_serial(self) -> int:
+    def next_id(self) -> str:
+        """A run-tagged id no other call, worker or thread of this run gets."""
         with self._lock:
             self._serial += 1
-            return self._serial
+            return f"{self._prefix}-{self._serial}"
 
     def _expect(self, response, *codes: int) -> Any:
         if response.status_code not in codes:
@@ -63,13 +68,8 @@ class Factory:
 
     # ------------------------------------------------------------------ orders
     def order_payload(self, items: int = 2) -> dict[str, Any]:
-        serial = self.next_serial()
-        return samples.create_order_payload(
-            random.Random(f"{self.run_id}-{serial}"),
-            self.merchant_id,
-            f"{self.run_id}-{serial}",
-            items,
-        )
+        unique = self.next_id()
+        return samples.create_order_payload(random.Random(unique), self.merchant_id, unique, items)
 
     def order(self, items: int = 2) -> dict[str, Any]:
         """A new Open order; returns the order as the API reads it back."""

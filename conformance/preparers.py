@@ -110,7 +110,7 @@ def _fresh_note(p: Preparation, case) -> None:
 def _own_order_payload(p: Preparation, payload: dict[str, Any]) -> None:
     payload["merchantId"] = p.credentials.merchant_id
     payload["externalId"] = _tag(payload.get("externalId"), p.factory.run_id, 64)
-    payload["safeId"] = f"{p.factory.run_id}-{p.factory.next_serial()}"
+    payload["safeId"] = p.factory.next_id()
 
 
 @prepares("createOrder")

@@ -19,6 +19,11 @@ from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, 
 
 @dataclass
 class SuiteSession:
+    """(Printed by Hypothesis with every failing case: keep it to one short line.)"""
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(f"<SuiteSession run {self.settings.run_id} on {self.settings.base_url}>")
+
     settings: RunSettings
     harness: Harness
     stats: Stats
