@@ -98,6 +98,21 @@ class Lifecycle:
     def states(self, entity: str) -> tuple[str, ...]:
         return tuple(self.entities[entity]["states"])
 
+    @staticmethod
+    def derive_order_status(item_statuses: list[str], held: bool) -> str:
+        """`entities.order.derived` of lifecycle.yaml, the one implementation the mock and the
+        lifecycle model both use: the order status from its items' statuses and the hold."""
+        if item_statuses and all(s == "Cancelled" for s in item_statuses):
+            return "Cancelled"
+        if held:
+            return "CustomerCareHold"
+        live = [s for s in item_statuses if s != "Cancelled"]
+        if live and all(s == "Fulfilled" for s in live):
+            return "Fulfilled"
+        if any(s in ("Processing", "Fulfilled") for s in live):
+            return "Processing"
+        return "Open"
+
     def shipment_code(self, name: str) -> int:
         return int(self.entities["shipment"]["values"][name])
 

@@ -92,18 +92,9 @@ class Model(ShipmentRules):
         )
 
     def derive(self, order: Order) -> str:
-        """lifecycle.yaml `entities.order.derived`, which the table states in prose."""
+        """lifecycle.yaml `entities.order.derived` (spec.Lifecycle.derive_order_status)."""
         statuses = [self.items[i].status for i in order.items]
-        if statuses and all(s == "Cancelled" for s in statuses):
-            return "Cancelled"
-        if order.held:
-            return "CustomerCareHold"
-        live = [s for s in statuses if s != "Cancelled"]
-        if live and all(s == "Fulfilled" for s in live):
-            return "Fulfilled"
-        if any(s in ("Processing", "Fulfilled") for s in live):
-            return "Processing"
-        return "Open"
+        return self.lifecycle.derive_order_status(statuses, order.held)
 
     def _rederive(self, expected: Expected, order: Order, operation: str) -> None:
         new = self.derive(order)

@@ -19,6 +19,7 @@ from ordermesh_mock.handlers.common import (
     paged,
     short_id,
 )
+from spec.lifecycle import Lifecycle
 
 ITEM_FIELDS = ("externalId", "images", "options", "attributes", "customerShippingPrice")
 ORDER_FIELDS = (
@@ -42,16 +43,7 @@ ORDER_FIELDS = (
 def derive_status(ctx: Ctx, order: dict) -> str:
     """The order status from its items (lifecycle.yaml `derived`), holding a hold."""
     statuses = [ctx.get("OrderItem", iid)["status"] for iid in order["orderItemIds"]]
-    if statuses and all(s == "Cancelled" for s in statuses):
-        return "Cancelled"
-    if order["status"] == "CustomerCareHold":
-        return "CustomerCareHold"
-    live = [s for s in statuses if s != "Cancelled"]
-    if live and all(s == "Fulfilled" for s in live):
-        return "Fulfilled"
-    if any(s in ("Processing", "Fulfilled") for s in live):
-        return "Processing"
-    return "Open"
+    return Lifecycle.derive_order_status(statuses, held=order["status"] == "CustomerCareHold")
 
 
 def refresh_status(ctx: Ctx, order: dict) -> None:
