@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,21 @@ class Operation:
         return tuple(p for p in self.parameters if p.location == "path")
 
 
+def follow_refs(node: Any, lookup: Callable[[str], Any]) -> tuple[Any, list[str]]:
+    """Follow a chain of `$ref`s with `lookup`; returns the target and the refs it went through.
+
+    The one `$ref` loop of the project: the spec loader, the diff and the drift walker use it.
+    """
+    trail: list[str] = []
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if ref in trail:
+            raise SpecError(f"$ref cycle at {ref}")
+        trail.append(ref)
+        node = lookup(ref)
+    return node, trail
+
+
 class Spec:
     """A loaded OpenAPI document with resolved operations."""
 
@@ -121,15 +137,8 @@ class Spec:
         return {path for paths in seen.values() if len(paths) > 1 for path in paths}
 
     def resolve(self, node: Any) -> Any:
-        """Follow one `$ref` (local refs only; the spec is one file)."""
-        seen = set()
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            if ref in seen:
-                raise SpecError(f"$ref cycle at {ref}")
-            seen.add(ref)
-            node = self.pointer(ref)
-        return node
+        """Follow `$ref`s (local refs only; the spec is one file)."""
+        return follow_refs(node, self.pointer)[0]
 
     def pointer(self, ref: str) -> Any:
         if not ref.startswith("#/"):

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec.loader import Spec, SpecError
+from spec.loader import Spec, follow_refs
 
 INFERRED = "inferred"
 
@@ -42,17 +42,15 @@ class Resolved:
 
 def resolve(spec: Spec, node: Any, pointer: str) -> Resolved:
     """Follow `$ref`s from `node`, remembering the pointer of the target and every hop's provenance."""
-    inferred = is_inferred(node)
-    refs: set[str] = set()
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        if ref in refs:
-            raise SpecError(f"$ref cycle at {ref}")
-        refs.add(ref)
-        node = spec.pointer(ref)
-        pointer = ref[1:]
-        inferred = inferred or is_inferred(node)
-    return Resolved(node, pointer, inferred, frozenset(refs))
+    hops: list[Any] = []
+
+    def lookup(ref: str) -> Any:
+        hops.append(spec.pointer(ref))
+        return hops[-1]
+
+    target, trail = follow_refs(node, lookup)
+    inferred = is_inferred(node) or any(is_inferred(hop) for hop in hops)
+    return Resolved(target, trail[-1][1:] if trail else pointer, inferred, frozenset(trail))
 
 
 @dataclass(frozen=True)

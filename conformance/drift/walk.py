@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from spec.loader import follow_refs
+
 JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
 
@@ -81,15 +83,8 @@ class SchemaWalker:
         self.document = document
 
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
-        seen: set[str] = set()
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            if ref in seen:
-                raise ValueError(f"$ref cycle at {ref}")
-            seen.add(ref)
-            pointer = ref
-            node = resolve_pointer(self.document, ref)
-        return node, pointer
+        target, trail = follow_refs(node, lambda ref: resolve_pointer(self.document, ref))
+        return target, trail[-1] if trail else pointer
 
     def walk(self, body: Any, schema_pointer: str, element: str, provenance: str) -> WalkResult:
         """Compare `body` with the schema at `schema_pointer`; `element`/`provenance` are the
