@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
@@ -22,6 +21,7 @@ from ordermesh_mock.errors import ApiError, forbidden, unauthorized
 from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers import HANDLERS
 from ordermesh_mock.handlers.common import Ctx, Mock, Result
+from ordermesh_mock.records import dumps
 from ordermesh_mock.sqlite import SqliteBackend
 from ordermesh_mock.store import Store, UnitOfWork
 from ordermesh_mock.validation import build_validators
@@ -32,10 +32,6 @@ from spec.loader import Operation
 log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
 PLACEHOLDER = re.compile(r"\{([^}]+)\}")
-
-
-def dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from ordermesh_mock.records import dumps
 
 # timestamps that move on every write; they are not "changes"
 IGNORED_FIELDS = frozenset({"updatedAt", "lastModifiedDate"})
@@ -57,7 +58,7 @@ def make_event(
         "clientId": actor.client_id,
         "userId": actor.user_id,
         "requestId": request_id,
-        "resource": json.dumps(public, separators=(",", ":"), default=str),
+        "resource": dumps(public).decode(),
         "resourceType": resource_type,
         "resourceId": resource_id,
         "createdAt": created_at,

@@ -1,18 +1,23 @@
-"""Write-through SQLite persistence: one transaction per request; loaded back at start."""
+"""Write-through SQLite persistence: one transaction per request; loaded back at start.
+
+Records and events are written in the store's own encoding (`records.py`), so saving and loading
+move bytes without re-serialising them.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 
 from ordermesh_mock.store import Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
-    kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id));
+    kind TEXT NOT NULL, id TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (kind, id));
 CREATE TABLE IF NOT EXISTS audit (
-    rtype TEXT NOT NULL, rid TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
+    rtype TEXT NOT NULL, rid TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (rtype, rid, version));
 CREATE TABLE IF NOT EXISTS owners (
     kind TEXT NOT NULL, id TEXT NOT NULL, merchant TEXT NOT NULL, PRIMARY KEY (kind, id));
@@ -43,14 +48,10 @@ class SqliteBackend:
                         cur.execute(
                             "INSERT INTO records(kind, id, data) VALUES (?,?,?) "
                             "ON CONFLICT(kind, id) DO UPDATE SET data=excluded.data",
-                            (kind, rid, json.dumps(data)),
+                            (kind, rid, data),
                         )
                 cur.executemany(
-                    "INSERT INTO audit(rtype, rid, version, data) VALUES (?,?,?,?)",
-                    [
-                        (e["resourceType"], e["resourceId"], e["version"], json.dumps(e))
-                        for e in events
-                    ],
+                    "INSERT INTO audit(rtype, rid, version, data) VALUES (?,?,?,?)", events
                 )
                 cur.executemany(
                     "INSERT OR IGNORE INTO owners(kind, id, merchant) VALUES (?,?,?)", owners
@@ -84,13 +85,13 @@ class SqliteBackend:
         for kind, rid, data in self.conn.execute(
             "SELECT kind, id, data FROM records ORDER BY rowid"
         ):
-            store.apply(kind, rid, None, json.loads(data))
+            store.load_record(kind, rid, data)
         for rtype, rid, data in self.conn.execute(
             "SELECT rtype, rid, data FROM audit ORDER BY rtype, rid, version"
         ):
-            store.audit[(rtype, rid)].append(json.loads(data))
+            store.audit[(rtype, rid)].append(data)
         for kind, rid, merchant in self.conn.execute("SELECT kind, id, merchant FROM owners"):
-            store.owners[(kind, rid)] = merchant
+            store.owners[(kind, rid)] = sys.intern(merchant)
         for name, value in self.conn.execute("SELECT name, value FROM counters"):
             store.counters[name] = value
 

@@ -10,7 +10,7 @@ drops the unit of work: nothing is written.
 from __future__ import annotations
 
 import bisect
-import copy
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from ordermesh_mock.audit import Actor, diff, make_event
+from ordermesh_mock.records import RecordTable, decode, decode_event, encode_event
 
 KINDS = ("Order", "OrderItem", "Shipment", "Package", "Note")
 TIMESTAMP_FIELD = {
@@ -39,15 +40,17 @@ def shipment_time(ts: float) -> str:
 class Backend(Protocol):
     def write(
         self,
-        records: list[tuple[str, str, dict | None]],
-        events: list[dict],
+        records: list[tuple[str, str, bytes | None]],
+        events: list[tuple[str, str, int, bytes]],
         counters: dict[str, int],
         owners: list[tuple[str, str, str]],
     ) -> None: ...
 
 
 def owner_of(kind: str, record: dict) -> str | None:
-    return record.get("merchantId") or record.get("_merchantId")
+    owner = record.get("merchantId") or record.get("_merchantId")
+    # decoded records carry fresh strings: share one per merchant across the indexes
+    return sys.intern(owner) if owner else None
 
 
 class Store:
@@ -58,8 +61,8 @@ class Store:
         self.reset()
 
     def reset(self) -> None:
-        self.tables: dict[str, dict[str, dict]] = {k: {} for k in KINDS}
-        self.audit: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        self.tables: dict[str, RecordTable] = {k: RecordTable() for k in KINDS}
+        self.audit: dict[tuple[str, str], list[bytes]] = defaultdict(list)  # encoded events
         self.owners: dict[tuple[str, str], str] = {}  # outlives deletes, for audit reads
         self.counters: dict[str, int] = defaultdict(int)
         # indexes
@@ -84,13 +87,18 @@ class Store:
         return rec
 
     def audit_log(self, resource_type: str, rid: str) -> list[dict]:
-        return self.audit.get((resource_type, rid), [])
+        return [decode_event(e) for e in self.audit.get((resource_type, rid), ())]
 
     def next_counter(self, name: str) -> int:
         self.counters[name] += 1
         return self.counters[name]
 
     # ------------------------------------------------------------------ writes
+    def load_record(self, kind: str, rid: str, data: bytes) -> None:
+        """Take an encoded record as it is (loading a file), indexing it."""
+        self.apply(kind, rid, None, decode(data))
+        self.tables[kind].set_raw(rid, data)
+
     def apply(self, kind: str, rid: str, old: dict | None, new: dict | None) -> None:
         """Store `new` (None deletes) and keep the indexes in step."""
         table = self.tables[kind]
@@ -122,7 +130,7 @@ class Store:
 
     def _index_order(self, rid: str, old: dict | None, new: dict | None) -> None:
         if old is None and new is not None:
-            mid = new["merchantId"]
+            mid = owner_of("Order", new)
             created = self.order_created[mid]
             if created and new["createdAt"] < created[-1]:  # clock went back: keep order sorted
                 pos = bisect.bisect_right(created, new["createdAt"])
@@ -133,11 +141,11 @@ class Store:
                 self.orders_by_merchant[mid].append(rid)
             self.orders_by_safe[new["safeId"]] = rid
         if old is not None:
-            mid = old["merchantId"]
+            mid = owner_of("Order", old)
             self.orders_by_status[(mid, old["status"])].discard(rid)
             self.orders_by_external[(mid, old["externalId"])].discard(rid)
         if new is not None:
-            mid = new["merchantId"]
+            mid = owner_of("Order", new)
             self.orders_by_status[(mid, new["status"])].add(rid)
             self.orders_by_external[(mid, new["externalId"])].add(rid)
 
@@ -169,11 +177,11 @@ class UnitOfWork:
         key = (kind, rid)
         if key in self._work:
             return self._work[key]
-        rec = self.store.tables[kind].get(rid)
-        if rec is None:
+        table = self.store.tables[kind]
+        if rid not in table:
             return None
-        self._orig[key] = rec
-        work = copy.deepcopy(rec)
+        self._orig[key] = table[rid]
+        work = table[rid]  # a second decode is the private working copy
         self._work[key] = work
         return work
 
@@ -230,13 +238,20 @@ class UnitOfWork:
             events = [self.event_hook(e) for e in events]
         for kind, rid, work in writes:
             store.apply(kind, rid, self._orig.get((kind, rid)), work)
+        encoded = []
         for event in events:
-            log = store.audit[(event["resourceType"], event["resourceId"])]
+            key = (event["resourceType"], event["resourceId"])
+            log = store.audit[key]
             event["version"] = len(log)
-            log.append(event)
+            log.append(encode_event(event))
+            encoded.append((*key, event["version"], log[-1]))
         if store.backend is not None:
-            owners = [(k, r, m) for (k, r), m in store.owners.items() if (k, r) in self._work]
-            store.backend.write(writes, events, dict(store.counters), owners)
+            records = [
+                (kind, rid, None if work is None else store.tables[kind].raw(rid))
+                for kind, rid, work in writes
+            ]
+            owners = [(*key, store.owners[key]) for key in self._work if key in store.owners]
+            store.backend.write(records, encoded, dict(store.counters), owners)
         return events
 
     def _events_for(self, key, orig, work, changes, created_at) -> list[dict]:
