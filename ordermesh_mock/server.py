@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import socket
 import sys
 import threading
@@ -77,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  next-version changes: {', '.join(c.name for c in CHANGES)}")
     print(f"OrderMesh mock on http://{args.host}:{args.port} (db: {args.db or 'memory'})")
     sys.stdout.flush()
+    # The spec, validators and a loaded --db file are long-lived: move them out of the
+    # collector's sight so its full passes stay short (they showed up as p99 latency).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 
