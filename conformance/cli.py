@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from conformance.commands.options import add_run_arguments, settings_from
-from conformance.settings import PROFILES, ConfigError
+from conformance.settings import PROFILES, ConfigError, RunSettings, new_run_id
 
 EXIT_USAGE = 2
 
@@ -52,16 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def compare_after_run(settings, url: str) -> int:
-    """`run --compare-with URL`: the same seed's cases and flows on both targets (`compare`)."""
-    from conformance.commands.compare import main as compare_main
+def compare_after_run(settings: RunSettings, url: str) -> int:
+    """`run --compare-with URL`: the same seed's cases and flows on both targets (`compare`).
 
-    argv = ["--compare-with", url, "--seed", str(settings.seed), "--spec", settings.spec_path,
-            "--reports-dir", settings.reports_dir]  # fmt: skip
-    if settings.base_url and not settings.mock_faults:
-        argv += ["--base-url", settings.base_url]
+    Hands `compare` the run's target, seed, spec, reports dir and credentials, whichever of
+    flags, ORDERMESH_* variables and --config file they came from, and a run id of its own."""
+    from conformance.commands.compare import execute
+    from conformance.commands.drift import DEFAULT_EXAMPLES
+
+    compare_settings = RunSettings(
+        base_url=settings.base_url, spec_path=settings.spec_path, seed=settings.seed,
+        reports_dir=settings.reports_dir, allow_production=settings.allow_production,
+        run_id=new_run_id(), credentials=settings.credentials,
+    )  # fmt: skip
     print(f"\nbehavioural diff against {url} (ordermesh-conformance compare):")
-    return compare_main(argv)
+    return execute(compare_settings, url, DEFAULT_EXAMPLES)
 
 
 def main(argv: list[str] | None = None) -> int:

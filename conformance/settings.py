@@ -98,6 +98,23 @@ MOCK_MERCHANT_B = Credentials(
 )
 
 
+def mock_credentials_like(other: Credentials) -> Credentials:
+    """Merchant A of the embedded mock, signed in only the ways `other` is: a client, a user, a
+    bearer token (a fresh one; start the mock with `MockConfig(token=...)`). `compare` uses it
+    when the other target is live, so both answer the login operations with the same kind of
+    credentials: a user login succeeds on both sides or on neither."""
+    a = MOCK_MERCHANT_A
+    client, user = bool(other.client_id), bool(other.username)
+    return Credentials(
+        merchant_id=a.merchant_id,
+        client_id=a.client_id if client else None,
+        client_secret=a.client_secret if client else None,
+        username=a.username if user else None,
+        password=a.password if user else None,
+        token=secrets.token_urlsafe(24) if other.token else None,
+    )
+
+
 @dataclass(frozen=True)
 class RunSettings:
     base_url: str | None = None  # None: start the embedded mock

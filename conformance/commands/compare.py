@@ -45,15 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
 def observe_both(
     settings: RunSettings, compare_with: str | None, max_examples: int, echo=print
 ) -> tuple[tuple[str, list[Observation]], tuple[str, list[Observation]], list[str]]:
-    """Observe A, then B, with the same settings (seed, run id, budget)."""
+    """Observe A, then B, with the same settings (seed, run id, budget, credentials).
+
+    Against a live target, an embedded mock signs in only the ways the live one is signed in to
+    (a client, a user, a token): with other kinds of credentials, the login operations would
+    answer 200 on one side and 401 on the other."""
     results, stopped = [], []
+    like = settings.credentials if settings.base_url or compare_with else None
     plans = [
         (settings, settings.base_url or "embedded mock", False),
         (replace(settings, base_url=compare_with), compare_with or "embedded mock (next version)",
          compare_with is None),
     ]  # fmt: skip
     for name, (target_settings, label, next_version) in zip("AB", plans, strict=True):
-        with open_target(target_settings, name, next_version=next_version) as target:
+        with open_target(
+            target_settings, name, next_version=next_version, sign_in_like=like
+        ) as target:
             observe(target, max_examples, echo)
             stopped += [f"{name}: {s}" for s in run_flows(target)]
             results.append((label, target.observations))
@@ -64,11 +71,22 @@ def main(argv: list[str] | None = None, echo=print) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_for(args, args.base_url)
-        if args.compare_with:  # B needs credentials and a sane URL just like A
-            settings.with_target(args.compare_with).check()
+    except (ConfigError, SpecError) as exc:
+        print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return execute(settings, args.compare_with, args.max_examples, echo)
+
+
+def execute(settings: RunSettings, compare_with: str | None, max_examples: int, echo=print) -> int:
+    """Compare `settings.base_url` (or the embedded mock) with `compare_with` (or the embedded
+    mock in next-version mode); reports go to `settings.reports_dir`. `run --compare-with`
+    calls this with the run's own settings."""
+    try:
+        if compare_with:  # B needs credentials and a sane URL just like A
+            settings.with_target(compare_with).check()
         echo(f"compare: seed {settings.seed}, spec {settings.spec_path}")
         (label_a, a), (label_b, b), stopped = observe_both(
-            settings, args.compare_with, args.max_examples, echo
+            settings, compare_with, max_examples, echo
         )
         differences = compare(load_spec(settings.spec_path), a, b)
     except (ConfigError, SpecError) as exc:
@@ -77,11 +95,12 @@ def main(argv: list[str] | None = None, echo=print) -> int:
     except TargetError as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
         return EXIT_TARGET
-    notes = {"seed": settings.seed, "max_examples": args.max_examples, "flows": list(FLOWS),
+    notes = {"seed": settings.seed, "max_examples": max_examples, "flows": list(FLOWS),
              "pairs": len({o.key for o in a} & {o.key for o in b}), "stopped_flows": stopped}  # fmt: skip
-    write_reports(Path(args.reports_dir), label_a, label_b, differences, notes)
+    reports = Path(settings.reports_dir)
+    write_reports(reports, label_a, label_b, differences, notes)
     summarise(differences, echo)
-    echo(f"report: {Path(args.reports_dir) / 'behaviour-diff.md'}")
+    echo(f"report: {reports / 'behaviour-diff.md'}")
     return EXIT_DIFFERENT if differences or stopped else EXIT_OK
 
 

@@ -22,7 +22,12 @@ from conformance.drift.walk import SchemaWalker
 from conformance.factory import Factory, SetupError
 from conformance.harness import Harness
 from conformance.preparers import Preparation
-from conformance.settings import MOCK_MERCHANT_A, RunSettings
+from conformance.settings import (
+    MOCK_MERCHANT_A,
+    Credentials,
+    RunSettings,
+    mock_credentials_like,
+)
 from spec import Spec, load_lifecycle
 from spec.lifecycle import Refusal
 from strategies.formats import register_formats
@@ -75,16 +80,27 @@ class LenientFactory(Factory):
 
 @contextmanager
 def open_target(
-    settings: RunSettings, label: str, faults: tuple[str, ...] = (), next_version: bool = False
+    settings: RunSettings,
+    label: str,
+    faults: tuple[str, ...] = (),
+    next_version: bool = False,
+    sign_in_like: Credentials | None = None,
 ) -> Iterator[Target]:
-    """The target of `settings.base_url`, or an embedded mock (merchant A) when there is none."""
+    """The target of `settings.base_url`, or an embedded mock (merchant A) when there is none.
+
+    The embedded mock's merchant A signs in every way the mock offers, or, given `sign_in_like`,
+    only the ways those credentials do (`mock_credentials_like`)."""
     stop = None
     if not settings.base_url:
         from ordermesh_mock.config import MockConfig
         from ordermesh_mock.server import run_in_thread
 
-        base_url, stop = run_in_thread(MockConfig(faults=faults, next_version=next_version))
-        settings = replace(settings, base_url=base_url, credentials=MOCK_MERCHANT_A)
+        credentials = MOCK_MERCHANT_A
+        if sign_in_like is not None and sign_in_like.kind is not None:
+            credentials = mock_credentials_like(sign_in_like)
+        config = MockConfig(faults=faults, next_version=next_version, token=credentials.token)
+        base_url, stop = run_in_thread(config)
+        settings = replace(settings, base_url=base_url, credentials=credentials)
     try:
         harness = Harness.build(settings)
     except Exception:
