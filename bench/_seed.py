@@ -16,6 +16,7 @@ import httpx
 
 from ordermesh_mock.app import create_app
 from ordermesh_mock.config import MockConfig
+from ordermesh_mock.records import FORMAT_VERSION
 from strategies.samples import create_order_payload
 
 BULK_MAX = 20  # spec: CreateOrderModelBulkModel.bulk maxItems
@@ -51,8 +52,11 @@ def seed_orders(db: str, orders: int, token: str, merchant: str, max_seconds: fl
 
 
 def stored_orders(db: str) -> int:
-    """How many orders a seeded file holds (0 when it does not exist yet)."""
+    """How many orders a seeded file holds (0 when it does not exist yet or is in an older
+    storage format, which the mock would refuse)."""
     if not Path(db).exists():
         return 0
     with sqlite3.connect(db) as conn:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
+            return 0
         return conn.execute("SELECT count(*) FROM records WHERE kind = 'Order'").fetchone()[0]

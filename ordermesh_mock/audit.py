@@ -26,8 +26,13 @@ class Actor:
 
 def diff(old: dict | None, new: dict | None) -> list[dict[str, Any]]:
     """Top-level field changes, old -> new (creation: old null; deletion: new null)."""
-    old = old or {}
-    new = new or {}
+    if not old or not new:  # creation or deletion: every set field changed (the hot case)
+        side = new or old or {}
+        return [
+            {"field": key, "oldValue": None if new else value, "newValue": value if new else None}
+            for key, value in side.items()
+            if value is not None and key not in IGNORED_FIELDS and not key.startswith("_")
+        ]
     changes = []
     for key in list(old.keys()) + [k for k in new if k not in old]:
         if key in IGNORED_FIELDS or key.startswith("_"):

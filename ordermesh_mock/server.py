@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -68,7 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: --client-id and --client-secret go together", file=sys.stderr)
         return 2
     config = config_from_args(args)
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except (ValueError, sqlite3.DatabaseError) as exc:  # an unusable --db file
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(Auth(config).credentials_banner())
     if args.client_secret:
         print(f"  (client secret from --client-secret: {mask(args.client_secret)})")

@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import threading
 
+from ordermesh_mock.records import FORMAT_VERSION
 from ordermesh_mock.store import Store
 
 SCHEMA = """
@@ -34,7 +35,20 @@ class SqliteBackend:
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self._check_format()
         self.conn.executescript(SCHEMA)
+
+    def _check_format(self) -> None:
+        (version,) = self.conn.execute("PRAGMA user_version").fetchone()
+        (tables,) = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if tables == 0:
+            self.conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        elif version != FORMAT_VERSION:
+            self.conn.close()
+            raise ValueError(
+                f"--db {self.path}: written by a mock with storage format {version}, this mock "
+                f"reads format {FORMAT_VERSION}; delete the file or choose another --db"
+            )
 
     def write(self, records, events, counters, owners) -> None:
         with self._lock:
@@ -81,17 +95,24 @@ class SqliteBackend:
         return [(k, t, json.loads(d)) for k, t, d in rows]
 
     def load(self, store: Store) -> None:
-        """Fill an empty store from the file (records in insertion order, then the logs)."""
+        """Fill an empty store from the file (records in insertion order, then the logs).
+
+        Every row brings fresh copies of its strings; 100,000 orders repeat each id and type
+        name several times, so the loader hands out one shared object per distinct string.
+        """
+        shared: dict[str, str] = {}
         for kind, rid, data in self.conn.execute(
             "SELECT kind, id, data FROM records ORDER BY rowid"
         ):
-            store.load_record(kind, rid, data)
+            store.load_record(sys.intern(kind), shared.setdefault(rid, rid), data)
         for rtype, rid, data in self.conn.execute(
             "SELECT rtype, rid, data FROM audit ORDER BY rtype, rid, version"
         ):
-            store.audit[(rtype, rid)].append(data)
+            store.audit[(sys.intern(rtype), shared.get(rid, rid))].append(data)
         for kind, rid, merchant in self.conn.execute("SELECT kind, id, merchant FROM owners"):
-            store.owners[(kind, rid)] = sys.intern(merchant)
+            key = (sys.intern(kind), shared.get(rid, rid))
+            if key not in store.owners:  # live records were given their owner when indexed
+                store.owners[key] = sys.intern(merchant)
         for name, value in self.conn.execute("SELECT name, value FROM counters"):
             store.counters[name] = value
 

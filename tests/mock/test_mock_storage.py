@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import httpx
 from mock_helpers import audit, create_order, get_order, order_body
 from mock_scenarios import act, new_order, with_shipment
 
+from ordermesh_mock import server
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 
@@ -43,7 +45,6 @@ def test_refusal_writes_nothing_to_sqlite(make_api, tmp_path):
     api = make_api(MockConfig(token="t", db=db))
     ctx = new_order(api)
     act(api, ctx, "cancelOrder", "whole")
-    import sqlite3
 
     def rows():
         with sqlite3.connect(db) as conn:
@@ -54,6 +55,18 @@ def test_refusal_writes_nothing_to_sqlite(make_api, tmp_path):
     before = rows()
     assert act(api, ctx, "holdOrder").status_code == 409
     assert rows() == before
+
+
+def test_a_file_in_another_storage_format_is_refused_by_name(tmp_path, capsys):
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:  # what the mock wrote before records were stored encoded
+        conn.execute("CREATE TABLE records (kind TEXT, id TEXT, data TEXT)")
+        conn.execute("INSERT INTO records VALUES ('Order', 'o1', '{}')")
+    assert server.main(["--db", str(db), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"--db {db}" in err and "storage format 0" in err and "delete the file" in err
+    with sqlite3.connect(db) as conn:  # nothing was changed in the refused file
+        assert conn.execute("SELECT data FROM records").fetchall() == [("{}",)]
 
 
 def test_fifty_concurrent_clients_on_a_real_server():
