@@ -18,5 +18,6 @@ def pytest_sessionfinish(session, exitstatus):
     if not suite:
         return
     suite.stats.write(suite.settings.reports_dir)
+    suite.http.close()
     if suite.settings.cleanup and not suite.settings.read_only:
         suite.harness.factory.cleanup()

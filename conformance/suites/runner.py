@@ -99,7 +99,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
     snapshots.take(harness, case)
     try:
         with allure.step(f"{operation.method} {case.formatted_path}") as _:
-            response = case.call(base_url=harness.settings.base_url)
+            response = case.call(base_url=harness.settings.base_url, session=session.http)
             session.stats.call(operation.operation_id, response.status_code, positive)
             try:
                 case.validate_response(
