@@ -15,6 +15,7 @@ import httpx
 
 from conformance.redaction import Redactor
 from conformance.settings import Credentials
+from conformance.tls import tls_context
 
 EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
 
@@ -48,7 +49,9 @@ class _RenewingProvider:
     """Caches one token until shortly before it expires; thread-safe."""
 
     def __init__(self, base_url: str, redactor: Redactor, transport: httpx.BaseTransport | None):
-        self._http = httpx.Client(base_url=base_url, timeout=15.0, transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url, timeout=15.0, transport=transport, verify=tls_context()
+        )
         self._redactor = redactor
         self._lock = threading.Lock()
         self._token: str | None = None

@@ -15,6 +15,7 @@ import httpx
 
 from conformance.auth import TokenProvider
 from conformance.redaction import Redactor
+from conformance.tls import tls_context
 
 MAX_429_RETRIES = 3
 MAX_RETRY_AFTER = 10.0
@@ -83,7 +84,9 @@ class ApiClient:
         self.read_only = read_only
         self.limiter = RateLimiter(rate_limit)
         self.history: list[Exchange] = []
-        self._http = httpx.Client(base_url=self.base_url, timeout=30.0, transport=transport)
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=30.0, transport=transport, verify=tls_context()
+        )
 
     def close(self) -> None:
         self._http.close()

@@ -24,6 +24,7 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, RunSettings
+from conformance.tls import tls_context
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
@@ -37,7 +38,7 @@ class TargetError(RuntimeError):
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
     try:
-        httpx.get(settings.base_url, timeout=10.0)
+        httpx.get(settings.base_url, timeout=10.0, verify=tls_context())
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"

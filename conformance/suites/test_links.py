@@ -7,6 +7,8 @@ the property tests, ours included (audit log, read-after-write, tenant isolation
 
 from __future__ import annotations
 
+import functools
+
 import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
@@ -21,8 +23,14 @@ from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 
 
-class LinkWorkflow(suite_schema().as_state_machine()):
-    """The spec's links as a Hypothesis state machine, with the project's checks on every step."""
+@functools.cache
+def link_workflow() -> type:
+    """Built on first use, not at import: a run that deselects this test does not pay for it."""
+    return type("LinkWorkflow", (LinkChecks, suite_schema().as_state_machine()), {})
+
+
+class LinkChecks:
+    """Mixed into the spec's links state machine: the project's checks on every step."""
 
     def before_call(self, case) -> None:
         snapshots.take(current().harness, case)
@@ -58,7 +66,8 @@ def test_link_following(suite: SuiteSession) -> None:
         deadline=None, database=None, suppress_health_check=list(HealthCheck),
     )  # fmt: skip
     try:
-        run_state_machine_as_test(seed(suite.settings.seed)(LinkWorkflow), settings=chosen)
+        workflow = seed(suite.settings.seed)(link_workflow())
+        run_state_machine_as_test(workflow, settings=chosen)
     except NoLinksFound:
         if not (suite.settings.include or suite.settings.exclude or suite.settings.read_only):
             raise  # the whole spec has no usable links: that is a spec problem
