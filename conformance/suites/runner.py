@@ -106,6 +106,8 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
                     response,
                     additional_checks=project_checks(session),
                     excluded_checks=excluded_checks(harness.spec, operation),
+                    # the checks that re-send the case (ignored_auth) reuse the connection too
+                    transport_kwargs={"session": session.http},
                 )
             except FailureGroup as group:
                 record_failure_group(session, case, operation, response, group)
