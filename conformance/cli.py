@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             from conformance.commands.run import execute
 
             settings = settings_from(args)
+            if args.compare_with and settings.read_only:
+                raise ConfigError(
+                    "--compare-with replays the scenarios' writes on both targets;"
+                    " it cannot be combined with --read-only"
+                )
             status = execute(settings)
             if args.compare_with:
                 return max(status, compare_after_run(settings, args.compare_with))

@@ -31,6 +31,14 @@ def test_non_numeric_seed_variable_is_a_usage_error(run_cli):
     assert "ORDERMESH_SEED" in result.stderr
 
 
+def test_read_only_with_compare_with_is_refused_before_anything_runs(run_cli):
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = run_cli("run", "--read-only", "--compare-with", url)
+    assert result.code == 2
+    assert "--compare-with" in result.stderr and "--read-only" in result.stderr
+    assert not result.reports.exists()  # refused before the run started
+
+
 def test_unreachable_target_exits_3_and_still_writes_the_summary(run_cli):
     url = f"http://127.0.0.1:{closed_port()}"
     result = run_cli("run", "--base-url", url, "--token", "whatever",
