@@ -1,7 +1,8 @@
 """In-memory storage with indexes, and the per-request unit of work.
 
-Records are plain dicts keyed by (resource type, id). Keys starting with `_` are internal (owner,
-current shipment) and never appear in responses, audit `resource` texts or `changes`.
+Records are JSON objects per resource type and id, kept encoded (`records.py`: every read decodes
+a fresh dict). Keys starting with `_` are internal (owner, current shipment) and never appear in
+responses, audit `resource` texts or `changes`.
 A `UnitOfWork` hands out working copies; `commit()` diffs them against the stored versions,
 appends the audit events and writes everything (and to SQLite, when configured). A refusal simply
 drops the unit of work: nothing is written.
