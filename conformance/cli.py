@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from conformance.commands.options import add_run_arguments, settings_from
-from conformance.settings import PROFILES, ConfigError, RunSettings, new_run_id
+from conformance.settings import PROFILES, ConfigError, Credentials, RunSettings, new_run_id
 
 EXIT_USAGE = 2
 
@@ -69,6 +70,14 @@ def compare_after_run(settings: RunSettings, url: str) -> int:
     return execute(compare_settings, url, DEFAULT_EXAMPLES)
 
 
+def embedded_run_settings(settings: RunSettings, compare_with: str | None) -> RunSettings:
+    """With `--compare-with` and no `--base-url`, the credentials given are the second target's:
+    the run half on the embedded mock signs in with the mock's own merchants instead."""
+    if compare_with and not settings.base_url:
+        return replace(settings, credentials=Credentials(), tenant_b=Credentials())
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["mock"]:
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--compare-with replays the scenarios' writes on both targets;"
                     " it cannot be combined with --read-only"
                 )
-            status = execute(settings)
+            status = execute(embedded_run_settings(settings, args.compare_with))
             if args.compare_with:
                 return max(status, compare_after_run(settings, args.compare_with))
             return status

@@ -1,6 +1,9 @@
 """`run --compare-with URL` with explicit client credentials: the run's embedded mock against a
 mock in next-version mode lists exactly the seeded changes (issue #8: the login operations used
-to differ too, and credentials given as flags did not reach the comparison at all)."""
+to differ too, and credentials given as flags did not reach the comparison at all).
+
+The credentials are the second target's own (its mock is started with them); the embedded mock
+does not know them, so the run half must sign in with the mock's merchants instead."""
 
 from __future__ import annotations
 
@@ -23,16 +26,22 @@ def seeded_differences() -> set[tuple[str, str]]:
 
 @pytest.fixture
 def client_credentials() -> Credentials:
-    """Client credentials only (no user): merchant A's, which both mocks accept."""
-    a = MOCK_MERCHANT_A
+    """Client credentials only (no user), known to the next-version mock alone."""
     return Credentials(
-        merchant_id=a.merchant_id, client_id=a.client_id, client_secret=a.client_secret
+        merchant_id=MOCK_MERCHANT_A.merchant_id,
+        client_id="live-client",
+        client_secret="live-secret-7f3a9c",
     )
 
 
 @pytest.fixture
-def next_version_mock():
-    url, stop = run_in_thread(MockConfig(next_version=True))
+def next_version_mock(client_credentials):
+    config = MockConfig(
+        next_version=True,
+        client_id=client_credentials.client_id,
+        client_secret=client_credentials.client_secret,
+    )
+    url, stop = run_in_thread(config)
     yield url
     stop()
 
