@@ -12,6 +12,7 @@ from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.errors import not_found, refused
 from ordermesh_mock.faults import Faults
+from ordermesh_mock.handlers.model_fields import ORDER_OPTIONAL
 from ordermesh_mock.store import Store, UnitOfWork
 from spec.lifecycle import Lifecycle
 
@@ -138,20 +139,6 @@ def paged(ids: list, query: dict, shift: int = 0) -> tuple[list, dict]:
 
 
 # ---------------------------------------------------------------------- serializers
-ORDER_OPTIONAL = (
-    "languageCode",
-    "customerShippingMethod",
-    "customerTotal",
-    "customerItemTotal",
-    "customerTotalShipping",
-    "customerTotalTaxes",
-    "customerTotalDiscountAndPromotions",
-    "shippingAddress",
-    "billingAddress",
-    "returnAddress",
-)
-
-
 # Stored (and audited) but not in the documented views: reads must not return them.
 AUDIT_ONLY_FIELDS = frozenset({"cancelReason"})
 

@@ -20,25 +20,8 @@ from ordermesh_mock.handlers.common import (
     paged,
     short_id,
 )
+from ordermesh_mock.handlers.model_fields import ITEM_FIELDS, ORDER_FIELDS
 from spec.lifecycle import Lifecycle
-
-ITEM_FIELDS = ("externalId", "images", "options", "attributes", "customerShippingPrice")
-ORDER_FIELDS = (
-    "languageCode",
-    "isTest",
-    "isSample",
-    "client",
-    "meta",
-    "customerShippingMethod",
-    "customerTotal",
-    "customerItemTotal",
-    "customerTotalShipping",
-    "customerTotalTaxes",
-    "customerTotalDiscountAndPromotions",
-    "shippingAddress",
-    "billingAddress",
-    "returnAddress",
-)
 
 
 def derive_status(ctx: Ctx, order: dict) -> str:
