@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from ordermesh_mock import next_version
 from ordermesh_mock.audit import Actor
@@ -22,6 +22,7 @@ from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers import HANDLERS
 from ordermesh_mock.handlers.common import Ctx, Mock, Result
 from ordermesh_mock.records import dumps
+from ordermesh_mock.routing import SpecRoutes
 from ordermesh_mock.sqlite import SqliteBackend
 from ordermesh_mock.store import Store, UnitOfWork
 from ordermesh_mock.validation import build_validators
@@ -38,11 +39,6 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     if body is None or status == 204:
         return Response(status_code=status, headers=headers)
     return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
-
-
-def route_key(path: str) -> tuple:
-    """Static segments sort before templated ones (/orders/search before /orders/{id})."""
-    return tuple((1 if seg.startswith("{") else 0, seg) for seg in path.strip("/").split("/"))
 
 
 class Relaxer:
@@ -91,35 +87,26 @@ class MockApp:
             raise RuntimeError(f"no handler for {missing}")
 
     # ------------------------------------------------------------------ routes
-    def routes(self) -> list[Route]:
-        # One route per resource, so aliased path items (notes) share one `Allow` header.
+    def routes(self) -> list[BaseRoute]:
+        # One resource per path item, so aliased path items (notes) share one `Allow` header.
         by_path: dict[str, dict[str, Operation]] = {}
         route_of: dict[str, str] = {}
         for op in self.spec:
             key = route_of.setdefault(self.spec.resource_path(op.path), op.path)
             by_path.setdefault(key, {})[op.method] = op
-        routes = [
+        spec_routes = SpecRoutes()
+        for path, ops in by_path.items():
+            spec_routes.add(path, list(ops), self._endpoint(ops))
+        return [
+            spec_routes,
             Route("/__mock__/health", self.health, methods=["GET"]),
             Route("/__mock__/reset", self.reset, methods=["POST"]),
             Route("/__mock__/faults", self.list_faults, methods=["GET"]),
         ]
-        # A literal path (/v1/orders/search) is its own resource: a method it lacks gets 405 from
-        # it, not a 400 from the templated sibling (/v1/orders/{orderId}) that Starlette would pick.
-        self.literal_allow = {
-            path: ", ".join(ops) for path, ops in by_path.items() if "{" not in path
-        }
-        for path in sorted(by_path, key=route_key):
-            ops = by_path[path]
-            routes.append(Route(path, self._endpoint(ops), methods=list(ops)))
-        return routes
 
     def _endpoint(self, ops: dict[str, Operation]):
         async def endpoint(request: Request) -> Response:
-            allow = self.literal_allow.get(request.url.path)
-            if allow is not None and request.method not in allow.split(", "):
-                body = {"statusCode": 405, "message": "Method Not Allowed"}
-                return json_response(405, body, {"Allow": allow})
-            op = ops.get(request.method) or ops["GET"]
+            op = ops.get(request.method) or ops["GET"]  # HEAD is answered as GET
             # An aliased path item names its placeholders differently: rename by position.
             names = PLACEHOLDER.findall(op.path)
             if list(request.path_params) != names:
