@@ -11,6 +11,7 @@ drops the unit of work: nothing is written.
 from __future__ import annotations
 
 import bisect
+import functools
 import sys
 import threading
 from collections import defaultdict
@@ -201,8 +202,12 @@ class UnitOfWork:
         if self.get(kind, rid) is not None:
             self._work[(kind, rid)] = None
 
-    def order_time(self) -> str:
+    @functools.cached_property
+    def _order_time(self) -> str:  # one request, one instant: format it once
         return order_time(self.now)
+
+    def order_time(self) -> str:
+        return self._order_time
 
     def shipment_time(self) -> str:
         return shipment_time(self.now)
@@ -212,7 +217,7 @@ class UnitOfWork:
         if self.noop:
             return []
         store = self.store
-        created_at = order_time(self.now)
+        created_at = self.order_time()
         events: list[dict] = []
         writes: list[tuple[str, str, dict | None]] = []
         changed_keys = []
