@@ -39,6 +39,13 @@ def test_read_only_with_compare_with_is_refused_before_anything_runs(run_cli):
     assert not result.reports.exists()  # refused before the run started
 
 
+def test_a_live_target_without_a_merchant_id_is_a_usage_error(run_cli):
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = run_cli("run", "--base-url", url, "--token", "whatever")
+    assert result.code == 2
+    assert "ORDERMESH_MERCHANT_ID" in result.stderr and "--read-only" in result.stderr
+
+
 def test_unreachable_target_exits_3_and_still_writes_the_summary(run_cli):
     url = f"http://127.0.0.1:{closed_port()}"
     result = run_cli("run", "--base-url", url, "--token", "whatever",
