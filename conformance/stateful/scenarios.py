@@ -52,6 +52,17 @@ SCENARIOS: dict[str, list[Step]] = {
         s("release", order="order1"),  # a Cancelled order cannot be edited
         s("search", order="order1"),
     ],
+    # A hold outlives the shipping it blocks: release derives Fulfilled when all is shipped.
+    "hold released once shipped": [
+        s("create_order", lines=[[1, 10.0, 1.0], [1, 5.0, 0.0]]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("create_package", shipment="shipment1"),
+        s("update_package", package="package1", ship=True),
+        s("hold", order="order1"),
+        s("cancel", order="order1", lines=[["item2", None]]),  # cancelling is not blocked
+        s("release", order="order1"),
+        s("search", order="order1"),
+    ],
     "reroute": [
         s("create_order", lines=[[1, 30.0, 5.0], [2, 8.0, 1.5]]),
         s("create_shipment", order="order1", items=["item1", "item2"]),
