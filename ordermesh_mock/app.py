@@ -88,7 +88,7 @@ class MockApp:
 
     # ------------------------------------------------------------------ routes
     def routes(self) -> list[BaseRoute]:
-        # One resource per path item, so aliased path items (notes) share one `Allow` header.
+        # One resource per URL shape, so aliased path items (notes) share one `Allow` header.
         by_path: dict[str, dict[str, Operation]] = {}
         route_of: dict[str, str] = {}
         for op in self.spec:
