@@ -27,6 +27,7 @@ TRANSITION_SETUP: dict[str, tuple[str | None, str | None, str]] = {
     "order.hold-processing": ("order", "Processing", ""),
     "order.release": ("order", "CustomerCareHold:open", "release"),
     "order.release-processing": ("order", "CustomerCareHold", "release"),
+    "order.release-fulfilled": ("order", "CustomerCareHold:rest-shipped", "release"),
     "order.cancel-held": ("order", "CustomerCareHold:open", "whole"),
     "shipment.create": (None, None, ""),
     "shipment.assign": ("shipment", "Created", ""),
@@ -64,6 +65,12 @@ def _prepare(api, entity, state, op):
     if state == "CustomerCareHold:open":
         ctx = new_order(api)
         ok_status(act(api, ctx, "holdOrder"))
+        return ctx
+    if state == "CustomerCareHold:rest-shipped":  # held; then every item not shipped cancelled
+        ctx = with_shipment(api, new_order(api))
+        ok_status(ship(api, ctx["sid"], ctx["pid"]))
+        ok_status(act(api, ctx, "holdOrder"))
+        ok_status(act(api, ctx, "cancelOrder", "open-items"))
         return ctx
     if state == "CustomerCareHold":  # held while an item is in a shipment
         ctx = with_shipment(api, new_order(api))
