@@ -49,9 +49,7 @@ class ShipmentRules(_Base):
         shipment = self.shipments[handle]
         expected = Expected(operation, tuple(self._shipment_refusals(shipment, operation)))
         if not expected.refused and operation == "resubmitShipment" and not shipment.facility:
-            # Rejected before any assignment: nowhere to resubmit to (the mock's reading).
-            refusal = self.lifecycle.refusal(SHIPMENT, "Created", operation)
-            expected.refusals = (refusal,) if refusal else ()
+            expected.refusals = (self.lifecycle.rule("shipment-resubmit-never-assigned"),)
         if expected.refused:
             return expected
         shipment.status = self._move(expected, SHIPMENT, shipment.status, operation)

@@ -123,16 +123,7 @@ def resubmit(ctx: Ctx) -> Result:
     ctx.check("shipment", shipment["shipmentStatus"], "resubmitShipment")
     order_on_hold_check(ctx, shipment, "resubmitShipment")
     if not shipment.get("facilityId"):  # rejected before any assignment: nowhere to resubmit
-        raise ApiError(
-            409,
-            {
-                "statusCode": 409,
-                "message": "the shipment was never assigned to a facility; reroute it instead"
-                " [shipment-resubmit-unassigned]",
-                "rule": "shipment-resubmit-unassigned",
-                "currentStatus": shipment["shipmentStatus"],
-            },
-        )
+        raise ctx.rule("shipment-resubmit-never-assigned", shipment["shipmentStatus"])
     shipment["shipmentStatus"] = _code(ctx, "Assigned")
     shipment["isRejectedByVendor"] = False
     return Result(

@@ -198,3 +198,14 @@ def test_refund_balances(api):
     r = api.post("/v1/orders/refund", json=over)
     assert r.status_code == 403 and r.json()["rule"] == "refund-over-balance"
     assert store.tables == before
+
+
+def test_a_shipment_rejected_before_assignment_cannot_be_resubmitted(api):
+    """lifecycle.yaml rule shipment-resubmit-never-assigned: nothing to go back to."""
+    ctx = with_shipment(api, new_order(api))
+    ok_status(act(api, ctx, "rejectShipment"))
+    before = state_of(api, ctx, "shipment")
+    r = act(api, ctx, "resubmitShipment")
+    assert r.status_code == 409, r.text
+    assert r.json()["rule"] == "shipment-resubmit-never-assigned"
+    assert state_of(api, ctx, "shipment") == before == "Rejected"
