@@ -101,16 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from conformance.commands.run import execute
 
-            settings = settings_from(args)
-            if (
-                settings.base_url
-                and not settings.read_only
-                and not settings.credentials.merchant_id
-            ):
-                raise ConfigError(
-                    "ORDERMESH_MERCHANT_ID (or --merchant-id) names the merchant whose test data"
-                    " the run creates on --base-url; set it, or run with --read-only"
-                )
+            settings = settings_from(args).check_can_create_data()
             if args.compare_with and settings.read_only:
                 raise ConfigError(
                     "--compare-with replays the scenarios' writes on both targets;"

@@ -149,6 +149,16 @@ class RunSettings:
     def secrets(self) -> list[str]:
         return self.credentials.secrets() + self.tenant_b.secrets()
 
+    def check_can_create_data(self) -> RunSettings:
+        """Commands that create test data on a live target (run, compare) need the merchant it
+        belongs to: without one every setup call is refused, one case at a time."""
+        if self.base_url and not self.read_only and not self.credentials.merchant_id:
+            raise ConfigError(
+                f"ORDERMESH_MERCHANT_ID (or --merchant-id) names the merchant whose test data is"
+                f" created on {self.base_url}; set it (`run` can also go --read-only)"
+            )
+        return self
+
     def check(self) -> RunSettings:
         if self.profile not in PROFILES:
             raise ConfigError(

@@ -82,8 +82,9 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
     mock in next-version mode); reports go to `settings.reports_dir`. `run --compare-with`
     calls this with the run's own settings."""
     try:
-        if compare_with:  # B needs credentials and a sane URL just like A
-            settings.with_target(compare_with).check()
+        settings.check_can_create_data()  # both targets get the flows' orders and shipments
+        if compare_with:  # B needs credentials, a sane URL and the merchant just like A
+            settings.with_target(compare_with).check().check_can_create_data()
         echo(f"compare: seed {settings.seed}, spec {settings.spec_path}")
         (label_a, a), (label_b, b), stopped = observe_both(
             settings, compare_with, max_examples, echo

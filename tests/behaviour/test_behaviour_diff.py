@@ -68,6 +68,14 @@ def test_compare_needs_credentials_for_a_live_b(tmp_path, capsys, monkeypatch):
     assert "no credentials" in capsys.readouterr().err
 
 
+def test_compare_needs_the_merchant_of_a_live_b(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("ORDERMESH_MERCHANT_ID", raising=False)
+    monkeypatch.setenv("ORDERMESH_TOKEN", "t")
+    argv = ["--compare-with", "http://127.0.0.1:9", "--reports-dir", str(tmp_path)]
+    assert main(argv) == 2
+    assert "ORDERMESH_MERCHANT_ID" in capsys.readouterr().err
+
+
 def test_shape_and_pairing_rules():
     assert shape({"a": [{"b": 1}, {"b": None}]}) == {
         "$: object", "$.a: array", "$.a[*]: object", "$.a[*].b: integer", "$.a[*].b: null",
