@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from _seed import seed_orders, stored_orders
-from _servers import Server, free_port, http, mock_cmd, prism_cmd, serve, trivial_cmd
+from _servers import Server, http, mock_cmd, prism_cmd, serve, trivial_cmd
 from _wrk import CREATE_ORDER, PAGED, WrkResult, run_wrk, wrk_path
 
 from ordermesh_mock.auth import MERCHANT_A
+from ordermesh_mock.server import free_port
 from strategies.samples import create_order_payload
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,17 +25,12 @@ from pathlib import Path
 import httpx
 
 from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, PROFILES
+from ordermesh_mock.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_TOKEN = "bench-token-a"  # pre-issued by the mock for the plain run; not a real secret
 HEALTH_CHECKS = "too_slow,filter_too_much,data_too_large"  # the suite suppresses the same ones
 GOAL = 1.3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
