@@ -7,6 +7,8 @@ import re
 import pytest
 from mock_helpers import create_order
 
+from ordermesh_mock.app import create_app
+from ordermesh_mock.config import MockConfig
 from ordermesh_mock.routing import SpecRoutes
 from spec import load_spec
 
@@ -17,15 +19,10 @@ def spec():
 
 
 @pytest.fixture(scope="module")
-def routes(spec):
-    table = SpecRoutes()
-    by_resource: dict[str, tuple[str, list[str]]] = {}
-    for op in spec:
-        _first, methods = by_resource.setdefault(spec.resource_path(op.path), (op.path, []))
-        methods.append(op.method)
-    for path, methods in by_resource.values():
-        table.add(path, methods, lambda request: None)
-    return table
+def routes():
+    """The mock app's own route table, as create_app builds it."""
+    app = create_app(MockConfig(token="t"))
+    return next(route for route in app.router.routes if isinstance(route, SpecRoutes))
 
 
 def test_every_operation_path_finds_its_resource_and_values(spec, routes):
