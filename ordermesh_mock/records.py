@@ -34,20 +34,25 @@ EVENT_DICTIONARY = (Path(__file__).parent / "event_dictionary.jsonl").read_bytes
 STDLIB_MARK = b"J"
 
 
+def _stdlib_dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def dumps(value: Any) -> bytes:
-    """JSON bytes for a response or a record, exact for any integer size."""
+    """JSON bytes for a response, exact for any integer size."""
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        return _stdlib_dumps(value)
 
 
 def encode(record: dict) -> bytes:
+    """A record as stored: orjson bytes, or the standard library's behind STDLIB_MARK."""
     try:
         # orjson's result keeps its ~8 KiB growth buffer; a kept record gets an exact-size copy
         return bytes(memoryview(orjson.dumps(record)))
     except TypeError:
-        return STDLIB_MARK + json.dumps(record, separators=(",", ":")).encode()
+        return STDLIB_MARK + _stdlib_dumps(record)
 
 
 def decode(data: bytes) -> dict:
