@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,8 +28,21 @@ def shown_totals(browser, report: Path) -> dict[str, int]:
     context.route("http*://**/*", lambda route: route.abort())  # the report must be self-contained
     page = context.new_page()
     try:
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
         page.goto(report.resolve().as_uri())
-        page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
+        try:
+            page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
+        except PlaywrightTimeout:
+            # Seen twice in full CI runs, never alone: the page did not render in 30 s. Reload
+            # once; if it still does not render, fail with what the page said and a screenshot.
+            page.reload()
+            try:
+                page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
+            except PlaywrightTimeout:
+                shot = report.parent / "render-timeout.png"
+                page.screenshot(path=str(shot))
+                raise AssertionError(f"report did not render; console {console}; {shot}") from None
         shown = {}
         for status in STATUSES:
             value = page.locator(
