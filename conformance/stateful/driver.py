@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,12 @@ from conformance.stateful.target import LifecycleFailure, Target
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
 SHIPPED_DATE = "2026-01-02T10:00:00"
+
+# safeIds are globally unique on the target, and Hypothesis replays a walk many times while it
+# shrinks: a random nonce per walk collided now and then (a 409 on replay reads as a flaky
+# strategy). A random prefix per process plus a counter cannot collide within a process.
+_PROCESS_TAG = secrets.token_hex(4)
+_WALK_NUMBERS = itertools.count(1)
 
 
 @dataclass
@@ -70,7 +77,7 @@ class Driver:
         self.model = Model(target.lifecycle)
         self.verifier = Verifier(target, self.model)
         self.journal: list[Step] = []
-        self.nonce = secrets.token_hex(3)  # safeIds are global: unique per scenario run
+        self.nonce = f"{_PROCESS_TAG}{next(_WALK_NUMBERS):x}"  # unique per scenario run
         self.pending: tuple[set[str], str] | None = None  # orders to verify, and the operation
         self.failure: BaseException | None = None  # the first thing that went wrong, if any
         self.failed_reads: list[Exchange] = []  # the read that showed it, when a check failed
