@@ -14,7 +14,7 @@ import httpx
 
 from conformance.auth import AuthError, provider_for
 from conformance.redaction import Redactor
-from conformance.reporting.allure_report import build_html, write_results_extras
+from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.stats import PARTS_DIR, merge_parts
 from conformance.reporting.summary import (
     build_summary,
@@ -66,20 +66,11 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     return command
 
 
-def execute(settings: RunSettings, echo=print) -> int:
-    started = time.monotonic()
-    try:  # before touching the reports of the previous run
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
-    except SpecError as exc:
-        raise ConfigError(f"--spec: {exc}") from None
-    reports = Path(settings.reports_dir)
-    for stale in ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json"):
-        target = reports / stale
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    reports.mkdir(parents=True, exist_ok=True)
+def run_tests(
+    settings: RunSettings, reports: Path, echo
+) -> tuple[RunSettings, int, str | None, bool]:
+    """Start the embedded mock if needed, check the target, run the suites under pytest.
+    Returns the settings as run, the exit status, the error (if any) and whether embedded."""
     redactor = Redactor(settings.secrets())
     stop_mock = None
     error, status = None, EXIT_OK
@@ -114,10 +105,35 @@ def execute(settings: RunSettings, echo=print) -> int:
     finally:
         if stop_mock:
             stop_mock()
+    return settings, status, error, stop_mock is not None
+
+
+def execute(settings: RunSettings, echo=print) -> int:
+    started = time.monotonic()
+    try:  # before touching the reports of the previous run
+        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+    except SpecError as exc:
+        raise ConfigError(f"--spec: {exc}") from None
+    reports = Path(settings.reports_dir)
+    for stale in ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json"):
+        target = reports / stale
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    reports.mkdir(parents=True, exist_ok=True)
+    html = HtmlReport(
+        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
+    ).start()  # Node loads Allure while the tests run
+    try:
+        settings, status, error, embedded = run_tests(settings, reports, echo)
+    except BaseException:
+        html.cancel()
+        raise
     merged = merge_parts(str(reports))
     summary = build_summary(
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
-        tests=junit_totals(reports / "junit.xml"), embedded=stop_mock is not None,
+        tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:
@@ -131,9 +147,7 @@ def execute(settings: RunSettings, echo=print) -> int:
          "git_revision": git_revision(), "profile": settings.profile, "seed": settings.seed,
          "run_id": settings.run_id},
     )  # fmt: skip
-    problem = build_html(
-        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
-    )
+    problem = html.finish()
     echo("")
     echo(render_table(summary))
     if error:

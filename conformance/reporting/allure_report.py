@@ -21,8 +21,14 @@ def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None
     )
 
 
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+# Loads Allure while the tests run and generates once told to (see the script's header).
+EARLY_GENERATOR = Path(__file__).with_name("allure_generate.mjs")
+NO_NODE = "Node.js is not installed: skipped the HTML report (allure-results/ is still usable)"
+
+
 def allure_command() -> list[str] | None:
-    local = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
+    local = NODE_MODULES / ".bin" / "allure"
     if local.exists() and shutil.which("node"):
         return [str(local)]
     if shutil.which("npx"):
@@ -30,34 +36,71 @@ def allure_command() -> list[str] | None:
     return None
 
 
+class HtmlReport:
+    """A single-file Allure HTML report, built in two halves so that Node's start-up (about a
+    second of loading Allure's modules) overlaps the test run: `start()` before the tests,
+    `finish()` once the results are complete. Without the project's own node_modules (e.g. a
+    global Allure through npx) it falls back to one `allure generate` in `finish()`."""
+
+    def __init__(self, results_dir: Path, report_dir: Path, title: str) -> None:
+        self.results_dir, self.report_dir, self.title = results_dir, report_dir, title
+        self.config = report_dir.parent / "allurerc.json"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> HtmlReport:
+        # Allure 3 ignores categories.json in the results; it takes categories from its config.
+        self.report_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(
+            json.dumps(
+                {
+                    "name": self.title,
+                    "output": str(self.report_dir),
+                    "categories": allure_categories(),
+                    "plugins": {
+                        "awesome": {"options": {"singleFile": True, "reportName": self.title}}
+                    },
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        if self.report_dir.exists():
+            shutil.rmtree(self.report_dir)
+        if (NODE_MODULES / "@allurereport" / "core").is_dir() and shutil.which("node"):
+            self.process = subprocess.Popen(
+                ["node", str(EARLY_GENERATOR), str(self.results_dir), str(self.config)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )  # fmt: skip
+        return self
+
+    def finish(self) -> str | None:
+        """Generate the report. Returns a problem description, or None on success."""
+        if self.process is not None:
+            _, stderr = self.process.communicate(b"go\n", timeout=300)
+            code, message = self.process.returncode, stderr.decode(errors="replace")
+        else:
+            command = allure_command()
+            if command is None:
+                return NO_NODE
+            result = subprocess.run(
+                [*command, "generate", str(self.results_dir), "-o", str(self.report_dir),
+                 "-c", str(self.config)],
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            code, message = result.returncode, result.stderr
+        if code != 0:
+            return f"allure generate failed ({code}): {message.strip()[:300]}"
+        return None
+
+    def cancel(self) -> None:
+        """Stop an early start whose run went wrong; closing stdin without "go" ends it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.communicate(b"", timeout=30)
+
+
 def build_html(results_dir: Path, report_dir: Path, title: str) -> str | None:
-    """Build a single-file HTML report. Returns a problem description, or None on success."""
-    command = allure_command()
-    if command is None:
-        return "Node.js is not installed: skipped the HTML report (allure-results/ is still usable)"
-    # Allure 3 ignores categories.json in the results; it takes categories from its config.
-    config = report_dir.parent / "allurerc.json"
-    config.write_text(
-        json.dumps(
-            {
-                "name": title,
-                "output": str(report_dir),
-                "categories": allure_categories(),
-                "plugins": {"awesome": {"options": {"singleFile": True, "reportName": title}}},
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    if report_dir.exists():
-        shutil.rmtree(report_dir)
-    result = subprocess.run(
-        [*command, "generate", str(results_dir), "-o", str(report_dir), "-c", str(config)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    if result.returncode != 0:
-        return f"allure generate failed ({result.returncode}): {result.stderr.strip()[:300]}"
-    return None
+    """Build the report from finished results. Returns a problem description, or None."""
+    return HtmlReport(results_dir, report_dir, title).start().finish()
 
 
 def report_totals(report_dir: Path) -> dict[str, int]:
