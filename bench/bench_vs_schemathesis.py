@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -97,11 +98,14 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(side: str, args: argparse.Namespace, log: Path) -> tuple[float, float]:
+def timed(side: str, args: argparse.Namespace, log: Path, workdir: Path | None = None
+          ) -> tuple[float, float]:  # fmt: skip
     """Wall seconds and CPU seconds (the command and every process it waited for) of one run.
-    CPU time barely moves with the machine's load, so it backs up the noisier wall time."""
-    with clean_mock() as base_url, tempfile.TemporaryDirectory() as reports:
-        command, env = SIDES[side](base_url, args, Path(reports))
+    CPU time barely moves with the machine's load, so it backs up the noisier wall time.
+    The run starts in `workdir` (kept, with its Hypothesis caches) or in a fresh directory."""
+    with clean_mock() as base_url, tempfile.TemporaryDirectory() as fresh:
+        reports = workdir or Path(fresh)
+        command, env = SIDES[side](base_url, args, reports)
         with log.open("a") as out:
             out.write(f"\n$ {' '.join(command)}\n")
             out.flush()
@@ -127,11 +131,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--max-seconds", type=float, default=1800,
                         help="stop starting repetitions after this long")  # fmt: skip
+    parser.add_argument("--warm", action="store_true",
+                        help="each side keeps one working directory (Hypothesis' caches in "
+                        ".hypothesis/, as a CI job that caches it) after one unrecorded warm-up "
+                        "run; default: every run starts cold in a fresh directory")  # fmt: skip
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "bench.log")
     args = parser.parse_args(argv)
     args.log.write_text("", encoding="utf-8")
     times: dict[str, list[float]] = {side: [] for side in SIDES}
     cpu: dict[str, list[float]] = {side: [] for side in SIDES}
+    workdirs = {side: None for side in SIDES}
+    if args.warm:
+        for side in SIDES:
+            workdirs[side] = Path(tempfile.mkdtemp(prefix="bench-warm-"))
+            timed(side, args, args.log, workdirs[side])
+            print(f"warm-up: {side} in {workdirs[side]}", flush=True)
     started = time.monotonic()
     for repetition in range(args.repetitions):
         if time.monotonic() - started > args.max_seconds:
@@ -139,12 +153,15 @@ def main(argv: list[str] | None = None) -> int:
             break
         order = list(SIDES) if repetition % 2 == 0 else list(reversed(SIDES))
         for side in order:
-            wall, used = timed(side, args, args.log)
+            wall, used = timed(side, args, args.log, workdirs[side])
             times[side].append(wall)
             cpu[side].append(used)
             print(f"repetition {repetition + 1}: {side}: {wall:.1f} s wall, {used:.1f} s CPU",
                   flush=True)  # fmt: skip
     print(render(times, cpu, args))
+    for workdir in workdirs.values():
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
@@ -152,7 +169,8 @@ def render(times: dict[str, list[float]], cpu: dict[str, list[float]], args) -> 
     budget = PROFILES[args.profile]
     scope = ", ".join(args.include) or "all operations"
     lines = [f"profile {args.profile} ({budget.max_examples} examples, phases "
-             f"{','.join(budget.phases)}), seed {args.seed}, {scope}, our suite: {args.suite}", "",
+             f"{','.join(budget.phases)}), seed {args.seed}, {scope}, our suite: {args.suite}, "
+             f"caches: {'warm' if args.warm else 'cold'}", "",
              f"{'side':<28}{'median wall s':>14}{'median CPU s':>14}  wall runs"]  # fmt: skip
     for side, runs in times.items():
         lines.append(f"{side:<28}{statistics.median(runs):>14.1f}"
