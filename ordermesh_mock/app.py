@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +31,7 @@ from spec import load_lifecycle, load_spec
 from spec.audit import audit_ids
 from spec.loader import Operation
 
+NO_QUERY = QueryParams()
 log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
 PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -151,10 +153,10 @@ class MockApp:
             principal = self._principal(op, request)
             validator = self.validators[op.operation_id]
             raw = await request.body() if validator.body is not None else b""
+            # Most calls carry no query string; parsing an empty one costs ~5 % of a create.
+            query_params = request.query_params if request.scope["query_string"] else NO_QUERY
             try:
-                path, query = validator.parameters(
-                    request.path_params, request.query_params, self.relax
-                )
+                path, query = validator.parameters(request.path_params, query_params, self.relax)
                 body = validator.parse_body(raw, request.headers.get("content-type"), self.relax)
             except ApiError as exc:
                 # An operation that documents no 400 refuses bad input with the code it does
