@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import httpx
 from conformance.auth import AuthError, provider_for
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
-from conformance.reporting.stats import PARTS_DIR, merge_parts
+from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
     build_summary,
     junit_totals,
@@ -115,12 +114,7 @@ def execute(settings: RunSettings, echo=print) -> int:
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
     reports = Path(settings.reports_dir)
-    for stale in ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json"):
-        target = reports / stale
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+    clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
     html = HtmlReport(
         reports / "allure-results", reports / "allure-report", "OrderMesh conformance"

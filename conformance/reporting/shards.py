@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reporting.allure_report import write_results_extras
-from conformance.reporting.stats import PARTS_DIR, merge_parts
+from conformance.reporting.stats import PARTS_DIR, clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
     build_summary,
     junit_totals,
@@ -26,7 +26,6 @@ from spec import load_lifecycle, load_spec
 
 # Written per run; the merge writes its own from the shards' summaries.
 RUN_EXTRAS = ("environment.properties", "categories.json")
-OUTPUTS = ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json")
 
 
 def read_shard(shard_dir: Path) -> dict[str, Any]:
@@ -104,12 +103,7 @@ def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None
         raise ConfigError(f"--reports-dir {out} is also a --merge input; write the merge elsewhere")
     summaries = [read_shard(d) for d in shard_dirs]
     check_compatible(summaries, shard_dirs)
-    for stale in OUTPUTS:
-        target = out / stale
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+    clear_run_outputs(out)
     out.mkdir(parents=True, exist_ok=True)
     copy_results(shard_dirs, out)
     join_junit(shard_dirs, out / "junit.xml")

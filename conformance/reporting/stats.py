@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -11,6 +12,17 @@ from pathlib import Path
 from typing import Any
 
 PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
+RUN_OUTPUTS = ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json")
+
+
+def clear_run_outputs(reports: Path) -> None:
+    """Remove a previous run's outputs, and only those, so nothing stale mixes into new ones."""
+    for name in RUN_OUTPUTS:
+        target = reports / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
 
 
 @dataclass
