@@ -2,7 +2,6 @@
 // loading Allure (about a second of module loading) starts with the test run, and generating
 // starts when standard input closes, i.e. once the results are complete.
 // Usage: node allure_generate.mjs RESULTS_DIR CONFIG_FILE   (closing stdin without "go" cancels)
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import { AllureReport, readConfig } from "@allurereport/core";
 
