@@ -8,6 +8,7 @@ what pytest counted (summary.json `totals.tests`, from junit.xml) and what allur
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def shown_totals(browser, report: Path) -> dict[str, int]:
             page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
         except PlaywrightTimeout:
             # Seen twice in full CI runs, never alone: the page did not render in 30 s. Reload
-            # once; if it still does not render, fail with what the page said and a screenshot.
+            # once, and say so in the test summary so a recurring stall stays visible; if it
+            # still does not render, fail with what the page said and a screenshot.
+            warnings.warn(f"report page did not render in 30 s; reloading (console: {console})",
+                          stacklevel=1)  # fmt: skip
             page.reload()
             try:
                 page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
