@@ -10,6 +10,8 @@ from schemathesis.specs.openapi.checks import allow_header_conformance, unsuppor
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
+from conformance.checks.ignored_auth import REPLACED as ST_IGNORED_AUTH
+from conformance.checks.ignored_auth import make_ignored_auth_check
 from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
@@ -31,16 +33,18 @@ def project_checks(session: SuiteSession) -> list:
             make_tenant_check(harness),
             make_listing_check(harness),
             make_single_violation_check(harness),
+            make_ignored_auth_check(),
         ]
     return session.checks
 
 
 def excluded_checks(spec, operation) -> list:
-    """Allow-header checks cannot hold for a path item that aliases another (notes' {noteId}/{id}):
+    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py).
+    Allow-header checks cannot hold for a path item that aliases another (notes' {noteId}/{id}):
     the URL serves both items' methods, and Schemathesis compares against one item only."""
     if operation.path in spec.aliased_paths():
-        return [unsupported_method, allow_header_conformance]
-    return []
+        return [ST_IGNORED_AUTH, unsupported_method, allow_header_conformance]
+    return [ST_IGNORED_AUTH]
 
 
 def exchange_of(session: SuiteSession, response) -> Exchange:
@@ -106,7 +110,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
                     response,
                     additional_checks=project_checks(session),
                     excluded_checks=excluded_checks(harness.spec, operation),
-                    # the checks that re-send the case (ignored_auth) reuse the connection too
+                    # Schemathesis' checks that send requests of their own reuse it where they can
                     transport_kwargs={"session": session.http},
                 )
             except FailureGroup as group:
