@@ -124,8 +124,9 @@ def open_target(
 
 # ---------------------------------------------------------------------- case generation
 def load_schema(spec_path: str, seed: int):
-    register_formats()
-    return schemathesis.openapi.from_path(spec_path, config=SchemathesisConfig(seed=seed))
+    schema = schemathesis.openapi.from_path(spec_path, config=SchemathesisConfig(seed=seed))
+    register_formats(schema.raw_schema)
+    return schema
 
 
 def positive_cases(operation, count: int, seed: int) -> list:

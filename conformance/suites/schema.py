@@ -22,10 +22,10 @@ def suite_schema():
 
 
 def build_schema(settings: RunSettings):
-    register_formats()
     profile = settings.profile_budget
     config = SchemathesisConfig(seed=settings.seed)
     schema = schemathesis.openapi.from_path(settings.spec_path, config=config)
+    register_formats(schema.raw_schema)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
