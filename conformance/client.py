@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,9 @@ class ApiClient:
         self.redactor = redactor
         self.read_only = read_only
         self.limiter = RateLimiter(rate_limit)
-        self.history: list[Exchange] = []
+        # Bounded: only the recent past is ever attached. Kept raw and redacted when read, since
+        # redacting every exchange cost the checks' many reads more than building the requests.
+        self._recent: deque[tuple[httpx.Response, float]] = deque(maxlen=200)
         self._http = httpx.Client(
             base_url=self.base_url, timeout=30.0, transport=transport, verify=tls_context()
         )
@@ -113,25 +116,26 @@ class ApiClient:
         self.limiter.wait()
         started = time.perf_counter()
         response = self._http.request(method, path, json=json, params=params, headers=all_headers)
-        self._record(response, (time.perf_counter() - started) * 1000)
+        self._recent.append((response, (time.perf_counter() - started) * 1000))
         return response
 
-    def _record(self, response: httpx.Response, elapsed_ms: float) -> None:
+    def last_exchange(self) -> Exchange | None:
+        """The last request and its response, redacted."""
+        if not self._recent:
+            return None
+        response, elapsed_ms = self._recent[-1]
         request = response.request
         body = request.content.decode("utf-8", "replace") if request.content else None
-        self.history.append(
-            Exchange(
-                method=request.method,
-                url=self.redactor.text(str(request.url)),
-                request_headers=self.redactor.headers(dict(request.headers)),
-                request_body=self.redactor.text(body) if body else None,
-                status=response.status_code,
-                response_headers=self.redactor.headers(dict(response.headers)),
-                response_body=self.redactor.text(response.text[:20000]),
-                elapsed_ms=elapsed_ms,
-            )
+        return Exchange(
+            method=request.method,
+            url=self.redactor.text(str(request.url)),
+            request_headers=self.redactor.headers(dict(request.headers)),
+            request_body=self.redactor.text(body) if body else None,
+            status=response.status_code,
+            response_headers=self.redactor.headers(dict(response.headers)),
+            response_body=self.redactor.text(response.text[:20000]),
+            elapsed_ms=elapsed_ms,
         )
-        del self.history[:-200]  # bounded: only the recent past is ever attached
 
     # convenience verbs
     def get(self, path, **kw):

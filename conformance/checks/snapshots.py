@@ -66,10 +66,10 @@ def take(harness: Harness, case) -> None:
         return  # a create: nothing exists yet
     taken = []
     for ref in refs(case, before=True):
-        events = audit_events(harness, ref)
-        taken.append(
-            Snapshot(ref.kind, ref.id, ref.parent_id, read(harness, ref), len(events or []))
-        )
+        resource = read(harness, ref)
+        # Most negative cases name a resource that does not exist: it has no audit log to count.
+        events = audit_events(harness, ref) if resource is not None else None
+        taken.append(Snapshot(ref.kind, ref.id, ref.parent_id, resource, len(events or [])))
     with harness.lock:
         harness.snapshots[case.id] = taken
 

@@ -151,7 +151,8 @@ class Driver:
         except BaseException as exc:
             if self.failure is None:
                 self.failure = exc
-                self.failed_reads = self.target.client.history[-1:]
+                last = self.target.client.last_exchange()
+                self.failed_reads = [last] if last else []
             raise
 
     def _ids(self, handles: list[str]) -> list[str]:

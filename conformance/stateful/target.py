@@ -106,7 +106,9 @@ class Target:
         )
         if self.on_call is not None:
             self.on_call(operation_id, response.status_code, positive)
-        return response, self.client.history[-1]
+        exchange = self.client.last_exchange()
+        assert exchange is not None  # the request above was just sent
+        return response, exchange
 
     def read(self, operation_id: str, query=None, **params) -> tuple[int, Any]:
         response, _ = self.send(operation_id, query=query, **params)
