@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 
 import schemathesis
@@ -10,6 +11,7 @@ from schemathesis.config import HealthCheck, SchemathesisConfig
 
 from conformance.settings import RunSettings
 from conformance.suites.session import current
+from spec import load_spec
 from strategies.formats import register_formats
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -24,7 +26,10 @@ def suite_schema():
 def build_schema(settings: RunSettings):
     profile = settings.profile_budget
     config = SchemathesisConfig(seed=settings.seed)
-    schema = schemathesis.openapi.from_path(settings.spec_path, config=config)
+    # The document the harness already parsed (with the C YAML parser): Schemathesis' own
+    # from_path parses it again, slower. A copy, since Schemathesis may rewrite what it is given.
+    document = copy.deepcopy(load_spec(settings.spec_path).document)
+    schema = schemathesis.openapi.from_dict(document, config=config)
     register_formats(schema.raw_schema)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
