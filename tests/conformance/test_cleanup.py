@@ -29,7 +29,9 @@ def test_cleanup_cancels_every_open_order_the_run_created(harness):
     orders = [factory.order(items=1)["id"] for _ in range(9)]
     already = orders[:2]
     for order_id in already:
-        response = harness.client.post(f"/v1/orders/{order_id}/cancel", json={"cancelReason": "test"})
+        response = harness.client.post(
+            f"/v1/orders/{order_id}/cancel", json={"cancelReason": "test"}
+        )
         assert response.status_code == 200
     # Someone else's order on the same account: not in the ledger, so left alone.
     other = harness.client.post("/v1/orders", json=factory.order_payload(1)).json()["id"]
