@@ -181,7 +181,7 @@ def render(times: dict[str, list[float]], cpu: dict[str, list[float]], args) -> 
     cpu_ratio = statistics.median(cpu[ours_side]) / statistics.median(cpu[plain_side])
     verdict = "met" if ratio <= GOAL else "NOT met"
     lines.append(
-        f"\nratio {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (goal <= {GOAL}x wall): {verdict}"
+        f"\nratio {ratio:.3f}x wall, {cpu_ratio:.3f}x CPU (goal <= {GOAL}x wall): {verdict}"
     )
     return "\n".join(lines)
 
