@@ -14,11 +14,13 @@ of every length window the spec declares for its format.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
 
 from strategies import domain
 
@@ -30,6 +32,16 @@ FORMATS = {
     "objectid": domain.object_ids,
     "safe-id": domain.safe_ids("omct"),
 }
+
+
+def schema_with_formats(document: dict[str, Any], config: SchemathesisConfig):
+    """The Schemathesis schema of an OpenAPI document, with the formats registered for it.
+
+    Built from the document the spec loader already parsed (its C YAML parser is faster than
+    Schemathesis' `from_path`), copied, since Schemathesis may rewrite what it is given.
+    """
+    register_formats(document)
+    return schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
 
 
 def register_formats(document: dict[str, Any]) -> None:

@@ -94,7 +94,7 @@ def observe(target: Target, max_examples: int, echo: Callable[[str], None]) -> N
     """Seeded positive cases for every operation, then one call per probeable refusal."""
     settings = target.settings
     preflight(settings, target.harness.redactor)
-    schema = load_schema(settings.spec_path, settings.seed)
+    schema = load_schema(target.harness.spec.document, settings.seed)
     started = time.monotonic()
     observe_cases(target, schema, max_examples, settings.seed)
     probe_refusals(target, schema, settings.seed)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import hypothesis
-import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
@@ -30,7 +29,7 @@ from conformance.settings import (
 )
 from spec import Spec, load_lifecycle
 from spec.lifecycle import Refusal
-from strategies.formats import register_formats
+from strategies.formats import schema_with_formats
 
 # the path or body field that names the refused resource, per lifecycle entity
 TARGET_FIELDS = {"order": "orderId", "shipment": "shipmentId"}
@@ -123,10 +122,8 @@ def open_target(
 
 
 # ---------------------------------------------------------------------- case generation
-def load_schema(spec_path: str, seed: int):
-    schema = schemathesis.openapi.from_path(spec_path, config=SchemathesisConfig(seed=seed))
-    register_formats(schema.raw_schema)
-    return schema
+def load_schema(document: dict, seed: int):
+    return schema_with_formats(document, SchemathesisConfig(seed=seed))
 
 
 def positive_cases(operation, count: int, seed: int) -> list:

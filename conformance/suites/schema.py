@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 
-import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
 from conformance.settings import RunSettings
 from conformance.suites.session import current
 from spec import load_spec
-from strategies.formats import register_formats
+from strategies.formats import schema_with_formats
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -26,11 +24,7 @@ def suite_schema():
 def build_schema(settings: RunSettings):
     profile = settings.profile_budget
     config = SchemathesisConfig(seed=settings.seed)
-    # The document the harness already parsed (with the C YAML parser): Schemathesis' own
-    # from_path parses it again, slower. A copy, since Schemathesis may rewrite what it is given.
-    document = copy.deepcopy(load_spec(settings.spec_path).document)
-    schema = schemathesis.openapi.from_dict(document, config=config)
-    register_formats(schema.raw_schema)
+    schema = schema_with_formats(load_spec(settings.spec_path).document, config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
