@@ -8,6 +8,8 @@ something (oldValue != newValue) and has contiguous versions. A refused call cha
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from conformance.checks import snapshots
@@ -57,11 +59,9 @@ def _check_success(harness: Harness, case, response, before) -> None:
         snapshot = before.get((ref.kind, ref.id))
         start = snapshot.audit_count if snapshot else 0
         new = events[start:]
-        # Read once: whether anything changed, and which items an order's request may have touched.
-        resource = (
-            snapshots.read(harness, ref) if snapshot is not None or ref.kind == "Order" else None
-        )
-        unchanged = snapshot is not None and snapshots.stable(resource) == snapshots.stable(
+        # Read at most once: for whether anything changed, and for the items an order touched.
+        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref))
+        unchanged = snapshot is not None and snapshots.stable(after()) == snapshots.stable(
             snapshot.resource
         )
         if not new and unchanged:
@@ -78,7 +78,7 @@ def _check_success(harness: Harness, case, response, before) -> None:
         _check_event(harness, case, ref, event, expected_version=start)
         if snapshot is None and not event.get("changes"):
             _fail(case, "Creation event without changes", f"{ref.kind} {ref.id}: {event}")
-        _check_related(harness, case, ref, event, resource)
+        _check_related(harness, case, ref, event, after)
 
 
 def _check_event(
@@ -114,13 +114,15 @@ def _check_event(
             )
 
 
-def _check_related(harness: Harness, case, ref: ResourceRef, primary: dict, resource) -> None:
+def _check_related(
+    harness: Harness, case, ref: ResourceRef, primary: dict, after: Callable[[], Any]
+) -> None:
     """Events the same request left on the order's items, and on the shipment's message log.
-    `resource` is the primary resource as read after the call."""
+    `after()` reads the primary resource as it is after the call."""
     request_id = primary.get("requestId")
     related: list[ResourceRef] = []
     if ref.kind == "Order":
-        for item in (resource or {}).get("items", []):
+        for item in (after() or {}).get("items", []):
             related.append(ResourceRef("OrderItem", item["id"]))
     for item_ref in related:
         for event in snapshots.audit_events(harness, item_ref) or []:
