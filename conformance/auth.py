@@ -24,6 +24,10 @@ class AuthError(RuntimeError):
     """The target refused our credentials or could not be reached to get a token."""
 
 
+class UnexpectedAnswer(AuthError):
+    """The token endpoint answered, but not as an OrderMesh API would (HTML, no token)."""
+
+
 class TokenProvider(Protocol):
     identity: str | None  # what the audit log should name as the actor
 
@@ -79,7 +83,7 @@ class _RenewingProvider:
             raise AuthError(f"cannot reach {self._http.base_url} for a token: {exc}") from exc
         if response.status_code != 200:
             raise AuthError(f"POST {path} refused the credentials (HTTP {response.status_code})")
-        return response.json()
+        return _token_answer(response, f"POST {path}")
 
 
 class ClientCredentials(_RenewingProvider):
@@ -118,6 +122,20 @@ class UserLogin(_RenewingProvider):
         self._refresh = data.get("refresh_token")
         self._redactor.add(self._refresh)
         return data["access_token"], float(data.get("expires_in", 900))
+
+
+def _token_answer(response: httpx.Response, request: str) -> dict:
+    """The token endpoint's JSON object, or why it is not one."""
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        raise UnexpectedAnswer(
+            f"{request} answered {response.status_code} {kind} without an access_token"
+        )
+    return data
 
 
 def provider_for(

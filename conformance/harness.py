@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.auth import TokenProvider, provider_for
 from conformance.client import ApiClient
+from conformance.contract import ContractGate, GatedClient
 from conformance.factory import Factory, Ledger
 from conformance.preparers import Preparation
 from conformance.redaction import Redactor
@@ -48,13 +49,14 @@ class Harness:
         spec = load_spec(settings.spec_path)
         redactor = Redactor(settings.secrets())
         auth = provider_for(settings.credentials, settings.base_url, redactor, transport)
-        client = ApiClient(settings.base_url, auth, redactor, settings.rate_limit, transport)
+        # What the machinery reads is checked against the spec before it is used (contract.py).
+        gate = ContractGate(spec)
+        options = {"rate_limit": settings.rate_limit, "transport": transport}
+        client = GatedClient(settings.base_url, auth, redactor, gate, **options)
         tenant_client = None
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, settings.base_url, redactor, transport)
-            tenant_client = ApiClient(
-                settings.base_url, tenant_auth, redactor, settings.rate_limit, transport
-            )
+            tenant_client = GatedClient(settings.base_url, tenant_auth, redactor, gate, **options)
         factory = Factory(client, settings.credentials.merchant_id or "", settings.run_id, Ledger())
         return cls(
             settings=settings,

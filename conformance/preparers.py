@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from conformance.contract import ContractBreach
 from conformance.factory import VENDOR, Factory
 from conformance.settings import Credentials
 
@@ -39,9 +40,16 @@ class Preparation:
         self._lock = threading.RLock()
 
     def shared(self, key: str, make: Callable[[], Any]) -> Any:
+        """Made once. A contract breach while making it is kept too: every case that needs the
+        resource is blocked by the same answer, without asking the target again."""
         with self._lock:
             if key not in self._shared:
-                self._shared[key] = make()
+                try:
+                    self._shared[key] = make()
+                except ContractBreach as breach:
+                    self._shared[key] = breach
+            if isinstance(self._shared[key], ContractBreach):
+                raise self._shared[key]
             return self._shared[key]
 
     @property

@@ -9,9 +9,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
-
-from conformance.auth import AuthError, provider_for
+from conformance import liveness
+from conformance.commands.preflight import TargetError, preflight
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.stats import clear_run_outputs, merge_parts
@@ -23,29 +22,12 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, RunSettings
-from conformance.tls import tls_context
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_TARGET = 0, 1, 2, 3
-
-
-class TargetError(RuntimeError):
-    """The target is unreachable or refuses our credentials (exit 3)."""
-
-
-def preflight(settings: RunSettings, redactor: Redactor) -> None:
-    try:
-        httpx.get(settings.base_url, timeout=10.0, verify=tls_context())
-    except httpx.HTTPError as exc:
-        raise TargetError(
-            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
-        ) from exc
-    try:
-        provider_for(settings.credentials, settings.base_url, redactor).token()
-    except AuthError as exc:
-        raise TargetError(f"authentication failed: {exc}") from exc
+GONE = "target went away"  # completed with the request count once the stats are merged
 
 
 def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
@@ -91,20 +73,27 @@ def run_tests(
         echo(
             f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, target {settings.base_url}"
         )
-        env = {**os.environ, **settings.to_env()}
-        result = subprocess.run(pytest_command(settings, reports), env=env)
-        if result.returncode == 5:
-            error, status = "no operation matched --include/--exclude", EXIT_USAGE
-        elif result.returncode not in (0, 1):
-            error, status = f"pytest stopped with exit code {result.returncode}", EXIT_USAGE
-        elif result.returncode == 1:
-            status = EXIT_FAILURES
+        error, status = run_pytest(settings, reports)
     except TargetError as exc:
         error, status = redactor.text(str(exc)), EXIT_TARGET
     finally:
         if stop_mock:
             stop_mock()
     return settings, status, error, stop_mock is not None
+
+
+def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
+    """The suites under pytest, watched: a target that stops answering stops the run."""
+    env = {**os.environ, **settings.to_env()}
+    # A session of its own, so the watchdog can interrupt pytest and its workers together.
+    process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
+    if liveness.watch(process, settings.base_url):
+        return GONE, EXIT_TARGET
+    if process.returncode == 5:
+        return "no operation matched --include/--exclude", EXIT_USAGE
+    if process.returncode not in (0, 1):
+        return f"pytest stopped with exit code {process.returncode}", EXIT_USAGE
+    return None, EXIT_FAILURES if process.returncode == 1 else EXIT_OK
 
 
 def execute(settings: RunSettings, echo=print) -> int:
@@ -125,6 +114,9 @@ def execute(settings: RunSettings, echo=print) -> int:
         html.cancel()
         raise
     merged = merge_parts(str(reports))
+    if error == GONE:
+        requests = sum(entry["cases"] for entry in merged["operations"].values())
+        error = f"target went away after {requests} requests"
     summary = build_summary(
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
@@ -134,7 +126,12 @@ def execute(settings: RunSettings, echo=print) -> int:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
+    summary["incomplete"] = status == EXIT_TARGET
     write_summary(reports / "summary.json", summary)
+    if status == EXIT_TARGET and not merged["operations"]:
+        html.cancel()  # nothing ran: the table and the report would be all zeros
+        echo(f"error: {error}")
+        return status
     write_results_extras(
         reports / "allure-results",
         {"target": settings.base_url or "embedded mock", "spec_version": spec.version,

@@ -20,7 +20,11 @@ CATEGORIES = [
         "Status code or content type not in the spec",
         ["UndefinedStatusCode", "UndefinedContentType"],
     ),
-    ("server error", "5xx from the API", ["ServerError"]),
+    (
+        "server error",
+        "5xx from the API, or no answer in time",
+        ["ServerError", "ResponseTimeExceeded"],
+    ),
     (
         "validation",
         "Invalid input accepted, or valid input refused",
@@ -43,6 +47,11 @@ CATEGORIES = [
         "precondition refused",
         "The API refused a documented call the suite needed to set up a case",
         ["SetupError"],
+    ),
+    (
+        "blocked",
+        "The case could not run: an answer the suite needed broke the contract (see that failure)",
+        ["Blocked"],
     ),
     ("suite error", "The suite itself broke or lost the target mid-run", ["SuiteError"]),
     ("spec inference contradicted", "The API disagrees with an inferred part of our spec", []),

@@ -44,6 +44,8 @@ class Stats:
         default_factory=lambda: {"states": [], "transitions": []}
     )
     setup_errors: Counter = field(default_factory=Counter)
+    # operation -> "blocked by <operation>: <failure>" -> cases; blocked cases are not failures
+    blocked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def call(self, operation_id: str, status: int, positive: bool) -> None:
@@ -68,6 +70,10 @@ class Stats:
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
 
+    def block(self, operation_id: str, line: str) -> None:
+        with self.lock:
+            self.blocked[operation_id][line] += 1
+
     def covered(self, states: set[str], transitions: set[str]) -> None:
         with self.lock:
             self.lifecycle["states"] = sorted(set(self.lifecycle["states"]) | states)
@@ -88,6 +94,7 @@ class Stats:
                 "failures": self.failures,
                 "lifecycle": self.lifecycle,
                 "setup_errors": dict(self.setup_errors),
+                "blocked": {op: dict(lines) for op, lines in self.blocked.items()},
             }
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         return path
@@ -101,6 +108,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
         "failures": [],
         "lifecycle": {"states": set(), "transitions": set()},
         "setup_errors": Counter(),
+        "blocked": defaultdict(Counter),
     }
     for path in sorted((Path(reports_dir) / PARTS_DIR).glob("stats-*.json")):
         part = json.loads(path.read_text(encoding="utf-8"))
@@ -121,6 +129,8 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
         merged["checks"].update(part["checks"])
         merged["failures"].extend(part["failures"])
         merged["setup_errors"].update(part.get("setup_errors", {}))
+        for op, lines in part.get("blocked", {}).items():
+            merged["blocked"][op].update(lines)
         for key in ("states", "transitions"):
             merged["lifecycle"][key] |= set(part["lifecycle"][key])
     return merged

@@ -25,6 +25,9 @@ def build_summary(
             "failures": entry["failures"] if entry else 0,
             "status_codes": dict(entry["status_codes"]) if entry else {},
         }
+        blocked_by = merged.get("blocked", {}).get(op.operation_id)
+        if blocked_by:
+            operations[op.operation_id]["blocked_by"] = sorted(blocked_by)
     positive = sum(e["positive"] for e in merged["operations"].values())
     positive_2xx = sum(e["positive_2xx"] for e in merged["operations"].values())
     states_total = len(lifecycle.all_states())
@@ -58,6 +61,7 @@ def build_summary(
             "positive_2xx": positive_2xx,
             "positive_2xx_share": round(positive_2xx / positive, 4) if positive else None,
             "setup_errors": sum(merged["setup_errors"].values()),
+            "blocked_cases": sum(sum(v.values()) for v in merged.get("blocked", {}).values()),
             "tests": tests or dict.fromkeys(TEST_OUTCOMES, 0),
         },
         "operations": operations,
@@ -131,4 +135,6 @@ def render_table(summary: dict[str, Any]) -> str:
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: {failure['check']}: {failure['title']}"
         )
+    for op_id, entry in sorted(summary["operations"].items()):
+        lines += [f"  [blocked] {op_id}: {line}" for line in entry.get("blocked_by", [])]
     return "\n".join(lines)

@@ -16,9 +16,11 @@ from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
 from conformance.client import Exchange
+from conformance.contract import ContractBreach
 from conformance.factory import SetupError
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
+from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 
 TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
@@ -89,6 +91,12 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
         _call_and_check(session, case, operation, positive, sample)
     except FailureGroup:
         raise  # already recorded with its checks
+    except ContractBreach as breach:
+        blocking.blocked(session, breach, operation.operation_id)
+    except blocking.REQUEST_ERRORS as exc:
+        request = f"{operation.method} {case.formatted_path}"
+        blocking.request_failed(session, exc, operation.operation_id, request)
+        raise
     except SetupError as exc:
         session.stats.setup_errors[operation.operation_id] += 1
         _record_error(session, case, operation, "setup", "SetupError", exc)

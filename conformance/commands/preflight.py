@@ -1,0 +1,65 @@
+"""Before a run: is the target there, is it an OrderMesh API, and does it take our credentials?
+
+Each answer that is "no" ends the run with exit 3 and one line that says what answered, before
+any case is generated: a wrong token is not 42 conformance failures, and an HTML page is not a
+traceback.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from conformance.auth import AuthError, UnexpectedAnswer, provider_for
+from conformance.redaction import Redactor
+from conformance.settings import RunSettings
+from conformance.tls import tls_context
+from spec import load_spec
+
+PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
+PROBE_TIMEOUT = 10.0
+
+
+class TargetError(RuntimeError):
+    """The target is unreachable, refuses our credentials, is not OrderMesh, or went away."""
+
+
+def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    try:
+        httpx.get(settings.base_url, timeout=PROBE_TIMEOUT, verify=tls_context())
+    except httpx.HTTPError as exc:
+        raise TargetError(
+            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
+        ) from exc
+    provider = provider_for(settings.credentials, settings.base_url, redactor)
+    try:
+        token = provider.token()
+    except UnexpectedAnswer as exc:
+        raise TargetError(f"not an OrderMesh target: {exc}") from exc
+    except AuthError as exc:
+        raise TargetError(f"authentication failed: {exc}") from exc
+    authenticated_read(settings, token)
+
+
+def authenticated_read(settings: RunSettings, token: str) -> None:
+    """One read with the token: a static token is checked here, and so is what answers."""
+    path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
+    try:
+        response = httpx.get(
+            settings.base_url.rstrip("/") + path,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=PROBE_TIMEOUT,
+            verify=tls_context(),
+        )
+    except httpx.HTTPError as exc:
+        raise TargetError(
+            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
+        ) from exc
+    kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
+    if response.status_code in (401, 403):
+        raise TargetError(
+            f"authentication failed: GET {path} with the token answered {response.status_code}"
+        )
+    if not kind.endswith("json"):
+        raise TargetError(
+            f"not an OrderMesh target: GET {path} answered {response.status_code} {kind}"
+        )

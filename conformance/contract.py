@@ -1,0 +1,132 @@
+"""The contract gate: every answer the suite's own machinery uses is checked against the spec.
+
+The factory, the preparers, the snapshots and the oracles read the target to set up and judge
+cases. An answer they cannot trust (an undocumented status, a wrong content type, a body that
+breaks the schema, no answer in time) must not turn into a `KeyError` in whatever reads it next.
+It becomes one `ContractBreach` at the operation that gave it, judged by Schemathesis' own
+checks; every case that needed that answer is then reported as blocked by it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import httpx
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import Failure, ResponseTimeExceeded
+from schemathesis.errors import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from conformance.auth import TokenProvider
+from conformance.client import ApiClient
+from conformance.redaction import Redactor
+from spec import Spec
+from strategies.formats import schema_with_formats
+
+# Not `not_a_server_error`: a 5xx is judged where the suite expects one or not (it is documented).
+CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+class ContractBreach(Exception):
+    """An answer the suite needed broke the spec. `failure` is the Schemathesis failure."""
+
+    def __init__(self, operation_id: str, check: str, failure: Failure) -> None:
+        super().__init__(f"{operation_id}: {check}: {failure.title}")
+        self.operation_id = operation_id
+        self.check = check
+        self.failure = failure
+
+    @property
+    def failure_type(self) -> str:
+        return type(self.failure).__name__
+
+    def blocked_line(self) -> str:
+        return f"blocked by {self.operation_id}: {self.check}: {self.failure.title}"
+
+
+class ContractGate:
+    """Finds the operation an answer belongs to and runs the contract checks on it."""
+
+    def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+
+    @functools.cached_property
+    def _schema(self):
+        return schema_with_formats(self._spec.document, SchemathesisConfig())
+
+    def operation_id(self, method: str, path: str) -> str | None:
+        operation = self._schema.find_operation_by_path(method, path)
+        return operation.definition.raw.get("operationId") if operation else None
+
+    def check(self, response: httpx.Response, base_url: str) -> None:
+        request = response.request
+        operation = self._schema.find_operation_by_path(request.method, request.url.path)
+        if operation is None:
+            return  # not an operation of the spec (a Location outside it is judged elsewhere)
+        case = operation.Case(path_parameters=_path_values(operation.path, request.url.path))
+        try:
+            case.validate_response(response, checks=CHECKS, transport_kwargs={"base_url": base_url})
+        except FailureGroup as group:
+            raise _breach(operation, group.exceptions[0]) from None
+        except Failure as failure:
+            raise _breach(operation, failure) from None
+
+    def timed_out(self, request: httpx.Request, timeout: float) -> ContractBreach:
+        operation_id = self.operation_id(request.method, request.url.path) or request.url.path
+        return timeout_breach(operation_id, f"{request.method} {request.url.path}", timeout)
+
+
+def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractBreach:
+    failure = ResponseTimeExceeded(
+        operation=operation_id,
+        elapsed=timeout,
+        deadline=int(timeout * 1000),
+        message=f"{request} got no answer within {timeout:g} s",
+        title="No answer in time",
+    )
+    return ContractBreach(operation_id, "response_time", failure)
+
+
+def _breach(operation, failure: Failure) -> ContractBreach:
+    check = (failure.checks or (type(failure).__name__,))[0]
+    return ContractBreach(
+        operation.definition.raw.get("operationId", operation.label), check, failure
+    )
+
+
+def _path_values(template: str, path: str) -> dict[str, Any]:
+    names = template.strip("/").split("/")
+    values = path.strip("/").split("/")
+    return {
+        name[1:-1]: value
+        for name, value in zip(names, values, strict=False)
+        if name.startswith("{") and name.endswith("}")
+    }
+
+
+class GatedClient(ApiClient):
+    """The machinery's client: an answer that breaks the contract raises `ContractBreach`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: TokenProvider | None,
+        redactor: Redactor,
+        gate: ContractGate,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, auth, redactor, **options)
+        self.gate = gate
+
+    def request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        try:
+            response = super().request(method, path, **options)
+        except httpx.TimeoutException as exc:
+            raise self.gate.timed_out(exc.request, self._http.timeout.read or 0) from None
+        self.gate.check(response, self.base_url)
+        return response

@@ -1,0 +1,63 @@
+"""Root cause, then blocked: how a broken answer the suite needed is reported.
+
+The answer that broke the contract is one failure at the operation that gave it, with the check
+that caught it. Each test that needed that answer is "blocked by <operation>: <failure>", a
+category of its own: not a failure of its own, and never a suite error.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
+
+from conformance import liveness
+from conformance.contract import ContractBreach, timeout_breach
+from conformance.reporting import allure_steps
+from conformance.reporting.categories import category_of
+from conformance.suites.session import SuiteSession
+
+REQUEST_ERRORS = (requests.exceptions.Timeout, requests.exceptions.ConnectionError)
+
+
+def record_root(session: SuiteSession, breach: ContractBreach) -> None:
+    """The breach itself, once per (check, operation, title): Stats dedupes repeats."""
+    harness = session.harness
+    try:
+        operation = harness.spec.operation(breach.operation_id)
+    except KeyError:
+        operation = None
+    exchange = harness.client.last_exchange()
+    session.stats.failure(
+        {
+            "check": breach.check,
+            "operation": breach.operation_id,
+            "category": category_of(breach.failure_type, operation),
+            "title": breach.failure.title,
+            "message": harness.redactor.text(str(breach.failure.message))[:2000],
+            "reproduction": exchange.as_curl() if exchange else "",
+            "seed": session.settings.seed,
+        }
+    )
+
+
+def blocked(session: SuiteSession, breach: ContractBreach, needed_by: str) -> None:
+    """Report the breach at its operation; the test that needed it ends as blocked (or failed,
+    when the breach is its own operation's)."""
+    record_root(session, breach)
+    if breach.operation_id == needed_by:
+        pytest.fail(f"{breach.check}: {breach.failure.title}", pytrace=False)
+    line = breach.blocked_line()
+    session.stats.block(needed_by, line)
+    allure_steps.attach_text("categories", f"[{category_of('Blocked', None)}]")
+    pytest.skip(line)
+
+
+def request_failed(session: SuiteSession, exc: Exception, operation_id: str, request: str) -> None:
+    """A generated case got no answer. A timeout is the target's failure at that operation; a
+    target that no longer answers at all is the CLI's to report ("target went away")."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        breach = timeout_breach(operation_id, request, DEFAULT_RESPONSE_TIMEOUT)
+        blocked(session, breach, operation_id)
+    if not liveness.answers(session.settings.base_url):
+        pytest.exit(f"target went away: {request}", returncode=3)

@@ -1,0 +1,135 @@
+"""Targets that misbehave in ways the mock's fault catalogue does not model, for e2e tests.
+
+An HTML site that answers 200 to everything, a mock in its own process that a test can kill, and
+a reverse proxy in front of the clean mock whose `rewrite` hook changes what the suite sees
+(replica lag, a broken envelope). All listen on loopback ephemeral ports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from conformance.liveness import answers
+from ordermesh_mock.server import free_port
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+Rewrite = Callable[[Request, bytes, Callable[[], Awaitable[Response]]], Awaitable[Response]]
+
+
+def serve(app, timeout: float = 10) -> tuple[str, Callable[[], None]]:
+    """Serve an ASGI app from a background thread; returns (base_url, stop)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"test target did not start on port {port}")
+        time.sleep(0.02)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+def html_site() -> Starlette:
+    """A web site, not an API: 200 and a page for every method and path."""
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse("<html><body><h1>Welcome</h1></body></html>")
+
+    return Starlette(routes=[Route("/{path:path}", page, methods=METHODS)])
+
+
+def proxy(upstream: str, rewrite: Rewrite | None = None) -> Starlette:
+    """Forward every request to `upstream`; `rewrite(request, body, forward)` may answer instead."""
+    client = httpx.AsyncClient(base_url=upstream, timeout=30)
+
+    async def forward_request(request: Request, body: bytes) -> Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}
+        answer = await client.request(
+            request.method,
+            request.url.path,
+            params=request.url.query or None,
+            content=body,
+            headers=headers,
+        )
+        dropped = ("content-length", "content-encoding", "transfer-encoding", "connection")
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in dropped}
+        return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+    async def handle(request: Request) -> Response:
+        body = await request.body()
+        if rewrite is None:
+            return await forward_request(request, body)
+        return await rewrite(request, body, lambda: forward_request(request, body))
+
+    return Starlette(routes=[Route("/{path:path}", handle, methods=METHODS)])
+
+
+class MockProcess:
+    """`ordermesh-conformance mock` in a process of its own, so a test can kill it mid-run."""
+
+    def __init__(self, token: str) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ordermesh_mock.server",
+                "--port",
+                str(self.port),
+                "--token",
+                token,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while not answers(self.base_url, timeout=0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("the mock process did not start")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def clean_env() -> dict[str, str]:
+    """The caller's environment without ORDERMESH_* settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("ORDERMESH_")}
+
+
+def run_conformance(*args: str, reports: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`ordermesh-conformance run ARGS` with its reports in `reports`."""
+    command = [sys.executable, "-m", "conformance.cli", "run", *args, "--reports-dir", str(reports)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=clean_env())
+
+
+def summary_of(reports: Path) -> dict[str, Any]:
+    return json.loads((reports / "summary.json").read_text(encoding="utf-8"))

@@ -1,0 +1,117 @@
+"""Exit 3 and one honest line when the target is the problem, not the API's conformance.
+
+Wrong static token, a web site instead of an API, a target killed mid-run, nothing listening:
+each exits 3 and says which of these it was; none is reported as conformance failures.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from e2e_targets import MockProcess, clean_env, html_site, run_conformance, serve, summary_of
+
+from conformance.settings import MOCK_MERCHANT_A
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import free_port, run_in_thread
+
+TOKEN = "static-token-value-0x70ken"
+WRONG = "wrong-token-value-0x0bad"
+MERCHANT = ["--merchant-id", MOCK_MERCHANT_A.merchant_id]
+GONE_WITHIN = 40.0  # seconds from the kill to the CLI's exit: watchdog, then the workers' finish
+
+
+def test_a_wrong_static_token_exits_3_authentication_failed(tmp_path):
+    base_url, stop = run_in_thread(MockConfig(token=TOKEN))
+    try:
+        done = run_conformance(
+            "--base-url", base_url, "--token", WRONG, *MERCHANT, reports=tmp_path
+        )
+    finally:
+        stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output
+    assert "authentication failed" in output
+    assert WRONG not in output
+    assert "operations tested" not in output  # no table of zeros for a run that never started
+    assert summary_of(tmp_path)["failures"] == []
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [["--token", TOKEN], ["--client-id", "om-client-a", "--client-secret", "s3cret-0x5eed-abc"]],
+    ids=["static-token", "client-credentials"],
+)
+def test_an_html_site_exits_3_saying_what_answered(tmp_path, credentials):
+    base_url, stop = serve(html_site())
+    try:
+        done = run_conformance("--base-url", base_url, *credentials, *MERCHANT, reports=tmp_path)
+    finally:
+        stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output
+    error_lines = [line for line in output.splitlines() if line.strip()]
+    assert len(error_lines) == 1, output
+    assert "not an OrderMesh target" in output and "text/html" in output
+    assert "Traceback" not in output
+    assert summary_of(tmp_path)["passed"] is False
+
+
+def test_an_unreachable_target_prints_only_the_error(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    done = run_conformance("--base-url", url, "--token", TOKEN, *MERCHANT, reports=tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output
+    assert [line for line in output.splitlines() if line.strip()] == [
+        f"error: target {url} is unreachable: ConnectError"
+    ]
+
+
+@pytest.mark.slow
+def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
+    mock = MockProcess(TOKEN)
+    command = [
+        sys.executable,
+        "-m",
+        "conformance.cli",
+        "run",
+        "--base-url",
+        mock.base_url,
+        "--token",
+        TOKEN,
+        *MERCHANT,
+        "--profile",
+        "smoke",
+        "--reports-dir",
+        str(tmp_path),
+    ]
+    cli = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean_env(),
+        start_new_session=True,
+    )
+    try:
+        time.sleep(8)  # the suites are under way
+        assert cli.poll() is None, "the run ended before the target was killed"
+        mock.kill()
+        killed = time.monotonic()
+        output, _ = cli.communicate(timeout=GONE_WITHIN + 60)
+        stopped_after = time.monotonic() - killed
+    finally:
+        mock.kill()
+        if cli.poll() is None:
+            os.killpg(cli.pid, signal.SIGKILL)
+    assert cli.returncode == 3, output
+    assert "error: target went away after" in output
+    assert stopped_after < GONE_WITHIN, output
+    written = summary_of(tmp_path)
+    assert written["incomplete"] is True and written["passed"] is False
+    assert written["totals"]["cases"] > 0
+    assert not [f for f in written["failures"] if f["check"] == "suite_error"], written["failures"]
