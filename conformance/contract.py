@@ -10,6 +10,7 @@ checks; every case that needed that answer is then reported as blocked by it.
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import httpx
@@ -24,8 +25,10 @@ from schemathesis.specs.openapi.checks import (
 
 from conformance.auth import TokenProvider
 from conformance.client import ApiClient
+from conformance.polling import WriteLog
 from conformance.redaction import Redactor
 from spec import Spec
+from spec.audit import audit_ids
 from strategies.formats import schema_with_formats
 
 # Not `not_a_server_error`: a 5xx is judged where the suite expects one or not (it is documented).
@@ -54,6 +57,7 @@ class ContractGate:
 
     def __init__(self, spec: Spec) -> None:
         self._spec = spec
+        self.writes = WriteLog()  # the audited writes that passed the gate
 
     @functools.cached_property
     def _schema(self):
@@ -68,13 +72,25 @@ class ContractGate:
         operation = self._schema.find_operation_by_path(request.method, request.url.path)
         if operation is None:
             return  # not an operation of the spec (a Location outside it is judged elsewhere)
-        case = operation.Case(path_parameters=_path_values(operation.path, request.url.path))
+        parameters = _path_values(operation.path, request.url.path)
+        case = operation.Case(path_parameters=parameters)
         try:
             case.validate_response(response, checks=CHECKS, transport_kwargs={"base_url": base_url})
         except FailureGroup as group:
             raise _breach(operation, group.exceptions[0]) from None
         except Failure as failure:
             raise _breach(operation, failure) from None
+        if 200 <= response.status_code < 300 and request.method not in ("GET", "HEAD"):
+            self._log_write(operation.definition.raw, parameters, request, response)
+
+    def _log_write(self, raw: dict, parameters: dict, request, response) -> None:
+        declared = raw.get("x-audit")
+        if not declared:
+            return
+        body = _json(request.content)
+        answer = _json(response.content)
+        ids = audit_ids(declared["id"], parameters, body, answer)
+        self.writes.record(ids, raw.get("operationId", ""))
 
     def timed_out(self, request: httpx.Request, timeout: float) -> ContractBreach:
         operation_id = self.operation_id(request.method, request.url.path) or request.url.path
@@ -97,6 +113,13 @@ def _breach(operation, failure: Failure) -> ContractBreach:
     return ContractBreach(
         operation.definition.raw.get("operationId", operation.label), check, failure
     )
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content) if content else None
+    except ValueError:
+        return None
 
 
 def _path_values(template: str, path: str) -> dict[str, Any]:

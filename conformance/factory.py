@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import random
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.client import ApiClient
+from conformance.polling import poll_until
+from spec import load_lifecycle
 from strategies import samples
 
 FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
@@ -43,8 +46,16 @@ class Ledger:
 
 
 class Factory:
-    def __init__(self, client: ApiClient, merchant_id: str, run_id: str, ledger: Ledger) -> None:
+    def __init__(
+        self,
+        client: ApiClient,
+        merchant_id: str,
+        run_id: str,
+        ledger: Ledger,
+        poll_timeout: float = 0.0,
+    ) -> None:
         self.client = client
+        self.poll_timeout = poll_timeout  # reads after our own writes wait out replica lag
         self.merchant_id = merchant_id
         self.run_id = run_id
         self.ledger = ledger
@@ -68,6 +79,18 @@ class Factory:
             )
         return response.json() if response.content else None
 
+    def _read(self, path: str, until: Callable[[Any], bool] | None = None) -> Any:
+        """GET `path` after a write of ours: polled until it answers 200 (and `until` holds)."""
+
+        def fresh(response) -> bool:
+            if response.status_code != 200:
+                return False
+            return until is None or until(response.json())
+
+        return self._expect(
+            poll_until(lambda: self.client.get(path), fresh, self.poll_timeout), 200
+        )
+
     # ------------------------------------------------------------------ orders
     def order_payload(self, items: int = 2) -> dict[str, Any]:
         unique = self.next_id()
@@ -79,13 +102,16 @@ class Factory:
         self.ledger.add("orders", created["id"])
         return self.read_order(created["id"])
 
-    def read_order(self, order_id: str) -> dict[str, Any]:
-        return self._expect(self.client.get(f"/v1/orders/{order_id}"), 200)["order"]
+    def read_order(self, order_id: str, status: str | None = None) -> dict[str, Any]:
+        def shows(body: Any) -> bool:
+            return status is None or body["order"]["status"] == status
+
+        return self._read(f"/v1/orders/{order_id}", shows)["order"]
 
     def held_order(self) -> dict[str, Any]:
         order = self.order()
         self._expect(self.client.post(f"/v1/orders/{order['id']}/customerCareHold"), 200)
-        return self.read_order(order["id"])
+        return self.read_order(order["id"], "CustomerCareHold")
 
     def cancelled_order(self) -> dict[str, Any]:
         order = self.order(items=1)
@@ -95,7 +121,7 @@ class Factory:
             ),
             200,
         )
-        return self.read_order(order["id"])
+        return self.read_order(order["id"], "Cancelled")
 
     # ------------------------------------------------------------------ shipments
     def shipment(
@@ -133,10 +159,20 @@ class Factory:
                 self.client.patch(f"/v1/shipments/{shipment_id}/cancel", json={"reason": "setup"}),
                 200,
             )
-        return self.read_shipment(shipment_id)
+        return self.read_shipment(shipment_id, state)
 
-    def read_shipment(self, shipment_id: str) -> dict[str, Any]:
-        return self._expect(self.client.get(f"/v1/shipments/{shipment_id}"), 200)
+    def read_shipment(
+        self, shipment_id: str, state: str | None = None, packages: int = 0
+    ) -> dict[str, Any]:
+        code = load_lifecycle().shipment_code(state) if state else None
+
+        def shows(body: Any) -> bool:
+            # Our writes must show: the state we drove it to, the packages we added.
+            return len(body.get("packages") or []) >= packages and (
+                code is None or body.get("shipmentStatus") == code
+            )
+
+        return self._read(f"/v1/shipments/{shipment_id}", shows)
 
     def package(self, shipment_id: str) -> dict[str, Any]:
         body = [{"carrierName": "UPS", "carrierMethodName": "Ground"}]
@@ -157,7 +193,7 @@ class Factory:
         body = {"resourceType": "Order", "resourceId": order["id"], "text": f"{self.run_id} note"}
         created = self._expect(self.client.post("/v1/notes", json=body), 201)
         self.ledger.add("notes", created["id"])
-        return self._expect(self.client.get(f"/v1/notes/{created['id']}"), 200)["note"]
+        return self._read(f"/v1/notes/{created['id']}")["note"]
 
     # ------------------------------------------------------------------ cleanup
     def cleanup(self, parallel: int = CLEANUP_PARALLEL) -> int:

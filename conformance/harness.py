@@ -10,6 +10,7 @@ from conformance.auth import TokenProvider, provider_for
 from conformance.client import ApiClient
 from conformance.contract import ContractGate, GatedClient
 from conformance.factory import Factory, Ledger
+from conformance.polling import WriteLog
 from conformance.preparers import Preparation
 from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
@@ -40,6 +41,7 @@ class Harness:
     preparation: Preparation
     paths: ResourcePaths
     snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -57,7 +59,13 @@ class Harness:
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, settings.base_url, redactor, transport)
             tenant_client = GatedClient(settings.base_url, tenant_auth, redactor, gate, **options)
-        factory = Factory(client, settings.credentials.merchant_id or "", settings.run_id, Ledger())
+        factory = Factory(
+            client,
+            settings.credentials.merchant_id or "",
+            settings.run_id,
+            Ledger(),
+            settings.poll_timeout,
+        )
         return cls(
             settings=settings,
             spec=spec,
@@ -68,6 +76,7 @@ class Harness:
             factory=factory,
             preparation=Preparation(factory, settings.credentials),
             paths=ResourcePaths(spec),
+            writes=gate.writes,
         )
 
     def auth_headers(self) -> dict[str, str]:

@@ -61,7 +61,7 @@ class Preparation:
         def make():
             shipment = self.factory.shipment(self.factory.order(items=2))
             self.factory.package(shipment["id"])
-            return self.factory.read_shipment(shipment["id"])
+            return self.factory.read_shipment(shipment["id"], packages=1)
 
         return self.shared("shipment", make)
 

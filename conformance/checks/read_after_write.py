@@ -6,13 +6,13 @@ is not reported as a bug; a write that never shows is.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ReadAfterWriteFailure
 from conformance.harness import Harness
+from conformance.polling import poll_until
 from conformance.resources import ResourceRef, response_header
 
 Verifier = Callable[[Harness, Any, Any, list], "str | None"]
@@ -37,19 +37,19 @@ def make_read_after_write_check(harness: Harness):
         if verifier is None:
             return
         before = snapshots.peek(harness, case) or []
-        deadline = time.monotonic() + harness.settings.poll_timeout
-        while True:
-            problem = verifier(harness, case, response, before)
-            if problem is None:
-                return
-            if time.monotonic() >= deadline:
-                raise ReadAfterWriteFailure(
-                    operation=case.operation.label,
-                    title="Write not visible on read",
-                    message=problem,
-                    check="read_after_write",
-                )
-            time.sleep(POLL_INTERVAL)
+        problem = poll_until(
+            lambda: verifier(harness, case, response, before),
+            lambda found: found is None,
+            harness.settings.poll_timeout,
+            POLL_INTERVAL,
+        )
+        if problem is not None:
+            raise ReadAfterWriteFailure(
+                operation=case.operation.label,
+                title="Write not visible on read",
+                message=problem,
+                check="read_after_write",
+            )
 
     return read_after_write
 

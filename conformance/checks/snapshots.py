@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.harness import Harness, Snapshot
+from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
 from spec.audit import audit_ids
 
@@ -48,6 +49,28 @@ def audit_events(harness: Harness, ref: ResourceRef) -> list[dict[str, Any]] | N
     return response.json().get("auditLogs", [])
 
 
+def fresh_state(harness: Harness, ref: ResourceRef) -> tuple[Any, list[dict[str, Any]] | None]:
+    """The resource and its audit log. One we wrote is polled until both show our writes (a
+    replica may lag); one we never wrote, such as a negative case's made-up id, is read once."""
+
+    def state() -> tuple[Any, list[dict[str, Any]] | None]:
+        resource = read(harness, ref)
+        # Most negative cases name a resource that does not exist: it has no audit log to count.
+        return resource, audit_events(harness, ref) if resource is not None else None
+
+    if not (
+        harness.writes.knows(ref.id) or (ref.parent_id and harness.writes.knows(ref.parent_id))
+    ):
+        return state()
+
+    def shows_our_writes(value) -> bool:
+        # An existing resource has at least its creation event (the audit rule).
+        resource, events = value
+        return resource is not None and bool(events) and harness.writes.shown_by(ref.id, events)
+
+    return poll_until(state, shows_our_writes, harness.settings.poll_timeout)
+
+
 def stable(resource: Any) -> Any:
     """A resource without the fields that change on every write."""
     if isinstance(resource, dict):
@@ -66,9 +89,7 @@ def take(harness: Harness, case) -> None:
         return  # a create: nothing exists yet
     taken = []
     for ref in refs(case, before=True):
-        resource = read(harness, ref)
-        # Most negative cases name a resource that does not exist: it has no audit log to count.
-        events = audit_events(harness, ref) if resource is not None else None
+        resource, events = fresh_state(harness, ref)
         taken.append(Snapshot(ref.kind, ref.id, ref.parent_id, resource, len(events or [])))
     with harness.lock:
         harness.snapshots[case.id] = taken

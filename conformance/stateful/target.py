@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ import httpx
 
 from conformance.client import ApiClient, Exchange
 from conformance.factory import Ledger
+from conformance.polling import poll_until
 from spec import Lifecycle, Spec, load_lifecycle
 
 CallHook = Callable[[str, int, bool], None]  # (operation id, status, positive)
@@ -51,15 +51,15 @@ class Poller:
     def settle(self, read: Callable[[], Any], problems: Callable[[Any], list[str]]):
         """Read until `problems(value)` is empty or time runs out; returns (value, problems)."""
         limit = min(self.timeout, 0.3) if self.exhausted else self.timeout
-        deadline = time.monotonic() + limit
-        while True:
+
+        def attempt() -> tuple[Any, list[str]]:
             value = read()
-            found = problems(value)
-            if not found or time.monotonic() >= deadline:
-                if found and limit > 0:
-                    self.exhausted = True
-                return value, found
-            time.sleep(self.interval)
+            return value, problems(value)
+
+        value, found = poll_until(attempt, lambda pair: not pair[1], limit, self.interval)
+        if found and limit > 0:
+            self.exhausted = True
+        return value, found
 
 
 @dataclass

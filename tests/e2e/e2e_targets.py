@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ from starlette.routing import Route
 from conformance.liveness import answers
 from ordermesh_mock.server import free_port
 
+ID = re.compile(r"[0-9a-f]{24}|[0-9a-f-]{36}")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Rewrite = Callable[[Request, bytes, Callable[[], Awaitable[Response]]], Awaitable[Response]]
 
@@ -68,10 +70,12 @@ def proxy(upstream: str, rewrite: Rewrite | None = None) -> Starlette:
 
     async def forward_request(request: Request, body: bytes) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}
+        # The raw path: negative cases send percent-encoded bytes that must reach the target as sent.
+        raw = request.scope["raw_path"].decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
         answer = await client.request(
             request.method,
-            request.url.path,
-            params=request.url.query or None,
+            raw + (f"?{query}" if query else ""),
             content=body,
             headers=headers,
         )
@@ -133,3 +137,47 @@ def run_conformance(*args: str, reports: Path, timeout: float = 300) -> subproce
 
 def summary_of(reports: Path) -> dict[str, Any]:
     return json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+
+
+class ReplicaLag:
+    """A `proxy` rewrite: for `lag` seconds after a write to a resource, reads of it answer the
+    version served before the write (or 404, if it was never read), as a lagging replica does.
+
+    A resource is the first three segments of a path when the third is an id (`/v1/orders/{id}`,
+    its items and audit logs included), and for a create, those of the Location it answered.
+    """
+
+    def __init__(self, lag: float = 0.4) -> None:
+        self.lag = lag
+        self.written: dict[str, float] = {}  # resource -> time of its last write
+        self.served: dict[str, Response] = {}  # path and query -> the last fresh answer
+        self.stale_reads = 0
+
+    @staticmethod
+    def resource(path: str) -> str | None:
+        segments = path.split("?")[0].rstrip("/").split("/")[:4]
+        if len(segments) < 4 or not ID.fullmatch(segments[3]):
+            return None  # a collection, a search or a bulk call: no single resource lags
+        return "/".join(segments)
+
+    async def __call__(self, request: Request, body: bytes, forward) -> Response:
+        path = request.url.path
+        if request.method != "GET":
+            answer = await forward()
+            location = answer.headers.get("location") if answer.status_code < 300 else None
+            for written in (path, location):
+                if written and self.resource(written):
+                    self.written[self.resource(written)] = time.monotonic()
+            return answer
+        key = f"{path}?{request.url.query} {request.headers.get('authorization')}"
+        resource = self.resource(path)
+        if resource and time.monotonic() - self.written.get(resource, -1e9) < self.lag:
+            self.stale_reads += 1
+            return self.served.get(key) or Response(
+                b'{"statusCode":404,"message":"Record Not Found"}',
+                status_code=404,
+                media_type="application/json",
+            )
+        answer = await forward()
+        self.served[key] = answer
+        return answer
