@@ -53,9 +53,11 @@ class Factory:
         run_id: str,
         ledger: Ledger,
         poll_timeout: float = 0.0,
+        seed: int = 0,
     ) -> None:
         self.client = client
         self.poll_timeout = poll_timeout  # reads after our own writes wait out replica lag
+        self.seed = seed
         self.merchant_id = merchant_id
         self.run_id = run_id
         self.ledger = ledger
@@ -94,7 +96,9 @@ class Factory:
     # ------------------------------------------------------------------ orders
     def order_payload(self, items: int = 2) -> dict[str, Any]:
         unique = self.next_id()
-        return samples.create_order_payload(random.Random(unique), self.merchant_id, unique, items)
+        # From the seed, not the run id (random per run): the same seed sends the same orders.
+        rng = random.Random(f"{self.seed}{unique.removeprefix(self.run_id)}")
+        return samples.create_order_payload(rng, self.merchant_id, unique, items)
 
     def order(self, items: int = 2) -> dict[str, Any]:
         """A new Open order; returns the order as the API reads it back."""

@@ -65,6 +65,7 @@ class Harness:
             settings.run_id,
             Ledger(),
             settings.poll_timeout,
+            settings.seed,
         )
         return cls(
             settings=settings,

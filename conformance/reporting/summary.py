@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -43,6 +44,7 @@ def build_summary(
     }
     failures = merged["failures"]
     return {
+        "request_digest": request_digest(spec, operations),
         "seed": settings.seed,
         "profile": settings.profile,
         "target": settings.base_url,
@@ -78,6 +80,17 @@ def build_summary(
         "error": error,
         "passed": tests_passed and not failures and error is None,
     }
+
+
+def request_digest(spec: Spec, operations: dict[str, dict[str, Any]]) -> str:
+    """A digest of every request the tests sent: method, path template and status, counted. Ids,
+    clocks and order are left out, so the same seed gives the same digest."""
+    lines = sorted(
+        f"{op.method} {op.path} {status} x{count}"
+        for op in spec.operations
+        for status, count in operations[op.operation_id]["status_codes"].items()
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def lifecycle_shortfall(settings: RunSettings, summary: dict[str, Any]) -> str | None:

@@ -29,8 +29,12 @@ def build_schema(settings: RunSettings):
         schema.config.update(base_url=settings.base_url)
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
     schema.config.phases.update(phases=[*profile.phases, "stateful"])
+    # No example database: a run is reproduced from its seed, not from what an earlier run left
+    # in the working directory's .hypothesis folder.
     schema.config.generation.update(
-        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=profile.max_examples
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=profile.max_examples,
+        database="none",
     )
     # Our strategies and the coverage phase make large, filtered inputs on purpose.
     schema.config.suppress_health_check = [
