@@ -89,6 +89,8 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
     if liveness.watch(process, settings.base_url):
         return GONE, EXIT_TARGET
+    if process.returncode not in (0, 1, 5) and not liveness.answers(settings.base_url):
+        return GONE, EXIT_TARGET  # the suite saw the target go before the watchdog did
     if process.returncode == 5:
         return "no operation matched --include/--exclude", EXIT_USAGE
     if process.returncode not in (0, 1):

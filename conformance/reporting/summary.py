@@ -70,6 +70,10 @@ def build_summary(
         "checks": dict(merged["checks"]),
         "failures": failures,
         "lifecycle": coverage,
+        # test or operation -> "blocked by <operation>: <failure>" lines (operations repeat them)
+        "blocked": {
+            name: sorted(lines) for name, lines in sorted(merged.get("blocked", {}).items())
+        },
         "selection": {
             "include": list(settings.include),
             "exclude": list(settings.exclude),
@@ -148,6 +152,6 @@ def render_table(summary: dict[str, Any]) -> str:
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: {failure['check']}: {failure['title']}"
         )
-    for op_id, entry in sorted(summary["operations"].items()):
-        lines += [f"  [blocked] {op_id}: {line}" for line in entry.get("blocked_by", [])]
+    for name, blocked in summary.get("blocked", {}).items():
+        lines += [f"  [blocked] {name}: {line}" for line in blocked]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ category of its own: not a failure of its own, and never a suite error.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 import requests
 from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
@@ -17,7 +18,12 @@ from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
 from conformance.suites.session import SuiteSession
 
-REQUEST_ERRORS = (requests.exceptions.Timeout, requests.exceptions.ConnectionError)
+# Generated cases go through requests, the suite's own reads through httpx.
+REQUEST_ERRORS = (
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    httpx.TransportError,
+)
 
 
 def record_root(session: SuiteSession, breach: ContractBreach) -> None:

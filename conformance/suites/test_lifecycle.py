@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.contract import ContractBreach
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
 from conformance.stateful.scenarios import SCENARIOS, run_steps
 from conformance.stateful.target import LifecycleFailure
+from conformance.suites import blocking
 
 
 @pytest.fixture
@@ -32,6 +34,8 @@ def test_named_scenario(writable, name: str) -> None:
     except LifecycleFailure as failure:
         record_failure(writable, driver, failure, shrunk=False)
         raise
+    except ContractBreach as breach:
+        blocking.blocked(writable, breach, f"scenario: {name}")
     finally:
         model = driver.model
         record_coverage(writable, model.states_seen, model.transitions_seen, model.gaps)
@@ -51,5 +55,7 @@ def test_random_walks(writable) -> None:
         assert recorder.last is not None
         record_failure(writable, recorder.last, failure, shrunk=True)
         raise
+    except ContractBreach as breach:
+        blocking.blocked(writable, breach, "random walks")
     finally:
         record_coverage(writable, recorder.states, recorder.transitions, recorder.gaps)

@@ -17,7 +17,9 @@ from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
 from conformance.checks import snapshots
+from conformance.contract import ContractBreach
 from conformance.reporting import allure_steps
+from conformance.suites import blocking
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
@@ -68,6 +70,8 @@ def test_link_following(suite: SuiteSession) -> None:
     try:
         workflow = seed(suite.settings.seed)(link_workflow())
         run_state_machine_as_test(workflow, settings=chosen)
+    except ContractBreach as breach:
+        blocking.blocked(suite, breach, "link-following")
     except NoLinksFound:
         if not (suite.settings.include or suite.settings.exclude or suite.settings.read_only):
             raise  # the whole spec has no usable links: that is a spec problem
