@@ -16,7 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from conformance.client import ApiClient
+from conformance.contract import ContractBreach
 from conformance.polling import poll_until
 from spec import load_lifecycle
 from strategies import samples
@@ -205,9 +208,12 @@ class Factory:
         client's rate limit still applies). Returns how many cancels the API accepted."""
 
         def cancel(order_id: str) -> bool:
-            response = self.client.post(
-                f"/v1/orders/{order_id}/cancel", json={"cancelReason": f"{self.run_id} cleanup"}
-            )
+            try:
+                response = self.client.post(
+                    f"/v1/orders/{order_id}/cancel", json={"cancelReason": f"{self.run_id} cleanup"}
+                )
+            except (httpx.TransportError, ContractBreach):
+                return False  # the target went away, or broke its contract: already reported
             return response.status_code == 200
 
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="cleanup") as pool:

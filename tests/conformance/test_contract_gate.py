@@ -1,0 +1,81 @@
+"""The contract gate and the poll-until-fresh helper, without a target.
+
+The gate judges an answer the suite's machinery received with Schemathesis' checks and names the
+operation that gave it; the poller waits out lag and no longer.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from conformance.contract import ContractBreach, ContractGate
+from conformance.polling import WriteLog, poll_until
+
+ORDER = "/v1/orders/0123456789abcdef01234567"
+BASE = "http://target"
+
+
+@pytest.fixture(scope="module")
+def gate(spec) -> ContractGate:
+    return ContractGate(spec)
+
+
+def answer(method: str, path: str, status: int, **kwargs) -> httpx.Response:
+    response = httpx.Response(status, request=httpx.Request(method, BASE + path), **kwargs)
+    response.elapsed = timedelta(milliseconds=5)  # set by httpx only for a real exchange
+    return response
+
+
+def test_an_answer_without_its_envelope_is_a_schema_breach_at_its_operation(gate):
+    with pytest.raises(ContractBreach) as caught:
+        gate.check(answer("GET", ORDER, 200, json={"id": "x"}), BASE)
+    breach = caught.value
+    assert (breach.operation_id, breach.check) == ("getOrderById", "response_schema_conformance")
+    assert breach.blocked_line().startswith("blocked by getOrderById: response_schema_conformance")
+
+
+def test_an_undocumented_status_and_a_wrong_content_type_are_named_by_their_check(gate):
+    with pytest.raises(ContractBreach) as status:
+        gate.check(answer("GET", ORDER, 418, json={}), BASE)
+    assert status.value.check == "status_code_conformance"
+    with pytest.raises(ContractBreach) as content:
+        gate.check(answer("GET", ORDER, 200, html="<html></html>"), BASE)
+    assert content.value.check == "content_type_conformance"
+
+
+def test_a_documented_refusal_passes_the_gate(gate):
+    gate.check(answer("GET", ORDER, 404, json={"statusCode": 404, "message": "no"}), BASE)
+
+
+def test_a_timeout_is_the_target_failure_at_its_operation(gate):
+    breach = gate.timed_out(httpx.Request("GET", BASE + ORDER), 10)
+    assert (breach.operation_id, breach.check, breach.failure_type) == (
+        "getOrderById",
+        "response_time",
+        "ResponseTimeExceeded",
+    )
+
+
+def test_poll_until_returns_the_first_fresh_answer():
+    answers = iter([1, 2, 3, 4])
+    assert poll_until(lambda: next(answers), lambda v: v >= 3, timeout=5, interval=0) == 3
+
+
+def test_poll_until_gives_up_after_the_timeout_with_the_last_answer():
+    started = time.monotonic()
+    assert poll_until(lambda: "stale", lambda v: False, timeout=0.3, interval=0.05) == "stale"
+    assert 0.3 <= time.monotonic() - started < 2
+
+
+def test_the_write_log_wants_every_write_it_saw_in_the_audit_log():
+    log = WriteLog()
+    assert not log.knows("o1") and log.shown_by("o1", [])
+    log.record(["o1"], "createOrder")
+    log.record(["o1"], "holdOrder")
+    assert log.knows("o1")
+    assert not log.shown_by("o1", [{"action": "createOrder"}])
+    assert log.shown_by("o1", [{"action": "createOrder"}, {"action": "holdOrder"}])
