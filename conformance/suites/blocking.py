@@ -7,6 +7,8 @@ category of its own: not a failure of its own, and never a suite error.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 import requests
@@ -19,6 +21,8 @@ from conformance.reporting.categories import category_of
 from conformance.suites.session import SuiteSession
 
 # Generated cases go through requests, the suite's own reads through httpx.
+TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
+AUTH_HEADER = re.compile(r"-H '[Aa]uthorization: [^']*'")
 REQUEST_ERRORS = (
     requests.exceptions.Timeout,
     requests.exceptions.ConnectionError,
@@ -33,7 +37,6 @@ def record_root(session: SuiteSession, breach: ContractBreach) -> None:
         operation = harness.spec.operation(breach.operation_id)
     except KeyError:
         operation = None
-    exchange = harness.client.last_exchange()
     session.stats.failure(
         {
             "check": breach.check,
@@ -41,10 +44,23 @@ def record_root(session: SuiteSession, breach: ContractBreach) -> None:
             "category": category_of(breach.failure_type, operation),
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
-            "reproduction": exchange.as_curl() if exchange else "",
+            "reproduction": reproduction(session, breach),
             "seed": session.settings.seed,
         }
     )
+
+
+def reproduction(session: SuiteSession, breach: ContractBreach) -> str:
+    """A one-line curl of the answer that broke the contract (the token read from a shell
+    variable), and the run that replays it. A request that got no answer has no exchange."""
+    settings = session.settings
+    rerun = f"ordermesh-conformance run --seed {settings.seed} --include {breach.operation_id}"
+    exchange = session.harness.client.last_exchange()
+    if exchange is None or breach.check == "response_time":
+        return f"# seed {settings.seed}; replay: {rerun}"
+    curl = exchange.as_curl().replace(" \\\n  ", " ")
+    curl = AUTH_HEADER.sub(f'-H "Authorization: Bearer {TOKEN_VARIABLE}"', curl)
+    return f"{curl}\n# seed {settings.seed}; replay the generated cases: {rerun}"
 
 
 def blocked(session: SuiteSession, breach: ContractBreach, needed_by: str) -> None:

@@ -23,7 +23,7 @@ from conformance.reporting.categories import category_of
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 
-TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
+TOKEN_VARIABLE = blocking.TOKEN_VARIABLE
 
 
 def project_checks(session: SuiteSession) -> list:
