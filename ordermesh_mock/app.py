@@ -22,6 +22,7 @@ from ordermesh_mock.errors import ApiError, forbidden, unauthorized
 from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers import HANDLERS
 from ordermesh_mock.handlers.common import Ctx, Mock, Result
+from ordermesh_mock.intake import read_body
 from ordermesh_mock.records import dumps
 from ordermesh_mock.routing import SpecRoutes
 from ordermesh_mock.sqlite import SqliteBackend
@@ -83,6 +84,7 @@ class MockApp:
                 self.auth.restore(kind, token, data)
         self.mock = Mock(config, self.store, self.auth, self.faults, self.lifecycle)
         self.validators = build_validators(self.spec.operations)
+        self.max_body = self.spec.max_body_bytes
         self.relax = Relaxer(self.faults) if self.faults.names else None
         missing = [op.operation_id for op in self.spec if op.operation_id not in HANDLERS]
         if missing:
@@ -152,18 +154,16 @@ class MockApp:
         try:
             principal = self._principal(op, request)
             validator = self.validators[op.operation_id]
-            raw = await request.body() if validator.body is not None else b""
             # Most calls carry no query string; parsing an empty one costs ~5 % of a create.
             query_params = request.query_params if request.scope["query_string"] else NO_QUERY
             try:
+                raw = b""
+                if validator.body is not None:
+                    raw = await read_body(request, self.max_body, self.config.body_timeout)
                 path, query = validator.parameters(request.path_params, query_params, self.relax)
                 body = validator.parse_body(raw, request.headers.get("content-type"), self.relax)
             except ApiError as exc:
-                # An operation that documents no 400 refuses bad input with the code it does
-                # document (the refund seed page: every refusal is 403).
-                if exc.status == 400 and "400" not in op.responses and "403" in op.responses:
-                    raise forbidden("invalid request", exc.body["errors"]) from None
-                raise
+                raise as_documented(op, exc) from None
             result = self.run(op, path, query, body, principal, request_id)
         except ApiError as exc:
             return json_response(exc.status, exc.body, headers)
@@ -206,6 +206,20 @@ class MockApp:
         if principal is None:
             return Actor(None, None)
         return Actor(principal.client_id, principal.user_id)
+
+
+def as_documented(op: Operation, exc: ApiError) -> ApiError:
+    """A refused request, in a status the operation documents. An operation that documents no
+    413 (or 408) answers 400; one that documents no 400 answers 403 (the refund seed page: every
+    refusal is 403)."""
+    if str(exc.status) in op.responses:
+        return exc
+    errors = exc.body.get("errors", [])
+    if "400" in op.responses:
+        return ApiError(400, {**exc.body, "statusCode": 400, "errors": errors})
+    if "403" in op.responses:
+        return forbidden("invalid request", errors)
+    return exc
 
 
 def _error_handler(request: Request, exc: Exception) -> Response:

@@ -29,6 +29,7 @@ SPEC_DIR = Path(__file__).resolve().parent
 SPEC_PATH = SPEC_DIR / "ordermesh.yaml"
 LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
 
+DEFAULT_MAX_BODY = 1 << 20  # bytes, for a spec that documents no limit
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keys that carry documentation only; a validator must not see them.
 _NON_VALIDATING_KEYS = {"example", "examples", "discriminator", "xml", "externalDocs", "deprecated"}
@@ -135,6 +136,12 @@ class Spec:
         for op in self.operations:
             seen.setdefault(self.resource_path(op.path), set()).add(op.path)
         return {path for paths in seen.values() if len(paths) > 1 for path in paths}
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The request-size limit the spec documents (`x-max-body-bytes` on PayloadTooLarge)."""
+        response = self.document.get("components", {}).get("responses", {})
+        return int(response.get("PayloadTooLarge", {}).get("x-max-body-bytes", DEFAULT_MAX_BODY))
 
     def resolve(self, node: Any) -> Any:
         """Follow `$ref`s (local refs only; the spec is one file)."""
