@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from typing import Any
 
@@ -35,7 +34,6 @@ from spec.loader import Operation
 NO_QUERY = QueryParams()
 log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
-PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -92,12 +90,9 @@ class MockApp:
 
     # ------------------------------------------------------------------ routes
     def routes(self) -> list[BaseRoute]:
-        # One resource per URL shape, so aliased path items (notes) share one `Allow` header.
         by_path: dict[str, dict[str, Operation]] = {}
-        route_of: dict[str, str] = {}
         for op in self.spec:
-            key = route_of.setdefault(self.spec.resource_path(op.path), op.path)
-            by_path.setdefault(key, {})[op.method] = op
+            by_path.setdefault(op.path, {})[op.method] = op
         spec_routes = SpecRoutes()
         for path, ops in by_path.items():
             spec_routes.add(path, list(ops), self._endpoint(ops))
@@ -111,12 +106,6 @@ class MockApp:
     def _endpoint(self, ops: dict[str, Operation]):
         async def endpoint(request: Request) -> Response:
             op = ops.get(request.method) or ops["GET"]  # HEAD is answered as GET
-            # An aliased path item names its placeholders differently: rename by position.
-            names = PLACEHOLDER.findall(op.path)
-            if list(request.path_params) != names:
-                request.scope["path_params"] = dict(
-                    zip(names, request.path_params.values(), strict=True)
-                )
             return await self.handle(op, request)
 
         return endpoint

@@ -66,6 +66,12 @@ class Operation:
     raw: dict[str, Any] = field(repr=False, compare=False)
 
     @property
+    def docs_path(self) -> str:
+        """The path as the docs write it (`x-docs-path`), where the spec must name it otherwise:
+        the docs call the note parameter `noteId` on GET and `id` on PUT and DELETE."""
+        return self.raw.get("x-docs-path", self.path)
+
+    @property
     def is_safe(self) -> bool:
         return self.method in ("GET", "HEAD", "OPTIONS")
 
@@ -125,17 +131,6 @@ class Spec:
     def resource_path(self, path: str) -> str:
         """The path with its placeholders unnamed: `/v1/notes/{noteId}` -> `/v1/notes/{}`."""
         return re.sub(r"\{[^}]+\}", "{}", path)
-
-    def aliased_paths(self) -> set[str]:
-        """Paths that name the same URLs as another path item.
-
-        The docs write `/v1/notes/{noteId}` for GET and `/v1/notes/{id}` for PUT/DELETE; on the
-        wire that is one resource, so its `Allow` header cannot match either path item alone.
-        """
-        seen: dict[str, set[str]] = {}
-        for op in self.operations:
-            seen.setdefault(self.resource_path(op.path), set()).add(op.path)
-        return {path for paths in seen.values() if len(paths) > 1 for path in paths}
 
     @property
     def max_body_bytes(self) -> int:

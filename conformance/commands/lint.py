@@ -28,7 +28,8 @@ def lint(path: str | None) -> int:
         print("spectral: not installed (run `npm ci` in the project root); only the validator ran")
         return 1
     result = subprocess.run(
-        [str(spectral), "lint", str(spec_path), "-f", "json", "--fail-severity", "error"],
+        # -q: without it Spectral appends a "No results" line to the JSON on stdout.
+        [str(spectral), "lint", str(spec_path), "-f", "json", "-q", "--fail-severity", "error"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     findings = json.loads(result.stdout or "[]")

@@ -272,12 +272,12 @@ class Driver:
     def update_note(self, *, note: str, text: str) -> None:
         expected = self.model.update_note(note, text)
         scope = {self.model.notes[note].order}
-        self._call(expected, scope, body={"text": text}, id=self.model.notes[note].id)
+        self._call(expected, scope, body={"text": text}, noteId=self.model.notes[note].id)
 
     @step
     def delete_note(self, *, note: str) -> None:
         expected = self.model.delete_note(note)
-        self._call(expected, {self.model.notes[note].order}, id=self.model.notes[note].id)
+        self._call(expected, {self.model.notes[note].order}, noteId=self.model.notes[note].id)
 
     # ------------------------------------------------------------------ shipments
     @step

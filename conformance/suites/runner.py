@@ -5,7 +5,6 @@ from __future__ import annotations
 import allure
 from schemathesis import GenerationMode
 from schemathesis.errors import FailureGroup
-from schemathesis.specs.openapi.checks import allow_header_conformance, unsupported_method
 
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
@@ -39,11 +38,7 @@ def project_checks(session: SuiteSession) -> list:
 
 
 def excluded_checks(spec, operation) -> list:
-    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py).
-    Allow-header checks cannot hold for a path item that aliases another (notes' {noteId}/{id}):
-    the URL serves both items' methods, and Schemathesis compares against one item only."""
-    if operation.path in spec.aliased_paths():
-        return [ST_IGNORED_AUTH, unsupported_method, allow_header_conformance]
+    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py)."""
     return [ST_IGNORED_AUTH]
 
 
