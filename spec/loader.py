@@ -1,8 +1,9 @@
 """Load `ordermesh.yaml`, resolve its `$ref`s and expose operations with JSON Schemas.
 
-OpenAPI 3.0 schemas are not quite JSON Schema: `nullable`, boolean `exclusiveMinimum` and the
-`x-` extensions need translating before a standard validator can compile them. `json_schema()`
-does that translation once, so every consumer validates the same way.
+The spec is OpenAPI 3.1, whose schemas are JSON Schema: `json_schema()` resolves `$ref`s and
+drops the `x-` extensions and documentation-only keys, once, so every consumer validates the same
+way. Older 3.0 documents (the diff tool compares them) still get their `nullable` and boolean
+`exclusiveMinimum` translated.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Spec:
 
     # ------------------------------------------------------------------ translation
     def json_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """Translate an OpenAPI 3.0 schema (with $refs) into a self-contained draft-7 schema."""
+        """An OpenAPI schema (with $refs) as a self-contained JSON Schema."""
         return self._translate(schema, ())
 
     def _translate(self, schema: Any, stack: tuple[str, ...]) -> Any:
