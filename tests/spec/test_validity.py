@@ -103,3 +103,31 @@ def test_schemathesis_generates_a_positive_case_for_every_operation(st_schema):
 
         generate()
     assert len(generated) == 49
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def test_no_construct_that_validators_read_differently(spec):
+    """OpenAPI 3.1: null is a JSON Schema type. 3.0's `nullable` beside `allOf` admitted null for
+    Schemathesis and not for Prism; boolean exclusive bounds and `$ref` siblings are 3.0-isms."""
+    assert str(spec.document["openapi"]).startswith("3.1.")
+    nodes = list(_nodes(spec.document))
+    assert [n for n in nodes if "nullable" in n] == []
+    bounds = ("exclusiveMinimum", "exclusiveMaximum")
+    assert [n for n in nodes if any(isinstance(n.get(b), bool) for b in bounds)] == []
+    assert [n for n in nodes if "$ref" in n and len(n) > 1] == []
+
+
+def test_null_reads_the_same_in_the_mock_validator(spec):
+    order = spec.component_schema("GetOrderModel")
+    validator = jsonschema_rs.validator_for(order["properties"]["billingAddress"])
+    assert validator.is_valid(None)
+    assert not validator.is_valid("nowhere")
