@@ -12,13 +12,23 @@ suffix explaining it is a change to our reconstruction, and `inferred=True`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from conformance.diff import rules_api, rules_bounds, rules_messages, rules_properties, rules_schema
+from conformance.diff import (
+    rules_api,
+    rules_bounds,
+    rules_composition,
+    rules_keywords,
+    rules_lifecycle,
+    rules_messages,
+    rules_properties,
+    rules_schema,
+)
+from conformance.diff.children import children
 from conformance.diff.context import (
     DocumentPair,
-    Flat,
     OperationPair,
     ParameterPair,
     ParamRef,
@@ -32,18 +42,31 @@ from conformance.diff.context import (
     resolve,
 )
 from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
+from conformance.diff.policy import Policy
 from conformance.diff.registry import Rule, rules_for
 from spec.loader import Spec
 
 # The rule modules register themselves on import.
-_RULE_MODULES = (rules_api, rules_bounds, rules_messages, rules_properties, rules_schema)
+_RULE_MODULES = (
+    rules_api,
+    rules_bounds,
+    rules_composition,
+    rules_keywords,
+    rules_lifecycle,
+    rules_messages,
+    rules_properties,
+    rules_schema,
+)
 METHODS = rules_api.METHODS
+# A webhook's request is sent by the API and its response by the client: the other way round.
+FLIP = {"request": "response", "response": "request"}
 
 
 class _Collector:
     def __init__(self) -> None:
         self.changes: list[Change] = []
         self._seen: set[Change] = set()
+        self.section: str | None = None  # docs section of the operation being walked
 
     def run(
         self,
@@ -58,10 +81,16 @@ class _Collector:
             if level is None:
                 continue
             for finding in rule.fn(pair):
-                self.add(rule, level, finding, operation, inferred)
+                self.add(rule, level, finding, operation, inferred, direction)
 
     def add(
-        self, rule: Rule, level: str, finding: Finding, operation: str | None, inferred: bool
+        self,
+        rule: Rule,
+        level: str,
+        finding: Finding,
+        operation: str | None,
+        inferred: bool,
+        direction: str | None = None,
     ) -> None:
         inferred = inferred or finding.inferred
         message = finding.message + (INFERRED_SUFFIX if inferred else "")
@@ -72,31 +101,73 @@ class _Collector:
             location=finding.location,
             message=message,
             inferred=inferred,
+            direction=direction,
+            section=self.section,
         )
         if change not in self._seen:
             self._seen.add(change)
             self.changes.append(change)
 
 
+def _template(path: str) -> str:
+    """The path with its placeholders unnamed: `/books/{bookId}` and `/books/{id}` are one URL."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def _placeholders(path: str) -> list[str]:
+    return re.findall(r"\{([^}]+)\}", path)
+
+
+def _matched(old_paths: dict[str, Any], new_paths: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """Pairs of (old path, new path), matching a path to its renamed-placeholder twin."""
+    renamed = {_template(p): p for p in new_paths if p not in old_paths}
+    pairs: list[tuple[Any, Any]] = []
+    taken: set[str] = set()
+    for path in old_paths:
+        twin = path if path in new_paths else renamed.get(_template(path))
+        if twin is not None and twin not in taken:
+            taken.add(twin)
+        else:
+            twin = None
+        pairs.append((path, twin))
+    pairs += [(None, p) for p in new_paths if p not in taken]
+    return pairs
+
+
 class Comparer:
-    def __init__(self, old: Spec, new: Spec) -> None:
+    def __init__(self, old: Spec, new: Spec, policy: Policy | None = None) -> None:
         self.old = old
         self.new = new
+        self.policy = policy or Policy()
         self.out = _Collector()
+        self.root = "paths"
 
     # ------------------------------------------------------------------ top level
     def compare(self) -> list[Change]:
         self.out.run(rules_for("document"), DocumentPair(self.old, self.new), None, False)
-        old_paths = self.old.document.get("paths") or {}
-        new_paths = self.new.document.get("paths") or {}
-        for path in [*old_paths, *(p for p in new_paths if p not in old_paths)]:
-            self._path(path, old_paths.get(path), new_paths.get(path))
+        for root in ("paths", "webhooks"):
+            self.root = root
+            old_paths = self.old.document.get(root) or {}
+            new_paths = self.new.document.get(root) or {}
+            for old_path, new_path in _matched(old_paths, new_paths):
+                self._path(
+                    old_path,
+                    new_path,
+                    old_paths.get(old_path) if old_path else None,
+                    new_paths.get(new_path) if new_path else None,
+                )
         return sorted(self.out.changes, key=Change.sort_key)
 
-    def _path(self, path: str, old_raw: Any, new_raw: Any) -> None:
-        ptr = join("", "paths", path)
-        old = resolve(self.old, old_raw, ptr) if old_raw is not None else None
-        new = resolve(self.new, new_raw, ptr) if new_raw is not None else None
+    def _direction(self, direction: str) -> str:
+        return FLIP[direction] if self.root == "webhooks" else direction
+
+    def _path(self, old_path: str | None, new_path: str | None, old_raw: Any, new_raw: Any) -> None:
+        path = str(new_path or old_path)
+        old_ptr = join("", self.root, str(old_path))
+        new_ptr = join("", self.root, path)
+        ptr = new_ptr if new_raw is not None else old_ptr
+        old = resolve(self.old, old_raw, old_ptr) if old_raw is not None else None
+        new = resolve(self.new, new_raw, new_ptr) if new_raw is not None else None
         old_item = old.node if old else None
         new_item = new.node if new else None
         old_ops = [old_item[m] for m in METHODS if isinstance(old_item, dict) and m in old_item]
@@ -108,30 +179,43 @@ class Comparer:
             old.pointer if old else ptr,
             new.pointer if new else ptr,
             inferred,
+            self.root,
+            self.policy,
         )
+        self.out.section = None
         self.out.run(rules_for("path"), pair, None, inferred)
         if not isinstance(old_item, dict) or not isinstance(new_item, dict) or not old or not new:
             return
         for method in METHODS:
             if isinstance(old_item.get(method), dict) and isinstance(new_item.get(method), dict):
-                self._operation(path, method, old_item, new_item, old.pointer, new.pointer)
+                self._operation(
+                    (str(old_path), path), method, old_item, new_item, old.pointer, new.pointer
+                )
 
     # ------------------------------------------------------------------ operation
     def _params(
-        self, spec: Spec, item: dict[str, Any], op: dict[str, Any], item_ptr: str, op_ptr: str
+        self,
+        spec: Spec,
+        path: str,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        ptrs: tuple[str, str],
     ) -> dict[tuple[str, str], ParamRef]:
         params: dict[tuple[str, str], ParamRef] = {}
-        for base, nodes in ((item_ptr, item.get("parameters")), (op_ptr, op.get("parameters"))):
+        slots = {name: f"{{{index}}}" for index, name in enumerate(_placeholders(path))}
+        for base, nodes in ((ptrs[0], item.get("parameters")), (ptrs[1], op.get("parameters"))):
             for index, raw in enumerate(nodes or []):
                 target = resolve(spec, raw, join(base, "parameters", index))
                 if isinstance(target.node, dict):
-                    ref = ParamRef(target.node, target.pointer, target.inferred)
+                    node = target.node
+                    slot = slots.get(str(node.get("name"))) if node.get("in") == "path" else None
+                    ref = ParamRef(node, target.pointer, target.inferred, slot)
                     params[ref.key] = ref  # operation-level parameters override path-level ones
         return params
 
     def _operation(
         self,
-        path: str,
+        paths: tuple[str, str],
         method: str,
         old_item: dict[str, Any],
         new_item: dict[str, Any],
@@ -140,8 +224,15 @@ class Comparer:
     ) -> None:
         old_op, new_op = old_item[method], new_item[method]
         old_ptr, new_ptr = join(old_item_ptr, method), join(new_item_ptr, method)
-        name = f"{method.upper()} {path}"
+        path = paths[1]
+        name = (
+            f"{method.upper()} {path}"
+            if self.root == "paths"
+            else f"{method.upper()} {path} (webhook)"
+        )
         inferred = is_inferred(old_op)
+        tags = new_op.get("tags") or old_op.get("tags") or []
+        self.out.section = str(tags[0]) if tags else new_op.get("x-docs-title")
         pair = OperationPair(
             operation=name,
             old=old_op,
@@ -150,11 +241,12 @@ class Comparer:
             new_pointer=new_ptr,
             old_security=old_op.get("security", self.old.document.get("security") or []),
             new_security=new_op.get("security", self.new.document.get("security") or []),
-            old_params=self._params(self.old, old_item, old_op, old_item_ptr, old_ptr),
-            new_params=self._params(self.new, new_item, new_op, new_item_ptr, new_ptr),
+            old_params=self._params(self.old, paths[0], old_item, old_op, (old_item_ptr, old_ptr)),
+            new_params=self._params(self.new, path, new_item, new_op, (new_item_ptr, new_ptr)),
             old_body=self._body(self.old, old_op, old_ptr),
             new_body=self._body(self.new, new_op, new_ptr),
             inferred=inferred,
+            policy=self.policy,
         )
         self.out.run(rules_for("operation"), pair, name, inferred)
         for key, old_param in pair.old_params.items():
@@ -170,16 +262,17 @@ class Comparer:
             )
             self._schema(
                 name,
-                "request",
-                f"{key[1]} parameter `{key[0]}`",
+                self._direction("request"),
+                f"{key[1]} parameter `{new_param.name}`",
                 (old_param.node.get("schema", {}), join(old_param.pointer, "schema")),
                 (new_param.node.get("schema", {}), join(new_param.pointer, "schema")),
                 p_inferred,
+                kind="parameter",
             )
         if pair.old_body is not None and pair.new_body is not None:
             self._content(
                 name,
-                "request",
+                self._direction("request"),
                 "request body",
                 pair.old_body,
                 pair.new_body,
@@ -242,7 +335,9 @@ class Comparer:
                 r_inferred,
             )
             self.out.run(rules_for("response"), pair, operation, r_inferred)
-            self._content(operation, "response", f"response {status}", old, new, r_inferred)
+            self._content(
+                operation, self._direction("response"), f"response {status}", old, new, r_inferred
+            )
 
     @staticmethod
     def _links(spec: Spec, response: dict[str, Any]) -> dict[str, Any]:
@@ -260,16 +355,17 @@ class Comparer:
         inferred: bool,
         path: str = "",
         stacks: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+        kind: str = "body",
     ) -> None:
         old_flat = flatten(self.old, old[0], old[1], stacks[0])
         new_flat = flatten(self.new, new[0], new[1], stacks[1])
         if old_flat is None or new_flat is None:
             return  # a $ref cycle: this schema is already being compared further up
         inferred = inferred or old_flat.inferred
-        pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred)
+        pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred, kind)
         self.out.run(rules_for("schema", direction), pair, operation, inferred, direction)
         inner = (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs)
-        for child_path, old_child, new_child, child_inferred in _children(pair, old_flat, new_flat):
+        for child_path, old_child, new_child, child_inferred in children(pair):
             self._schema(
                 operation,
                 direction,
@@ -282,40 +378,6 @@ class Comparer:
             )
 
 
-def _children(
-    pair: SchemaPair, old: Flat, new: Flat
-) -> Iterable[tuple[str, tuple[Any, str], tuple[Any, str], bool]]:
-    """The sub-schemas present on both sides: properties, items, additionalProperties, members."""
-    for name, old_prop in old.properties.items():
-        new_prop = new.properties.get(name)
-        if new_prop is not None:
-            yield (
-                pair.child(name),
-                (old_prop.node, old_prop.pointer),
-                (new_prop.node, new_prop.pointer),
-                old_prop.inferred,
-            )
-    for key, suffix in (("items", "[]"), ("additionalProperties", "{*}"), ("not", "(not)")):
-        old_sub, new_sub = old.get(key), new.get(key)
-        if isinstance(old_sub, dict) and isinstance(new_sub, dict):
-            yield (
-                (pair.path or "") + suffix,
-                (old_sub, old.where(key)),
-                (new_sub, new.where(key)),
-                False,
-            )
-    for key in ("oneOf", "anyOf"):
-        old_members, new_members = old.get(key), new.get(key)
-        if isinstance(old_members, list) and isinstance(new_members, list):
-            for index, (old_sub, new_sub) in enumerate(zip(old_members, new_members, strict=False)):
-                yield (
-                    f"{pair.path or ''}({key}[{index}])",
-                    (old_sub, join(old.where(key), index)),
-                    (new_sub, join(new.where(key), index)),
-                    False,
-                )
-
-
-def compare_specs(old: Spec, new: Spec) -> list[Change]:
-    """All changes from `old` to `new`, most severe first."""
-    return Comparer(old, new).compare()
+def compare_specs(old: Spec, new: Spec, policy: Policy | None = None) -> list[Change]:
+    """All changes from `old` to `new`, most severe first (`policy` carries the date)."""
+    return Comparer(old, new, policy).compare()
