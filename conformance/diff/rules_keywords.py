@@ -19,6 +19,8 @@ from conformance.diff.rules_schema import LOOSER, TIGHTER, where
 # Keywords that can only narrow what a schema accepts when they appear.
 CONSTRAINING = (
     "if",
+    "then",
+    "else",
     "contains",
     "prefixItems",
     "propertyNames",

@@ -20,7 +20,7 @@ from conformance.diff.rules_api import METHODS
 NOTES = {
     "undeprecated": " without deprecation",
     "early": " before its sunset date",
-    "allowed": " after deprecation",
+    "allowed": " as the deprecation policy allows",
 }
 
 
@@ -120,7 +120,7 @@ def _register(element: str, scope: Any, find: Any, what: str, plain: str, early:
             f"deprecated-{element}-removed",
             "allowed",
             "info",
-            f"{what} was removed after deprecation and its sunset date.",
+            f"{what} was removed after its sunset date (or was draft/alpha).",
             "(none: oasdiff is silent)",
         ),
     ):

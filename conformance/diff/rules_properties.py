@@ -48,6 +48,16 @@ def _removed(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
             yield name, prop
 
 
+def _bare(pair: SchemaPair, required: bool) -> Iterator[str]:
+    """Names that became required (or optional) without a `properties` entry on either side,
+    as in `then: {required: [b]}`."""
+    declared = set(pair.old.properties) | set(pair.new.properties)
+    now, was = (pair.new.required, pair.old.required)
+    for name in sorted((now - was) if required else (was - now)):
+        if name not in declared:
+            yield name
+
+
 def _became(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
     for name, prop in pair.new.properties.items():
         if name not in pair.old.properties or not _returned(pair, name):
@@ -86,6 +96,8 @@ def request_property_became_required(pair: SchemaPair) -> Iterator[Finding]:
                 prop.pointer,
                 inferred=pair.old.properties[name].inferred,
             )
+    for name in _bare(pair, required=True):
+        yield Finding(f"{pair.prop_label(name)} became required", pair.new.where("required"))
 
 
 @rule(
@@ -166,6 +178,8 @@ def response_property_became_optional(pair: SchemaPair) -> Iterator[Finding]:
             prop.pointer,
             inferred=pair.old.properties[name].inferred,
         )
+    for name in _bare(pair, required=False):
+        yield Finding(f"{pair.prop_label(name)} became optional", pair.old.where("required"))
 
 
 @rule(
