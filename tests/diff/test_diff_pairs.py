@@ -45,7 +45,7 @@ def _side(pair: dict[str, Any], revision: bool) -> dict[str, Any]:
     version = str(pair.get("openapi", "3.0.3"))
     head = {"openapi": version, "info": {"title": pair["name"], "version": "1"}}
     whole = pair.get("revision" if revision else "base")
-    if whole is not None or not any(key in pair for key in SHORTHAND):
+    if whole is not None or not any(k in pair or k + "2" in pair for k in SHORTHAND):
         return {**head, **({"paths": {}} if whole is None else {}), **copy.deepcopy(whole or {})}
 
     def get(key: str) -> Any:
