@@ -81,7 +81,7 @@ def walk(
             path = (here.parent / target).resolve() if target else here
             node["$ref"] = bundle.localise(path, pointer, section)
         return node
-    for key, value in node.items():
+    for key, value in list(node.items()):  # copying a target may add `components` here
         if mapping:
             node[key] = walk(bundle, value, here, "responses")
         else:
