@@ -32,16 +32,17 @@ def line_of(path: Path, pointer: str) -> int:
     line = 1
     for token in filter(None, pointer.split("/")):
         token = _unescape(token)
-        child = None
+        # A mapping entry is found at its key: a block value starts on the next line.
+        entry: tuple[yaml.Node, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == token), None)
+            entry = next(((k, v) for k, v in node.value if k.value == token), None)
         elif isinstance(node, yaml.SequenceNode) and token.isdigit():
             index = int(token)
-            child = node.value[index] if index < len(node.value) else None
-        if child is None:
+            entry = (node.value[index], node.value[index]) if index < len(node.value) else None
+        if entry is None:
             break
-        node = child
-        line = child.start_mark.line + 1
+        node = entry[1]
+        line = entry[0].start_mark.line + 1
     return line
 
 
