@@ -67,6 +67,7 @@ class _Collector:
         self.changes: list[Change] = []
         self._seen: set[Change] = set()
         self.section: str | None = None  # docs section of the operation being walked
+        self.found = 0  # findings so far, duplicates included
 
     def run(
         self,
@@ -92,6 +93,7 @@ class _Collector:
         inferred: bool,
         direction: str | None = None,
     ) -> None:
+        self.found += 1
         inferred = inferred or finding.inferred
         message = finding.message + (INFERRED_SUFFIX if inferred else "")
         change = Change(
@@ -141,6 +143,14 @@ class Comparer:
         self.policy = policy or Policy()
         self.out = _Collector()
         self.root = "paths"
+        self._clean: set[tuple[Any, ...]] = set()
+        self._rule_lists: dict[tuple[str, str], list[Rule]] = {}
+
+    def _rules(self, scope: Any, direction: str) -> list[Rule]:
+        key = (scope, direction)
+        if key not in self._rule_lists:
+            self._rule_lists[key] = rules_for(scope, direction)
+        return self._rule_lists[key]
 
     # ------------------------------------------------------------------ top level
     def compare(self) -> list[Change]:
@@ -361,10 +371,22 @@ class Comparer:
         new_flat = flatten(self.new, new[0], new[1], stacks[1])
         if old_flat is None or new_flat is None:
             return  # a $ref cycle: this schema is already being compared further up
+        # A shared component reached again the same way found nothing last time either.
+        clean_key = (old_flat.pointer, new_flat.pointer, direction, kind, bool(path), stacks)
+        if clean_key in self._clean:
+            return
+        before = self.out.found
         inferred = inferred or old_flat.inferred
         pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred, kind)
-        self.out.run(rules_for("schema", direction), pair, operation, inferred, direction)
-        inner = (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs)
+        if not old_flat.same_as(new_flat):
+            self.out.run(self._rules("schema", direction), pair, operation, inferred, direction)
+        self._children(pair, (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs))
+        if self.out.found == before:
+            self._clean.add(clean_key)
+
+    def _children(self, pair: SchemaPair, inner: tuple[frozenset[str], frozenset[str]]) -> None:
+        operation, direction, subject = str(pair.operation), pair.direction, pair.subject
+        inferred = pair.inferred
         for child_path, old_child, new_child, child_inferred in children(pair):
             self._schema(
                 operation,

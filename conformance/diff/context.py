@@ -75,6 +75,20 @@ class Flat:
     required: set[str] = field(default_factory=set)
     all_of: list[Any] = field(default_factory=list)  # the schema's own allOf members, raw
 
+    def same_as(self, other: Flat) -> bool:
+        """Whether both schemas say the same at this level (sub-schemas behind `$ref`s may still
+        differ): every schema rule compares the two sides, so equal sides give no finding."""
+        if (
+            self.keys.keys() != other.keys.keys()
+            or self.properties.keys() != other.properties.keys()
+        ):
+            return False
+        if self.required != other.required or self.all_of != other.all_of:
+            return False
+        return all(self.keys[k][0] == other.keys[k][0] for k in self.keys) and all(
+            self.properties[n].node == other.properties[n].node for n in self.properties
+        )
+
     def get(self, key: str, default: Any = None) -> Any:
         entry = self.keys.get(key)
         return default if entry is None else entry[0]
