@@ -12,7 +12,6 @@ suffix explaining it is a change to our reconstruction, and `inferred=True`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,6 +41,7 @@ from conformance.diff.context import (
     resolve,
 )
 from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
+from conformance.diff.paths import grouped, matched, placeholders
 from conformance.diff.policy import Policy
 from conformance.diff.registry import Rule, rules_for
 from spec.loader import Spec
@@ -111,31 +111,6 @@ class _Collector:
             self.changes.append(change)
 
 
-def _template(path: str) -> str:
-    """The path with its placeholders unnamed: `/books/{bookId}` and `/books/{id}` are one URL."""
-    return re.sub(r"\{[^}]+\}", "{}", path)
-
-
-def _placeholders(path: str) -> list[str]:
-    return re.findall(r"\{([^}]+)\}", path)
-
-
-def _matched(old_paths: dict[str, Any], new_paths: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """Pairs of (old path, new path), matching a path to its renamed-placeholder twin."""
-    renamed = {_template(p): p for p in new_paths if p not in old_paths}
-    pairs: list[tuple[Any, Any]] = []
-    taken: set[str] = set()
-    for path in old_paths:
-        twin = path if path in new_paths else renamed.get(_template(path))
-        if twin is not None and twin not in taken:
-            taken.add(twin)
-        else:
-            twin = None
-        pairs.append((path, twin))
-    pairs += [(None, p) for p in new_paths if p not in taken]
-    return pairs
-
-
 class Comparer:
     def __init__(self, old: Spec, new: Spec, policy: Policy | None = None) -> None:
         self.old = old
@@ -157,14 +132,14 @@ class Comparer:
         self.out.run(rules_for("document"), DocumentPair(self.old, self.new), None, False)
         for root in ("paths", "webhooks"):
             self.root = root
-            old_paths = self.old.document.get(root) or {}
-            new_paths = self.new.document.get(root) or {}
-            for old_path, new_path in _matched(old_paths, new_paths):
+            old_groups = grouped(self.old, self.old.document.get(root) or {})
+            new_groups = grouped(self.new, self.new.document.get(root) or {})
+            for old, new in matched(old_groups, new_groups):
                 self._path(
-                    old_path,
-                    new_path,
-                    old_paths.get(old_path) if old_path else None,
-                    new_paths.get(new_path) if new_path else None,
+                    old[0] if old else None,
+                    new[0] if new else None,
+                    old[1] if old else None,
+                    new[1] if new else None,
                 )
         return sorted(self.out.changes, key=Change.sort_key)
 
@@ -212,7 +187,7 @@ class Comparer:
         ptrs: tuple[str, str],
     ) -> dict[tuple[str, str], ParamRef]:
         params: dict[tuple[str, str], ParamRef] = {}
-        slots = {name: f"{{{index}}}" for index, name in enumerate(_placeholders(path))}
+        slots = {name: f"{{{index}}}" for index, name in enumerate(placeholders(path))}
         for base, nodes in ((ptrs[0], item.get("parameters")), (ptrs[1], op.get("parameters"))):
             for index, raw in enumerate(nodes or []):
                 target = resolve(spec, raw, join(base, "parameters", index))
