@@ -16,7 +16,7 @@ from conformance.diff.bundle import Bundle, load_bundled
 from conformance.diff.compare import compare_specs
 from conformance.diff.model import Change, at_or_above
 from conformance.diff.policy import Policy, parse_notice
-from conformance.diff.render import FORMATS, render
+from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
 from spec.loader import Spec, SpecError
 
@@ -135,7 +135,7 @@ def run(argv: list[str]) -> int:
     return 1 if at_or_above(changes, args.fail_on) else 0
 
 
-def _locator(old: Bundle, new: Bundle) -> Any:
+def _locator(old: Bundle, new: Bundle) -> Locator:
     def where(change: Change) -> tuple[Path, int]:
         side = new if exists(new, change.location) else old
         return locate(side, change.location)
