@@ -95,7 +95,7 @@ _REMOVALS = (
         _gone_params,
         "A parameter",
         "request-parameter-removed",
-        "request-parameter-removed-before-sunset",
+        "(none: oasdiff does not check a parameter's sunset)",
     ),
 )
 
