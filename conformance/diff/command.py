@@ -138,7 +138,9 @@ def run(argv: list[str]) -> int:
 def _locator(old: Bundle, new: Bundle) -> Locator:
     def where(change: Change) -> tuple[Path, int]:
         side = new if exists(new, change.location) else old
-        return locate(side, change.location)
+        path, line = locate(side, change.location)
+        # Annotations name files relative to the checkout, which is where CI runs the diff.
+        return (path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path), line
 
     return where
 

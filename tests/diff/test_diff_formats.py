@@ -14,6 +14,7 @@ from conformance.diff.command import run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MULTI = FIXTURES / "multifile"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -40,7 +41,8 @@ def test_junit_has_one_case_per_change_and_fails_the_breaking_ones(capsys) -> No
     assert failed[0].find("failure").get("type") in failed[0].get("name", "")  # type: ignore[union-attr]
 
 
-def test_githubactions_annotations_point_at_the_changed_line(capsys) -> None:
+def test_githubactions_annotations_point_at_the_changed_line(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
     code, out, _ = _run(
         capsys,
         MULTI / "v1" / "openapi.yaml",
@@ -60,17 +62,20 @@ def test_githubactions_annotations_point_at_the_changed_line(capsys) -> None:
     wanted_line = next(
         n for n, text in enumerate(order.read_text().splitlines(), 1) if "maxLength: 20" in text
     )
-    assert f"file={order},line={wanted_line}," in max_length[0]
+    file, line = re.findall(r"file=([^,]+),line=(\d+)", max_length[0])[0]
+    assert not Path(file).is_absolute()  # relative to the checkout, as GitHub wants
+    assert (Path.cwd() / file).resolve() == order.resolve() and int(line) == wanted_line
 
 
-def test_githubactions_removed_element_points_into_the_old_file(capsys) -> None:
+def test_githubactions_removed_element_points_into_the_old_file(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
     old, new = FIXTURES / "v1.yaml", FIXTURES / "v2.yaml"
     out = _run(capsys, old, new, "--format", "githubactions")[1]
     legacy = next(x for x in out.splitlines() if "title=path-removed" in x)
     line = next(
         n for n, t in enumerate(old.read_text().splitlines(), 1) if t.startswith("  /legacy:")
     )
-    assert legacy.startswith(f"::notice file={old},line={line},")
+    assert legacy.startswith(f"::notice file={old.relative_to(Path.cwd())},line={line},")
 
 
 def test_markdown_changelog_is_grouped_by_docs_section(capsys, tmp_path: Path) -> None:
