@@ -1,4 +1,5 @@
-"""One v1 -> v2 case per rule (at least): the change is found with the right id and level.
+"""v1 -> v2 cases for the first 72 rules: the change is found with the right id and level.
+(The corpus in tests/diff/pairs/ covers every rule in every direction; see test_diff_pairs.py.)
 
 Each case mutates a copy of tests/diff/fixtures/v1.yaml. Schema rules on `ItemInput` run in both
 directions, because POST /items takes ItemInput and GET /items/{itemId} returns Item, which is
