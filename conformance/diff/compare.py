@@ -167,7 +167,7 @@ class Comparer:
             self.root,
             self.policy,
         )
-        self.out.section = None
+        self.out.section = _section(old_item) or _section(new_item)
         self.out.run(rules_for("path"), pair, None, inferred)
         if not isinstance(old_item, dict) or not isinstance(new_item, dict) or not old or not new:
             return
@@ -373,6 +373,13 @@ class Comparer:
                 child_path,
                 inner,
             )
+
+
+def _section(item: Any) -> str | None:
+    """The docs section of a path item: its first operation's first tag."""
+    ops = [item[m] for m in METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
+    tags = next((op.get("tags") for op in ops if op.get("tags")), None)
+    return str(tags[0]) if tags else None
 
 
 def compare_specs(old: Spec, new: Spec, policy: Policy | None = None) -> list[Change]:

@@ -55,7 +55,8 @@ def _gone_ops(pair: PathPair, verdict: str) -> Iterator[Finding]:
             + NOTES[verdict],
             join(pair.old_pointer, method),
             inferred=op.get("x-provenance") == "inferred",
-            operation=f"{method.upper()} {pair.path}",
+            operation=f"{method.upper()} {pair.path}"
+            + (" (webhook)" if pair.root == "webhooks" else ""),
         )
 
 

@@ -86,7 +86,9 @@ def test_markdown_changelog_is_grouped_by_docs_section(capsys, tmp_path: Path) -
         " responses: {'200': {description: ok}}}}\n"
     )
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    old.write_text(base)
+    old.write_text(
+        base + "  /archive: {get: {tags: [Orders], responses: {'200': {description: ok}}}}\n"
+    )
     new.write_text(
         base.replace("{get: {tags: [Orders]", "{get: {tags: [Orders], deprecated: true").replace(
             "[{name: q, in: query, schema: {type: string}}]", "[]"
@@ -97,6 +99,7 @@ def test_markdown_changelog_is_grouped_by_docs_section(capsys, tmp_path: Path) -
     notes, orders = out.split("## Orders")
     assert "`parameter-removed`" in notes and "`operation-deprecated`" in orders
     assert "`operation-deprecated`" not in notes
+    assert "`path-removed`" in orders  # a path-level change goes to its operations' section
 
 
 def test_json_ids_are_the_registered_rule_ids(capsys) -> None:
