@@ -53,6 +53,9 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
         "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
         "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+        # The suites run as the run's settings say, whatever a checkout's own pytest config adds
+        # for the project's tests (xdist, marker filters).
+        "-o", "addopts=",
         # The suite raises its own failures and has no bare asserts. Rewriting asserts would
         # recompile all of Schemathesis (a pytest plugin) at every start wherever bytecode is not
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
