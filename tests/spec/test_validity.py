@@ -10,6 +10,7 @@ import jsonschema_rs
 import pytest
 from openapi_spec_validator import validate
 
+from conformance.commands.lint import SPECTRAL_RULESET
 from spec import SPEC_PATH
 from spec.loader import load_yaml
 
@@ -69,13 +70,14 @@ def test_spectral_reports_nothing_and_downgrades_no_rule(repo_root):
         "Spectral is not installed: run `npm ci` in the repo root"
     )
     result = subprocess.run(
-        [str(spectral), "lint", str(SPEC_PATH), "-f", "json", "-q", "--fail-severity", "error"],
+        [str(spectral), "lint", str(SPEC_PATH), "-f", "json", "-q", "--fail-severity", "error",
+         "--ruleset", str(SPECTRAL_RULESET)],
         cwd=repo_root, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     findings = json.loads(result.stdout)
     assert findings == [], [(f["code"], f["path"]) for f in findings]
     assert result.returncode == 0
-    ruleset = load_yaml((repo_root / ".spectral.yaml").read_text(encoding="utf-8"))
+    ruleset = load_yaml(SPECTRAL_RULESET.read_text(encoding="utf-8"))
     assert ruleset == {"extends": ["spectral:oas"]}, "the plain ruleset, nothing overridden"
 
 
