@@ -65,6 +65,7 @@ RAW_BODIES = [
     b'{"a":' * DEEP + b"1" + b"}" * DEEP,
     LONE_SURROGATE.encode(),
     HUGE_DIGITS.encode(),
+    b" " * ((1 << 20) + 1),  # over the spec's x-max-body-bytes
     b"1e400",
     b'"\xed\xa0\x80"',
     b'{"a":1,"a":2}',
