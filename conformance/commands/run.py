@@ -65,7 +65,7 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         "--assert=plain",
     ]  # fmt: skip
     # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
-    command += ["-p", "conformance.reporting.progress"]
+    command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
     if settings.quiet:
         command += ["--tb=no", "-qq"]
     if settings.workers > 1:
@@ -159,7 +159,7 @@ def execute(settings: RunSettings, echo=print) -> int:
          "run_id": settings.run_id},
     )  # fmt: skip
     problem = html.finish()
-    finish_summary(reports, summary, spec, history, report_built=problem is None)
+    finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
     echo(render_table(summary))
     if error:

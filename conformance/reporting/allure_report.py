@@ -116,9 +116,12 @@ class HtmlReport:
             self.process.communicate(b"", timeout=30)
 
 
-def build_html(results_dir: Path, report_dir: Path, title: str) -> str | None:
-    """Build the report from finished results. Returns a problem description, or None."""
-    return HtmlReport(results_dir, report_dir, title).start().finish()
+def build_html(
+    results_dir: Path, report_dir: Path, title: str, attachments: tuple[Path, ...] = ()
+) -> str | None:
+    """Build the report from finished results. Returns a problem description, or None.
+    No history: a rebuild is not a new run, so it adds no point to the trend."""
+    return HtmlReport(results_dir, report_dir, title, attachments=attachments).start().finish()
 
 
 def report_totals(report_dir: Path) -> dict[str, int]:

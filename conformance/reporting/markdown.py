@@ -93,7 +93,10 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
         lines += [f"**Error:** {summary['error']}", ""]
     new, fixed = summary.get("new_failures"), summary.get("fixed_since_last")
     if new is None:
-        lines += ["No history to compare with (the HTML report was not built).", ""]
+        lines += [
+            "No history point for this run to compare with (no HTML report built, or a merge).",
+            "",
+        ]
     elif summary.get("previous_run") is None:
         lines += ["First run with this history file: nothing to compare with yet.", ""]
     else:

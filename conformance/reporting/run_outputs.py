@@ -28,10 +28,11 @@ def write_picture(reports: Path, lifecycle: Lifecycle, summary: dict[str, Any]) 
 
 
 def finish_summary(
-    reports: Path, summary: dict[str, Any], spec: Spec, history: Path, report_built: bool
+    reports: Path, summary: dict[str, Any], spec: Spec, history: Path | None
 ) -> None:
-    """Add what changed since the previous run (None without a report), write both summaries."""
-    changes = changes_since_last(read_points(history)) if report_built else {}
+    """Add what changed since the previous run (None without a history point for this run, as
+    when the report was not built), then write both summaries."""
+    changes = changes_since_last(read_points(history)) if history else {}
     summary["new_failures"] = changes.get("new_failures")
     summary["fixed_since_last"] = changes.get("fixed_since_last")
     summary["previous_run"] = changes.get("previous_run")
