@@ -22,6 +22,7 @@ def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None
 
 # The tree follows the docs: section > sidebar title > operationId (see allure_steps.label).
 TREE = ["epic", "feature", "story"]
+HISTORY_LIMIT = 100  # runs Allure keeps in the history file
 
 
 def allure_config(
@@ -38,7 +39,7 @@ def allure_config(
         },
     }
     if history is not None:
-        config["historyPath"] = str(history)
+        config["historyPath"], config["historyLimit"] = str(history), HISTORY_LIMIT
     return config
 
 
