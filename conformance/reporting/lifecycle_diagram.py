@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from conformance.node_tools import package_dir
 from spec import Lifecycle
 
 RENDER_SCRIPT = Path(__file__).with_name("render_dot.mjs")
 VIZ = "@viz-js/viz"
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 NO_RENDERER = (
     "no Graphviz renderer (`npm ci` installs @viz-js/viz, or apt-get install graphviz):"
     " skipped lifecycle.svg"
@@ -129,8 +129,9 @@ def dot_source(lifecycle: Lifecycle, coverage: dict[str, Any]) -> str:
 
 def renderer() -> list[str] | None:
     """The command that turns DOT on stdin into SVG on stdout, or None."""
-    if (NODE_MODULES / VIZ / "package.json").is_file() and shutil.which("node"):
-        return ["node", str(RENDER_SCRIPT), str(NODE_MODULES)]
+    node_modules = package_dir(VIZ)
+    if node_modules is not None and shutil.which("node"):
+        return ["node", str(RENDER_SCRIPT), str(node_modules)]
     if shutil.which("dot"):
         return ["dot", "-Tsvg"]
     return None
