@@ -7,7 +7,7 @@ import json
 import allure
 
 from conformance.client import Exchange
-from conformance.reporting.categories import CATEGORY_LABEL
+from conformance.reporting.categories import CATEGORY_LABEL, category_of
 from spec import Operation, Spec
 
 # Epics besides the docs' sections: flows that cross sections.
@@ -40,12 +40,30 @@ def label(operation: Operation, spec: Spec) -> None:
     allure.dynamic.title(f"{operation.operation_id}: {operation.method} {operation.path}")
 
 
+_categorised = {"current test": False}  # one test at a time per process (xdist: per worker)
+
+
 def label_failure(operation_id: str, checks: list[str], categories: list[str], where: str) -> None:
     """A failed result names the checks and the operation, and carries its categories as
     labels (Allure 3 matches categories on labels; see categories.allure_categories)."""
     allure.dynamic.title(f"{', '.join(dict.fromkeys(checks))} failed: {operation_id} ({where})")
     for category in dict.fromkeys(categories):
         allure.dynamic.label(CATEGORY_LABEL, category)
+    _categorised["current test"] = True
+
+
+def start_test() -> None:
+    _categorised["current test"] = False
+
+
+def label_uncategorised(exc: Exception) -> None:
+    """An error no check recorded (the suite itself broke) still gets a category label."""
+    if not _categorised["current test"]:
+        category = category_of(type(exc).__name__, None)
+        if category == "other":
+            category = category_of("SuiteError", None)
+        allure.dynamic.label(CATEGORY_LABEL, category)
+        _categorised["current test"] = True
 
 
 def attach_exchange(name: str, exchange: Exchange) -> None:

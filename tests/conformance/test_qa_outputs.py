@@ -3,7 +3,10 @@ sections, what changed since the last run, summary.md, the lifecycle picture and
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -192,3 +195,55 @@ def test_progress_names_operations_and_scenarios_not_python_tests():
     progress.done, progress.failures = 2, 1
     line = progress.line("test_operation[POST /v1/orders]", "failed")
     assert re.match(r"\[2/3\] +\d+\.\ds  1 failed so far  FAILED +createOrder$", line), line
+
+
+ERRORS = """
+import pytest
+from conformance.reporting import allure_steps
+
+def test_breaks():
+    raise RuntimeError("the suite itself broke")
+
+def test_already_categorised():
+    allure_steps.label_failure("createOrder", ["status_code"], ["undocumented status"], "POST")
+    raise AssertionError("recorded by a check")
+
+def test_skipped():
+    pytest.skip("not a failure")
+"""
+
+
+def test_an_error_no_check_recorded_still_gets_a_category(tmp_path):
+    (tmp_path / "test_errors.py").write_text(ERRORS)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "conformance.suites.conftest",
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            "--alluredir",
+            str(tmp_path / "results"),
+            "-q",
+            str(tmp_path / "test_errors.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    labels = {}
+    for path in (tmp_path / "results").glob("*-result.json"):
+        result = json.loads(path.read_text())
+        labels[result["name"]] = [
+            lb["value"] for lb in result["labels"] if lb["name"] == CATEGORY_LABEL
+        ]
+    assert labels == {
+        "test_breaks": ["suite error"],
+        "status_code failed: createOrder (POST)": ["undocumented status"],
+        "test_skipped": [],
+    }
