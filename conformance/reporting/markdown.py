@@ -54,8 +54,12 @@ def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
             f"| {row['failing']} |"
         )
     life = summary["lifecycle"]
+    # The scenarios' own checks are named lifecycle_* (conformance/stateful).
+    failing = life.get("failed") or any(
+        f["check"].startswith("lifecycle_") for f in summary["failures"]
+    )
     lines.append(
-        f"| Lifecycle (state table) | {'❌ fail' if life.get('failed') else '✅ pass'} "
+        f"| Lifecycle (state table) | {'❌ fail' if failing else '✅ pass'} "
         f"| states {life['states_covered']}/{life['states_total']}, transitions "
         f"{life['transitions_covered']}/{life['transitions_total']} | - | - |"
     )

@@ -119,6 +119,11 @@ def test_summary_markdown_puts_new_failures_first_with_their_reproduction(spec):
     assert "`ordermesh-conformance run --seed 3 --include createOrder`" in failures
     assert "| Orders | ❌ fail | 1/" in text and "| Notes | ✅ pass | 1/" in text
     assert "New since the previous run: 1" in text
+    assert "| Lifecycle (state table) | ✅ pass |" in text
+    lifecycle = {**failure("createOrder", "lifecycle_state"), "reproduction": "x"}
+    assert "| Lifecycle (state table) | ❌ fail |" in render_markdown(
+        summary_with([lifecycle], []), spec
+    )
 
 
 def test_reproduction_line_of_a_lifecycle_snippet():
