@@ -162,6 +162,7 @@ def test_prism_finds_no_violation_in_a_sample_of_real_mock_responses(prism):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_smoke_run_through_prism_finds_no_violation(prism, repo_root, tmp_path):
     """Prism checks every response of a whole smoke run and reports none off-spec.
 

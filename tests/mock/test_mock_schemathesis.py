@@ -82,6 +82,7 @@ def _sections(output: str, name: str) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_plain_st_run_with_all_checks_finds_only_what_the_readme_explains(tmp_path):
     token = "schemathesis-token"
     base_url, stop = run_in_thread(MockConfig(token=token))
