@@ -13,6 +13,12 @@ from conformance import liveness
 from conformance.commands.preflight import TargetError, preflight
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.run_outputs import (
+    LIFECYCLE_SVG,
+    finish_summary,
+    history_file,
+    write_picture,
+)
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
     build_summary,
@@ -35,11 +41,18 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
         "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
         "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+        # The suites run as the run's settings say, whatever a checkout's own pytest config adds
+        # for the project's tests (xdist, marker filters).
+        "-o", "addopts=",
         # The suite raises its own failures and has no bare asserts. Rewriting asserts would
         # recompile all of Schemathesis (a pytest plugin) at every start wherever bytecode is not
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
         "--assert=plain",
     ]  # fmt: skip
+    # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
+    command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
+    if settings.quiet:
+        command += ["--tb=no", "-qq"]
     if settings.workers > 1:
         command += ["-n", str(settings.workers)]
     if settings.shard_count > 1:
@@ -107,11 +120,17 @@ def execute(settings: RunSettings, echo=print) -> int:
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
+    history = history_file(settings)
+    report_dirs = (reports / "allure-results", reports / "allure-report")
     html = HtmlReport(
-        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
+        *report_dirs,
+        "OrderMesh conformance",
+        history=history,
+        attachments=(reports / LIFECYCLE_SVG,),
     ).start()  # Node loads Allure while the tests run
     try:
-        settings, status, error, embedded = run_tests(settings, reports, echo)
+        quiet_echo = (lambda *_: None) if settings.quiet else echo
+        settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
     except BaseException:
         html.cancel()
         raise
@@ -134,25 +153,20 @@ def execute(settings: RunSettings, echo=print) -> int:
         html.cancel()  # nothing ran: the table and the report would be all zeros
         echo(f"error: {error}")
         return status
+    picture_problem = write_picture(reports, lifecycle, summary)
     write_results_extras(
         reports / "allure-results",
-        {"target": settings.base_url or "embedded mock", "spec_version": spec.version,
-         "git_revision": git_revision(), "profile": settings.profile, "seed": settings.seed,
+        {"target": settings.base_url or "embedded mock", "git_revision": summary["git_revision"],
+         **summary["versions"], "profile": settings.profile, "seed": settings.seed,
          "run_id": settings.run_id},
     )  # fmt: skip
     problem = html.finish()
+    finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
     echo(render_table(summary))
     if error:
         echo(f"error: {error}")
+    if picture_problem:
+        echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
     return status
-
-
-def git_revision() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             timeout=10, cwd=SUITES)  # fmt: skip
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.settings import RunSettings
+from conformance.versions import git_revision, versions
 from spec import Lifecycle, Spec
 
 
@@ -33,6 +34,7 @@ def build_summary(
     positive_2xx = sum(e["positive_2xx"] for e in merged["operations"].values())
     states_total = len(lifecycle.all_states())
     transitions_total = len(lifecycle.transitions)
+    covered = merged["lifecycle"]
     coverage = {
         "states_covered": len(merged["lifecycle"]["states"]),
         "states_total": states_total,
@@ -41,6 +43,14 @@ def build_summary(
         "uncovered_transitions": sorted(
             {t.id for t in lifecycle.transitions} - set(merged["lifecycle"]["transitions"])
         ),
+        "refusals_covered": len(covered.get("refusals", ())),
+        "refusals_total": len(lifecycle.refusals),
+        # What lifecycle.svg colours: covered states, transitions and refusal rules, and the
+        # transitions and rules a failure was about.
+        **{
+            key: sorted(covered.get(key, ()))
+            for key in ("states", "transitions", "refusals", "failed")
+        },
     }
     failures = merged["failures"]
     return {
@@ -53,6 +63,8 @@ def build_summary(
         "mock_faults": list(settings.mock_faults),
         "run_id": settings.run_id,
         "spec_version": spec.version,
+        "versions": versions(spec.version),
+        "git_revision": git_revision(),
         "duration_seconds": round(duration, 1),
         "totals": {
             "operations": len(spec.operations),

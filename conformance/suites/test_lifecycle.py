@@ -38,7 +38,9 @@ def test_named_scenario(writable, name: str) -> None:
         blocking.blocked(writable, breach, f"scenario: {name}")
     finally:
         model = driver.model
-        record_coverage(writable, model.states_seen, model.transitions_seen, model.gaps)
+        record_coverage(
+            writable, model.states_seen, model.transitions_seen, model.gaps, model.refusals_seen
+        )
 
 
 def test_random_walks(writable) -> None:
@@ -58,4 +60,6 @@ def test_random_walks(writable) -> None:
     except ContractBreach as breach:
         blocking.blocked(writable, breach, "random walks")
     finally:
-        record_coverage(writable, recorder.states, recorder.transitions, recorder.gaps)
+        record_coverage(
+            writable, recorder.states, recorder.transitions, recorder.gaps, recorder.refusals
+        )
