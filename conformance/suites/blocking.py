@@ -68,7 +68,8 @@ def blocked(session: SuiteSession, breach: ContractBreach, needed_by: str) -> No
     when the breach is its own operation's)."""
     record_root(session, breach)
     if breach.operation_id == needed_by:
-        pytest.fail(f"{breach.check}: {breach.failure.title}", pytrace=False)
+        text = f"{breach.check}: {breach.failure.title}\n{breach.failure.message}"
+        pytest.fail(session.harness.redactor.text(text)[:2000], pytrace=False)
     line = breach.blocked_line()
     session.stats.block(needed_by, line)
     allure_steps.attach_text("categories", f"[{category_of('Blocked', None)}]")
@@ -79,7 +80,8 @@ def request_failed(session: SuiteSession, exc: Exception, operation_id: str, req
     """A generated case got no answer. A timeout is the target's failure at that operation; a
     target that no longer answers at all is the CLI's to report ("target went away")."""
     if isinstance(exc, requests.exceptions.Timeout):
-        breach = timeout_breach(operation_id, request, DEFAULT_RESPONSE_TIMEOUT)
+        reason = f"{request} ({type(exc).__name__})"
+        breach = timeout_breach(operation_id, reason, DEFAULT_RESPONSE_TIMEOUT)
         blocked(session, breach, operation_id)
     if not liveness.answers(session.settings.base_url):
         pytest.exit(f"target went away: {request}", returncode=3)
