@@ -31,6 +31,7 @@ def smoke(reports) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_the_same_seed_sends_the_same_requests_under_load(tmp_path):
     quiet = smoke(tmp_path / "quiet")
     loops = busy_loops(os.cpu_count() or 2)

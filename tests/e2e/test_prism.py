@@ -46,6 +46,7 @@ def prism(repo_root: Path):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_prism_reports_the_root_cause_and_what_it_blocked(prism, tmp_path):
     result = run_conformance(
         "--base-url",

@@ -17,6 +17,7 @@ TOKEN = "static-token-value-0x70ken"
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_lagging_replica_in_front_of_the_clean_mock_passes(tmp_path):
     mock_url, stop_mock = run_in_thread(MockConfig(token=TOKEN))
     lag = ReplicaLag(0.4)
