@@ -73,8 +73,12 @@ def ours(base_url: str, args: argparse.Namespace, reports: Path) -> Command:
         "ORDERMESH_TENANT_B_CLIENT_SECRET": MOCK_MERCHANT_B.client_secret or "",
         "ORDERMESH_TENANT_B_MERCHANT_ID": MOCK_MERCHANT_B.merchant_id or "",
     }
+    # Run from a checkout, the suite's pytest also reads the repo's own addopts (pyproject.toml:
+    # `-n auto --dist loadfile`, meant for the project's tests); an installed copy has none.
+    # Undo them: one process unless --workers asks for more (the CLI's `-n N` comes later).
+    env["PYTEST_ADDOPTS"] = "-n 0 --dist load"
     if args.suite == "operations":  # what the plain run does too: no lifecycle scenarios
-        env["PYTEST_ADDOPTS"] = "-k test_operation"
+        env["PYTEST_ADDOPTS"] += " -k test_operation"
     return command, env
 
 
