@@ -4,7 +4,9 @@ On staging a round trip costs 30 to 150 ms, so a run's wall time is its number o
 round trips; on loopback the mock answers in about 1 ms and hides that. This proxy sits between
 a run and a fresh mock, waits `--latency-ms` before forwarding each request (concurrent requests
 wait concurrently, as on a network), and tallies every request by sender, method, path template
-of spec/ordermesh.yaml and status class. The sender is the `X-Bench-Origin` header that
+of spec/ordermesh.yaml and status class, and the connections opened by the sender of their first
+request (a new connection costs one more round trip on a network, TLS two or more; not added
+here). The sender is the `X-Bench-Origin` header that
 bench/_origin.py adds on our side (stripped before forwarding); untagged requests count as
 "untagged". `GET /__bench__/counts` returns the tally as JSON and is not forwarded.
 
@@ -59,7 +61,10 @@ class DelayProxyApp:
         self.latency_s = latency_s
         self.templates = path_templates(spec_path)
         self.counts: Counter[tuple[str, str, str, str]] = Counter()
-        self.clients: set[tuple[str, int]] = set()  # client (host, port): one per connection
+        self.clients: set[tuple] = set()  # client (host, port): one per connection
+        self.opened: Counter[str] = (
+            Counter()
+        )  # new connections by the sender of their first request
         self.client: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -92,8 +97,10 @@ class DelayProxyApp:
                 origin = value.decode("latin-1")
             elif name not in HOP_BY_HOP:
                 headers.append((name, value))
-        if scope.get("client"):
-            self.clients.add(tuple(scope["client"]))
+        client = tuple(scope.get("client") or ())
+        if client and client not in self.clients:  # the first request on a new connection
+            self.clients.add(client)
+            self.opened[origin] += 1
         await asyncio.sleep(self.latency_s)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
@@ -122,9 +129,8 @@ class DelayProxyApp:
             for (o, m, t, s), n in sorted(self.counts.items())
         ]
         total = sum(self.counts.values())
-        return json.dumps(
-            {"requests": total, "connections": len(self.clients), "rows": rows}
-        ).encode()
+        tally = {"requests": total, "connections": len(self.clients), "opened": self.opened}
+        return json.dumps({**tally, "rows": rows}).encode()
 
 
 async def _body(receive: Any) -> bytes:

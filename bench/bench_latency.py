@@ -46,6 +46,7 @@ class LatencyRun:
     requests: int
     cases: int
     connections: int
+    opened: dict[str, int]  # new connections by the sender of their first request
     rows: list[dict]
 
 
@@ -80,7 +81,8 @@ def run_side(side: str, args: argparse.Namespace) -> LatencyRun:
         wall, _ = run_logged(command, Path(work), args.log, args.timeout)
         tally = httpx.get(base_url + COUNTS_PATH, timeout=10).json()
     cases = sum(row["count"] for row in tally["rows"] if row["origin"] == GENERATED)
-    return LatencyRun(wall, tally["requests"], cases, tally["connections"], tally["rows"])
+    connections, opened = tally["connections"], tally["opened"]
+    return LatencyRun(wall, tally["requests"], cases, connections, opened, tally["rows"])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -159,19 +161,23 @@ def tally(runs: list[LatencyRun], key: tuple[str, ...]) -> Counter[tuple]:
 
 
 def kinds_table(runs: list[LatencyRun], latency_ms: float) -> str:
-    """What our side's requests were for: per run, per case, share, and round-trip seconds."""
+    """What a side's requests were for: per run, per case, share, round-trip seconds, and the
+    connections opened (by the sender of their first request)."""
     counts, n = tally(runs, ("origin",)), len(runs)
     total, cases, wall = sum(counts.values()), sum(r.cases for r in runs), sum(r.wall for r in runs)
+    opened = Counter()
+    for run in runs:
+        opened.update(run.opened)
     lines = [
         "| sent by | requests per run | per case | share of requests | "
-        f"s at {latency_ms:g} ms per run | share of wall |",
-        "|---|---|---|---|---|---|",
+        f"s at {latency_ms:g} ms per run | share of wall | connections opened per run |",
+        "|---|---|---|---|---|---|---|",
     ]
     for (kind,), count in counts.most_common():
         seconds = count * latency_ms / 1000
         lines.append(
-            f"| {kind} | {count / n:.1f} | {_per(count, cases):.3f} | "
-            f"{_per(count, total):.1%} | {seconds / n:.1f} | {_per(seconds, wall):.1%} |"
+            f"| {kind} | {count / n:.1f} | {_per(count, cases):.3f} | {_per(count, total):.1%} | "
+            f"{seconds / n:.1f} | {_per(seconds, wall):.1%} | {opened[kind] / n:.1f} |"
         )
     return "\n".join(lines)
 
