@@ -5,7 +5,7 @@ its number of sequential round trips. Each run here gets a fresh mock with a del
 (bench/_delay_proxy.py, `--latency-ms`), the same two commands as bench_vs_schemathesis.py
 (bench/_sides.py: same operations, budget, seed and worker count), and repetitions alternate
 which side goes first. Prints a markdown table (wall time, requests, cases, requests per case,
-the ratios) and, from the proxy's tally, what our side's requests were for (bench/_origin.py
+the ratios) and, from the proxy's tally, what each side's requests were for (bench/_origin.py
 tags each with its sender).
 
     nice python bench/bench_latency.py --profile smoke --repetitions 3
@@ -79,10 +79,10 @@ def run_side(side: str, args: argparse.Namespace) -> LatencyRun:
     with delayed_mock(args.latency_ms) as base_url, tempfile.TemporaryDirectory() as work:
         command = tagged(side, SIDES[side](base_url, args, Path(work)))
         wall, _ = run_logged(command, Path(work), args.log, args.timeout)
-        tally = httpx.get(base_url + COUNTS_PATH, timeout=10).json()
-    cases = sum(row["count"] for row in tally["rows"] if row["origin"] == GENERATED)
-    connections, opened = tally["connections"], tally["opened"]
-    return LatencyRun(wall, tally["requests"], cases, connections, opened, tally["rows"])
+        counted = httpx.get(base_url + COUNTS_PATH, timeout=10).json()
+    cases = sum(row["count"] for row in counted["rows"] if row["origin"] == GENERATED)
+    connections, opened = counted["connections"], counted["opened"]
+    return LatencyRun(wall, counted["requests"], cases, connections, opened, counted["rows"])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
