@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -24,6 +25,7 @@ import requests.adapters
 HEADER = "X-Bench-Origin"
 ST_CHECKS = "schemathesis/specs/openapi/checks.py"
 GENERATED = "generated case"
+LIFECYCLE = "conformance/stateful/"  # its requests are named by module and function, see _kind
 # (file path ending, function name or None for any, kind); first match in the stack wins.
 RULES: tuple[tuple[str, str | None, str], ...] = (
     ("conformance/auth.py", None, "token"),
@@ -39,7 +41,6 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
     ("conformance/suites/runner.py", "_call_and_check", GENERATED),
     ("conformance/suites/test_links.py", None, "link scenario"),
     ("conformance/suites/test_lifecycle.py", None, "lifecycle scenario"),
-    ("conformance/stateful/", None, "lifecycle scenario"),
     ("schemathesis/engine/run/probes.py", None, "st capability probe"),
 )
 NO_CONTEXT = {"token", GENERATED}
@@ -50,6 +51,10 @@ def _kind(frame: FrameType) -> str | None:
     filename = frame.f_code.co_filename.replace("\\", "/")
     if filename.endswith(ST_CHECKS):
         return "st check " + _st_check_name(frame)
+    if LIFECYCLE in filename:  # target.py only sends: the caller says what for
+        if filename.endswith("/target.py"):
+            return None
+        return f"lifecycle {Path(filename).stem}.{frame.f_code.co_qualname}"
     for ending, function, kind in RULES:
         if (filename.endswith(ending) or (ending.endswith("/") and ending in filename)) and (
             function is None or frame.f_code.co_name == function
@@ -78,10 +83,17 @@ def origin(frame: FrameType | None) -> str:
             first = kind
             if first in NO_CONTEXT:
                 return first
-        elif kind and kind != first and not kind.startswith("st check"):
+        elif kind and kind != first and not _same_family(first, kind):
             return first if kind == GENERATED else f"{first} (in {kind})"
         frame = frame.f_back
     return first or _unmatched
+
+
+def _same_family(first: str, kind: str) -> bool:
+    """No context from a Schemathesis check, nor from one lifecycle function for another."""
+    if kind.startswith("st check"):
+        return True
+    return first.startswith("lifecycle ") and kind.startswith("lifecycle ")
 
 
 def _tagging(send: Callable[..., Any]) -> Callable[..., Any]:
