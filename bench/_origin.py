@@ -7,7 +7,9 @@ suite passes (httpx `Client.send`: our client, token provider and checks; reques
 `HTTPAdapter.send`: Schemathesis' `case.call` and its own checks) and adds an `X-Bench-Origin`
 header naming the sender, found by walking the call stack from the innermost frame outwards:
 the first frame that matches a rule below names the kind, and the next outer frame of another
-kind, if any, says what it ran for ("setup (in single-violation probe)"). The delay proxy counts
+kind, if any, says what it ran for ("setup (in single-violation probe)"). The lifecycle
+scenarios' requests are named by the module and function of conformance/stateful/ that sent
+them ("lifecycle checks.read_audit"), since one label would hide which of their reads dominate. The delay proxy counts
 by that header and strips it before the mock sees the request.
 """
 
