@@ -125,7 +125,8 @@ class RunSettings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     read_only: bool = False
-    rate_limit: float | None = None  # requests per second
+    rate_limit: float | None = None  # requests per second, for the whole run
+    limiter_path: str | None = None  # the SQLite bucket the run's processes share the limit in
     cleanup: bool = True
     reports_dir: str = "reports"
     allow_production: bool = False

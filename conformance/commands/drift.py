@@ -60,6 +60,12 @@ def add_target_arguments(parser: argparse.ArgumentParser, seed_help: str) -> Non
         metavar="N",
         help=f"positive cases per operation (default {DEFAULT_EXAMPLES})",
     )
+    budget.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="RPS",
+        help="max requests per second, every request of the command",
+    )
     parser.add_argument("--reports-dir", default="reports", help="where reports go")
     auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > --config file)")
     auth.add_argument("--config", help="TOML file with an [auth] table")
@@ -84,6 +90,7 @@ def settings_for(args: argparse.Namespace, base_url: str | None) -> RunSettings:
         seed=seed,
         reports_dir=args.reports_dir,
         allow_production=args.allow_production,
+        rate_limit=args.rate_limit,
         run_id=new_run_id(),  # compare shares it between its targets: same setup payloads
         credentials=credentials_from(flags, dict(os.environ), config.get("auth", {}), "ORDERMESH_"),
     )

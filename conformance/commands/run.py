@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
 from conformance.auth import AuthError, provider_for
+from conformance.harness import limited_transport
+from conformance.limiter import throttle_for
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.stats import clear_run_outputs, merge_parts
@@ -23,7 +28,6 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, RunSettings
-from conformance.tls import tls_context
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
@@ -36,14 +40,16 @@ class TargetError(RuntimeError):
 
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
     try:
-        httpx.get(settings.base_url, timeout=10.0, verify=tls_context())
+        with httpx.Client(transport=transport, timeout=10.0) as http:
+            http.get(settings.base_url)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
     try:
-        provider_for(settings.credentials, settings.base_url, redactor).token()
+        provider_for(settings.credentials, settings.base_url, redactor, transport).token()
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
 
@@ -107,6 +113,16 @@ def run_tests(
     return settings, status, error, stop_mock is not None
 
 
+@contextmanager
+def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
+    """The CLI and every pytest worker take their requests from one bucket in this file."""
+    if not settings.rate_limit:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="ordermesh-limit-") as folder:
+        yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))
+
+
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
@@ -120,7 +136,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
     ).start()  # Node loads Allure while the tests run
     try:
-        settings, status, error, embedded = run_tests(settings, reports, echo)
+        with shared_limit(settings) as settings:
+            settings, status, error, embedded = run_tests(settings, reports, echo)
     except BaseException:
         html.cancel()
         raise
