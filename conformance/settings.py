@@ -136,6 +136,9 @@ class RunSettings:
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
+    max_failures: int | None = None  # stop starting new work after this many failed tests
+    max_duration: float | None = None  # seconds; the CLI turns it into `deadline`
+    deadline: float | None = None  # epoch seconds after which no new work starts
     shard_index: int = 1  # this machine's share of the tests (pytest-split group), 1-based
     shard_count: int = 1
 
@@ -171,6 +174,10 @@ class RunSettings:
             raise ConfigError(
                 f"--shard must be K/N with 1 <= K <= N, got {self.shard_index}/{self.shard_count}"
             )
+        if self.max_failures is not None and self.max_failures < 1:
+            raise ConfigError(f"--max-failures must be at least 1, got {self.max_failures}")
+        if self.max_duration is not None and self.max_duration <= 0:
+            raise ConfigError(f"--max-duration must be positive, got {self.max_duration}")
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ConfigError(f"--rate-limit must be positive, got {self.rate_limit}")
         if self.base_url and not self.base_url.startswith(("http://", "https://")):

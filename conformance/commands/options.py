@@ -35,6 +35,18 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
     budget.add_argument("--shard", type=shard_spec, metavar="K/N",
                         help="run only the K-th of N parts of the tests (CI machines; pytest-split)")  # fmt: skip
+    budget.add_argument(
+        "--max-failures",
+        type=int,
+        metavar="N",
+        help="stop starting new tests after N failed tests (exit 1, incomplete)",
+    )
+    budget.add_argument(
+        "--max-duration",
+        type=float,
+        metavar="SECONDS",
+        help="start no new work after SECONDS (exit 1, incomplete)",
+    )
     budget.add_argument("--include", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--exclude", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--read-only", action="store_true", help="send safe methods only")
@@ -111,6 +123,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"
         ),
         mock_faults=tuple(args.fault),
+        max_failures=pick(args.max_failures, "ORDERMESH_MAX_FAILURES", "max_failures", None, int),
+        max_duration=pick(args.max_duration, "ORDERMESH_MAX_DURATION", "max_duration", None, float),
         shard_index=shard[0],
         shard_count=shard[1],
         lifecycle_threshold=pick(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from conformance import run_counts
 from conformance.auth import AuthError, provider_for
 from conformance.harness import limited_transport
 from conformance.limiter import throttle_for
@@ -129,6 +130,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
+    if settings.max_duration:
+        settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
@@ -146,6 +149,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
+    status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
@@ -164,6 +168,19 @@ def execute(settings: RunSettings, echo=print) -> int:
     if error:
         echo(f"error: {error}")
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
+    return status
+
+
+def add_run_counts(summary: dict, reports: Path, status: int) -> int:
+    """Token renewals and throttling into the summary; a run cut short by a budget is
+    incomplete, which is exit 1 even when everything that ran passed."""
+    counts, stopped = run_counts.total(str(reports))
+    summary["requests"] = counts
+    summary["complete"] = not stopped
+    if stopped:
+        summary["incomplete_reason"] = "; ".join(stopped)
+        summary["passed"] = False
+        return EXIT_FAILURES if status == EXIT_OK else status
     return status
 
 

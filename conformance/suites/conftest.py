@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance import budget, run_counts
 from conformance.suites.session import SuiteSession, current
 
 
@@ -12,12 +13,23 @@ def suite() -> SuiteSession:
     return current()
 
 
+def pytest_runtest_setup(item):
+    """--max-failures and --max-duration: start no new test past either."""
+    budget.check(current().settings)
+
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        budget.note_failure(current().settings)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Leave this worker's counts for the CLI, then clean up what the run created."""
     suite = current.cache_info().currsize and current()
     if not suite:
         return
     suite.stats.write(suite.settings.reports_dir)
+    run_counts.write(suite.settings.reports_dir, suite.harness, suite.reauth.reauth_count)
     suite.http.close()
     if suite.settings.cleanup and not suite.settings.read_only:
         suite.harness.factory.cleanup()

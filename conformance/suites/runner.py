@@ -7,6 +7,7 @@ from schemathesis import GenerationMode, Response
 from schemathesis.errors import FailureGroup
 from schemathesis.specs.openapi.checks import allow_header_conformance, unsupported_method
 
+from conformance import budget
 from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
@@ -84,6 +85,7 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
         allure_steps.label(operation)
         session.labelled.add(operation.operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+    budget.check(session.settings)  # a property test runs many cases: stop between them
     try:
         if positive:
             harness.preparation.prepare(case)
