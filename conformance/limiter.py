@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping
 
 import httpx
 import requests
-from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate, SQLiteBucket
+from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Rate, RateItem, SQLiteBucket
 from requests.adapters import HTTPAdapter
 from schemathesis.core.rate_limit import parse_retry_after
-from schemathesis.transport.requests import SameHostRedirectsSession
+from schemathesis.transport.requests import RequestsTransport, SameHostRedirectsSession
 
 MAX_RETRIES = 5
 MAX_RETRY_WAIT = 60.0  # seconds, Schemathesis' own cap on a Retry-After
@@ -31,6 +31,7 @@ DEFAULT_RETRY_WAIT = 1.0  # a 429 without Retry-After
 # The bucket counts a request when it is let through, the server when it arrives; a window a
 # little longer than a second keeps the arrivals within the limit too.
 WINDOW_GUARD_MS = 100
+POLL_INTERVAL = 0.02  # seconds between tries for a place in a full window
 
 
 def rates_for(per_second: float) -> list[Rate]:
@@ -40,28 +41,32 @@ def rates_for(per_second: float) -> list[Rate]:
     return [Rate(1, math.ceil(1000 / per_second) + WINDOW_GUARD_MS)]
 
 
-def build_limiter(per_second: float, shared_path: str | None = None) -> Limiter:
+def build_bucket(per_second: float, shared_path: str | None = None) -> AbstractBucket:
     """In memory for one process; a file-locked SQLite bucket when processes share it."""
     if shared_path is None:
-        return Limiter(InMemoryBucket(rates_for(per_second)), buffer_ms=10)
-    bucket = SQLiteBucket.init_from_file(
+        return InMemoryBucket(rates_for(per_second))
+    return SQLiteBucket.init_from_file(
         rates_for(per_second), table="ordermesh_run", db_path=shared_path, use_file_lock=True
     )
-    return Limiter(bucket, buffer_ms=10)
 
 
 class Throttle:
     """Waits for the rate limit before each request and says how long to back off after one."""
 
     def __init__(self, per_second: float | None, shared_path: str | None = None) -> None:
-        self._limiter = build_limiter(per_second, shared_path) if per_second else None
+        self._bucket = build_bucket(per_second, shared_path) if per_second else None
         self._lock = threading.Lock()
         self.retries = 0  # requests sent again after a 429/503
         self.waited = 0.0  # seconds spent in those waits
 
     def acquire(self) -> None:
-        if self._limiter is not None:
-            self._limiter.try_acquire("ordermesh")
+        """Wait for a place in the window. Each try is stamped with the time it is made:
+        pyrate-limiter's own blocking wait stamps the time it planned to wake, and a process
+        that oversleeps on a busy machine would then be counted too early."""
+        if self._bucket is None:
+            return
+        while not self._bucket.put(RateItem("ordermesh", self._bucket.now())):
+            time.sleep(POLL_INTERVAL)
 
     def backoff(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
         """Seconds to wait before sending again, or None: take the response as it is."""
@@ -144,3 +149,32 @@ def limited_session(throttle: Throttle) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+class LimitedRequestsTransport(RequestsTransport):
+    """Schemathesis' requests transport for a call that brings no session of its own.
+
+    Schemathesis sends its `ignored_auth` probes on a fresh session, so that no credentials carry
+    over; this one is fresh too, but behind the run's throttle."""
+
+    def __init__(self, throttle: Throttle) -> None:
+        self._throttle = throttle
+
+    def send(self, case, *, session: requests.Session | None = None, **kwargs):  # type: ignore[override]
+        if session is not None:
+            return super().send(case, session=session, **kwargs)
+        with limited_session(self._throttle) as fresh:
+            return super().send(case, session=fresh, **kwargs)
+
+
+@functools.cache
+def _throttled_class(base: type, throttle: Throttle) -> type:
+    transport = LimitedRequestsTransport(throttle)
+    return type(f"Throttled{base.__name__}", (base,), {"transport": property(lambda _: transport)})
+
+
+def throttle_schema(schema, throttle: Throttle):
+    """Every request Schemathesis sends for `schema` (and the schemas `include` derives from it)
+    goes through `throttle`, whatever session the caller gives or leaves out."""
+    schema.__class__ = _throttled_class(type(schema), throttle)
+    return schema

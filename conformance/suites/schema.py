@@ -7,6 +7,7 @@ import functools
 from schemathesis import GenerationMode
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
+from conformance.limiter import throttle_for, throttle_schema
 from conformance.settings import RunSettings
 from conformance.suites.session import current
 from spec import load_spec
@@ -27,6 +28,7 @@ def build_schema(settings: RunSettings):
     schema = schema_with_formats(load_spec(settings.spec_path).document, config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
+    throttle_schema(schema, throttle_for(settings.rate_limit, settings.limiter_path))
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
     schema.config.phases.update(phases=[*profile.phases, "stateful"])
     schema.config.generation.update(
