@@ -18,8 +18,8 @@ from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from tests.conformance.proxy import CountingProxy, serve
 
-# A small run: two read operations, their link-following and no lifecycle writes.
-SMALL_RUN = ("--profile", "smoke", "--seed", "3", "--read-only",
+# A small run of some 150 requests: two read operations and their link-following, no writes.
+SMALL_RUN = ("--profile", "ci", "--seed", "3", "--read-only",
              "--include", "getOrderById", "--include", "listNotes")  # fmt: skip
 
 
@@ -91,10 +91,9 @@ def test_the_limit_holds_in_memory():
 
 def test_two_workers_share_one_limit(run_cli, mock_url):
     proxy = CountingProxy(mock_url)
-    busier = ("--profile", "ci", *SMALL_RUN[2:])
     with serve(proxy) as url:
         result = run_cli("run", "--base-url", url, "--workers", "2", "--rate-limit", "5",
-                         *busier, env=live_env())  # fmt: skip
+                         *SMALL_RUN, env=live_env())  # fmt: skip
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert len(proxy.arrivals) >= 80  # enough to have pushed against the limit
     busiest, window = proxy.busiest_second()
@@ -116,7 +115,7 @@ def test_throttled_run_passes_and_waits_only_what_it_was_told(run_cli, mock_url)
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.summary["totals"]["failures"] == 0
     told = throttling.throttled * 1.0
-    assert throttling.throttled >= 3
+    assert throttling.throttled >= 10
     assert result.summary["requests"]["throttled_retries"] >= throttling.throttled - 1
     # One retry per 429; the run's extra time is those waits, plus noise on a shared machine.
     assert throttled_seconds - plain_seconds <= told + max(10.0, plain_seconds * 0.5)
