@@ -1,7 +1,7 @@
 """Run settings: profiles, target, credentials and budgets, from flags, env vars or a config file.
 
 Precedence, highest first: command-line flags, then `ORDERMESH_*` environment variables, then the
-`--config` TOML file, then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
+config file (conformance/config_file.py), then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
 through the environment (`to_env`), and the suites read it back with `RunSettings.from_env()`.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -242,18 +241,6 @@ def credentials_from(
     for key, env_suffix in ENV_CREDENTIALS.items():
         values[key] = flags.get(key) or environ.get(prefix + env_suffix) or config.get(key) or None
     return Credentials(**values)
-
-
-def load_config_file(path: str | None) -> dict[str, Any]:
-    if not path:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"--config {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config {path}: not valid TOML: {exc}") from exc
 
 
 def reports_path(settings: RunSettings) -> Path:

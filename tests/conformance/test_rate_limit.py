@@ -13,26 +13,14 @@ import httpx
 import pytest
 
 from conformance.limiter import MAX_RETRIES, LimitedTransport, Throttle
-from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
+from tests.conformance.conftest import live_env
 from tests.conformance.proxy import CountingProxy, serve
 
 # A small run of some 150 requests: two read operations and their link-following, no writes.
 SMALL_RUN = ("--profile", "ci", "--seed", "3", "--read-only",
              "--include", "getOrderById", "--include", "listNotes")  # fmt: skip
-
-
-def live_env() -> dict[str, str]:
-    """The mock's two merchants, as a run against a live target gets them."""
-    a, b = MOCK_MERCHANT_A, MOCK_MERCHANT_B
-    return {
-        "ORDERMESH_MERCHANT_ID": a.merchant_id or "",
-        "ORDERMESH_CLIENT_ID": a.client_id or "",
-        "ORDERMESH_CLIENT_SECRET": a.client_secret or "",
-        "ORDERMESH_TENANT_B_CLIENT_ID": b.client_id or "",
-        "ORDERMESH_TENANT_B_CLIENT_SECRET": b.client_secret or "",
-    }
 
 
 @pytest.fixture
