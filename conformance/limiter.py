@@ -23,7 +23,11 @@ import requests
 from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Rate, RateItem, SQLiteBucket
 from requests.adapters import HTTPAdapter
 from schemathesis.core.rate_limit import parse_retry_after
-from schemathesis.transport.requests import RequestsTransport, SameHostRedirectsSession
+from schemathesis.transport.requests import (
+    REQUESTS_TRANSPORT,
+    RequestsTransport,
+    SameHostRedirectsSession,
+)
 
 MAX_RETRIES = 5
 MAX_RETRY_WAIT = 60.0  # seconds, Schemathesis' own cap on a Retry-After
@@ -158,7 +162,10 @@ class LimitedRequestsTransport(RequestsTransport):
     over; this one is fresh too, but behind the run's throttle."""
 
     def __init__(self, throttle: Throttle) -> None:
+        super().__init__()
         self._throttle = throttle
+        # Schemathesis registers its body serializers on its own transport: use the same ones.
+        self._serializers = REQUESTS_TRANSPORT._serializers
 
     def send(self, case, *, session: requests.Session | None = None, **kwargs):  # type: ignore[override]
         if session is not None:
