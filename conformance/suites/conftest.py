@@ -18,9 +18,13 @@ def pytest_runtest_setup(item):
     budget.check(current().settings)
 
 
-def pytest_runtest_logreport(report):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Count a failed test where it ran (an xdist controller sees every report again)."""
+    report = yield
     if report.failed:
         budget.note_failure(current().settings)
+    return report
 
 
 def pytest_sessionfinish(session, exitstatus):

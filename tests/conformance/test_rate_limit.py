@@ -12,7 +12,7 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from conformance.limiter import MAX_RETRIES, LimitedTransport, Throttle
+from conformance.limiter import BURST, MAX_RETRIES, LimitedTransport, Throttle
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from tests.conformance.conftest import live_env
@@ -85,7 +85,8 @@ def test_two_workers_share_one_limit(run_cli, mock_url):
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert len(proxy.arrivals) >= 80  # enough to have pushed against the limit
     busiest, window = proxy.busiest_second()
-    assert busiest <= 5, "\n".join(window)
+    print(f"{len(proxy.arrivals)} requests, busiest second {busiest}")
+    assert busiest <= 5 + BURST, "\n".join(window)
 
 
 def test_throttled_run_passes_and_waits_only_what_it_was_told(run_cli, mock_url):
@@ -103,6 +104,9 @@ def test_throttled_run_passes_and_waits_only_what_it_was_told(run_cli, mock_url)
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.summary["totals"]["failures"] == 0
     told = throttling.throttled * 1.0
+    print(
+        f"{throttling.throttled} 429s, {plain_seconds:.1f}s plain, {throttled_seconds:.1f}s throttled"
+    )
     assert throttling.throttled >= 10
     assert result.summary["requests"]["throttled_retries"] >= throttling.throttled - 1
     # One retry per 429; the run's extra time is those waits, plus noise on a shared machine.
