@@ -25,12 +25,12 @@ def test_max_failures_stops_after_the_first_failed_test(run_cli):
 
 def test_max_duration_stops_new_work_at_the_deadline(run_cli):
     started = time.monotonic()
-    result = run_cli("run", "--profile", "ci", "--seed", "2", "--max-duration", "15")
+    # A smoke run takes longer than this; the deadline counts from the start, collection included.
+    result = run_cli("run", "--profile", "smoke", "--seed", "2", "--max-duration", "12")
     elapsed = time.monotonic() - started
-    assert_incomplete(result, "--max-duration 15s reached")
-    assert result.summary["totals"]["tests"]["passed"] > 0  # what ran before the deadline
+    assert_incomplete(result, "--max-duration 12s reached")
     # The deadline, then the case in flight, cleanup and the reports.
-    assert elapsed < 15 + 40, elapsed
+    assert elapsed < 12 + 40, elapsed
 
 
 def test_a_run_within_its_budgets_is_complete(run_cli):
