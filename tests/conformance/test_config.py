@@ -120,3 +120,10 @@ def test_a_broken_schemathesis_toml_is_a_usage_error(in_tmp):
     (in_tmp / "schemathesis.toml").write_text("[generation]\nmax-examples = 'many'\n")
     with pytest.raises(ConfigError, match=re.escape("schemathesis.toml")):
         parse()
+
+
+def test_the_cli_exits_2_naming_the_unknown_key(run_cli, in_tmp):
+    (in_tmp / "cfg.toml").write_text('[run]\nrate-limit = 5\nprofil = "smoke"\n')
+    result = run_cli("run", "--config", str(in_tmp / "cfg.toml"))
+    assert result.code == 2
+    assert "`run.profil`" in result.stderr
