@@ -29,6 +29,7 @@ def test_a_run_longer_than_many_token_lifetimes_has_no_auth_failures(run_cli):
     finally:
         stop()
     summary = result.summary
+    print(f"{summary['duration_seconds']}s, requests: {summary.get('requests')}")
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert summary["duration_seconds"] >= 60
     assert summary["totals"]["failures"] == 0
