@@ -36,6 +36,8 @@ RUN_KEYS: dict[str, type] = {
     "allow_production": bool,
     "poll_timeout": float,
     "lifecycle_threshold": float,
+    "history": str,
+    "quiet": bool,
     "max_failures": int,
     "max_duration": float,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance import budget, run_counts
+from conformance.reporting import allure_steps
 from conformance.suites.session import SuiteSession, current
 
 
@@ -25,6 +26,17 @@ def pytest_runtest_makereport(item, call):
     if report.failed:
         budget.note_failure(current().settings)
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Every failed or broken result carries a category, even one no check recorded."""
+    allure_steps.start_test()
+    try:
+        return (yield)
+    except Exception as exc:  # pytest's skip and xfail are not Exceptions
+        allure_steps.label_uncategorised(exc)
+        raise
 
 
 def pytest_sessionfinish(session, exitstatus):

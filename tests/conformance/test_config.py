@@ -32,8 +32,10 @@ VALUES = {
     "lifecycle_threshold": ("0.5", 0.5),
     "max_failures": ("4", 4),
     "max_duration": ("30", 30.0),
+    "history": ("h.jsonl", "h.jsonl"),
+    "quiet": ("yes", True),
 }
-FIELD = {"spec": "spec_path"}
+FIELD = {"spec": "spec_path", "history": "history_path"}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
 
 
