@@ -19,6 +19,7 @@ TTL = 5  # seconds a client token lives on the mock
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_run_longer_than_many_token_lifetimes_has_no_auth_failures(run_cli):
     url, stop = run_in_thread(MockConfig(client_token_ttl=TTL))
     try:
