@@ -5,15 +5,27 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
+from conformance import run_counts
 from conformance.auth import AuthError, provider_for
+from conformance.harness import limited_transport
+from conformance.limiter import throttle_for
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.run_outputs import (
+    LIFECYCLE_SVG,
+    finish_summary,
+    history_file,
+    write_picture,
+)
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
     build_summary,
@@ -23,7 +35,6 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, RunSettings
-from conformance.tls import tls_context
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
@@ -36,14 +47,16 @@ class TargetError(RuntimeError):
 
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
     try:
-        httpx.get(settings.base_url, timeout=10.0, verify=tls_context())
+        with httpx.Client(transport=transport, timeout=10.0) as http:
+            http.get(settings.base_url)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
     try:
-        provider_for(settings.credentials, settings.base_url, redactor).token()
+        provider_for(settings.credentials, settings.base_url, redactor, transport).token()
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
 
@@ -53,11 +66,18 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
         "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
         "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+        # The suites run as the run's settings say, whatever a checkout's own pytest config adds
+        # for the project's tests (xdist, marker filters).
+        "-o", "addopts=",
         # The suite raises its own failures and has no bare asserts. Rewriting asserts would
         # recompile all of Schemathesis (a pytest plugin) at every start wherever bytecode is not
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
         "--assert=plain",
     ]  # fmt: skip
+    # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
+    command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
+    if settings.quiet:
+        command += ["--tb=no", "-qq"]
     if settings.workers > 1:
         command += ["-n", str(settings.workers)]
     if settings.shard_count > 1:
@@ -107,20 +127,39 @@ def run_tests(
     return settings, status, error, stop_mock is not None
 
 
+@contextmanager
+def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
+    """The CLI and every pytest worker take their requests from one bucket in this file."""
+    if not settings.rate_limit:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="ordermesh-limit-") as folder:
+        yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))
+
+
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
         spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
+    if settings.max_duration:
+        settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
+    history = history_file(settings)
+    report_dirs = (reports / "allure-results", reports / "allure-report")
     html = HtmlReport(
-        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
+        *report_dirs,
+        "OrderMesh conformance",
+        history=history,
+        attachments=(reports / LIFECYCLE_SVG,),
     ).start()  # Node loads Allure while the tests run
     try:
-        settings, status, error, embedded = run_tests(settings, reports, echo)
+        quiet_echo = (lambda *_: None) if settings.quiet else echo
+        with shared_limit(settings) as settings:
+            settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
     except BaseException:
         html.cancel()
         raise
@@ -129,12 +168,14 @@ def execute(settings: RunSettings, echo=print) -> int:
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
+    status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
     write_summary(reports / "summary.json", summary)
+    picture_problem = write_picture(reports, lifecycle, summary)
     write_results_extras(
         reports / "allure-results",
         {"target": settings.base_url or "embedded mock", "git_revision": summary["git_revision"],
@@ -142,9 +183,25 @@ def execute(settings: RunSettings, echo=print) -> int:
          "run_id": settings.run_id},
     )  # fmt: skip
     problem = html.finish()
+    finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
     echo(render_table(summary))
     if error:
         echo(f"error: {error}")
+    if picture_problem:
+        echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
+    return status
+
+
+def add_run_counts(summary: dict, reports: Path, status: int) -> int:
+    """Token renewals and throttling into the summary; a run cut short by a budget is
+    incomplete, which is exit 1 even when everything that ran passed."""
+    counts, stopped = run_counts.total(str(reports))
+    summary["requests"] = counts
+    summary["complete"] = not stopped
+    if stopped:
+        summary["incomplete_reason"] = "; ".join(stopped)
+        summary["passed"] = False
+        return EXIT_FAILURES if status == EXIT_OK else status
     return status

@@ -53,7 +53,9 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def type_matches(value: Any, expected: str) -> bool:
+def type_matches(value: Any, expected: str | list[str]) -> bool:
+    if isinstance(expected, list):  # OpenAPI 3.1: `type: [string, "null"]`
+        return any(type_matches(value, one) for one in expected)
     actual = json_type(value)
     if actual == expected:
         return True
@@ -117,7 +119,8 @@ class SchemaWalker:
         owner = self._owner(node, pointer, owner, result)
         if value is None and (node.get("nullable") or self._untyped(node)):
             return
-        if value is None and "type" not in node:  # allOf/oneOf without nullable: null is wrong here
+        # allOf without nullable: null is wrong here (an anyOf/oneOf may have a null branch)
+        if value is None and not any(key in node for key in ("type", "anyOf", "oneOf")):
             self._note(result, "type-mismatch", pointer, "null", path, owner, value)
             return
         for index, branch in enumerate(node.get("allOf", [])):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import allure
-from schemathesis import GenerationMode
-from schemathesis.errors import FailureGroup
-from schemathesis.specs.openapi.checks import allow_header_conformance, unsupported_method
+import os
 
+import allure
+from schemathesis import GenerationMode, Response
+from schemathesis.errors import FailureGroup
+
+from conformance import budget
+from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
@@ -39,11 +42,7 @@ def project_checks(session: SuiteSession) -> list:
 
 
 def excluded_checks(spec, operation) -> list:
-    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py).
-    Allow-header checks cannot hold for a path item that aliases another (notes' {noteId}/{id}):
-    the URL serves both items' methods, and Schemathesis compares against one item only."""
-    if operation.path in spec.aliased_paths():
-        return [ST_IGNORED_AUTH, unsupported_method, allow_header_conformance]
+    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py)."""
     return [ST_IGNORED_AUTH]
 
 
@@ -80,9 +79,10 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
     harness = session.harness
     operation = harness.spec.operation(snapshots.operation_id(case))
     if operation.operation_id not in session.labelled:
-        allure_steps.label(operation)
+        allure_steps.label(operation, harness.spec)
         session.labelled.add(operation.operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+    budget.check(session.settings)  # a property test runs many cases: stop between them
     try:
         if positive:
             harness.preparation.prepare(case)
@@ -103,7 +103,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
     snapshots.take(harness, case)
     try:
         with allure.step(f"{operation.method} {case.formatted_path}") as _:
-            response = case.call(base_url=harness.settings.base_url, session=session.http)
+            response = send_case(session, case)
             session.stats.call(operation.operation_id, response.status_code, positive)
             try:
                 case.validate_response(
@@ -122,12 +122,21 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
         snapshots.pop(harness, case)
 
 
+def send_case(session: SuiteSession, case) -> Response:
+    """Send a generated case through the run's throttle; a 401 renews the token and replays."""
+
+    def recall() -> Response:
+        return case.call(base_url=session.settings.base_url, session=session.http)
+
+    return replay_after_401(case, recall(), session.harness.auth, session.reauth, recall)
+
+
 def _record_error(session: SuiteSession, case, operation, check: str, kind: str, exc) -> None:
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     category = category_of(kind, operation)
-    allure_steps.attach_text("categories", f"[{category}]")
+    label_failure(session, operation, [check], [category])
     session.stats.failure(
         {"check": check, "operation": operation.operation_id, "category": category,
          "title": kind, "message": message, "reproduction": repro, "seed": session.settings.seed}
@@ -140,14 +149,15 @@ def record_failure_group(
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
-    categories = []
+    categories, checks = [], []
     for failure in group.exceptions:
         name = type(failure).__name__
         category = category_of(name, operation)
         categories.append(category)
+        checks.append((getattr(failure, "checks", ()) or (name,))[0])
         session.stats.failure(
             {
-                "check": (getattr(failure, "checks", ()) or (name,))[0],
+                "check": checks[-1],
                 "operation": operation.operation_id,
                 "category": category,
                 "title": failure.title,
@@ -156,5 +166,20 @@ def record_failure_group(
                 "seed": session.settings.seed,
             }
         )
-    # Allure matches categories on the message: put them where its regexes look.
-    allure_steps.attach_text("categories", " ".join(f"[{c}]" for c in sorted(set(categories))))
+    label_failure(session, operation, checks, categories)
+
+
+def label_failure(
+    session: SuiteSession, operation, checks: list[str], categories: list[str]
+) -> None:
+    """Title and category labels of the failed result, each label once: Hypothesis replays a
+    failing case while it shrinks, and every replay comes through here."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    key = f"{test}|{operation.operation_id}"
+    seen = session.labelled
+    new_categories = [c for c in dict.fromkeys(categories) if f"{key}|category|{c}" not in seen]
+    seen.update(f"{key}|category|{c}" for c in new_categories)
+    seen.update(f"{key}|check|{c}" for c in checks)
+    failed_checks = sorted(k.rsplit("|", 1)[1] for k in seen if k.startswith(f"{key}|check|"))
+    where = f"{operation.method} {operation.path}"
+    allure_steps.label_failure(operation.operation_id, failed_checks, new_categories, where)

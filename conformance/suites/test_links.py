@@ -13,9 +13,11 @@ import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis import Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
+from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.reporting import allure_steps
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
@@ -34,6 +36,16 @@ class LinkChecks:
 
     def before_call(self, case) -> None:
         snapshots.take(current().harness, case)
+
+    def get_call_kwargs(self, case) -> dict:
+        return {"session": current().http}  # the run's throttle
+
+    def call(self, case, **kwargs) -> Response:
+        session = current()
+        response = case.call(**kwargs)
+        return replay_after_401(
+            case, response, session.harness.auth, session.reauth, lambda: case.call(**kwargs)
+        )
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         session = current()
@@ -56,8 +68,8 @@ class LinkChecks:
 
 def test_link_following(suite: SuiteSession) -> None:
     budget = suite.settings.profile_budget
-    allure.dynamic.epic(allure_steps.EPIC)
-    allure.dynamic.feature("Link-following")
+    allure.dynamic.epic(allure_steps.LINKS_EPIC)
+    allure.dynamic.feature("Spec links")
     allure.dynamic.title(
         f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, seed {suite.settings.seed}"
     )

@@ -204,3 +204,37 @@ def test_every_finding_kind_gets_an_overlay_that_removes_it():
     again = analyse(Spec(patched), "test", observations[:2])
     assert again.findings == []
     assert "/v1/gone" not in patched["paths"] or "get" not in patched["paths"]["/v1/gone"]
+
+
+def _as_31(document: dict) -> dict:
+    """The hand-made spec in OpenAPI 3.1: `type: [integer, "null"]`, no `nullable`."""
+    doc = copy.deepcopy(document)
+    doc["openapi"] = "3.1.0"
+    thing = doc["components"]["schemas"]["Thing"]["properties"]
+    thing["size"] = {"type": ["integer", "null"]}
+    thing["base"] = {"anyOf": [{"$ref": "#/components/schemas/Base"}, {"type": "null"}]}
+    return doc
+
+
+def test_walker_reads_openapi_31_null_the_way_json_schema_does():
+    walker = SchemaWalker(_as_31(DOCUMENT))
+    for size, base in [(None, None), (3, {"base": "b"})]:
+        body = {"id": "1", "kind": "a", "size": size, "base": base}
+        assert walker.walk(body, THING, "#/op", "docs").mismatches == []
+    bad = walker.walk({"id": "1", "kind": "a", "size": "3", "base": 1}, THING, "#/op", "docs")
+    assert {m.name for m in bad.mismatches} == {"string", "integer"}
+
+
+def test_openapi_31_overlay_admits_null_without_nullable():
+    document = _as_31(DOCUMENT)
+    seen = [
+        Observation(
+            "getThing#0", "getThing", "case", 200, "application/json", {"id": "1", "kind": None}
+        )
+    ]
+    report = analyse(Spec(copy.deepcopy(document)), "test", seen)
+    assert {(f.kind, f.name) for f in report.findings} == {("type-mismatch", "null")}
+    patched, unmatched = apply_overlay(document, build_overlay(document, report))
+    assert unmatched == []
+    assert "nullable" not in str(patched)
+    assert analyse(Spec(patched), "test", seen).findings == []
