@@ -10,9 +10,10 @@ from __future__ import annotations
 import httpx
 
 from conformance.auth import AuthError, UnexpectedAnswer, provider_for
+from conformance.harness import limited_transport
+from conformance.limiter import throttle_for
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
-from conformance.tls import tls_context
 from spec import load_spec
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
@@ -24,32 +25,33 @@ class TargetError(RuntimeError):
 
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    # The run's rate limit covers the probes too.
+    transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
     try:
-        httpx.get(settings.base_url, timeout=PROBE_TIMEOUT, verify=tls_context())
+        with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
+            http.get(settings.base_url)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
-    provider = provider_for(settings.credentials, settings.base_url, redactor)
+    provider = provider_for(settings.credentials, settings.base_url, redactor, transport)
     try:
         token = provider.token()
     except UnexpectedAnswer as exc:
         raise TargetError(f"not an OrderMesh target: {exc}") from exc
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
-    authenticated_read(settings, token)
+    authenticated_read(settings, token, transport)
 
 
-def authenticated_read(settings: RunSettings, token: str) -> None:
+def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseTransport) -> None:
     """One read with the token: a static token is checked here, and so is what answers."""
     path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
     try:
-        response = httpx.get(
-            settings.base_url.rstrip("/") + path,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=PROBE_TIMEOUT,
-            verify=tls_context(),
-        )
+        with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
+            response = http.get(
+                settings.base_url.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"}
+            )
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from conformance import liveness
+from conformance import liveness, run_counts
 from conformance.commands.preflight import TargetError, preflight
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
@@ -111,12 +114,24 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
     return None, EXIT_FAILURES if process.returncode == 1 else EXIT_OK
 
 
+@contextmanager
+def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
+    """The CLI and every pytest worker take their requests from one bucket in this file."""
+    if not settings.rate_limit:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="ordermesh-limit-") as folder:
+        yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))
+
+
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
         spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
+    if settings.max_duration:
+        settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
@@ -130,7 +145,8 @@ def execute(settings: RunSettings, echo=print) -> int:
     ).start()  # Node loads Allure while the tests run
     try:
         quiet_echo = (lambda *_: None) if settings.quiet else echo
-        settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
+        with shared_limit(settings) as settings:
+            settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
     except BaseException:
         html.cancel()
         raise
@@ -142,12 +158,14 @@ def execute(settings: RunSettings, echo=print) -> int:
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
+    status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
-    summary["incomplete"] = status == EXIT_TARGET
+    if status == EXIT_TARGET and merged["operations"]:  # started, then lost the target
+        summary["complete"], summary["incomplete_reason"] = False, error
     write_summary(reports / "summary.json", summary)
     if status == EXIT_TARGET and not merged["operations"]:
         html.cancel()  # nothing ran: the table and the report would be all zeros
@@ -169,4 +187,17 @@ def execute(settings: RunSettings, echo=print) -> int:
     if picture_problem:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
+    return status
+
+
+def add_run_counts(summary: dict, reports: Path, status: int) -> int:
+    """Token renewals and throttling into the summary; a run cut short by a budget is
+    incomplete, which is exit 1 even when everything that ran passed."""
+    counts, stopped = run_counts.total(str(reports))
+    summary["requests"] = counts
+    summary["complete"] = not stopped
+    if stopped:
+        summary["incomplete_reason"] = "; ".join(stopped)
+        summary["passed"] = False
+        return EXIT_FAILURES if status == EXIT_OK else status
     return status

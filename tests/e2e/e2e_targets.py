@@ -129,10 +129,13 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("ORDERMESH_")}
 
 
-def run_conformance(*args: str, reports: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`ordermesh-conformance run ARGS` with its reports in `reports`."""
+def run_conformance(
+    *args: str, reports: Path, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`ordermesh-conformance run ARGS` with its reports in `reports` (secrets best in `env`)."""
     command = [sys.executable, "-m", "conformance.cli", "run", *args, "--reports-dir", str(reports)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=clean_env())
+    environment = {**clean_env(), **(env or {})}
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment)
 
 
 def summary_of(reports: Path) -> dict[str, Any]:

@@ -28,9 +28,8 @@ GONE_WITHIN = 40.0  # seconds from the kill to the CLI's exit: watchdog, then th
 def test_a_wrong_static_token_exits_3_authentication_failed(tmp_path):
     base_url, stop = run_in_thread(MockConfig(token=TOKEN))
     try:
-        done = run_conformance(
-            "--base-url", base_url, "--token", WRONG, *MERCHANT, reports=tmp_path
-        )
+        env = {"ORDERMESH_TOKEN": WRONG}
+        done = run_conformance("--base-url", base_url, *MERCHANT, reports=tmp_path, env=env)
     finally:
         stop()
     output = done.stdout + done.stderr
@@ -43,13 +42,16 @@ def test_a_wrong_static_token_exits_3_authentication_failed(tmp_path):
 
 @pytest.mark.parametrize(
     "credentials",
-    [["--token", TOKEN], ["--client-id", "om-client-a", "--client-secret", "s3cret-0x5eed-abc"]],
+    [
+        {"ORDERMESH_TOKEN": TOKEN},
+        {"ORDERMESH_CLIENT_ID": "om-client-a", "ORDERMESH_CLIENT_SECRET": "s3cret-0x5eed-abc"},
+    ],
     ids=["static-token", "client-credentials"],
 )
 def test_an_html_site_exits_3_saying_what_answered(tmp_path, credentials):
     base_url, stop = serve(html_site())
     try:
-        done = run_conformance("--base-url", base_url, *credentials, *MERCHANT, reports=tmp_path)
+        done = run_conformance("--base-url", base_url, *MERCHANT, reports=tmp_path, env=credentials)
     finally:
         stop()
     output = done.stdout + done.stderr
@@ -63,7 +65,8 @@ def test_an_html_site_exits_3_saying_what_answered(tmp_path, credentials):
 
 def test_an_unreachable_target_prints_only_the_error(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
-    done = run_conformance("--base-url", url, "--token", TOKEN, *MERCHANT, reports=tmp_path)
+    env = {"ORDERMESH_TOKEN": TOKEN}
+    done = run_conformance("--base-url", url, *MERCHANT, reports=tmp_path, env=env)
     output = done.stdout + done.stderr
     assert done.returncode == 3, output
     assert [line for line in output.splitlines() if line.strip()] == [
@@ -112,6 +115,7 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
     assert "error: target went away after" in output
     assert stopped_after < GONE_WITHIN, output
     written = summary_of(tmp_path)
-    assert written["incomplete"] is True and written["passed"] is False
+    assert written["complete"] is False and written["passed"] is False
+    assert written["incomplete_reason"].startswith("target went away after")
     assert written["totals"]["cases"] > 0
     assert not [f for f in written["failures"] if f["check"] == "suite_error"], written["failures"]
