@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.drift.judge import ResponseJudge
 from conformance.drift.observe import Observation
 from conformance.drift.walk import SchemaWalker, escape
 from spec import Spec
@@ -19,8 +20,9 @@ MISSING_OPERATION_STATUSES = (404, 405)
 
 @dataclass
 class Finding:
-    kind: str  # undocumented-field | missing-field | type-mismatch | enum-value
-    #           | undocumented-status | missing-operation
+    kind: str  # undocumented-field | undocumented-status | missing-operation, or one per
+    #           failed JSON Schema keyword: missing-field (required) | type-mismatch | nullable
+    #           | enum-value | pattern | format | minimum | maxLength | ...
     location: str  # JSON pointer of the spec node a patch changes
     name: str  # field, value, observed type or status code
     element: str  # JSON pointer of the element whose provenance applies
@@ -84,7 +86,8 @@ def operation_pointer(spec: Spec, operation_id: str) -> str:
 class Analyser:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.walker = SchemaWalker(spec.document)
+        self.judge = ResponseJudge(spec.document)
+        self.walker = SchemaWalker(spec.document, self.judge)
         self.findings: dict[tuple[str, str, str], Finding] = {}
         self.exercised: dict[str, str] = {}
 
@@ -132,7 +135,8 @@ class Analyser:
             return
         walked = self.walker.walk(observation.body, schema, op_pointer, operation.provenance)
         self.exercised.update(walked.visited)
-        for m in walked.mismatches:
+        errors = self.judge.errors(observation.body, schema, op_pointer, operation.provenance)
+        for m in [*walked.mismatches, *errors]:  # undocumented fields, then validator errors
             finding = self._finding(m.kind, m.location, m.name, m.element, m.provenance)
             finding.add(operation.operation_id, m.instance_path, m.observed)
 

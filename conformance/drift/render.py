@@ -12,13 +12,17 @@ SENTENCES = {
     "missing-field": "omits the required field `{name}`",
     "type-mismatch": "returns a {name} where the schema says otherwise",
     "enum-value": "returns {name}, which is not in the enum",
+    "nullable": "returns null where the schema does not allow it",
     "undocumented-status": "answers {name}, which is not documented",
     "missing-operation": "answers only 404/405: `{name}` is not served at its documented path",
 }
 
 
 def sentence(finding: Finding) -> str:
-    return SENTENCES[finding.kind].format(name=finding.name)
+    """What the target does, in words; any other validator keyword (pattern, format, bounds)
+    reads as the keyword and its value."""
+    template = SENTENCES.get(finding.kind, "returns values that break `{kind}: {name}`")
+    return template.format(name=finding.name, kind=finding.kind)
 
 
 def as_json(report: DriftReport, overlay_file: str | None) -> dict[str, Any]:
