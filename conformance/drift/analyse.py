@@ -178,7 +178,11 @@ def analyse(spec: Spec, target: str, observations: list[Observation]) -> DriftRe
     for o in observations:
         if o.status is not None and o.status not in statuses.setdefault(o.operation_id, []):
             statuses[o.operation_id].append(o.status)
-    unprepared = [{"key": o.key, "reason": o.note} for o in observations if o.status is None]
+    unprepared = [
+        {"key": o.key, "reason": o.note, "blocked_by": o.blocked_by or "setup"}
+        for o in observations
+        if o.status is None
+    ]
     return DriftReport(
         target=target,
         spec_path=str(spec.path),

@@ -12,7 +12,6 @@ It imports nothing from the mock: it only speaks HTTP to its upstream.
 from __future__ import annotations
 
 import argparse
-import re
 import socket
 import threading
 import time
@@ -23,6 +22,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from conformance.operations import OperationRouter
 from conformance.selftest.proxy_faults import (
     PROXY_FAULTS,
     Forward,
@@ -31,31 +31,13 @@ from conformance.selftest.proxy_faults import (
     ProxyFault,
     select_proxy_faults,
 )
-from spec import Operation, Spec, load_spec
+from spec import Spec, load_spec
 
 # Hop-by-hop headers, and the ones httpx's decoding or a rewritten body makes wrong.
 DROPPED_HEADERS = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
      "host", "upgrade", "te", "trailer", "proxy-connection"}
 )  # fmt: skip
-
-
-class OperationRouter:
-    """method + path -> (operation, path parameters), from the spec's path templates."""
-
-    def __init__(self, spec: Spec) -> None:
-        routes = []
-        for op in spec:
-            pattern = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(op.path))
-            routes.append((op.path.count("{"), op, re.compile(f"^{pattern}$")))
-        # A literal segment wins over a placeholder: /v1/orders/search is not getOrderById.
-        self._routes = [(op, rx) for _, op, rx in sorted(routes, key=lambda r: r[0])]
-
-    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
-        for op, rx in self._routes:
-            if op.method == method and (found := rx.match(path)):
-                return op, found.groupdict()
-        return None, {}
 
 
 @dataclass

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from conformance.harness import Harness
-from conformance.selftest.proxy import OperationRouter, serve_in_thread
+from conformance.operations import OperationRouter
+from conformance.selftest.proxy import serve_in_thread
 from conformance.selftest.proxy_faults import PROXY_FAULTS, UnknownProxyFaultError
 from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
 from ordermesh_mock.config import MockConfig
