@@ -102,13 +102,21 @@ def plan(options: SelftestOptions, selected: list[Expectation], root: Path) -> l
     clean = []
     if mocked:
         scope = sorted({op for e in mocked for op in e.operations}) if options.faults else []
-        clean += [Job(f"clean mock, seed {seed}",
-                      functools.partial(clean_job, seed, scope, options, root)) for seed in seeds]  # fmt: skip
+        clean += [
+            Job(
+                f"clean mock, seed {seed}", functools.partial(clean_job, seed, scope, options, root)
+            )
+            for seed in seeds
+        ]
     if proxied:  # always over the proxy rows' operations: the whole suite twice is too long
         scope = sorted({op for e in proxied for op in e.operations})
-        clean += [Job(f"clean proxy, seed {seed}",
-                      functools.partial(clean_proxy_job, seed, scope, options, root))
-                  for seed in seeds]  # fmt: skip
+        clean += [
+            Job(
+                f"clean proxy, seed {seed}",
+                functools.partial(clean_proxy_job, seed, scope, options, root),
+            )
+            for seed in seeds
+        ]
     faults = [Job(e.fault, functools.partial(fault_job, e, options, root)) for e in selected]
     return clean + faults  # the clean runs are the longest: start them first
 

@@ -113,9 +113,15 @@ class ResponseJudge:
             kind = "nullable"  # both keywords refuse a null; one finding says so
         observed = None if keyword == "required" else error.instance
         return SchemaError(
-            kind, keyword, location, self._name(error), error.json_path, owner[0], owner[1],
+            kind,
+            keyword,
+            location,
+            self._name(error),
+            error.json_path,
+            owner[0],
+            owner[1],
             observed,
-        )  # fmt: skip
+        )
 
     @staticmethod
     def _name(error: ValidationError) -> str:

@@ -29,10 +29,19 @@ _TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)
 # Keywords whose failure the overlay answers by removing them, each with the OpenAPI 3.0 flag
 # that only means something next to it.
 LOOSENED: dict[str, tuple[str, ...]] = {
-    "pattern": (), "format": (), "minimum": ("exclusiveMinimum",),
-    "maximum": ("exclusiveMaximum",), "minLength": (), "maxLength": (), "minItems": (),
-    "maxItems": (), "uniqueItems": (), "multipleOf": (), "minProperties": (), "maxProperties": (),
-}  # fmt: skip
+    "pattern": (),
+    "format": (),
+    "minimum": ("exclusiveMinimum",),
+    "maximum": ("exclusiveMaximum",),
+    "minLength": (),
+    "maxLength": (),
+    "minItems": (),
+    "maxItems": (),
+    "uniqueItems": (),
+    "multipleOf": (),
+    "minProperties": (),
+    "maxProperties": (),
+}
 
 
 class OverlayError(ValueError):
@@ -277,9 +286,12 @@ class OverlayBuilder:
         for keyword in (finding.kind, *LOOSENED[finding.kind]):
             if keyword in node:
                 self.actions.append(
-                    {"target": self.path(f"{finding.location}/{keyword}"), "remove": True,
-                     "description": description}
-                )  # fmt: skip
+                    {
+                        "target": self.path(f"{finding.location}/{keyword}"),
+                        "remove": True,
+                        "description": description,
+                    }
+                )
 
     def _type(self, finding: Finding) -> None:
         description = (

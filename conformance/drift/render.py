@@ -92,15 +92,22 @@ def markdown(report: DriftReport, overlay_file: str | None) -> str:
     lines += [f"- `{pointer}`" for pointer in sorted(report.confirmed)] or ["None."]
     lines.append("")
     if report.unprepared:
-        lines += ["## Blocked", "", "The target refused the setup of these cases, so they were"
-                  " not observed; grouped by the operation that refused:", ""]  # fmt: skip
+        lines += [
+            "## Blocked",
+            "",
+            "The target refused the setup of these cases, so they were"
+            " not observed; grouped by the operation that refused:",
+            "",
+        ]
         blocked: dict[str, list[dict[str, str]]] = {}
         for u in report.unprepared:
             blocked.setdefault(u.get("blocked_by", "setup"), []).append(u)
         for operation, cases in sorted(blocked.items()):
             keys = ", ".join(u["key"] for u in cases[:8]) + (", ..." if len(cases) > 8 else "")
-            lines.append(f"- blocked by {operation}: {len(cases)} cases ({keys}); first: "
-                         f"{cases[0]['reason']}")  # fmt: skip
+            lines.append(
+                f"- blocked by {operation}: {len(cases)} cases ({keys}); first: "
+                f"{cases[0]['reason']}"
+            )
         lines.append("")
     lines += ["## Patch", ""]
     if overlay_file and report.findings:

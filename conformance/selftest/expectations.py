@@ -127,32 +127,74 @@ EXPECTATIONS: tuple[Expectation, ...] = (
 # The fault proxy's rows (conformance/selftest/proxy_faults.py). `operations` are where the check
 # must catch the fault, which is not always an operation the proxy rewrites (audit logs, reads).
 PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
-    _e("proxy-envelope-field-dropped", [SCHEMA], ["listOrders"],
-       "a listOrders page without its required `totalCount`"),
-    _e("proxy-note-field-dropped", [SCHEMA], ["getNoteById"],
-       "a note without its required `createdBy`"),
+    _e(
+        "proxy-envelope-field-dropped",
+        [SCHEMA],
+        ["listOrders"],
+        "a listOrders page without its required `totalCount`",
+    ),
+    _e(
+        "proxy-note-field-dropped",
+        [SCHEMA],
+        ["getNoteById"],
+        "a note without its required `createdBy`",
+    ),
     _e("proxy-number-as-string", [SCHEMA], ["getOrderById"], "item `quantity` is a string"),
     _e("proxy-undocumented-2xx", [STATUS], ["deleteNote"], "202 is not a documented status"),
-    _e("proxy-refusal-to-success", [LIFECYCLE_STATUS], ["holdOrder"],
-       "a hold the model forbids answers 200"),
-    _e("proxy-write-not-forwarded", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateNote"],
-       "the note reads back with its old text"),
-    _e("proxy-stale-read", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateOrder"],
-       "the order reads back as it was before the PATCH"),
-    _e("proxy-audit-event-dropped", [AUDIT, LIFECYCLE_AUDIT], ["updateOrder"],
-       "the order changed but its audit log shows no new event"),
-    _e("proxy-audit-actor-changed", [AUDIT, LIFECYCLE_AUDIT], ["createNote"],
-       "the note's creation event names another actor than the caller"),
-    _e("proxy-auth-bypass", [IGNORED_AUTH], ["searchOrders"],
-       "the request without a token answers 200"),
+    _e(
+        "proxy-refusal-to-success",
+        [LIFECYCLE_STATUS],
+        ["holdOrder"],
+        "a hold the model forbids answers 200",
+    ),
+    _e(
+        "proxy-write-not-forwarded",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateNote"],
+        "the note reads back with its old text",
+    ),
+    _e(
+        "proxy-stale-read",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateOrder"],
+        "the order reads back as it was before the PATCH",
+    ),
+    _e(
+        "proxy-audit-event-dropped",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["updateOrder"],
+        "the order changed but its audit log shows no new event",
+    ),
+    _e(
+        "proxy-audit-actor-changed",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["createNote"],
+        "the note's creation event names another actor than the caller",
+    ),
+    _e(
+        "proxy-auth-bypass",
+        [IGNORED_AUTH],
+        ["searchOrders"],
+        "the request without a token answers 200",
+    ),
     _e("proxy-shared-cache", [TENANT], ["getOrderById"], "merchant B reads merchant A's order"),
-    _e("proxy-page-repeats", [LISTING, LIFECYCLE_LISTING], ["listOrders"],
-       "page 2 repeats the last record of page 1", "ci"),  # needs a case asking for page 1
-    _e("proxy-filter-dropped", [LISTING, LIFECYCLE_LISTING], ["searchOrders"],
-       "records with another status come back"),
-    _e("proxy-unicode-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500",
-       "ci"),  # smoke's 3 examples may all be ASCII
-)  # fmt: skip
+    _e(
+        "proxy-page-repeats",
+        [LISTING, LIFECYCLE_LISTING],
+        ["listOrders"],
+        "page 2 repeats the last record of page 1",
+        "ci",
+    ),  # needs a case asking for page 1
+    _e(
+        "proxy-filter-dropped",
+        [LISTING, LIFECYCLE_LISTING],
+        ["searchOrders"],
+        "records with another status come back",
+    ),
+    _e(
+        "proxy-unicode-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500", "ci"
+    ),  # smoke's 3 examples may all be ASCII
+)
 
 BY_FAULT: dict[str, Expectation] = {e.fault: e for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)}
 

@@ -120,9 +120,12 @@ def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectatio
     if outcome.exit_code not in (0, EXIT_FAILURES):
         return f"run exited {outcome.exit_code} (see {outcome.log})"
     elsewhere = sorted(
-        {f"{f.get('check')} at {f.get('operation')}" for f in summary.get("failures") or []
-         if f.get("check") in expectation.checks}
-    )  # fmt: skip
+        {
+            f"{f.get('check')} at {f.get('operation')}"
+            for f in summary.get("failures") or []
+            if f.get("check") in expectation.checks
+        }
+    )
     if elsewhere:
         return f"caught only at other operations: {', '.join(elsewhere)}"
     if checks:

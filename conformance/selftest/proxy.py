@@ -35,9 +35,19 @@ from spec import Spec, load_spec
 
 # Hop-by-hop headers, and the ones httpx's decoding or a rewritten body makes wrong.
 DROPPED_HEADERS = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
-     "host", "upgrade", "te", "trailer", "proxy-connection"}
-)  # fmt: skip
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "content-encoding",
+        "host",
+        "upgrade",
+        "te",
+        "trailer",
+        "proxy-connection",
+    }
+)
 
 
 @dataclass

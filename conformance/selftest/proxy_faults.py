@@ -115,8 +115,12 @@ def _ok(response: ProxiedResponse) -> bool:
 # ------------------------------------------------------------------------ response schema
 
 
-@proxy_fault("proxy-envelope-field-dropped", "response-schema", ["listOrders"],
-             "listOrders pages lose the required `totalCount` of their envelope")  # fmt: skip
+@proxy_fault(
+    "proxy-envelope-field-dropped",
+    "response-schema",
+    ["listOrders"],
+    "listOrders pages lose the required `totalCount` of their envelope",
+)
 async def _envelope_field_dropped(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
@@ -125,8 +129,12 @@ async def _envelope_field_dropped(request, forward, memory) -> ProxiedResponse:
     return response.with_json({k: v for k, v in body.items() if k != "totalCount"})
 
 
-@proxy_fault("proxy-note-field-dropped", "response-schema", ["getNoteById"],
-             "a note read by id loses its required `createdBy`")  # fmt: skip
+@proxy_fault(
+    "proxy-note-field-dropped",
+    "response-schema",
+    ["getNoteById"],
+    "a note read by id loses its required `createdBy`",
+)
 async def _note_field_dropped(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
@@ -136,8 +144,12 @@ async def _note_field_dropped(request, forward, memory) -> ProxiedResponse:
     return response.with_json({**body, "note": note})
 
 
-@proxy_fault("proxy-number-as-string", "response-schema", ["getOrderById"],
-             "an order's item quantities are serialised as strings")  # fmt: skip
+@proxy_fault(
+    "proxy-number-as-string",
+    "response-schema",
+    ["getOrderById"],
+    "an order's item quantities are serialised as strings",
+)
 async def _number_as_string(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
@@ -151,8 +163,12 @@ async def _number_as_string(request, forward, memory) -> ProxiedResponse:
 # ---------------------------------------------------------------------------- status code
 
 
-@proxy_fault("proxy-undocumented-2xx", "status-code", ["deleteNote"],
-             "deleteNote answers 202 (undocumented) instead of 204")  # fmt: skip
+@proxy_fault(
+    "proxy-undocumented-2xx",
+    "status-code",
+    ["deleteNote"],
+    "deleteNote answers 202 (undocumented) instead of 204",
+)
 async def _undocumented_2xx(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     if response.status != 204:
@@ -160,8 +176,12 @@ async def _undocumented_2xx(request, forward, memory) -> ProxiedResponse:
     return response.with_json({"accepted": True}, status=202)
 
 
-@proxy_fault("proxy-refusal-to-success", "status-code", ["holdOrder"],
-             "a refused hold (409) is rewritten to 200 with the order as it is")  # fmt: skip
+@proxy_fault(
+    "proxy-refusal-to-success",
+    "status-code",
+    ["holdOrder"],
+    "a refused hold (409) is rewritten to 200 with the order as it is",
+)
 async def _refusal_to_success(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     if response.status != 409:
@@ -182,8 +202,12 @@ def _read_of(request: ProxiedRequest, raw_path: str) -> ProxiedRequest:
 # ---------------------------------------------------------------------------------- state
 
 
-@proxy_fault("proxy-write-not-forwarded", "state", ["updateNote"],
-             "updateNote is acknowledged with the new text but never reaches the target")  # fmt: skip
+@proxy_fault(
+    "proxy-write-not-forwarded",
+    "state",
+    ["updateNote"],
+    "updateNote is acknowledged with the new text but never reaches the target",
+)
 async def _write_not_forwarded(request, forward, memory) -> ProxiedResponse:
     read = await forward(_read_of(request, request.raw_path))
     sent, body = request.json(), read.json()
@@ -194,8 +218,12 @@ async def _write_not_forwarded(request, forward, memory) -> ProxiedResponse:
     return read.with_json({"note": {**body.get("note", {}), "text": sent["text"]}})
 
 
-@proxy_fault("proxy-stale-read", "state", ["getOrderById", "updateOrder"],
-             "after a write to an order, reads serve the copy cached before the write")  # fmt: skip
+@proxy_fault(
+    "proxy-stale-read",
+    "state",
+    ["getOrderById", "updateOrder"],
+    "after a write to an order, reads serve the copy cached before the write",
+)
 async def _stale_read(request, forward, memory) -> ProxiedResponse:
     cache: dict[str, ProxiedResponse] = memory.setdefault("cache", {})
     frozen: set[str] = memory.setdefault("frozen", set())
@@ -215,16 +243,24 @@ async def _stale_read(request, forward, memory) -> ProxiedResponse:
 # ----------------------------------------------------------------------------------- audit
 
 
-@proxy_fault("proxy-audit-event-dropped", "audit", ["getOrderAuditLogs"],
-             "the order audit log leaves out updateOrder events")  # fmt: skip
+@proxy_fault(
+    "proxy-audit-event-dropped",
+    "audit",
+    ["getOrderAuditLogs"],
+    "the order audit log leaves out updateOrder events",
+)
 async def _audit_event_dropped(request, forward, memory) -> ProxiedResponse:
     return await _rewrite_events(
         request, forward, lambda events: [e for e in events if e.get("action") != "updateOrder"]
     )
 
 
-@proxy_fault("proxy-audit-actor-changed", "audit", ["getNoteAuditLogs"],
-             'note audit events name the gateway ("edge-gateway") as their actor')  # fmt: skip
+@proxy_fault(
+    "proxy-audit-actor-changed",
+    "audit",
+    ["getNoteAuditLogs"],
+    'note audit events name the gateway ("edge-gateway") as their actor',
+)
 async def _audit_actor_changed(request, forward, memory) -> ProxiedResponse:
     return await _rewrite_events(
         request,
@@ -246,8 +282,12 @@ async def _rewrite_events(request, forward, change) -> ProxiedResponse:
 # ------------------------------------------------------------------------------------ auth
 
 
-@proxy_fault("proxy-auth-bypass", "auth", ["searchOrders"],
-             "searchOrders reuses the last accepted bearer token when a call brings none")  # fmt: skip
+@proxy_fault(
+    "proxy-auth-bypass",
+    "auth",
+    ["searchOrders"],
+    "searchOrders reuses the last accepted bearer token when a call brings none",
+)
 async def _auth_bypass(request, forward, memory) -> ProxiedResponse:
     token = request.header("Authorization")
     if memory.get("token") and not token:
@@ -258,8 +298,12 @@ async def _auth_bypass(request, forward, memory) -> ProxiedResponse:
     return response
 
 
-@proxy_fault("proxy-shared-cache", "auth", ["getOrderById"],
-             "order reads are cached by URL alone: another merchant gets the cached order")  # fmt: skip
+@proxy_fault(
+    "proxy-shared-cache",
+    "auth",
+    ["getOrderById"],
+    "order reads are cached by URL alone: another merchant gets the cached order",
+)
 async def _shared_cache(request, forward, memory) -> ProxiedResponse:
     cache: dict[str, ProxiedResponse] = memory.setdefault("cache", {})
     response = await forward(request)
@@ -273,8 +317,12 @@ async def _shared_cache(request, forward, memory) -> ProxiedResponse:
 # ---------------------------------------------------------------------------------- lists
 
 
-@proxy_fault("proxy-page-repeats", "list", ["listOrders"],
-             "listOrders page n+1 starts with the last record of page n")  # fmt: skip
+@proxy_fault(
+    "proxy-page-repeats",
+    "list",
+    ["listOrders"],
+    "listOrders page n+1 starts with the last record of page n",
+)
 async def _page_repeats(request, forward, memory) -> ProxiedResponse:
     response = await forward(request)
     params = request.params()
@@ -290,8 +338,12 @@ async def _page_repeats(request, forward, memory) -> ProxiedResponse:
     return response.with_json({**body, "orders": [before[-1], *records[:-1]]})
 
 
-@proxy_fault("proxy-filter-dropped", "list", ["searchOrders"],
-             "searchOrders loses its `status` filter on the way to the target")  # fmt: skip
+@proxy_fault(
+    "proxy-filter-dropped",
+    "list",
+    ["searchOrders"],
+    "searchOrders loses its `status` filter on the way to the target",
+)
 async def _filter_dropped(request, forward, memory) -> ProxiedResponse:
     params = request.params()
     kept = [(k, v) for k, v in params if k != "status"]
@@ -301,8 +353,12 @@ async def _filter_dropped(request, forward, memory) -> ProxiedResponse:
 # ---------------------------------------------------------------------------- server error
 
 
-@proxy_fault("proxy-unicode-500", "server-error", ["createNote"],
-             "a note whose body holds non-ASCII text answers 500 without reaching the target")  # fmt: skip
+@proxy_fault(
+    "proxy-unicode-500",
+    "server-error",
+    ["createNote"],
+    "a note whose body holds non-ASCII text answers 500 without reaching the target",
+)
 async def _unicode_500(request, forward, memory) -> ProxiedResponse:
     # JSON clients escape non-ASCII (\\u00e9): look at the decoded text, not the bytes.
     if json.dumps(request.json(), ensure_ascii=False).isascii():

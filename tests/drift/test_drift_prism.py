@@ -44,8 +44,10 @@ def prism_url(repo_root: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [str(prism), "mock", str(SPEC_PATH), "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=repo_root,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=repo_root,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -95,12 +97,27 @@ def test_drift_agrees_with_the_suite_on_every_operation_both_observed(
     prism_url: str, prism_report: DriftReport, tmp_path: Path
 ):
     reports = tmp_path / "run"
-    command = [sys.executable, "-m", "conformance.cli", "run", "--base-url", prism_url,
-               "--profile", "smoke", "--seed", str(SEED), "--reports-dir", str(reports)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "conformance.cli",
+        "run",
+        "--base-url",
+        prism_url,
+        "--profile",
+        "smoke",
+        "--seed",
+        str(SEED),
+        "--reports-dir",
+        str(reports),
+    ]
     for operation_id in sorted(observed(prism_report)):
         command += ["--include", operation_id]
-    env = {**os.environ, "ORDERMESH_TOKEN": TOKEN,
-           "ORDERMESH_MERCHANT_ID": str(MOCK_MERCHANT_A.merchant_id)}  # fmt: skip
+    env = {
+        **os.environ,
+        "ORDERMESH_TOKEN": TOKEN,
+        "ORDERMESH_MERCHANT_ID": str(MOCK_MERCHANT_A.merchant_id),
+    }
     subprocess.run(command, env=env, capture_output=True, timeout=600, check=False)
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
     suite_observed = {op for op, entry in summary["operations"].items() if entry.get("cases")}
