@@ -10,7 +10,7 @@ from typing import Any
 from conformance.selftest.matrix import CleanResult, FaultResult
 
 HEADERS = (
-    "fault", "category", "profile", "suite", "detected by", "first (s)", "plain st",
+    "fault", "category", "profile", "suite", "detected by", "at", "first (s)", "plain st",
     "plain st checks",
 )  # fmt: skip
 
@@ -55,6 +55,7 @@ def rows(matrix: Matrix) -> list[tuple[str, ...]]:
             result.profile or "-",
             "yes" if result.detected else "NO",
             ", ".join(result.detected_by) or (result.problem or ""),
+            ", ".join(result.detected_at),
             "-" if result.seconds is None else f"{result.seconds:.1f}",
             plain,
             plain_checks,
