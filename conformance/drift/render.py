@@ -57,8 +57,9 @@ def _table(findings: list[Finding]) -> list[str]:
     ]
     for f in findings:
         where = ", ".join(f"`{p}`" for p in f.instance_paths[:2]) or "status line"
+        what = f"{sentence(f)} ({where})".replace("|", "\\|")  # a pattern may hold a "|"
         lines.append(
-            f"| {f.kind} | {sentence(f)} ({where}) | `{f.location}` | `{f.element}` "
+            f"| {f.kind} | {what} | `{f.location}` | `{f.element}` "
             f"({f.provenance}) | {', '.join(f.operations)} | {f.count} |"
         )
     return [*lines, ""]

@@ -16,6 +16,7 @@ from conformance.drift.overlay import (
     parse_jsonpath,
     to_jsonpath,
 )
+from conformance.drift.render import markdown
 from conformance.drift.walk import SchemaWalker, unescape
 from spec.loader import Spec
 
@@ -243,3 +244,14 @@ def test_every_finding_kind_gets_an_overlay_that_removes_it():
     again = analyse(Spec(patched), "test", observations[:3])
     assert again.findings == []
     assert "/v1/gone" not in patched["paths"] or "get" not in patched["paths"]["/v1/gone"]
+
+
+def test_a_pattern_with_a_bar_keeps_the_markdown_table_whole():
+    body = {"id": "1", "kind": "a", "code": "A|B"}
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["Thing"]["properties"]["code"]["pattern"] = "^(a|b)$"
+    observations = [Observation("getThing#0", "getThing", "case", 200, "application/json", body)]
+    report = analyse(Spec(document), "test", observations)
+    rows = [line for line in markdown(report, None).splitlines() if line.startswith("| pattern")]
+    assert len(rows) == 1
+    assert rows[0].replace("\\|", "").count("|") == 7  # six cells
