@@ -23,8 +23,23 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the toolkit, the spec and the tools a report depends on, one per line."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from conformance.versions import version_text
+        from spec import load_spec
+
+        print(version_text(load_spec().version))
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="ordermesh-conformance", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action=VersionAction, help="print the versions and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     run = sub.add_parser("run", help="run the suites against the embedded mock or --base-url")
     add_run_arguments(run)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from conformance.reporting.allure_report import PROJECT_ROOT
+from conformance.node_tools import not_found, tool_command
 from spec import SPEC_PATH
 from spec.loader import SpecError, load_document
+
+SPECTRAL_RULESET = SPEC_PATH.with_name("spectral.yaml")
+
+
+def ruleset() -> Path:
+    """The working directory's own `.spectral.yaml` if it has one, else the packaged ruleset."""
+    local = Path.cwd() / ".spectral.yaml"
+    return local if local.is_file() else SPECTRAL_RULESET
 
 
 def lint(path: str | None) -> int:
@@ -23,15 +30,20 @@ def lint(path: str | None) -> int:
     except (SpecError, OpenAPIValidationError) as exc:
         print(f"openapi-spec-validator: {exc}")
         return 1
-    spectral = PROJECT_ROOT / "node_modules" / ".bin" / "spectral"
-    if not spectral.exists() or not shutil.which("node"):
-        print("spectral: not installed (run `npm ci` in the project root); only the validator ran")
+    spectral = tool_command("spectral")
+    if spectral is None:
+        print(f"{not_found('spectral')}; only the validator ran")
         return 1
     result = subprocess.run(
-        [str(spectral), "lint", str(spec_path), "-f", "json", "--fail-severity", "error"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+        [*spectral, "lint", str(spec_path), "-f", "json", "--fail-severity", "error",
+         "--ruleset", str(ruleset())],
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    findings = json.loads(result.stdout or "[]")
+    try:
+        findings = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError:
+        print(f"spectral failed ({result.returncode}): {result.stderr.strip()[:300]}")
+        return 1
     names = {0: "error", 1: "warning", 2: "info", 3: "hint"}
     for f in findings:
         line = f["range"]["start"]["line"] + 1

@@ -53,6 +53,9 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
         "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
         "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+        # The suites run as the run's settings say, whatever a checkout's own pytest config adds
+        # for the project's tests (xdist, marker filters).
+        "-o", "addopts=",
         # The suite raises its own failures and has no bare asserts. Rewriting asserts would
         # recompile all of Schemathesis (a pytest plugin) at every start wherever bytecode is not
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
@@ -137,8 +140,8 @@ def execute(settings: RunSettings, echo=print) -> int:
     write_summary(reports / "summary.json", summary)
     write_results_extras(
         reports / "allure-results",
-        {"target": settings.base_url or "embedded mock", "spec_version": spec.version,
-         "git_revision": git_revision(), "profile": settings.profile, "seed": settings.seed,
+        {"target": settings.base_url or "embedded mock", "git_revision": summary["git_revision"],
+         **summary["versions"], "profile": settings.profile, "seed": settings.seed,
          "run_id": settings.run_id},
     )  # fmt: skip
     problem = html.finish()
@@ -148,12 +151,3 @@ def execute(settings: RunSettings, echo=print) -> int:
         echo(f"error: {error}")
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
     return status
-
-
-def git_revision() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             timeout=10, cwd=SUITES)  # fmt: skip
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"

@@ -1,4 +1,4 @@
-"""`ordermesh-conformance diff OLD NEW [--format text|markdown|json] [--fail-on ...]`.
+"""`ordermesh-conformance diff OLD NEW [--format ...] [--fail-on ...] [--today ...] [--notice ...]`.
 
 Exit codes: 0 no change at or above --fail-on, 1 such a change exists, 2 bad input (missing
 file, invalid YAML, not an OpenAPI 3 document, bad arguments).
@@ -7,14 +7,18 @@ file, invalid YAML, not an OpenAPI 3 document, bad arguments).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
+from conformance.diff.bundle import Bundle, load_bundled
 from conformance.diff.compare import compare_specs
-from conformance.diff.model import at_or_above
-from conformance.diff.render import FORMATS, render
-from spec.loader import Spec, SpecError, load_document
+from conformance.diff.model import Change, at_or_above
+from conformance.diff.policy import Policy, parse_notice
+from conformance.diff.render import FORMATS, Locator, render
+from conformance.diff.source import exists, locate
+from spec.loader import Spec, SpecError
 
 FAIL_ON = ("breaking", "warning", "never")
 
@@ -29,13 +33,19 @@ class DiffSpec(Spec):
     which stops a diff (the comparer has its own cycle protection)."""
 
     def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
-        if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths')")
+        if not isinstance(document, dict) or not _has_operations_root(document):
+            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths' or 'webhooks')")
         self.document = document
         self.path = path
         self._translated = {}
         self.operations = ()
         self._by_id = {}
+
+
+def _has_operations_root(document: dict[str, Any]) -> bool:
+    """3.0 needs `paths`; 3.1 also accepts a document with only `webhooks`."""
+    roots = [document.get(key) for key in ("paths", "webhooks") if key in document]
+    return bool(roots) and all(isinstance(root, dict) for root in roots)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,18 +63,36 @@ def _parser() -> argparse.ArgumentParser:
         default="breaking",
         help="exit 1 when a change at or above this level exists (default: breaking)",
     )
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the date x-sunset dates are compared with (YYYY-MM-DD; default: today)",
+    )
+    parser.add_argument(
+        "--notice",
+        type=parse_notice,
+        default=None,
+        help="days of deprecation notice per stability level, e.g. stable=180,beta=30",
+    )
     return parser
 
 
 def load(path: Path) -> Spec:
-    """Load one side; raise InputError with a one-line reason on any problem."""
+    """Load one side (joining the files its `$ref`s reach); raise InputError on any problem."""
+    return DiffSpec(load_bundle(path).document, path)
+
+
+def load_bundle(path: Path) -> Bundle:
+    """Load and check one side, keeping where each bundled part came from."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        document = load_document(path)
+        bundle = load_bundled(path)
     except SpecError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "cannot read"
-        raise InputError(first) from None
+        raise InputError(f"{path}: {first}" if str(path) not in first else first) from None
+    document = bundle.document
     if not isinstance(document, dict):
         raise InputError(f"{path}: not an OpenAPI document (top level is not a mapping)")
     version = str(document.get("openapi", ""))
@@ -73,9 +101,9 @@ def load(path: Path) -> Spec:
         if "swagger" in document:
             found = f"swagger: {document['swagger']}"
         raise InputError(f"{path}: not an OpenAPI 3 document ({found})")
-    if not isinstance(document.get("paths"), dict):
-        raise InputError(f"{path}: not an OpenAPI document (no 'paths' mapping)")
-    return DiffSpec(document, path)
+    if not _has_operations_root(document):
+        raise InputError(f"{path}: not an OpenAPI document (no 'paths' or 'webhooks' mapping)")
+    return bundle
 
 
 def run(argv: list[str]) -> int:
@@ -86,8 +114,11 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:  # argparse already printed the usage error
         return 0 if exc.code == 0 else 2
     try:
-        old, new = load(args.old), load(args.new)
-        changes = compare_specs(old, new)
+        old, new = load_bundle(args.old), load_bundle(args.new)
+        policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
+        changes = compare_specs(
+            DiffSpec(old.document, args.old), DiffSpec(new.document, args.new), policy
+        )
     except InputError as exc:
         print(f"ordermesh-conformance diff: error: {exc}", file=sys.stderr)
         return 2
@@ -98,10 +129,20 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    sys.stdout.write(render(changes, args.format))
+    sys.stdout.write(render(changes, args.format, _locator(old, new)))
     if args.fail_on == "never":
         return 0
     return 1 if at_or_above(changes, args.fail_on) else 0
+
+
+def _locator(old: Bundle, new: Bundle) -> Locator:
+    def where(change: Change) -> tuple[Path, int]:
+        side = new if exists(new, change.location) else old
+        path, line = locate(side, change.location)
+        # Annotations name files relative to the checkout, which is where CI runs the diff.
+        return (path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path), line
+
+    return where
 
 
 def main() -> None:  # pragma: no cover - convenience entry point

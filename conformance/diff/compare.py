@@ -15,10 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from conformance.diff import rules_api, rules_bounds, rules_messages, rules_properties, rules_schema
+from conformance.diff import (
+    rules_api,
+    rules_bounds,
+    rules_composition,
+    rules_keywords,
+    rules_lifecycle,
+    rules_messages,
+    rules_properties,
+    rules_schema,
+)
+from conformance.diff.children import children
 from conformance.diff.context import (
     DocumentPair,
-    Flat,
     OperationPair,
     ParameterPair,
     ParamRef,
@@ -32,18 +41,33 @@ from conformance.diff.context import (
     resolve,
 )
 from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
+from conformance.diff.paths import grouped, matched, placeholders
+from conformance.diff.policy import Policy
 from conformance.diff.registry import Rule, rules_for
 from spec.loader import Spec
 
 # The rule modules register themselves on import.
-_RULE_MODULES = (rules_api, rules_bounds, rules_messages, rules_properties, rules_schema)
+_RULE_MODULES = (
+    rules_api,
+    rules_bounds,
+    rules_composition,
+    rules_keywords,
+    rules_lifecycle,
+    rules_messages,
+    rules_properties,
+    rules_schema,
+)
 METHODS = rules_api.METHODS
+# A webhook's request is sent by the API and its response by the client: the other way round.
+FLIP = {"request": "response", "response": "request"}
 
 
 class _Collector:
     def __init__(self) -> None:
         self.changes: list[Change] = []
         self._seen: set[Change] = set()
+        self.section: str | None = None  # docs section of the operation being walked
+        self.found = 0  # findings so far, duplicates included
 
     def run(
         self,
@@ -58,11 +82,18 @@ class _Collector:
             if level is None:
                 continue
             for finding in rule.fn(pair):
-                self.add(rule, level, finding, operation, inferred)
+                self.add(rule, level, finding, operation, inferred, direction)
 
     def add(
-        self, rule: Rule, level: str, finding: Finding, operation: str | None, inferred: bool
+        self,
+        rule: Rule,
+        level: str,
+        finding: Finding,
+        operation: str | None,
+        inferred: bool,
+        direction: str | None = None,
     ) -> None:
+        self.found += 1
         inferred = inferred or finding.inferred
         message = finding.message + (INFERRED_SUFFIX if inferred else "")
         change = Change(
@@ -72,6 +103,8 @@ class _Collector:
             location=finding.location,
             message=message,
             inferred=inferred,
+            direction=direction,
+            section=self.section,
         )
         if change not in self._seen:
             self._seen.add(change)
@@ -79,24 +112,47 @@ class _Collector:
 
 
 class Comparer:
-    def __init__(self, old: Spec, new: Spec) -> None:
+    def __init__(self, old: Spec, new: Spec, policy: Policy | None = None) -> None:
         self.old = old
         self.new = new
+        self.policy = policy or Policy()
         self.out = _Collector()
+        self.root = "paths"
+        self._clean: set[tuple[Any, ...]] = set()
+        self._rule_lists: dict[tuple[str, str], list[Rule]] = {}
+
+    def _rules(self, scope: Any, direction: str) -> list[Rule]:
+        key = (scope, direction)
+        if key not in self._rule_lists:
+            self._rule_lists[key] = rules_for(scope, direction)
+        return self._rule_lists[key]
 
     # ------------------------------------------------------------------ top level
     def compare(self) -> list[Change]:
         self.out.run(rules_for("document"), DocumentPair(self.old, self.new), None, False)
-        old_paths = self.old.document.get("paths") or {}
-        new_paths = self.new.document.get("paths") or {}
-        for path in [*old_paths, *(p for p in new_paths if p not in old_paths)]:
-            self._path(path, old_paths.get(path), new_paths.get(path))
+        for root in ("paths", "webhooks"):
+            self.root = root
+            old_groups = grouped(self.old, self.old.document.get(root) or {})
+            new_groups = grouped(self.new, self.new.document.get(root) or {})
+            for old, new in matched(old_groups, new_groups):
+                self._path(
+                    old[0] if old else None,
+                    new[0] if new else None,
+                    old[1] if old else None,
+                    new[1] if new else None,
+                )
         return sorted(self.out.changes, key=Change.sort_key)
 
-    def _path(self, path: str, old_raw: Any, new_raw: Any) -> None:
-        ptr = join("", "paths", path)
-        old = resolve(self.old, old_raw, ptr) if old_raw is not None else None
-        new = resolve(self.new, new_raw, ptr) if new_raw is not None else None
+    def _direction(self, direction: str) -> str:
+        return FLIP[direction] if self.root == "webhooks" else direction
+
+    def _path(self, old_path: str | None, new_path: str | None, old_raw: Any, new_raw: Any) -> None:
+        path = str(new_path or old_path)
+        old_ptr = join("", self.root, str(old_path))
+        new_ptr = join("", self.root, path)
+        ptr = new_ptr if new_raw is not None else old_ptr
+        old = resolve(self.old, old_raw, old_ptr) if old_raw is not None else None
+        new = resolve(self.new, new_raw, new_ptr) if new_raw is not None else None
         old_item = old.node if old else None
         new_item = new.node if new else None
         old_ops = [old_item[m] for m in METHODS if isinstance(old_item, dict) and m in old_item]
@@ -108,30 +164,43 @@ class Comparer:
             old.pointer if old else ptr,
             new.pointer if new else ptr,
             inferred,
+            self.root,
+            self.policy,
         )
+        self.out.section = _section(old_item) or _section(new_item)
         self.out.run(rules_for("path"), pair, None, inferred)
         if not isinstance(old_item, dict) or not isinstance(new_item, dict) or not old or not new:
             return
         for method in METHODS:
             if isinstance(old_item.get(method), dict) and isinstance(new_item.get(method), dict):
-                self._operation(path, method, old_item, new_item, old.pointer, new.pointer)
+                self._operation(
+                    (str(old_path), path), method, old_item, new_item, old.pointer, new.pointer
+                )
 
     # ------------------------------------------------------------------ operation
     def _params(
-        self, spec: Spec, item: dict[str, Any], op: dict[str, Any], item_ptr: str, op_ptr: str
+        self,
+        spec: Spec,
+        path: str,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        ptrs: tuple[str, str],
     ) -> dict[tuple[str, str], ParamRef]:
         params: dict[tuple[str, str], ParamRef] = {}
-        for base, nodes in ((item_ptr, item.get("parameters")), (op_ptr, op.get("parameters"))):
+        slots = {name: f"{{{index}}}" for index, name in enumerate(placeholders(path))}
+        for base, nodes in ((ptrs[0], item.get("parameters")), (ptrs[1], op.get("parameters"))):
             for index, raw in enumerate(nodes or []):
                 target = resolve(spec, raw, join(base, "parameters", index))
                 if isinstance(target.node, dict):
-                    ref = ParamRef(target.node, target.pointer, target.inferred)
+                    node = target.node
+                    slot = slots.get(str(node.get("name"))) if node.get("in") == "path" else None
+                    ref = ParamRef(node, target.pointer, target.inferred, slot)
                     params[ref.key] = ref  # operation-level parameters override path-level ones
         return params
 
     def _operation(
         self,
-        path: str,
+        paths: tuple[str, str],
         method: str,
         old_item: dict[str, Any],
         new_item: dict[str, Any],
@@ -140,8 +209,15 @@ class Comparer:
     ) -> None:
         old_op, new_op = old_item[method], new_item[method]
         old_ptr, new_ptr = join(old_item_ptr, method), join(new_item_ptr, method)
-        name = f"{method.upper()} {path}"
+        path = paths[1]
+        name = (
+            f"{method.upper()} {path}"
+            if self.root == "paths"
+            else f"{method.upper()} {path} (webhook)"
+        )
         inferred = is_inferred(old_op)
+        tags = new_op.get("tags") or old_op.get("tags") or []
+        self.out.section = str(tags[0]) if tags else new_op.get("x-docs-title")
         pair = OperationPair(
             operation=name,
             old=old_op,
@@ -150,11 +226,12 @@ class Comparer:
             new_pointer=new_ptr,
             old_security=old_op.get("security", self.old.document.get("security") or []),
             new_security=new_op.get("security", self.new.document.get("security") or []),
-            old_params=self._params(self.old, old_item, old_op, old_item_ptr, old_ptr),
-            new_params=self._params(self.new, new_item, new_op, new_item_ptr, new_ptr),
+            old_params=self._params(self.old, paths[0], old_item, old_op, (old_item_ptr, old_ptr)),
+            new_params=self._params(self.new, path, new_item, new_op, (new_item_ptr, new_ptr)),
             old_body=self._body(self.old, old_op, old_ptr),
             new_body=self._body(self.new, new_op, new_ptr),
             inferred=inferred,
+            policy=self.policy,
         )
         self.out.run(rules_for("operation"), pair, name, inferred)
         for key, old_param in pair.old_params.items():
@@ -170,16 +247,17 @@ class Comparer:
             )
             self._schema(
                 name,
-                "request",
-                f"{key[1]} parameter `{key[0]}`",
+                self._direction("request"),
+                f"{key[1]} parameter `{new_param.name}`",
                 (old_param.node.get("schema", {}), join(old_param.pointer, "schema")),
                 (new_param.node.get("schema", {}), join(new_param.pointer, "schema")),
                 p_inferred,
+                kind="parameter",
             )
         if pair.old_body is not None and pair.new_body is not None:
             self._content(
                 name,
-                "request",
+                self._direction("request"),
                 "request body",
                 pair.old_body,
                 pair.new_body,
@@ -242,7 +320,9 @@ class Comparer:
                 r_inferred,
             )
             self.out.run(rules_for("response"), pair, operation, r_inferred)
-            self._content(operation, "response", f"response {status}", old, new, r_inferred)
+            self._content(
+                operation, self._direction("response"), f"response {status}", old, new, r_inferred
+            )
 
     @staticmethod
     def _links(spec: Spec, response: dict[str, Any]) -> dict[str, Any]:
@@ -260,16 +340,29 @@ class Comparer:
         inferred: bool,
         path: str = "",
         stacks: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+        kind: str = "body",
     ) -> None:
         old_flat = flatten(self.old, old[0], old[1], stacks[0])
         new_flat = flatten(self.new, new[0], new[1], stacks[1])
         if old_flat is None or new_flat is None:
             return  # a $ref cycle: this schema is already being compared further up
+        # A shared component reached again the same way found nothing last time either.
+        clean_key = (old_flat.pointer, new_flat.pointer, direction, kind, bool(path), stacks)
+        if clean_key in self._clean:
+            return
+        before = self.out.found
         inferred = inferred or old_flat.inferred
-        pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred)
-        self.out.run(rules_for("schema", direction), pair, operation, inferred, direction)
-        inner = (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs)
-        for child_path, old_child, new_child, child_inferred in _children(pair, old_flat, new_flat):
+        pair = SchemaPair(operation, direction, subject, path, old_flat, new_flat, inferred, kind)
+        if not old_flat.same_as(new_flat):
+            self.out.run(self._rules("schema", direction), pair, operation, inferred, direction)
+        self._children(pair, (stacks[0] | old_flat.refs, stacks[1] | new_flat.refs))
+        if self.out.found == before:
+            self._clean.add(clean_key)
+
+    def _children(self, pair: SchemaPair, inner: tuple[frozenset[str], frozenset[str]]) -> None:
+        operation, direction, subject = str(pair.operation), pair.direction, pair.subject
+        inferred = pair.inferred
+        for child_path, old_child, new_child, child_inferred in children(pair):
             self._schema(
                 operation,
                 direction,
@@ -282,40 +375,13 @@ class Comparer:
             )
 
 
-def _children(
-    pair: SchemaPair, old: Flat, new: Flat
-) -> Iterable[tuple[str, tuple[Any, str], tuple[Any, str], bool]]:
-    """The sub-schemas present on both sides: properties, items, additionalProperties, members."""
-    for name, old_prop in old.properties.items():
-        new_prop = new.properties.get(name)
-        if new_prop is not None:
-            yield (
-                pair.child(name),
-                (old_prop.node, old_prop.pointer),
-                (new_prop.node, new_prop.pointer),
-                old_prop.inferred,
-            )
-    for key, suffix in (("items", "[]"), ("additionalProperties", "{*}"), ("not", "(not)")):
-        old_sub, new_sub = old.get(key), new.get(key)
-        if isinstance(old_sub, dict) and isinstance(new_sub, dict):
-            yield (
-                (pair.path or "") + suffix,
-                (old_sub, old.where(key)),
-                (new_sub, new.where(key)),
-                False,
-            )
-    for key in ("oneOf", "anyOf"):
-        old_members, new_members = old.get(key), new.get(key)
-        if isinstance(old_members, list) and isinstance(new_members, list):
-            for index, (old_sub, new_sub) in enumerate(zip(old_members, new_members, strict=False)):
-                yield (
-                    f"{pair.path or ''}({key}[{index}])",
-                    (old_sub, join(old.where(key), index)),
-                    (new_sub, join(new.where(key), index)),
-                    False,
-                )
+def _section(item: Any) -> str | None:
+    """The docs section of a path item: its first operation's first tag."""
+    ops = [item[m] for m in METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
+    tags = next((op.get("tags") for op in ops if op.get("tags")), None)
+    return str(tags[0]) if tags else None
 
 
-def compare_specs(old: Spec, new: Spec) -> list[Change]:
-    """All changes from `old` to `new`, most severe first."""
-    return Comparer(old, new).compare()
+def compare_specs(old: Spec, new: Spec, policy: Policy | None = None) -> list[Change]:
+    """All changes from `old` to `new`, most severe first (`policy` carries the date)."""
+    return Comparer(old, new, policy).compare()

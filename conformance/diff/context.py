@@ -10,9 +10,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.diff.policy import Policy
 from spec.loader import Spec, follow_refs
 
 INFERRED = "inferred"
+# Extensions that constrain values, so the schema rules see them.
+KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
 
 
 def escape(token: str) -> str:
@@ -70,6 +73,21 @@ class Flat:
     keys: dict[str, tuple[Any, str]] = field(default_factory=dict)  # keyword -> (value, owner ptr)
     properties: dict[str, Prop] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
+    all_of: list[Any] = field(default_factory=list)  # the schema's own allOf members, raw
+
+    def same_as(self, other: Flat) -> bool:
+        """Whether both schemas say the same at this level (sub-schemas behind `$ref`s may still
+        differ): every schema rule compares the two sides, so equal sides give no finding."""
+        if (
+            self.keys.keys() != other.keys.keys()
+            or self.properties.keys() != other.properties.keys()
+        ):
+            return False
+        if self.required != other.required or self.all_of != other.all_of:
+            return False
+        return all(self.keys[k][0] == other.keys[k][0] for k in self.keys) and all(
+            self.properties[n].node == other.properties[n].node for n in self.properties
+        )
 
     def get(self, key: str, default: Any = None) -> Any:
         entry = self.keys.get(key)
@@ -103,6 +121,7 @@ def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat 
         return None
     flat = Flat(target.pointer, target.inferred, target.refs)
     body = target.node if isinstance(target.node, dict) else {}
+    flat.all_of = list(body.get("allOf") or [])
     for key, value in body.items():
         if key == "properties" and isinstance(value, dict):
             for name, sub in value.items():
@@ -110,7 +129,7 @@ def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat 
                 flat.properties[name] = Prop(sub, prop_ptr, target.inferred or is_inferred(sub))
         elif key == "required" and isinstance(value, list):
             flat.required.update(str(name) for name in value)
-        elif key != "allOf" and not key.startswith("x-"):
+        elif key != "allOf" and (not key.startswith("x-") or key in KEPT_EXTENSIONS):
             flat.keys[key] = (value, target.pointer)
     for index, member in enumerate(body.get("allOf") or []):
         sub = flatten(spec, member, join(target.pointer, "allOf", index), stack | target.refs)
@@ -140,6 +159,8 @@ class PathPair:
     old_pointer: str
     new_pointer: str
     inferred: bool  # every operation of the OLD path item is inferred
+    root: str = "paths"  # or "webhooks"
+    policy: Policy = field(default_factory=Policy)
 
 
 @dataclass(frozen=True)
@@ -147,10 +168,15 @@ class ParamRef:
     node: dict[str, Any]  # resolved parameter object
     pointer: str
     inferred: bool
+    slot: str | None = None  # path parameters match by position, so a rename is no change
+
+    @property
+    def name(self) -> str:
+        return str(self.node.get("name"))
 
     @property
     def key(self) -> tuple[str, str]:
-        return (str(self.node.get("name")), str(self.node.get("in")))
+        return (self.slot or self.name, str(self.node.get("in")))
 
     @property
     def required(self) -> bool:
@@ -171,6 +197,7 @@ class OperationPair:
     old_body: Resolved | None
     new_body: Resolved | None
     inferred: bool
+    policy: Policy = field(default_factory=Policy)
 
 
 @dataclass(frozen=True)
@@ -201,6 +228,7 @@ class SchemaPair:
     old: Flat
     new: Flat
     inferred: bool
+    kind: str = "body"  # or "parameter": the schema of a parameter
 
     def label(self) -> str:
         return f"{self.subject} property `{self.path}`" if self.path else self.subject

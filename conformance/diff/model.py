@@ -38,6 +38,8 @@ class Change:
     location: str  # RFC 6901 pointer: into NEW, or into OLD when the element was removed
     message: str
     inferred: bool = False
+    direction: str | None = None  # request | response for schema rules
+    section: str | None = None  # the operation's docs section (its first tag)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,8 @@ class Change:
             "location": self.location,
             "message": self.message,
             "inferred": self.inferred,
+            "direction": self.direction,
+            "section": self.section,
         }
 
     def sort_key(self) -> tuple[int, str, str, str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 from conformance.diff.context import (
     DocumentPair,
     OperationPair,
+    ParamRef,
     PathPair,
     join,
 )
@@ -32,7 +33,10 @@ def _methods(item: dict[str, Any] | None) -> list[str]:
 def security_scheme_changed(pair: DocumentPair) -> Iterator[Finding]:
     old = pair.old.document.get("components", {}).get("securitySchemes", {}) or {}
     new = pair.new.document.get("components", {}).get("securitySchemes", {}) or {}
+    used = _used_schemes(pair.old.document)
     for name, scheme in old.items():
+        if name not in used:
+            continue  # no operation sends it, so no client can depend on it
         where = join("/components/securitySchemes", name)
         if name not in new:
             yield Finding(f"security scheme `{name}` removed", where)
@@ -47,20 +51,17 @@ def security_scheme_changed(pair: DocumentPair) -> Iterator[Finding]:
                 )
 
 
+def _used_schemes(document: dict[str, Any]) -> set[str]:
+    """Names of the security schemes that the document-wide or any operation's security uses."""
+    lists = [document.get("security") or []]
+    for root in ("paths", "webhooks"):
+        for item in (document.get(root) or {}).values():
+            for method in _methods(item):
+                lists.append(item[method].get("security") or [])
+    return {name for security in lists for req in security for name in (req or {})}
+
+
 # ---------------------------------------------------------------------- paths
-@rule(
-    "path-removed",
-    scope="path",
-    level="breaking",
-    summary="A whole path (with all its operations) is gone.",
-    oasdiff="api-path-removed-without-deprecation, api-path-removed-before-sunset",
-)
-def path_removed(pair: PathPair) -> Iterator[Finding]:
-    if pair.old is not None and pair.new is None:
-        methods = ", ".join(m.upper() for m in _methods(pair.old)) or "no operations"
-        yield Finding(f"path {pair.path} removed ({methods})", pair.old_pointer)
-
-
 @rule(
     "path-added",
     scope="path",
@@ -69,32 +70,9 @@ def path_removed(pair: PathPair) -> Iterator[Finding]:
     oasdiff="endpoint-added",
 )
 def path_added(pair: PathPair) -> Iterator[Finding]:
-    if pair.old is None and pair.new is not None:
+    if pair.root == "paths" and pair.old is None and pair.new is not None:
         methods = ", ".join(m.upper() for m in _methods(pair.new)) or "no operations"
         yield Finding(f"path {pair.path} added ({methods})", pair.new_pointer)
-
-
-@rule(
-    "operation-removed",
-    scope="path",
-    level="breaking",
-    summary="A method was removed from a path that still exists.",
-    oasdiff="api-removed-without-deprecation, api-removed-before-sunset",
-)
-def operation_removed(pair: PathPair) -> Iterator[Finding]:
-    if pair.old is None or pair.new is None:
-        return
-    for method in _methods(pair.old):
-        if method not in _methods(pair.new):
-            op = pair.old[method]
-            note = " (it was deprecated)" if op.get("deprecated") else " without deprecation"
-            yield Finding(
-                f"operation {method.upper()} {pair.path} ({op.get('operationId', '?')}) removed"
-                + note,
-                join(pair.old_pointer, method),
-                inferred=op.get("x-provenance") == "inferred",
-                operation=f"{method.upper()} {pair.path}",
-            )
 
 
 @rule(
@@ -155,6 +133,35 @@ def _alternatives(
     }
 
 
+Alternative = frozenset[tuple[str, tuple[str, ...]]]
+
+
+def _still_met(old: Alternative, new: set[Alternative]) -> bool:
+    """A client holding `old`'s credentials satisfies some NEW alternative (same schemes, and
+    no scope it lacks)."""
+    held = dict(old)
+    for alt in new:
+        wanted = dict(alt)
+        if wanted.keys() == held.keys() and all(set(wanted[n]) <= set(held[n]) for n in wanted):
+            return True
+    return False
+
+
+@rule(
+    "security-scope-removed",
+    scope="operation",
+    level="info",
+    summary="A security requirement asks for fewer scopes (clients hold more than they need).",
+    oasdiff="api-security-scope-removed, api-global-security-scope-removed",
+)
+def security_scope_removed(pair: OperationPair) -> Iterator[Finding]:
+    old, new = _alternatives(pair.old_security), _alternatives(pair.new_security)
+    for alt in old - new:
+        if _still_met(alt, new):
+            names = ", ".join(sorted(name for name, _ in alt))
+            yield Finding(f"security {names}: scopes reduced", _security_pointer(pair))
+
+
 def _open(security: list[dict[str, list[str]]]) -> bool:
     """No security, or an empty alternative (`- {}`) that lets anonymous callers in."""
     return not security or any(not req for req in security)
@@ -199,7 +206,8 @@ def security_removed(pair: OperationPair) -> Iterator[Finding]:
 def security_changed(pair: OperationPair) -> Iterator[Finding]:
     if _open(pair.old_security) or _open(pair.new_security):
         return
-    lost = _alternatives(pair.old_security) - _alternatives(pair.new_security)
+    new = _alternatives(pair.new_security)
+    lost = [alt for alt in _alternatives(pair.old_security) if not _still_met(alt, new)]
     if lost:
         yield Finding(
             f"security changed from {pair.old_security} to {pair.new_security}",
@@ -207,22 +215,8 @@ def security_changed(pair: OperationPair) -> Iterator[Finding]:
         )
 
 
-def _param_label(key: tuple[str, str]) -> str:
-    return f"{key[1]} parameter `{key[0]}`"
-
-
-@rule(
-    "parameter-removed",
-    scope="operation",
-    level="warning",
-    summary="A parameter is gone (clients that still send it may be rejected or silently ignored).",
-    oasdiff="request-parameter-removed",
-)
-def parameter_removed(pair: OperationPair) -> Iterator[Finding]:
-    new_names = {name for name, _ in pair.new_params}
-    for key, param in pair.old_params.items():
-        if key not in pair.new_params and key[0] not in new_names:
-            yield Finding(f"{_param_label(key)} removed", param.pointer, inferred=param.inferred)
+def _param_label(param: ParamRef) -> str:
+    return f"{param.key[1]} parameter `{param.name}`"
 
 
 @rule(
@@ -251,7 +245,7 @@ def _added_params(pair: OperationPair, required: bool) -> Iterator[Finding]:
         if key in pair.old_params or key[0] in old_names or param.required != required:
             continue
         kind = "required" if required else "optional"
-        yield Finding(f"new {kind} {_param_label(key)}", param.pointer)
+        yield Finding(f"new {kind} {_param_label(param)}", param.pointer)
 
 
 @rule(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.diff.context import OperationPair, ParameterPair, ResponsePair, join
+from conformance.diff.context import OperationPair, ParameterPair, ParamRef, ResponsePair, join
 from conformance.diff.model import Finding
 from conformance.diff.registry import rule
 
 
-def _param_label(key: tuple[str, str]) -> str:
-    return f"{key[1]} parameter `{key[0]}`"
+def _param_label(param: ParamRef) -> str:
+    return f"{param.key[1]} parameter `{param.name}`"
 
 
 # ---------------------------------------------------------------------- status codes
@@ -101,7 +101,7 @@ def response_status_added(pair: OperationPair) -> Iterator[Finding]:
 def parameter_became_required(pair: ParameterPair) -> Iterator[Finding]:
     if pair.new.required and not pair.old.required:
         yield Finding(
-            f"{_param_label(pair.new.key)} became required", join(pair.new.pointer, "required")
+            f"{_param_label(pair.new)} became required", join(pair.new.pointer, "required")
         )
 
 
@@ -115,7 +115,7 @@ def parameter_became_required(pair: ParameterPair) -> Iterator[Finding]:
 def parameter_became_optional(pair: ParameterPair) -> Iterator[Finding]:
     if pair.old.required and not pair.new.required:
         yield Finding(
-            f"{_param_label(pair.new.key)} became optional", join(pair.new.pointer, "required")
+            f"{_param_label(pair.new)} became optional", join(pair.new.pointer, "required")
         )
 
 
@@ -130,7 +130,7 @@ def parameter_style_changed(pair: ParameterPair) -> Iterator[Finding]:
     for key in ("style", "explode"):
         if pair.old.node.get(key) != pair.new.node.get(key):
             yield Finding(
-                f"{_param_label(pair.new.key)}: {key} changed from {pair.old.node.get(key)!r} to "
+                f"{_param_label(pair.new)}: {key} changed from {pair.old.node.get(key)!r} to "
                 f"{pair.new.node.get(key)!r}",
                 join(pair.new.pointer, key),
             )

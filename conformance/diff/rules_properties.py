@@ -1,5 +1,7 @@
 """Rules about an object's properties: added, removed, required or optional, and
-additionalProperties. A readOnly property is never sent, so request rules skip it."""
+additionalProperties. A readOnly property is never sent, so request rules skip it; a writeOnly
+one is never returned, so response rules skip it. When one side is a oneOf/anyOf and the other
+is not, the properties are not comparable and `rules_composition` reports the change instead."""
 
 from __future__ import annotations
 
@@ -21,20 +23,44 @@ def _sent(pair: SchemaPair, name: str) -> bool:
 
 
 def _added(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    if not _comparable(pair):
+        return
     for name, prop in pair.new.properties.items():
         if name not in pair.old.properties and (name in pair.new.required) == required:
             yield name, prop
 
 
+def _comparable(pair: SchemaPair) -> bool:
+    return all(pair.old.has(key) == pair.new.has(key) for key in ("oneOf", "anyOf"))
+
+
+def _returned(pair: SchemaPair, name: str) -> bool:
+    """Whether a response can carry the property (the OLD schema did not mark it writeOnly)."""
+    return pair.direction != "response" or not _flag(pair.old.properties.get(name), "writeOnly")
+
+
 def _removed(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    if not _comparable(pair):
+        return
     for name, prop in pair.old.properties.items():
-        if name not in pair.new.properties and (name in pair.old.required) == required:
+        gone = name not in pair.new.properties and (name in pair.old.required) == required
+        if gone and _returned(pair, name):
             yield name, prop
+
+
+def _bare(pair: SchemaPair, required: bool) -> Iterator[str]:
+    """Names that became required (or optional) without a `properties` entry on either side,
+    as in `then: {required: [b]}`."""
+    declared = set(pair.old.properties) | set(pair.new.properties)
+    now, was = (pair.new.required, pair.old.required)
+    for name in sorted((now - was) if required else (was - now)):
+        if name not in declared:
+            yield name
 
 
 def _became(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
     for name, prop in pair.new.properties.items():
-        if name not in pair.old.properties:
+        if name not in pair.old.properties or not _returned(pair, name):
             continue
         was, now = name in pair.old.required, name in pair.new.required
         if now == required and was != required:
@@ -70,6 +96,8 @@ def request_property_became_required(pair: SchemaPair) -> Iterator[Finding]:
                 prop.pointer,
                 inferred=pair.old.properties[name].inferred,
             )
+    for name in _bare(pair, required=True):
+        yield Finding(f"{pair.prop_label(name)} became required", pair.new.where("required"))
 
 
 @rule(
@@ -150,6 +178,8 @@ def response_property_became_optional(pair: SchemaPair) -> Iterator[Finding]:
             prop.pointer,
             inferred=pair.old.properties[name].inferred,
         )
+    for name in _bare(pair, required=False):
+        yield Finding(f"{pair.prop_label(name)} became optional", pair.old.where("required"))
 
 
 @rule(

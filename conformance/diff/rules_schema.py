@@ -15,7 +15,9 @@ from conformance.diff.model import Finding
 from conformance.diff.registry import rule
 
 TIGHTER = {"request": "breaking", "response": "info"}
-LOOSER = {"request": "info", "response": "warning"}
+LOOSER = {"request": "info", "response": "breaking"}
+# Patterns that match every string: setting one of these is removing the pattern.
+MATCH_ALL = frozenset({".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$", "[\\s\\S]*"})
 
 
 def where(pair: SchemaPair, key: str) -> str:
@@ -37,12 +39,18 @@ def type_changed(pair: SchemaPair) -> Iterator[Finding]:
     old, new = pair.old.types, pair.new.types
     if not old or not new or old == new:
         return
-    if pair.direction == "request" and old < new:
-        return  # widened request (e.g. integer -> [integer, string]); not a break
+    wide, narrow = (new, old) if pair.direction == "request" else (old, new)
+    if _covers(wide, narrow):
+        return  # a request that accepts more, or a response that carries less
     yield Finding(
         f"{pair.label()}: type changed from {'/'.join(sorted(old))} to {'/'.join(sorted(new))}",
         where(pair, "type"),
     )
+
+
+def _covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:
+    """Every value of a `narrow` type is a value of a `wide` one (an integer is a number)."""
+    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
 
 
 @rule(
@@ -188,7 +196,7 @@ def enum_restriction_removed(pair: SchemaPair) -> Iterator[Finding]:
 )
 def nullable_removed(pair: SchemaPair) -> Iterator[Finding]:
     if pair.old.nullable and not pair.new.nullable:
-        yield Finding(f"{pair.label()}: no longer nullable", where(pair, "nullable"))
+        yield Finding(f"{pair.label()}: no longer nullable", where(pair, _null_key(pair)))
 
 
 @rule(
@@ -202,23 +210,20 @@ def nullable_removed(pair: SchemaPair) -> Iterator[Finding]:
 )
 def nullable_added(pair: SchemaPair) -> Iterator[Finding]:
     if pair.new.nullable and not pair.old.nullable:
-        yield Finding(f"{pair.label()}: became nullable", where(pair, "nullable"))
+        yield Finding(f"{pair.label()}: became nullable", where(pair, _null_key(pair)))
 
 
-@rule(
-    "exclusive-bound-added",
-    scope="schema",
-    **TIGHTER,
-    summary="exclusiveMinimum/exclusiveMaximum turned on: the bound itself is no longer allowed.",
-    oasdiff="request-property-exclusive-min-set, request-property-exclusive-max-set",
-)
-def exclusive_bound_added(pair: SchemaPair) -> Iterator[Finding]:
-    for key in ("exclusiveMinimum", "exclusiveMaximum"):
-        if pair.new.get(key) is True and pair.old.get(key) is not True:
-            yield Finding(f"{pair.label()}: {key} turned on", where(pair, key))
+def _null_key(pair: SchemaPair) -> str:
+    """3.0 says `nullable: true`; 3.1 puts "null" in the `type` array."""
+    return "nullable" if pair.new.has("nullable") or pair.old.has("nullable") else "type"
 
 
 # ---------------------------------------------------------------------- pattern and default
+def _pattern(flat: Flat) -> str | None:
+    value = flat.get("pattern")
+    return None if value is None or value in MATCH_ALL else str(value)
+
+
 @rule(
     "pattern-added",
     scope="schema",
@@ -227,7 +232,7 @@ def exclusive_bound_added(pair: SchemaPair) -> Iterator[Finding]:
     oasdiff="request-property-pattern-added, request-parameter-pattern-added",
 )
 def pattern_added(pair: SchemaPair) -> Iterator[Finding]:
-    if pair.new.has("pattern") and not pair.old.has("pattern"):
+    if _pattern(pair.new) is not None and _pattern(pair.old) is None:
         yield Finding(
             f"{pair.label()}: pattern {pair.new.get('pattern')!r} added", where(pair, "pattern")
         )
@@ -237,12 +242,12 @@ def pattern_added(pair: SchemaPair) -> Iterator[Finding]:
     "pattern-changed",
     scope="schema",
     request="breaking",
-    response="warning",
+    response="breaking",
     summary="The pattern changed (treated as tightening: a regex superset cannot be proven).",
     oasdiff="request-property-pattern-changed, request-parameter-pattern-changed",
 )
 def pattern_changed(pair: SchemaPair) -> Iterator[Finding]:
-    old, new = pair.old.get("pattern"), pair.new.get("pattern")
+    old, new = _pattern(pair.old), _pattern(pair.new)
     if old is not None and new is not None and old != new:
         yield Finding(
             f"{pair.label()}: pattern changed from {old!r} to {new!r}", where(pair, "pattern")
@@ -253,11 +258,11 @@ def pattern_changed(pair: SchemaPair) -> Iterator[Finding]:
     "pattern-removed",
     scope="schema",
     **LOOSER,
-    summary="A pattern was removed.",
+    summary="A pattern was removed, or widened to one that matches everything (`.*`).",
     oasdiff="request-property-pattern-removed, request-parameter-pattern-removed",
 )
 def pattern_removed(pair: SchemaPair) -> Iterator[Finding]:
-    if pair.old.has("pattern") and not pair.new.has("pattern"):
+    if _pattern(pair.old) is not None and _pattern(pair.new) is None:
         yield Finding(
             f"{pair.label()}: pattern {pair.old.get('pattern')!r} removed", where(pair, "pattern")
         )
@@ -273,6 +278,28 @@ def pattern_removed(pair: SchemaPair) -> Iterator[Finding]:
     oasdiff="request-parameter-default-value-changed, request-property-default-value-changed",
 )
 def default_changed(pair: SchemaPair) -> Iterator[Finding]:
+    if not _own_parameter(pair):
+        yield from _default_diff(pair)
+
+
+def _own_parameter(pair: SchemaPair) -> bool:
+    return pair.kind == "parameter" and not pair.path
+
+
+@rule(
+    "parameter-default-changed",
+    scope="schema",
+    request="breaking",
+    summary="A parameter's default changed: a client that omits it now gets other behaviour.",
+    oasdiff="request-parameter-default-value-changed, request-parameter-default-value-added, "
+    "request-parameter-default-value-removed",
+)
+def parameter_default_changed(pair: SchemaPair) -> Iterator[Finding]:
+    if _own_parameter(pair):
+        yield from _default_diff(pair)
+
+
+def _default_diff(pair: SchemaPair) -> Iterator[Finding]:
     old_has, new_has = pair.old.has("default"), pair.new.has("default")
     if not old_has and not new_has:
         return

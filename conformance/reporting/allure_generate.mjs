@@ -1,11 +1,19 @@
 // Builds the Allure HTML report like `allure generate RESULTS -o OUTPUT -c CONFIG`, in two halves:
 // loading Allure (about a second of module loading) starts with the test run, and generating
 // starts when standard input closes, i.e. once the results are complete.
-// Usage: node allure_generate.mjs RESULTS_DIR CONFIG_FILE   (closing stdin without "go" cancels)
+// Usage: node allure_generate.mjs RESULTS_DIR CONFIG_FILE NODE_MODULES
+//   (closing stdin without "go" cancels). Allure is imported from NODE_MODULES, the project's
+//   node_modules, because this script ships inside the Python package, far from it.
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import process from "node:process";
-import { AllureReport, readConfig } from "@allurereport/core";
+import { pathToFileURL } from "node:url";
 
-const [resultsDir, configPath] = process.argv.slice(2);
+const [resultsDir, configPath, nodeModules] = process.argv.slice(2);
+const resolve = createRequire(join(nodeModules, "ordermesh-conformance.cjs")).resolve;
+const { AllureReport, readConfig } = await import(
+  pathToFileURL(resolve("@allurereport/core")).href
+);
 const config = await readConfig(process.cwd(), configPath);
 
 let go = false;

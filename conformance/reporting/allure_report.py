@@ -7,9 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from conformance.node_tools import not_found, package_dir, tool_command
 from conformance.reporting.categories import allure_categories
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None:
@@ -21,26 +20,21 @@ def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None
     )
 
 
-NODE_MODULES = PROJECT_ROOT / "node_modules"
+ALLURE_CORE = "@allurereport/core"
 # Loads Allure while the tests run and generates once told to (see the script's header).
 EARLY_GENERATOR = Path(__file__).with_name("allure_generate.mjs")
-NO_NODE = "Node.js is not installed: skipped the HTML report (allure-results/ is still usable)"
+NO_NODE = "skipped the HTML report (allure-results/ is still usable)"
 
 
-def allure_command() -> list[str] | None:
-    local = NODE_MODULES / ".bin" / "allure"
-    if local.exists() and shutil.which("node"):
-        return [str(local)]
-    if shutil.which("npx"):
-        return ["npx", "--no-install", "allure"]
-    return None
+def no_allure() -> str:
+    return f"{not_found('allure')}: {NO_NODE}"
 
 
 class HtmlReport:
     """A single-file Allure HTML report, built in two halves so that Node's start-up (about a
     second of loading Allure's modules) overlaps the test run: `start()` before the tests,
-    `finish()` once the results are complete. Without the project's own node_modules (e.g. a
-    global Allure through npx) it falls back to one `allure generate` in `finish()`."""
+    `finish()` once the results are complete. Without Allure's modules in a node_modules (e.g.
+    a global `allure` on PATH) it falls back to one `allure generate` in `finish()`."""
 
     def __init__(self, results_dir: Path, report_dir: Path, title: str) -> None:
         self.results_dir, self.report_dir, self.title = results_dir, report_dir, title
@@ -66,9 +60,11 @@ class HtmlReport:
         )
         if self.report_dir.exists():
             shutil.rmtree(self.report_dir)
-        if (NODE_MODULES / "@allurereport" / "core").is_dir() and shutil.which("node"):
+        node_modules = package_dir(ALLURE_CORE)
+        if node_modules is not None and shutil.which("node"):
             self.process = subprocess.Popen(
-                ["node", str(EARLY_GENERATOR), str(self.results_dir), str(self.config)],
+                ["node", str(EARLY_GENERATOR), str(self.results_dir), str(self.config),
+                 str(node_modules)],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )  # fmt: skip
         return self
@@ -79,9 +75,9 @@ class HtmlReport:
             _, stderr = self.process.communicate(b"go\n", timeout=300)
             code, message = self.process.returncode, stderr.decode(errors="replace")
         else:
-            command = allure_command()
+            command = tool_command("allure")
             if command is None:
-                return NO_NODE
+                return no_allure()
             result = subprocess.run(
                 [*command, "generate", str(self.results_dir), "-o", str(self.report_dir),
                  "-c", str(self.config)],

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.settings import RunSettings
+from conformance.versions import git_revision, versions
 from spec import Lifecycle, Spec
 
 
@@ -48,6 +49,8 @@ def build_summary(
         "mock_faults": list(settings.mock_faults),
         "run_id": settings.run_id,
         "spec_version": spec.version,
+        "versions": versions(spec.version),
+        "git_revision": git_revision(),
         "duration_seconds": round(duration, 1),
         "totals": {
             "operations": len(spec.operations),

@@ -1,4 +1,5 @@
-"""One v1 -> v2 case per rule (at least): the change is found with the right id and level.
+"""v1 -> v2 cases for the first 72 rules: the change is found with the right id and level.
+(The corpus in tests/diff/pairs/ covers every rule in every direction; see test_diff_pairs.py.)
 
 Each case mutates a copy of tests/diff/fixtures/v1.yaml. Schema rules on `ItemInput` run in both
 directions, because POST /items takes ItemInput and GET /items/{itemId} returns Item, which is
@@ -88,9 +89,9 @@ CASES: list[Case] = [
     Case("security-changed", "breaking", LIST,
          lambda o, n: put(n, "security", [{"apiKey": []}])),
     # ------------------------------------------------------------ parameters
-    Case("parameter-removed", "warning", LIST,
+    Case("parameter-removed", "breaking", LIST,
          lambda o, n: p(n)["/items"]["get"]["parameters"].remove(param(n, "sort"))),
-    Case("parameter-removed", "warning", POST, lambda o, n: drop(p(n)["/items"], "parameters")),
+    Case("parameter-removed", "breaking", POST, lambda o, n: drop(p(n)["/items"], "parameters")),
     Case("parameter-location-changed", "breaking", LIST,
          lambda o, n: put(param(n, "sort"), "in", "header")),
     Case("request-parameter-required-added", "breaking", LIST,
@@ -153,7 +154,7 @@ CASES: list[Case] = [
     Case("format-added", "breaking", POST, lambda o, n: put(inp(n)["code"], "format", "uuid")),
     Case("format-added", "info", GET, lambda o, n: put(inp(n)["code"], "format", "uuid")),
     Case("format-removed", "info", POST, lambda o, n: drop(inp(n)["due"], "format")),
-    Case("format-removed", "warning", GET, lambda o, n: drop(inp(n)["due"], "format")),
+    Case("format-removed", "breaking", GET, lambda o, n: drop(inp(n)["due"], "format")),
     Case("request-enum-value-removed", "breaking", POST,
          lambda o, n: put(inp(n)["status"], "enum", ["new"])),
     Case("request-enum-value-removed", "breaking", LIST,
@@ -169,7 +170,7 @@ CASES: list[Case] = [
     Case("enum-restriction-added", "breaking", POST, lambda o, n: put(inp(n)["color"], "enum", ["red"])),
     Case("enum-restriction-added", "info", GET, lambda o, n: put(inp(n)["color"], "enum", ["red"])),
     Case("enum-restriction-removed", "info", POST, lambda o, n: drop(inp(n)["status"], "enum")),
-    Case("enum-restriction-removed", "warning", GET, lambda o, n: drop(inp(n)["status"], "enum")),
+    Case("enum-restriction-removed", "breaking", GET, lambda o, n: drop(inp(n)["status"], "enum")),
     Case("nullable-removed", "breaking", POST, lambda o, n: drop(inp(n)["note"], "nullable")),
     Case("nullable-removed", "info", GET, lambda o, n: drop(inp(n)["note"], "nullable")),
     Case("nullable-added", "info", POST, lambda o, n: put(inp(n)["color"], "nullable", True)),
@@ -182,39 +183,39 @@ CASES: list[Case] = [
     Case("max-length-decreased", "info", GET, lambda o, n: put(inp(n)["name"], "maxLength", 40)),
     Case("max-length-decreased", "breaking", POST, lambda o, n: put(inp(n)["code"], "maxLength", 9)),
     Case("max-length-increased", "info", POST, lambda o, n: put(inp(n)["name"], "maxLength", 60)),
-    Case("max-length-increased", "warning", GET, lambda o, n: put(inp(n)["name"], "maxLength", 60)),
-    Case("max-length-increased", "warning", GET,
+    Case("max-length-increased", "breaking", GET, lambda o, n: put(inp(n)["name"], "maxLength", 60)),
+    Case("max-length-increased", "breaking", GET,
          lambda o, n: drop(item(n)["properties"]["label"], "maxLength")),
     Case("min-length-increased", "breaking", POST, lambda o, n: put(inp(n)["name"], "minLength", 2)),
-    Case("min-length-decreased", "warning", GET,
+    Case("min-length-decreased", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["label"], "minLength", 1)),
     Case("maximum-decreased", "breaking", POST, lambda o, n: put(inp(n)["size"], "maximum", 5)),
     Case("maximum-decreased", "breaking", LIST,
          lambda o, n: put(param(n, "page")["schema"], "maximum", 50)),
-    Case("maximum-increased", "warning", GET,
+    Case("maximum-increased", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["score"], "maximum", 10)),
     Case("minimum-increased", "breaking", POST, lambda o, n: put(inp(n)["size"], "minimum", 1)),
-    Case("minimum-decreased", "warning", GET,
+    Case("minimum-decreased", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["score"], "minimum", -1)),
     Case("max-items-decreased", "breaking", POST, lambda o, n: put(inp(n)["tags"], "maxItems", 5)),
-    Case("max-items-increased", "warning", GET,
+    Case("max-items-increased", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["parts"], "maxItems", 10)),
     Case("min-items-increased", "breaking", POST, lambda o, n: put(inp(n)["tags"], "minItems", 1)),
-    Case("min-items-decreased", "warning", GET,
+    Case("min-items-decreased", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["parts"], "minItems", 0)),
     Case("exclusive-bound-added", "breaking", POST,
          lambda o, n: put(inp(n)["size"], "exclusiveMaximum", True)),
     # ------------------------------------------------------------ pattern, default, additionalProperties
     Case("pattern-added", "breaking", POST, lambda o, n: put(inp(n)["code"], "pattern", "^[A-Z]+$")),
     Case("pattern-changed", "breaking", POST, lambda o, n: put(inp(n)["name"], "pattern", "^[a-z]+$")),
-    Case("pattern-changed", "warning", GET,
+    Case("pattern-changed", "breaking", GET,
          lambda o, n: put(item(n)["properties"]["seenAt"], "pattern", "^20")),
     Case("pattern-removed", "info", POST, lambda o, n: drop(inp(n)["name"], "pattern")),
-    Case("pattern-removed", "warning", GET,
+    Case("pattern-removed", "breaking", GET,
          lambda o, n: drop(item(n)["properties"]["seenAt"], "pattern")),
     Case("default-changed", "warning", POST, lambda o, n: put(inp(n)["priority"], "default", "low")),
     Case("default-changed", "info", GET, lambda o, n: put(inp(n)["priority"], "default", "low")),
-    Case("default-changed", "warning", LIST, lambda o, n: put(param(n, "page")["schema"], "default", 2)),
+    Case("parameter-default-changed", "breaking", LIST, lambda o, n: put(param(n, "page")["schema"], "default", 2)),
     Case("additional-properties-restricted", "breaking", POST,
          lambda o, n: put(inp(n)["meta"], "additionalProperties", False)),
     Case("additional-properties-restricted", "breaking", POST,
@@ -275,10 +276,9 @@ def test_rule_detects_its_change(case: Case) -> None:
     assert all(c.location.startswith("/") for c in changes)
 
 
-def test_every_rule_has_a_case() -> None:
-    covered = {case.rule for case in CASES}
-    assert set(RULES) - covered == set()
-    assert len(RULES) >= 40
+def test_the_cases_name_registered_rules() -> None:
+    # Every rule in each of its directions is covered by the corpus (test_diff_pairs.py).
+    assert {case.rule for case in CASES} <= set(RULES)
 
 
 def test_identical_fixture_has_no_changes() -> None:

@@ -10,6 +10,7 @@ import jsonschema_rs
 import pytest
 from openapi_spec_validator import validate
 
+from conformance.commands.lint import SPECTRAL_RULESET
 from spec import SPEC_PATH
 
 
@@ -68,7 +69,8 @@ def test_spectral_reports_no_errors(repo_root):
         "Spectral is not installed: run `npm ci` in the repo root"
     )
     result = subprocess.run(
-        [str(spectral), "lint", str(SPEC_PATH), "-f", "json", "--fail-severity", "error"],
+        [str(spectral), "lint", str(SPEC_PATH), "-f", "json", "--fail-severity", "error",
+         "--ruleset", str(SPECTRAL_RULESET)],
         cwd=repo_root, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     findings = json.loads(result.stdout or "[]")
