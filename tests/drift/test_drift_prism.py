@@ -129,3 +129,8 @@ def test_drift_agrees_with_the_suite_on_every_operation_both_observed(
     assert both, "no operation observed by both"
     assert suite_failing & both == drift_failing & both
     assert suite_failing & both  # Prism's examples do break the schema somewhere
+    # and on the same keyword: the suite names the first broken pattern, drift names them all
+    for failure in summary["failures"]:
+        if failure["check"] == SCHEMA_CHECK and failure["operation"] in both:
+            names = {f.name for f in prism_report.findings if failure["operation"] in f.operations}
+            assert any(f'"{name}"' in failure["message"] for name in names), failure["message"]
