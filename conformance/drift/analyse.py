@@ -90,6 +90,7 @@ class Analyser:
         self.walker = SchemaWalker(spec.document, self.judge)
         self.findings: dict[tuple[str, str, str], Finding] = {}
         self.exercised: dict[str, str] = {}
+        self.broken: set[str] = set()  # elements some observed value broke, at any depth
 
     def _finding(self, kind, location, name, element, provenance) -> Finding:
         key = (kind, location, name)
@@ -136,6 +137,7 @@ class Analyser:
         walked = self.walker.walk(observation.body, schema, op_pointer, operation.provenance)
         self.exercised.update(walked.visited)
         errors = self.judge.errors(observation.body, schema, op_pointer, operation.provenance)
+        self.broken.update(element for error in errors for element in error.elements)
         for m in [*walked.mismatches, *errors]:  # undocumented fields, then validator errors
             finding = self._finding(m.kind, m.location, m.name, m.element, m.provenance)
             finding.add(operation.operation_id, m.instance_path, m.observed)
@@ -168,7 +170,7 @@ def analyse(spec: Spec, target: str, observations: list[Observation]) -> DriftRe
         analyser.observe(observation)
     analyser.missing_operations(observations)
     findings = sorted(analyser.findings.values(), key=lambda f: (f.kind, f.location, f.name))
-    contradicted = {f.element for f in findings}
+    contradicted = {f.element for f in findings} | analyser.broken
     confirmed = {
         pointer: provenance
         for pointer, provenance in sorted(analyser.exercised.items())

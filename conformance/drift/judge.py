@@ -39,6 +39,7 @@ class SchemaError:
     element: str  # JSON pointer of the nearest node carrying x-provenance
     provenance: str
     observed: Any = None
+    elements: tuple[str, ...] = ()  # every element on the way down, `element` last
 
 
 def openapi_to_draft4(document: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +105,7 @@ class ResponseJudge:
         self, error: ValidationError, start: str, owner: tuple[str, str]
     ) -> SchemaError | None:
         path = list(error.absolute_schema_path)[:-1]  # up to the keyword
-        location, owner, nullable = self._replay(path, start, owner)
+        location, owner, nullable, owners = self._replay(path, start, owner)
         if nullable and error.instance is None:
             return None
         keyword = str(error.validator)
@@ -121,6 +122,7 @@ class ResponseJudge:
             owner[0],
             owner[1],
             observed,
+            owners,
         )
 
     @staticmethod
@@ -135,24 +137,26 @@ class ResponseJudge:
 
     def _replay(
         self, path: list[Any], start: str, owner: tuple[str, str]
-    ) -> tuple[str, tuple[str, str], bool]:
+    ) -> tuple[str, tuple[str, str], bool, tuple[str, ...]]:
         """Follow a validator's schema path from `start` through the document; returns the
-        pointer of the node holding the failed keyword, the nearest owner on the way, and
-        whether a node for this same value said `nullable` (OpenAPI 3.0 writes a nullable
+        pointer of the node holding the failed keyword, the nearest owner on the way, every
+        owner on the way (none of them is confirmed by this value), and whether a node for this same value said `nullable` (OpenAPI 3.0 writes a nullable
         object as `nullable` next to an `allOf` whose branch a Draft 4 validator sees alone).
         (The validator's path goes through `$ref`s without naming them: follow each one.)"""
         pointer, node = start, resolve_pointer(self.document, start)
         pointer, node, owner = self._follow(pointer, node, owner)
-        nullable, previous = _nullable_node(node), None
+        nullable, previous, owners = _nullable_node(node), None, [owner[0]]
         for token in path:
             pointer = f"{pointer}/{escape(str(token))}"
             node = node[token] if isinstance(node, list) else node[str(token)]
             pointer, node, owner = self._follow(pointer, node, owner)
+            if owner[0] != owners[-1]:
+                owners.append(owner[0])
             if previous in VALUE_STEPS[:2] or token in VALUE_STEPS[2:]:
                 nullable = False  # a step into a property or an item: another value
             nullable = nullable or _nullable_node(node)
             previous = token
-        return pointer, owner, nullable
+        return pointer, owner, nullable, tuple(owners)
 
     def _follow(self, pointer: str, node: Any, owner: tuple[str, str]):
         while True:

@@ -255,3 +255,19 @@ def test_a_pattern_with_a_bar_keeps_the_markdown_table_whole():
     rows = [line for line in markdown(report, None).splitlines() if line.startswith("| pattern")]
     assert len(rows) == 1
     assert rows[0].replace("\\|", "").count("|") == 7  # six cells
+
+
+def test_an_element_above_a_broken_value_is_not_confirmed():
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["Thing"]["x-provenance"] = "inferred"
+    spec = Spec(document)
+    good = {"id": "1", "kind": "a"}
+    ok = Observation("getThing#0", "getThing", "case", 200, "application/json", good)
+    assert THING in analyse(spec, "test", [ok]).confirmed
+    bad = Observation(
+        "getThing#1", "getThing", "case", 200, "application/json", {**good, "kind": "c"}
+    )
+    report = analyse(spec, "test", [ok, bad])
+    # the enum value is Kind's finding, and Thing, whose value held it, is not confirmed either
+    assert {f.element for f in report.findings} == {"#/components/schemas/Kind"}
+    assert THING not in report.confirmed
