@@ -103,7 +103,7 @@ def _note_audit(p: Preparation, case) -> None:
 
 @prepares("updateNote", "deleteNote")
 def _fresh_note(p: Preparation, case) -> None:
-    case.path_parameters["id"] = p.factory.note(p.order)["id"]
+    case.path_parameters["noteId"] = p.factory.note(p.order)["id"]
 
 
 # ---------------------------------------------------------------------- orders

@@ -137,6 +137,8 @@ class RunSettings:
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
     shard_index: int = 1  # this machine's share of the tests (pytest-split group), 1-based
     shard_count: int = 1
+    history_path: str | None = None  # Allure history kept across runs; None: in reports_dir
+    quiet: bool = False  # print the summary only, no progress lines
 
     @property
     def profile_budget(self) -> Profile:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from typing import Any
 
@@ -22,6 +21,7 @@ from ordermesh_mock.errors import ApiError, forbidden, unauthorized
 from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers import HANDLERS
 from ordermesh_mock.handlers.common import Ctx, Mock, Result
+from ordermesh_mock.intake import read_body
 from ordermesh_mock.records import dumps
 from ordermesh_mock.routing import SpecRoutes
 from ordermesh_mock.sqlite import SqliteBackend
@@ -34,7 +34,6 @@ from spec.loader import Operation
 NO_QUERY = QueryParams()
 log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
-PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -83,6 +82,7 @@ class MockApp:
                 self.auth.restore(kind, token, data)
         self.mock = Mock(config, self.store, self.auth, self.faults, self.lifecycle)
         self.validators = build_validators(self.spec.operations)
+        self.max_body = self.spec.max_body_bytes
         self.relax = Relaxer(self.faults) if self.faults.names else None
         missing = [op.operation_id for op in self.spec if op.operation_id not in HANDLERS]
         if missing:
@@ -90,12 +90,9 @@ class MockApp:
 
     # ------------------------------------------------------------------ routes
     def routes(self) -> list[BaseRoute]:
-        # One resource per URL shape, so aliased path items (notes) share one `Allow` header.
         by_path: dict[str, dict[str, Operation]] = {}
-        route_of: dict[str, str] = {}
         for op in self.spec:
-            key = route_of.setdefault(self.spec.resource_path(op.path), op.path)
-            by_path.setdefault(key, {})[op.method] = op
+            by_path.setdefault(op.path, {})[op.method] = op
         spec_routes = SpecRoutes()
         for path, ops in by_path.items():
             spec_routes.add(path, list(ops), self._endpoint(ops))
@@ -109,12 +106,6 @@ class MockApp:
     def _endpoint(self, ops: dict[str, Operation]):
         async def endpoint(request: Request) -> Response:
             op = ops.get(request.method) or ops["GET"]  # HEAD is answered as GET
-            # An aliased path item names its placeholders differently: rename by position.
-            names = PLACEHOLDER.findall(op.path)
-            if list(request.path_params) != names:
-                request.scope["path_params"] = dict(
-                    zip(names, request.path_params.values(), strict=True)
-                )
             return await self.handle(op, request)
 
         return endpoint
@@ -152,18 +143,16 @@ class MockApp:
         try:
             principal = self._principal(op, request)
             validator = self.validators[op.operation_id]
-            raw = await request.body() if validator.body is not None else b""
             # Most calls carry no query string; parsing an empty one costs ~5 % of a create.
             query_params = request.query_params if request.scope["query_string"] else NO_QUERY
             try:
+                raw = b""
+                if validator.body is not None:
+                    raw = await read_body(request, self.max_body, self.config.body_timeout)
                 path, query = validator.parameters(request.path_params, query_params, self.relax)
                 body = validator.parse_body(raw, request.headers.get("content-type"), self.relax)
             except ApiError as exc:
-                # An operation that documents no 400 refuses bad input with the code it does
-                # document (the refund seed page: every refusal is 403).
-                if exc.status == 400 and "400" not in op.responses and "403" in op.responses:
-                    raise forbidden("invalid request", exc.body["errors"]) from None
-                raise
+                raise as_documented(op, exc) from None
             result = self.run(op, path, query, body, principal, request_id)
         except ApiError as exc:
             return json_response(exc.status, exc.body, headers)
@@ -206,6 +195,20 @@ class MockApp:
         if principal is None:
             return Actor(None, None)
         return Actor(principal.client_id, principal.user_id)
+
+
+def as_documented(op: Operation, exc: ApiError) -> ApiError:
+    """A refused request, in a status the operation documents. An operation that documents no
+    413 (or 408) answers 400; one that documents no 400 answers 403 (the refund seed page: every
+    refusal is 403)."""
+    if str(exc.status) in op.responses:
+        return exc
+    errors = exc.body.get("errors", [])
+    if "400" in op.responses:
+        return ApiError(400, {**exc.body, "statusCode": 400, "errors": errors})
+    if "403" in op.responses:
+        return forbidden("invalid request", errors)
+    return exc
 
 
 def _error_handler(request: Request, exc: Exception) -> Response:

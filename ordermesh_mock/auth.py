@@ -11,6 +11,7 @@ from ordermesh_mock.config import MockConfig
 
 MERCHANT_A = "0b6f2f9e-43a4-4a3e-9d7e-1f2a3b4c5d6e"
 MERCHANT_B = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+_NOBODY = secrets.token_urlsafe(16)  # compared against when the client or user is unknown
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ def default_merchants(config: MockConfig) -> tuple[Merchant, Merchant]:
         "password-b",
     )
     return a, b
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Constant-time comparison of any text: `compare_digest` refuses non-ASCII `str`, so bytes.
+
+    Lone surrogates are refused by the request validator before they reach here."""
+    return secrets.compare_digest(expected.encode(), given.encode())
 
 
 def mask(secret: str | None) -> str:
@@ -98,7 +106,9 @@ class Auth:
     # ------------------------------------------------------------------ issue
     def client_token(self, client_id: str, client_secret: str) -> dict | None:
         m = self._by_client.get(client_id)
-        if m is None or not secrets.compare_digest(m.client_secret, client_secret):
+        # An unknown client is compared too, so the two refusals take the same time.
+        expected = m.client_secret if m is not None else _NOBODY
+        if not same_secret(expected, client_secret) or m is None:
             return None
         ttl = self.config.client_token_ttl
         token = secrets.token_urlsafe(32)
@@ -110,7 +120,9 @@ class Auth:
 
     def login(self, username: str, password: str) -> dict | None:
         m = self._by_user.get(username)
-        if m is None or not secrets.compare_digest(m.password, password):
+        # Unknown user and wrong password: same answer and same work, so no user is revealed.
+        expected = m.password if m is not None else _NOBODY
+        if not same_secret(expected, password) or m is None:
             return None
         return self._issue_login(m)
 

@@ -18,4 +18,5 @@ class MockConfig:
     client_token_ttl: int = 86400
     login_token_ttl: int = 900
     refresh_token_ttl: int = 7 * 86400
+    body_timeout: float = 10.0  # seconds to receive a whole request body, then 408
     clock: Callable[[], float] = field(default=time.time)

@@ -14,6 +14,13 @@ from spec.loader import Operation, Parameter
 
 _INT = re.compile(r"-?\d+")
 _NUM = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+# Hostile-input limits (issue 21), each refused with a 400 before any handler runs:
+# longer numbers in a path or query stay text and fail the type check (int() has a digit cap),
+MAX_NUMBER_CHARS = 32
+# and JSON nested deeper than this is refused (the parser and the validator recurse).
+MAX_DEPTH = 64
+# `\ud800`..`\udfff` escapes: only a body holding one can decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SECRET_FIELDS = {"client_secret", "password", "refresh_token"}
 
 # relax(operation_id, property_name, error_kind) -> True drops the error (seeded faults only)
@@ -36,6 +43,8 @@ def property_name(path: list[str | int], prefix: str = "") -> str:
 
 def _coerce(value: str, schema: Mapping[str, Any]) -> Any:
     kind = schema.get("type")
+    if len(value) > MAX_NUMBER_CHARS:
+        return value
     if kind == "integer" and _INT.fullmatch(value):
         return int(value)
     if kind == "number" and _NUM.fullmatch(value):
@@ -43,6 +52,43 @@ def _coerce(value: str, schema: Mapping[str, Any]) -> Any:
     if kind == "boolean" and value in ("true", "false"):
         return value == "true"
     return value
+
+
+_TOO_DEEP = object()
+
+
+def depth(value: Any) -> int:
+    """How deeply arrays and objects nest in `value` (iterative: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:  # deeper is refused anyway: stop counting
+                stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def hostile_json(raw: bytes, body: Any) -> str | None:
+    """Why a parsed body is refused before validation, or None. The byte checks keep the
+    common case cheap: fewer brackets than the limit cannot nest deeper than it."""
+    if body is _TOO_DEEP or (
+        raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and depth(body) > MAX_DEPTH
+    ):
+        return f"JSON nested deeper than {MAX_DEPTH} levels"
+    if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(body):
+        return "invalid text: a lone UTF-16 surrogate is not a character"
+    return None
 
 
 class OperationValidator:
@@ -116,9 +162,15 @@ class OperationValidator:
                 [field_error("body", f"unsupported content type {media or '(none)'!r}", media)]
             )
         try:
-            body = json.loads(raw, parse_constant=_reject_constant)
+            # Strict UTF-8 (RFC 8259): json.loads(bytes) would let encoded surrogates through.
+            body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise bad_request([field_error("body", f"malformed JSON: {exc}", None)]) from None
+        except RecursionError:
+            body = _TOO_DEEP
+        problem = hostile_json(raw, body)
+        if problem:
+            raise bad_request([field_error("body", problem, None)])
         errors = self.body_errors(body, relax)
         if errors:
             raise bad_request(errors)

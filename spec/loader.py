@@ -1,8 +1,9 @@
 """Load `ordermesh.yaml`, resolve its `$ref`s and expose operations with JSON Schemas.
 
-OpenAPI 3.0 schemas are not quite JSON Schema: `nullable`, boolean `exclusiveMinimum` and the
-`x-` extensions need translating before a standard validator can compile them. `json_schema()`
-does that translation once, so every consumer validates the same way.
+The spec is OpenAPI 3.1, whose schemas are JSON Schema: `json_schema()` resolves `$ref`s and
+drops the `x-` extensions and documentation-only keys, once, so every consumer validates the same
+way. Older 3.0 documents (the diff tool compares them) still get their `nullable` and boolean
+`exclusiveMinimum` translated.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SPEC_DIR = Path(__file__).resolve().parent
 SPEC_PATH = SPEC_DIR / "ordermesh.yaml"
 LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
 
+DEFAULT_MAX_BODY = 1 << 20  # bytes, for a spec that documents no limit
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keys that carry documentation only; a validator must not see them.
 _NON_VALIDATING_KEYS = {"example", "examples", "discriminator", "xml", "externalDocs", "deprecated"}
@@ -63,6 +65,12 @@ class Operation:
     responses: dict[str, dict[str, dict[str, Any] | None]]
     needs_auth: bool
     raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def docs_path(self) -> str:
+        """The path as the docs write it (`x-docs-path`), where the spec must name it otherwise:
+        the docs call the note parameter `noteId` on GET and `id` on PUT and DELETE."""
+        return self.raw.get("x-docs-path", self.path)
 
     @property
     def is_safe(self) -> bool:
@@ -125,16 +133,11 @@ class Spec:
         """The path with its placeholders unnamed: `/v1/notes/{noteId}` -> `/v1/notes/{}`."""
         return re.sub(r"\{[^}]+\}", "{}", path)
 
-    def aliased_paths(self) -> set[str]:
-        """Paths that name the same URLs as another path item.
-
-        The docs write `/v1/notes/{noteId}` for GET and `/v1/notes/{id}` for PUT/DELETE; on the
-        wire that is one resource, so its `Allow` header cannot match either path item alone.
-        """
-        seen: dict[str, set[str]] = {}
-        for op in self.operations:
-            seen.setdefault(self.resource_path(op.path), set()).add(op.path)
-        return {path for paths in seen.values() if len(paths) > 1 for path in paths}
+    @property
+    def max_body_bytes(self) -> int:
+        """The request-size limit the spec documents (`x-max-body-bytes` on PayloadTooLarge)."""
+        response = self.document.get("components", {}).get("responses", {})
+        return int(response.get("PayloadTooLarge", {}).get("x-max-body-bytes", DEFAULT_MAX_BODY))
 
     def resolve(self, node: Any) -> Any:
         """Follow `$ref`s (local refs only; the spec is one file)."""
@@ -158,7 +161,7 @@ class Spec:
 
     # ------------------------------------------------------------------ translation
     def json_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """Translate an OpenAPI 3.0 schema (with $refs) into a self-contained draft-7 schema."""
+        """An OpenAPI schema (with $refs) as a self-contained JSON Schema."""
         return self._translate(schema, ())
 
     def _translate(self, schema: Any, stack: tuple[str, ...]) -> Any:

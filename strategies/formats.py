@@ -21,6 +21,7 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from strategies import domain
 
@@ -34,7 +35,7 @@ FORMATS = {
 }
 
 
-def schema_with_formats(document: dict[str, Any], config: SchemathesisConfig):
+def schema_with_formats(document: dict[str, Any], config: SchemathesisConfig) -> OpenApiSchema:
     """The Schemathesis schema of an OpenAPI document, with the formats registered for it.
 
     Built from the document the spec loader already parsed (its C YAML parser is faster than

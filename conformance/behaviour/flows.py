@@ -88,8 +88,8 @@ def note_flow(run: FlowRunner) -> None:
     order = run.target.harness.factory.order(items=1)
     body = {"resourceType": "Order", "resourceId": order["id"], "text": "first"}
     note_id = run.call("createNote", json=body)["id"]
-    run.call("updateNote", {"id": note_id}, json={"text": "second"})
-    run.call("deleteNote", {"id": note_id})
+    run.call("updateNote", {"noteId": note_id}, json={"text": "second"})
+    run.call("deleteNote", {"noteId": note_id})
     run.call("getNoteById", {"noteId": note_id})
 
 

@@ -86,7 +86,7 @@ def _created(harness, case, response, before) -> str | None:
 
 @verifies("updateNote")
 def _note_replaced(harness, case, response, before) -> str | None:
-    status, body = _get(harness, f"/v1/notes/{case.path_parameters['id']}")
+    status, body = _get(harness, f"/v1/notes/{case.path_parameters['noteId']}")
     text = (body or {}).get("note", {}).get("text")
     if status != 200 or text != case.body.get("text"):
         return f"after PUT the note reads {text!r} ({status}), expected {case.body.get('text')!r}"

@@ -46,6 +46,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     out = parser.add_argument_group("output")
     out.add_argument("--reports-dir", help="where reports go (default: reports/)")
+    out.add_argument(
+        "--history",
+        metavar="FILE",
+        help="Allure history kept across runs, for trends and new failures "
+        "(default: REPORTS_DIR/history.jsonl; a run never clears it)",
+    )
+    out.add_argument("--quiet", action="store_true", help="print the summary only, no progress")
     out.add_argument("--lifecycle-threshold", type=float,
                      help="share of states and transitions the scenarios must cover (default 1.0)")  # fmt: skip
     auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > --config file)")
@@ -113,6 +120,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         mock_faults=tuple(args.fault),
         shard_index=shard[0],
         shard_count=shard[1],
+        history_path=pick(getattr(args, "history", None), "ORDERMESH_HISTORY", "history", None),
+        quiet=bool(getattr(args, "quiet", False)),
         lifecycle_threshold=pick(
             args.lifecycle_threshold,
             "ORDERMESH_LIFECYCLE_THRESHOLD",

@@ -14,6 +14,12 @@ import httpx
 from conformance.auth import AuthError, provider_for
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.run_outputs import (
+    LIFECYCLE_SVG,
+    finish_summary,
+    history_file,
+    write_picture,
+)
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
     build_summary,
@@ -61,6 +67,10 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
         "--assert=plain",
     ]  # fmt: skip
+    # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
+    command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
+    if settings.quiet:
+        command += ["--tb=no", "-qq"]
     if settings.workers > 1:
         command += ["-n", str(settings.workers)]
     if settings.shard_count > 1:
@@ -119,11 +129,17 @@ def execute(settings: RunSettings, echo=print) -> int:
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
+    history = history_file(settings)
+    report_dirs = (reports / "allure-results", reports / "allure-report")
     html = HtmlReport(
-        reports / "allure-results", reports / "allure-report", "OrderMesh conformance"
+        *report_dirs,
+        "OrderMesh conformance",
+        history=history,
+        attachments=(reports / LIFECYCLE_SVG,),
     ).start()  # Node loads Allure while the tests run
     try:
-        settings, status, error, embedded = run_tests(settings, reports, echo)
+        quiet_echo = (lambda *_: None) if settings.quiet else echo
+        settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
     except BaseException:
         html.cancel()
         raise
@@ -138,6 +154,7 @@ def execute(settings: RunSettings, echo=print) -> int:
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
     write_summary(reports / "summary.json", summary)
+    picture_problem = write_picture(reports, lifecycle, summary)
     write_results_extras(
         reports / "allure-results",
         {"target": settings.base_url or "embedded mock", "git_revision": summary["git_revision"],
@@ -145,9 +162,12 @@ def execute(settings: RunSettings, echo=print) -> int:
          "run_id": settings.run_id},
     )  # fmt: skip
     problem = html.finish()
+    finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
     echo(render_table(summary))
     if error:
         echo(f"error: {error}")
+    if picture_problem:
+        echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
     return status

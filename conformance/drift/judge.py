@@ -1,8 +1,8 @@
 """Every error a JSON Schema validator reports for a response, pinned to the spec element it breaks.
 
 Drift used to compare bodies with a walker of its own that knew a few kinds of difference and
-never looked at `pattern`, `format`, bounds or lengths. Here jsonschema (Draft 4, the dialect
-OpenAPI 3.0 schemas extend) judges the body against the raw document, so every keyword counts.
+never looked at `pattern`, `format`, bounds or lengths. Here jsonschema judges the body against
+the raw document (2020-12 for OpenAPI 3.1, Draft 4 for 3.0), so every keyword counts.
 Each error's schema path is replayed through the document, following `$ref`s, to find the node
 whose keyword failed and the nearest node above it that carries `x-provenance`.
 """
@@ -15,8 +15,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft4Validator, FormatChecker
+from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from conformance.drift.walk import escape, json_type, resolve_pointer
 
@@ -72,15 +73,19 @@ class ResponseJudge:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.draft4 = openapi_to_draft4(document)
+        # OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones extend Draft 4 (with nullable).
+        if str(document.get("openapi", "")).startswith("3.0"):
+            self.schema_document, self.dialect = openapi_to_draft4(document), Draft4Validator
+        else:
+            self.schema_document, self.dialect = document, Draft202012Validator
         self.format_checker = FormatChecker()
 
     @functools.cache  # noqa: B019  (one judge per drift run; pointers are few)
-    def _validator(self, pointer: str) -> Draft4Validator:
-        # A root that is the whole document plus a $ref: Draft 4 ignores $ref's siblings, and
-        # every `#/components/...` inside resolves against the document itself.
-        root = {**self.draft4, "$ref": pointer}
-        return Draft4Validator(root, format_checker=self.format_checker)
+    def _validator(self, pointer: str) -> Validator:
+        # A root that is the whole document plus a $ref: every `#/components/...` inside
+        # resolves against the document itself, whose own keys are no schema keywords.
+        root = {**self.schema_document, "$ref": pointer}
+        return self.dialect(root, format_checker=self.format_checker)
 
     def errors(self, body: Any, pointer: str, element: str, provenance: str) -> list[SchemaError]:
         """The errors of `body` against the schema at `pointer`; `element`/`provenance` apply
@@ -104,20 +109,24 @@ class ResponseJudge:
     def _place(
         self, error: ValidationError, start: str, owner: tuple[str, str]
     ) -> SchemaError | None:
-        path = list(error.absolute_schema_path)[:-1]  # up to the keyword
+        path = list(error.absolute_schema_path)  # down to the failed keyword
         location, owner, nullable, owners = self._replay(path, start, owner)
         if nullable and error.instance is None:
             return None
         keyword = str(error.validator)
         kind = KINDS.get(keyword, keyword)
-        if keyword in ("type", "enum") and error.instance is None:
-            kind = "nullable"  # both keywords refuse a null; one finding says so
+        if keyword in ("anyOf", "oneOf") and _only_types(error):
+            keyword = kind = "type-mismatch"  # no branch takes this type: that is what to say
+        if keyword in ("type", "enum", "type-mismatch") and error.instance is None:
+            kind = "nullable"  # they all refuse a null; one finding says so
         observed = None if keyword == "required" else error.instance
         return SchemaError(
             kind,
             keyword,
             location,
-            self._name(error),
+            json_type(error.instance)
+            if kind in ("type-mismatch", "nullable")
+            else self._name(error),
             error.json_path,
             owner[0],
             owner[1],
@@ -133,40 +142,52 @@ class ResponseJudge:
             return json_type(error.instance)
         if error.validator == "enum":
             return repr(error.instance)
+        if error.validator in ("anyOf", "oneOf"):
+            return "no branch fits" if error.validator == "anyOf" else "not exactly one branch fits"
         return str(error.validator_value)
 
     def _replay(
         self, path: list[Any], start: str, owner: tuple[str, str]
     ) -> tuple[str, tuple[str, str], bool, tuple[str, ...]]:
-        """Follow a validator's schema path from `start` through the document; returns the
-        pointer of the node holding the failed keyword, the nearest owner on the way, every
-        owner on the way (none of them is confirmed by this value), and whether a node for this same value said `nullable` (OpenAPI 3.0 writes a nullable
-        object as `nullable` next to an `allOf` whose branch a Draft 4 validator sees alone).
-        (The validator's path goes through `$ref`s without naming them: follow each one.)"""
+        """Follow a validator's schema path (ending in the failed keyword) from `start` through
+        the document; returns the pointer of the node holding the keyword, the nearest owner on
+        the way, every owner on the way (none of them is confirmed by this value), and whether
+        a node for this same value said `nullable` (OpenAPI 3.0 writes a nullable object as
+        `nullable` next to an `allOf` whose branch a Draft 4 validator sees alone).
+        The validator's path goes through `$ref`s without naming them: a token the node does
+        not have is in the node its `$ref` names."""
         pointer, node = start, resolve_pointer(self.document, start)
-        pointer, node, owner = self._follow(pointer, node, owner)
-        nullable, previous, owners = _nullable_node(node), None, [owner[0]]
-        for token in path:
+        nullable, previous, owners = False, None, []
+        for index, token in enumerate(path):
+            while isinstance(node, dict) and str(token) not in node and "$ref" in node:
+                owner = self._own(pointer, node, owner, owners)
+                nullable = nullable or _nullable_node(node)
+                pointer = node["$ref"]
+                node = resolve_pointer(self.document, pointer)
+            owner = self._own(pointer, node, owner, owners)
+            nullable = nullable or _nullable_node(node)
+            if index == len(path) - 1:
+                break  # the keyword itself: `pointer` is the node holding it
             pointer = f"{pointer}/{escape(str(token))}"
             node = node[token] if isinstance(node, list) else node[str(token)]
-            pointer, node, owner = self._follow(pointer, node, owner)
-            if owner[0] != owners[-1]:
-                owners.append(owner[0])
             if previous in VALUE_STEPS[:2] or token in VALUE_STEPS[2:]:
                 nullable = False  # a step into a property or an item: another value
-            nullable = nullable or _nullable_node(node)
             previous = token
         return pointer, owner, nullable, tuple(owners)
 
-    def _follow(self, pointer: str, node: Any, owner: tuple[str, str]):
-        while True:
-            if isinstance(node, dict) and "x-provenance" in node:
-                owner = (pointer, str(node["x-provenance"]))
-            if not (isinstance(node, dict) and "$ref" in node):
-                return pointer, node, owner
-            pointer = node["$ref"]
-            node = resolve_pointer(self.document, pointer)
+    @staticmethod
+    def _own(pointer: str, node: Any, owner: tuple[str, str], owners: list[str]):
+        if isinstance(node, dict) and "x-provenance" in node:
+            owner = (pointer, str(node["x-provenance"]))
+        if not owners or owners[-1] != owner[0]:
+            owners.append(owner[0])
+        return owner
 
 
 def _nullable_node(node: Any) -> bool:
     return isinstance(node, dict) and node.get("nullable") is True
+
+
+def _only_types(error: ValidationError) -> bool:
+    """Every branch of an anyOf/oneOf refused the value for its type alone."""
+    return bool(error.context) and all(c.validator == "type" for c in error.context)

@@ -153,14 +153,16 @@ def apply_overlay_file(spec_in: Path, overlay_path: Path, spec_out: Path) -> lis
 
 
 # ---------------------------------------------------------------------- building
-def infer_schema(value: Any) -> dict[str, Any]:
+def infer_schema(value: Any, v31: bool = False) -> dict[str, Any]:
+    """A schema for an observed value; `v31`: OpenAPI 3.1 (`type: "null"`, no `nullable`)."""
     kind = json_type(value)
     if kind == "null":
-        return {"nullable": True}
+        return {"type": "null"} if v31 else {"nullable": True}
     if kind == "array":
-        return {"type": "array", "items": infer_schema(value[0]) if value else {}}
+        return {"type": "array", "items": infer_schema(value[0], v31) if value else {}}
     if kind == "object":
-        return {"type": "object", "properties": {k: infer_schema(v) for k, v in value.items()}}
+        props = {k: infer_schema(v, v31) for k, v in value.items()}
+        return {"type": "object", "properties": props}
     return {"type": kind}
 
 
@@ -183,6 +185,7 @@ class OverlayBuilder:
     def __init__(self, document: dict[str, Any], target: str) -> None:
         self.document = document
         self.note = f"Observed by `ordermesh-conformance drift` against {target}; review."
+        self.v31 = str(document.get("openapi", "")).startswith("3.1")
         self.actions: list[dict[str, Any]] = []
 
     def path(self, pointer: str) -> str:
@@ -213,7 +216,7 @@ class OverlayBuilder:
         self._missing_fields(by_kind.get("missing-field", []))
         for finding in by_kind.get("undocumented-field", []):
             schema = _observed(
-                self.note, infer_schema(finding.examples[0] if finding.examples else None)
+                self.note, infer_schema(finding.examples[0] if finding.examples else None, self.v31)
             )
             self.update(
                 finding.location,
@@ -223,11 +226,7 @@ class OverlayBuilder:
         for finding in by_kind.get("type-mismatch", []):
             self._type(finding)
         for finding in by_kind.get("nullable", []):
-            self.update(
-                finding.location,
-                {"nullable": True},
-                f"null returned by {', '.join(finding.operations)}",
-            )
+            self._admit_null(finding.location, f"null returned by {', '.join(finding.operations)}")
         for kind in sorted(set(by_kind) & set(LOOSENED)):
             for finding in by_kind[kind]:
                 self._loosen(finding)
@@ -298,7 +297,7 @@ class OverlayBuilder:
             f"{finding.name} where the spec says otherwise, in {', '.join(finding.operations)}"
         )
         if finding.name == "null":
-            self.update(finding.location, {"nullable": True}, description)
+            self._admit_null(finding.location, description)
             return
         node = copy.deepcopy(resolve_pointer(self.document, finding.location))
         for keyword in ("oneOf", "anyOf", "format"):
@@ -312,6 +311,20 @@ class OverlayBuilder:
                 node["enum"] = enum
         self.replace(finding.location, _observed(self.note, node), description)
 
+    def _admit_null(self, pointer: str, description: str) -> None:
+        """3.0 says `nullable: true`; 3.1 adds "null" to the type, or a `{type: "null"}` branch."""
+        if not self.v31:
+            self.update(pointer, {"nullable": True}, description)
+            return
+        node = copy.deepcopy(resolve_pointer(self.document, pointer))
+        if isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+            if "enum" in node:  # JSON Schema: an enum admits null only by listing it
+                node["enum"] = [*node["enum"], None]
+        else:
+            node = {"anyOf": [node, {"type": "null"}]}
+        self.replace(pointer, _observed(self.note, node), description)
+
     def _status(self, finding: Finding) -> None:
         """A new response: the documented response of the same class whose schema the observed
         body fits, or one with a schema inferred from the body."""
@@ -323,7 +336,7 @@ class OverlayBuilder:
             response = copy.deepcopy(template)
         elif body is not None:
             response["content"] = {
-                "application/json": {"schema": _observed(self.note, infer_schema(body))}
+                "application/json": {"schema": _observed(self.note, infer_schema(body, self.v31))}
             }
         self.update(
             finding.location,

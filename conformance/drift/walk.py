@@ -56,7 +56,9 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def type_matches(value: Any, expected: str) -> bool:
+def type_matches(value: Any, expected: str | list[str]) -> bool:
+    if isinstance(expected, list):  # OpenAPI 3.1: `type: [string, "null"]`
+        return any(type_matches(value, one) for one in expected)
     actual = json_type(value)
     if actual == expected:
         return True

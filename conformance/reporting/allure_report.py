@@ -6,18 +6,40 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from conformance.node_tools import not_found, package_dir, tool_command
 from conformance.reporting.categories import allure_categories
 
 
 def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None:
+    """environment.properties; categories go to Allure 3's config (see HtmlReport.start)."""
     results_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"{key}={str(value).replace(chr(10), ' ')}" for key, value in environment.items()]
     (results_dir / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (results_dir / "categories.json").write_text(
-        json.dumps(allure_categories(), indent=2), encoding="utf-8"
-    )
+
+
+# The tree follows the docs: section > sidebar title > operationId (see allure_steps.label).
+TREE = ["epic", "feature", "story"]
+HISTORY_LIMIT = 100  # runs Allure keeps in the history file
+
+
+def allure_config(
+    title: str, report_dir: Path, history: Path | None, attachments: list[Path]
+) -> dict[str, Any]:
+    """Allure 3's config: label-matched categories, the docs' tree, history, overview files."""
+    config: dict[str, Any] = {
+        "name": title,
+        "output": str(report_dir),
+        "categories": allure_categories(),
+        "globalAttachments": [str(path.resolve()) for path in attachments],
+        "plugins": {
+            "awesome": {"options": {"singleFile": True, "reportName": title, "groupBy": TREE}}
+        },
+    }
+    if history is not None:
+        config["historyPath"], config["historyLimit"] = str(history.resolve()), HISTORY_LIMIT
+    return config
 
 
 ALLURE_CORE = "@allurereport/core"
@@ -36,28 +58,25 @@ class HtmlReport:
     `finish()` once the results are complete. Without Allure's modules in a node_modules (e.g.
     a global `allure` on PATH) it falls back to one `allure generate` in `finish()`."""
 
-    def __init__(self, results_dir: Path, report_dir: Path, title: str) -> None:
+    def __init__(
+        self,
+        results_dir: Path,
+        report_dir: Path,
+        title: str,
+        history: Path | None = None,
+        attachments: tuple[Path, ...] = (),
+    ) -> None:
         self.results_dir, self.report_dir, self.title = results_dir, report_dir, title
+        self.history, self.attachments = history, list(attachments)
         self.config = report_dir.parent / "allurerc.json"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> HtmlReport:
-        # Allure 3 ignores categories.json in the results; it takes categories from its config.
         self.report_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.config.write_text(
-            json.dumps(
-                {
-                    "name": self.title,
-                    "output": str(self.report_dir),
-                    "categories": allure_categories(),
-                    "plugins": {
-                        "awesome": {"options": {"singleFile": True, "reportName": self.title}}
-                    },
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+        if self.history is not None:
+            self.history.parent.mkdir(parents=True, exist_ok=True)
+        config = allure_config(self.title, self.report_dir, self.history, self.attachments)
+        self.config.write_text(json.dumps(config, indent=2), encoding="utf-8")
         if self.report_dir.exists():
             shutil.rmtree(self.report_dir)
         node_modules = package_dir(ALLURE_CORE)
@@ -94,9 +113,12 @@ class HtmlReport:
             self.process.communicate(b"", timeout=30)
 
 
-def build_html(results_dir: Path, report_dir: Path, title: str) -> str | None:
-    """Build the report from finished results. Returns a problem description, or None."""
-    return HtmlReport(results_dir, report_dir, title).start().finish()
+def build_html(
+    results_dir: Path, report_dir: Path, title: str, attachments: tuple[Path, ...] = ()
+) -> str | None:
+    """Build the report from finished results. Returns a problem description, or None.
+    No history: a rebuild is not a new run, so it adds no point to the trend."""
+    return HtmlReport(results_dir, report_dir, title, attachments=attachments).start().finish()
 
 
 def report_totals(report_dir: Path) -> dict[str, int]:

@@ -7,23 +7,63 @@ import json
 import allure
 
 from conformance.client import Exchange
-from spec import Operation
+from conformance.reporting.categories import CATEGORY_LABEL, category_of
+from spec import Operation, Spec
 
-EPIC = "OrderMesh API"
-SEVERITY = {"docs": allure.severity_level.CRITICAL, "seed": allure.severity_level.CRITICAL,
-            "inferred": allure.severity_level.NORMAL}  # fmt: skip
+# Epics besides the docs' sections: flows that cross sections.
+LIFECYCLE_EPIC = "Lifecycle scenarios"
+LINKS_EPIC = "Link-following"
+SEVERITY = {
+    "docs": allure.severity_level.CRITICAL,
+    "seed": allure.severity_level.CRITICAL,
+    "inferred": allure.severity_level.NORMAL,
+}
+PROVENANCE_LABEL = "provenance"
 
 
-def label(operation: Operation) -> None:
+def docs_sections(spec: Spec) -> dict[str, str]:
+    """Tag name -> the docs' section name (`x-displayName` where the tag name differs)."""
+    return {t["name"]: t.get("x-displayName", t["name"]) for t in spec.document.get("tags", [])}
+
+
+def label(operation: Operation, spec: Spec) -> None:
+    """Epic = docs section, feature = sidebar title, story = operationId: the docs' structure."""
     # Every operation is one pytest function underneath; without a parameter that tells them apart
     # Allure gives them all one history id and shows them as retries of a single test.
     allure.dynamic.parameter("operation", operation.operation_id)
-    allure.dynamic.epic(EPIC)
-    allure.dynamic.feature(operation.tag)
-    allure.dynamic.story(operation.docs_title)
+    allure.dynamic.epic(docs_sections(spec).get(operation.tag, operation.tag))
+    allure.dynamic.feature(operation.docs_title)
+    allure.dynamic.story(operation.operation_id)
+    allure.dynamic.label(PROVENANCE_LABEL, operation.provenance)
     allure.dynamic.tag(f"provenance:{operation.provenance}")
     allure.dynamic.severity(SEVERITY.get(operation.provenance, allure.severity_level.NORMAL))
     allure.dynamic.title(f"{operation.operation_id}: {operation.method} {operation.path}")
+
+
+_categorised = {"current test": False}  # one test at a time per process (xdist: per worker)
+
+
+def label_failure(operation_id: str, checks: list[str], categories: list[str], where: str) -> None:
+    """A failed result names the checks and the operation, and carries its categories as
+    labels (Allure 3 matches categories on labels; see categories.allure_categories)."""
+    allure.dynamic.title(f"{', '.join(dict.fromkeys(checks))} failed: {operation_id} ({where})")
+    for category in dict.fromkeys(categories):
+        allure.dynamic.label(CATEGORY_LABEL, category)
+    _categorised["current test"] = True
+
+
+def start_test() -> None:
+    _categorised["current test"] = False
+
+
+def label_uncategorised(exc: Exception) -> None:
+    """An error no check recorded (the suite itself broke) still gets a category label."""
+    if not _categorised["current test"]:
+        category = category_of(type(exc).__name__, None)
+        if category == "other":
+            category = category_of("SuiteError", None)
+        allure.dynamic.label(CATEGORY_LABEL, category)
+        _categorised["current test"] = True
 
 
 def attach_exchange(name: str, exchange: Exchange) -> None:

@@ -7,6 +7,8 @@ The report keeps the two apart.
 
 from __future__ import annotations
 
+import re
+
 from spec import Operation
 
 CATEGORIES = [
@@ -61,9 +63,19 @@ def category_of(failure_type: str, operation: Operation | None) -> str:
     return category
 
 
+CATEGORY_LABEL = "category"  # the Allure label each failed or broken result carries
+
+
 def allure_categories() -> list[dict]:
-    """categories.json for the Allure results folder (Allure 2 format, also fed to Allure 3)."""
+    """Allure 3's `categories` config: one label matcher per category, in CATEGORIES order
+    (Allure files a result under the first category that matches)."""
     return [
-        {"name": name, "messageRegex": f".*\\[{name}\\].*", "matchedStatuses": ["failed", "broken"]}
+        {
+            "name": name,
+            "matchers": {
+                "statuses": ["failed", "broken"],
+                "labels": {CATEGORY_LABEL: f"^{re.escape(name)}$"},
+            },
+        }
         for name, _, _ in CATEGORIES
     ]

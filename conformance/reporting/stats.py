@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
-RUN_OUTPUTS = ("allure-results", "allure-report", PARTS_DIR, "junit.xml", "summary.json")
+RUN_OUTPUTS = (
+    "allure-results",
+    "allure-report",
+    PARTS_DIR,
+    "junit.xml",
+    "summary.json",
+    "summary.md",
+    "lifecycle.svg",
+)
+LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
 
 
 def clear_run_outputs(reports: Path) -> None:
@@ -41,7 +50,7 @@ class Stats:
     checks: Counter = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
     lifecycle: dict[str, list[str]] = field(
-        default_factory=lambda: {"states": [], "transitions": []}
+        default_factory=lambda: {"states": [], "transitions": [], "refusals": [], "failed": []}
     )
     setup_errors: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,10 +77,21 @@ class Stats:
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
 
-    def covered(self, states: set[str], transitions: set[str]) -> None:
+    def covered(
+        self, states: set[str], transitions: set[str], refusals: set[str] = frozenset()
+    ) -> None:
         with self.lock:
-            self.lifecycle["states"] = sorted(set(self.lifecycle["states"]) | states)
-            self.lifecycle["transitions"] = sorted(set(self.lifecycle["transitions"]) | transitions)
+            for key, names in (
+                ("states", states),
+                ("transitions", transitions),
+                ("refusals", refusals),
+            ):
+                self.lifecycle[key] = sorted(set(self.lifecycle[key]) | names)
+
+    def lifecycle_failed(self, names: set[str]) -> None:
+        """Transitions and refusal rules a lifecycle failure was about."""
+        with self.lock:
+            self.lifecycle["failed"] = sorted(set(self.lifecycle["failed"]) | names)
 
     def write(self, reports_dir: str) -> Path:
         parts = Path(reports_dir) / PARTS_DIR
@@ -99,7 +119,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
         "operations": {},
         "checks": Counter(),
         "failures": [],
-        "lifecycle": {"states": set(), "transitions": set()},
+        "lifecycle": {key: set() for key in LIFECYCLE_KEYS},
         "setup_errors": Counter(),
     }
     for path in sorted((Path(reports_dir) / PARTS_DIR).glob("stats-*.json")):
@@ -121,6 +141,6 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
         merged["checks"].update(part["checks"])
         merged["failures"].extend(part["failures"])
         merged["setup_errors"].update(part.get("setup_errors", {}))
-        for key in ("states", "transitions"):
-            merged["lifecycle"][key] |= set(part["lifecycle"][key])
+        for key in LIFECYCLE_KEYS:
+            merged["lifecycle"][key] |= set(part["lifecycle"].get(key, ()))
     return merged

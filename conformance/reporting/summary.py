@@ -30,6 +30,7 @@ def build_summary(
     positive_2xx = sum(e["positive_2xx"] for e in merged["operations"].values())
     states_total = len(lifecycle.all_states())
     transitions_total = len(lifecycle.transitions)
+    covered = merged["lifecycle"]
     coverage = {
         "states_covered": len(merged["lifecycle"]["states"]),
         "states_total": states_total,
@@ -38,6 +39,14 @@ def build_summary(
         "uncovered_transitions": sorted(
             {t.id for t in lifecycle.transitions} - set(merged["lifecycle"]["transitions"])
         ),
+        "refusals_covered": len(covered.get("refusals", ())),
+        "refusals_total": len(lifecycle.refusals),
+        # What lifecycle.svg colours: covered states, transitions and refusal rules, and the
+        # transitions and rules a failure was about.
+        **{
+            key: sorted(covered.get(key, ()))
+            for key in ("states", "transitions", "refusals", "failed")
+        },
     }
     failures = merged["failures"]
     return {

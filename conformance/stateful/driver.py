@@ -81,6 +81,7 @@ class Driver:
         self.pending: tuple[set[str], str] | None = None  # orders to verify, and the operation
         self.failure: BaseException | None = None  # the first thing that went wrong, if any
         self.failed_reads: list[Exchange] = []  # the read that showed it, when a check failed
+        self.expected: Expected | None = None  # the latest call's prediction (what a failure hit)
 
     # ------------------------------------------------------------------ plumbing
     def _send(self, operation_id: str, *, body=None, positive=True, **params):
@@ -95,6 +96,7 @@ class Driver:
     def _call(self, expected: Expected, scope: set[str], body=None, **params) -> Any:
         """Send the predicted call, compare the answer, commit the model's audit counts."""
         operation = expected.operation
+        self.expected = expected
         status, data = self._send(operation, body=body, positive=not expected.refused, **params)
         self._check_answer(expected, status, data)
         self.model.commit(expected)
@@ -272,12 +274,12 @@ class Driver:
     def update_note(self, *, note: str, text: str) -> None:
         expected = self.model.update_note(note, text)
         scope = {self.model.notes[note].order}
-        self._call(expected, scope, body={"text": text}, id=self.model.notes[note].id)
+        self._call(expected, scope, body={"text": text}, noteId=self.model.notes[note].id)
 
     @step
     def delete_note(self, *, note: str) -> None:
         expected = self.model.delete_note(note)
-        self._call(expected, {self.model.notes[note].order}, id=self.model.notes[note].id)
+        self._call(expected, {self.model.notes[note].order}, noteId=self.model.notes[note].id)
 
     # ------------------------------------------------------------------ shipments
     @step

@@ -50,6 +50,7 @@ class Recorder:
 
     states: set[str] = field(default_factory=set)
     transitions: set[str] = field(default_factory=set)
+    refusals: set[str] = field(default_factory=set)
     gaps: set[str] = field(default_factory=set)
     walks: int = 0
     last: Driver | None = None
@@ -57,6 +58,7 @@ class Recorder:
     def finished(self, driver: Driver) -> None:
         self.states |= driver.model.states_seen
         self.transitions |= driver.model.transitions_seen
+        self.refusals |= driver.model.refusals_seen
         self.gaps |= driver.model.gaps
 
 

@@ -43,12 +43,15 @@ class Model(ShipmentRules):
         self.audit: Counter = Counter()  # (resource type, handle) -> events the log must hold
         self.states_seen: set[str] = set()  # "entity.State", as the coverage report counts
         self.transitions_seen: set[str] = set()
+        self.refusals_seen: set[str] = set()  # rules of the forbidden calls predicted (and sent)
         self.gaps: set[str] = set()  # derived order moves the table does not list
         self._serial: Counter = Counter()
 
     # ------------------------------------------------------------------ the table
     def _refusals(self, entity: str, state: str, operation: str, when=None) -> list[Rule]:
         refusal = self.lifecycle.refusal(entity, state, operation, when)
+        if refusal:
+            self.refusals_seen.add(refusal.rule)
         return [refusal] if refusal else []
 
     def _move(

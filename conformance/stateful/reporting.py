@@ -11,13 +11,16 @@ from conformance.stateful.reproduce import curl_script, pytest_snippet
 from conformance.stateful.target import LifecycleFailure, Target
 from spec import load_lifecycle
 
-FEATURE = "Lifecycle scenarios"
+FEATURES = {"random walks": "Random walks"}  # anything else is a named scenario
 
 
 def label(story: str, title: str) -> None:
-    allure.dynamic.epic(allure_steps.EPIC)
-    allure.dynamic.feature(FEATURE)
+    """Lifecycle scenarios have an epic of their own; the state table says what they cover."""
+    allure.dynamic.epic(allure_steps.LIFECYCLE_EPIC)
+    allure.dynamic.feature(FEATURES.get(story, "Named scenarios"))
     allure.dynamic.story(story)
+    allure.dynamic.label(allure_steps.PROVENANCE_LABEL, "inferred")  # lifecycle.yaml is inferred
+    allure.dynamic.severity(allure.severity_level.CRITICAL)
     allure.dynamic.title(title)
 
 
@@ -66,11 +69,22 @@ def record_failure(session, driver: Driver, failure: LifecycleFailure, shrunk: b
             "seed": seed,
         }
     )
-    allure_steps.attach_text("categories", f"[{category}]")
+    allure_steps.label_failure(failure.operation, [failure.check], [category], failure.title)
+    session.stats.lifecycle_failed(failed_moves(driver, failure))
 
 
-def record_coverage(session, states: set[str], transitions: set[str], gaps: set[str]) -> None:
-    session.stats.covered(states, transitions)
+def failed_moves(driver: Driver, failure: LifecycleFailure) -> set[str]:
+    """The transitions and refusal rules of the call the failure is about (the picture's red)."""
+    expected = driver.expected
+    if expected is None or expected.operation != failure.operation:
+        return set()
+    return set(expected.transitions) | {r.rule for r in expected.refusals}
+
+
+def record_coverage(
+    session, states: set[str], transitions: set[str], gaps: set[str], refusals: set[str]
+) -> None:
+    session.stats.covered(states, transitions, refusals)
     lifecycle = load_lifecycle()
     missing = sorted({t.id for t in lifecycle.transitions} - transitions)
     lines = [

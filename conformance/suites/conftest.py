@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.reporting import allure_steps
 from conformance.suites.session import SuiteSession, current
 
 
 @pytest.fixture(scope="session")
 def suite() -> SuiteSession:
     return current()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Every failed or broken result carries a category, even one no check recorded."""
+    allure_steps.start_test()
+    try:
+        return (yield)
+    except Exception as exc:  # pytest's skip and xfail are not Exceptions
+        allure_steps.label_uncategorised(exc)
+        raise
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import allure
 from schemathesis import GenerationMode
 from schemathesis.errors import FailureGroup
-from schemathesis.specs.openapi.checks import allow_header_conformance, unsupported_method
 
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
@@ -39,11 +40,7 @@ def project_checks(session: SuiteSession) -> list:
 
 
 def excluded_checks(spec, operation) -> list:
-    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py).
-    Allow-header checks cannot hold for a path item that aliases another (notes' {noteId}/{id}):
-    the URL serves both items' methods, and Schemathesis compares against one item only."""
-    if operation.path in spec.aliased_paths():
-        return [ST_IGNORED_AUTH, unsupported_method, allow_header_conformance]
+    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py)."""
     return [ST_IGNORED_AUTH]
 
 
@@ -80,7 +77,7 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
     harness = session.harness
     operation = harness.spec.operation(snapshots.operation_id(case))
     if operation.operation_id not in session.labelled:
-        allure_steps.label(operation)
+        allure_steps.label(operation, harness.spec)
         session.labelled.add(operation.operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
     try:
@@ -127,7 +124,7 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     category = category_of(kind, operation)
-    allure_steps.attach_text("categories", f"[{category}]")
+    label_failure(session, operation, [check], [category])
     session.stats.failure(
         {"check": check, "operation": operation.operation_id, "category": category,
          "title": kind, "message": message, "reproduction": repro, "seed": session.settings.seed}
@@ -140,14 +137,15 @@ def record_failure_group(
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
-    categories = []
+    categories, checks = [], []
     for failure in group.exceptions:
         name = type(failure).__name__
         category = category_of(name, operation)
         categories.append(category)
+        checks.append((getattr(failure, "checks", ()) or (name,))[0])
         session.stats.failure(
             {
-                "check": (getattr(failure, "checks", ()) or (name,))[0],
+                "check": checks[-1],
                 "operation": operation.operation_id,
                 "category": category,
                 "title": failure.title,
@@ -156,5 +154,20 @@ def record_failure_group(
                 "seed": session.settings.seed,
             }
         )
-    # Allure matches categories on the message: put them where its regexes look.
-    allure_steps.attach_text("categories", " ".join(f"[{c}]" for c in sorted(set(categories))))
+    label_failure(session, operation, checks, categories)
+
+
+def label_failure(
+    session: SuiteSession, operation, checks: list[str], categories: list[str]
+) -> None:
+    """Title and category labels of the failed result, each label once: Hypothesis replays a
+    failing case while it shrinks, and every replay comes through here."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    key = f"{test}|{operation.operation_id}"
+    seen = session.labelled
+    new_categories = [c for c in dict.fromkeys(categories) if f"{key}|category|{c}" not in seen]
+    seen.update(f"{key}|category|{c}" for c in new_categories)
+    seen.update(f"{key}|check|{c}" for c in checks)
+    failed_checks = sorted(k.rsplit("|", 1)[1] for k in seen if k.startswith(f"{key}|check|"))
+    where = f"{operation.method} {operation.path}"
+    allure_steps.label_failure(operation.operation_id, failed_checks, new_categories, where)

@@ -34,7 +34,9 @@ def test_named_scenario(writable, name: str) -> None:
         raise
     finally:
         model = driver.model
-        record_coverage(writable, model.states_seen, model.transitions_seen, model.gaps)
+        record_coverage(
+            writable, model.states_seen, model.transitions_seen, model.gaps, model.refusals_seen
+        )
 
 
 def test_random_walks(writable) -> None:
@@ -52,4 +54,6 @@ def test_random_walks(writable) -> None:
         record_failure(writable, recorder.last, failure, shrunk=True)
         raise
     finally:
-        record_coverage(writable, recorder.states, recorder.transitions, recorder.gaps)
+        record_coverage(
+            writable, recorder.states, recorder.transitions, recorder.gaps, recorder.refusals
+        )

@@ -56,8 +56,8 @@ class LinkChecks:
 
 def test_link_following(suite: SuiteSession) -> None:
     budget = suite.settings.profile_budget
-    allure.dynamic.epic(allure_steps.EPIC)
-    allure.dynamic.feature("Link-following")
+    allure.dynamic.epic(allure_steps.LINKS_EPIC)
+    allure.dynamic.feature("Spec links")
     allure.dynamic.title(
         f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, seed {suite.settings.seed}"
     )

@@ -67,7 +67,7 @@ def get_note(ctx: Ctx) -> Result:
 @handler("updateNote")
 def update_note(ctx: Ctx) -> Result:
     assert ctx.uow is not None
-    note = ctx.owned("Note", ctx.path["id"])
+    note = ctx.owned("Note", ctx.path["noteId"])
     text = ctx.body.get("text", "")
     if ctx.fault("put-not-idempotent"):
         text = note["text"] + text
@@ -82,9 +82,9 @@ def update_note(ctx: Ctx) -> Result:
 @handler("deleteNote")
 def delete_note(ctx: Ctx) -> Result:
     assert ctx.uow is not None
-    ctx.owned("Note", ctx.path["id"])
+    ctx.owned("Note", ctx.path["noteId"])
     if not ctx.fault("delete-does-not-delete"):
-        ctx.uow.delete("Note", ctx.path["id"])
+        ctx.uow.delete("Note", ctx.path["noteId"])
     return Result(200 if ctx.changed("delete-note-200") else 204)
 
 

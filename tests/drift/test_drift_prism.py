@@ -26,7 +26,7 @@ from conformance.drift.analyse import DriftReport
 from conformance.settings import MOCK_MERCHANT_A
 from spec import SPEC_PATH, load_spec
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.long  # a whole suite run through Prism: minutes
 SCHEMA_CHECK = "response_schema_conformance"
 TOKEN = "prism-accepts-any-bearer"
 

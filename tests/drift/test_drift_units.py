@@ -271,3 +271,41 @@ def test_an_element_above_a_broken_value_is_not_confirmed():
     # the enum value is Kind's finding, and Thing, whose value held it, is not confirmed either
     assert {f.element for f in report.findings} == {"#/components/schemas/Kind"}
     assert THING not in report.confirmed
+
+
+def _as_31(document: dict) -> dict:
+    """The hand-made spec in OpenAPI 3.1: `type: [integer, "null"]`, no `nullable`."""
+    doc = copy.deepcopy(document)
+    doc["openapi"] = "3.1.0"
+    thing = doc["components"]["schemas"]["Thing"]["properties"]
+    thing["size"] = {"type": ["integer", "null"]}
+    thing["base"] = {"anyOf": [{"$ref": "#/components/schemas/Base"}, {"type": "null"}]}
+    return doc
+
+
+def test_openapi_31_null_is_judged_by_json_schema_2020_12():
+    judge = ResponseJudge(_as_31(DOCUMENT))
+    for size, base in [(None, None), (3, {"base": "b"})]:
+        body = {"id": "1", "kind": "a", "size": size, "base": base}
+        assert judge.errors(body, THING, "#/op", "docs") == []
+        assert SchemaWalker(_as_31(DOCUMENT), judge).walk(body, THING, "", "").mismatches == []
+    bad = judge.errors({"id": "1", "kind": "a", "size": "3", "base": 1}, THING, "#/op", "docs")
+    assert {(e.kind, e.location, e.name) for e in bad} == {
+        ("type-mismatch", f"{THING}/properties/size", "string"),
+        ("type-mismatch", f"{THING}/properties/base", "integer"),  # neither Base nor null
+    }
+
+
+def test_openapi_31_overlay_admits_null_without_nullable():
+    document = _as_31(DOCUMENT)
+    seen = [
+        Observation(
+            "getThing#0", "getThing", "case", 200, "application/json", {"id": "1", "kind": None}
+        )
+    ]
+    report = analyse(Spec(copy.deepcopy(document)), "test", seen)
+    assert {(f.kind, f.name) for f in report.findings} == {("nullable", "null")}
+    patched, unmatched = apply_overlay(document, build_overlay(document, report))
+    assert unmatched == []
+    assert "nullable" not in str(patched)
+    assert analyse(Spec(patched), "test", seen).findings == []

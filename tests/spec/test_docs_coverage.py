@@ -69,15 +69,22 @@ def test_operation_ids_are_unique_and_one_tag_each(spec):
     ],
 )
 def test_confirmed_paths_are_verbatim(spec, method, path):
-    matches = [op for op in spec.operations if op.method == method and op.path == path]
+    matches = [op for op in spec.operations if op.method == method and op.docs_path == path]
     assert len(matches) == 1
     assert matches[0].provenance in ("docs", "seed")
 
 
-def test_notes_are_titled_by_their_path(spec):
+def test_notes_are_titled_by_their_docs_path(spec):
     for op in spec.operations:
         if op.tag == "Notes":
-            assert op.docs_title == op.path
+            assert op.docs_title == op.docs_path
+
+
+def test_a_docs_path_differs_from_the_path_only_in_parameter_names(spec):
+    renamed = [op for op in spec.operations if op.docs_path != op.path]
+    assert {op.operation_id for op in renamed} == {"updateNote", "deleteNote"}
+    for op in renamed:
+        assert spec.resource_path(op.docs_path) == spec.resource_path(op.path)
 
 
 def test_duplicate_audit_title_is_two_distinct_operations(spec):

@@ -71,7 +71,7 @@ def _shrunk_failure(target: Target) -> tuple[LifecycleFailure, Recorder, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.replay
+@pytest.mark.long
 @pytest.mark.parametrize("fault", STATE_AUDIT_RULE_FAULTS)
 def test_a_fault_fails_a_shrunk_walk_that_replays(fault):
     target, url, stop = start((fault,))

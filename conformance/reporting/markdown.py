@@ -1,0 +1,118 @@
+"""reports/summary.md: the run in Markdown, as GitHub's step summary shows it.
+
+A release manager reads this in the CI page before opening the report: the verdict, what is new
+since the previous run, a pass/fail table per docs section, then every failure with the line
+that reproduces it. CI appends it with `cat reports/summary.md >> "$GITHUB_STEP_SUMMARY"`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from conformance.reporting.allure_steps import docs_sections
+from spec import Spec
+
+MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
+
+
+def reproduction_line(failure: dict[str, Any]) -> str:
+    """The one line to paste: the `ordermesh-conformance run` replay, else the first command."""
+    lines = [ln.strip() for ln in (failure.get("reproduction") or "").splitlines() if ln.strip()]
+    for line in lines:
+        if "ordermesh-conformance run" in line:
+            return line[line.index("ordermesh-conformance run") :]
+    for line in lines:  # a lifecycle failure: a pytest snippet, attached in the report
+        if "pytest this_file.py" in line:
+            return f"{line}   # this_file.py: the snippet attached to the failed scenario"
+    return next((ln for ln in lines if not ln.startswith("#")), lines[0] if lines else "-")
+
+
+def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
+    sections = docs_sections(spec)
+    rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for op in spec.operations:
+        entry = summary["operations"].get(op.operation_id)
+        if not entry:
+            continue
+        row = rows[sections.get(op.tag, op.tag)]
+        row["operations"] += 1
+        row["tested"] += entry["tested"]
+        row["cases"] += entry["cases"]
+        row["failing"] += bool(entry["failures"])
+    lines = [
+        "| docs section | result | operations tested | cases | failing operations |",
+        "|---|---|---|---|---|",
+    ]
+    for name in dict.fromkeys(sections.values()):
+        row = rows.get(name)
+        if not row:
+            continue
+        verdict = "❌ fail" if row["failing"] else ("✅ pass" if row["tested"] else "⚪ not run")
+        lines.append(
+            f"| {name} | {verdict} | {row['tested']}/{row['operations']} | {row['cases']} "
+            f"| {row['failing']} |"
+        )
+    life = summary["lifecycle"]
+    # The scenarios' own checks are named lifecycle_* (conformance/stateful).
+    failing = life.get("failed") or any(
+        f["check"].startswith("lifecycle_") for f in summary["failures"]
+    )
+    lines.append(
+        f"| Lifecycle (state table) | {'❌ fail' if failing else '✅ pass'} "
+        f"| states {life['states_covered']}/{life['states_total']}, transitions "
+        f"{life['transitions_covered']}/{life['transitions_total']} | - | - |"
+    )
+    return lines
+
+
+def failure_lines(summary: dict[str, Any]) -> list[str]:
+    new_ops = {e.get("story") for e in summary.get("new_failures") or ()}
+    ordered = sorted(summary["failures"], key=lambda f: f["operation"] not in new_ops)
+    lines = []
+    for failure in ordered[:MAX_FAILURES]:
+        mark = "🆕 " if failure["operation"] in new_ops else ""
+        lines.append(
+            f"- {mark}**{failure['operation']}** · {failure['check']} · *{failure['category']}*: "
+            f"{failure['title']}  \n  `{reproduction_line(failure)}`"
+        )
+    if len(ordered) > MAX_FAILURES:
+        lines.append(f"- … and {len(ordered) - MAX_FAILURES} more in summary.json and the report")
+    return lines
+
+
+def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
+    verdict = "✅ PASSED" if summary["passed"] else "❌ FAILED"
+    totals = summary["totals"]
+    lines = [
+        f"## OrderMesh conformance: {verdict}",
+        "",
+        f"Seed `{summary['seed']}` · profile `{summary['profile']}` · target "
+        f"`{summary['target'] or 'embedded mock'}` · spec {summary['spec_version']} · "
+        f"{summary['duration_seconds']} s · {totals['cases']} cases · "
+        f"{totals['failures']} distinct failures",
+        "",
+    ]
+    if summary.get("error"):
+        lines += [f"**Error:** {summary['error']}", ""]
+    new, fixed = summary.get("new_failures"), summary.get("fixed_since_last")
+    if new is None:
+        lines += [
+            "No history point for this run to compare with (no HTML report built, or a merge).",
+            "",
+        ]
+    elif summary.get("previous_run") is None:
+        lines += ["First run with this history file: nothing to compare with yet.", ""]
+    else:
+        lines += [f"### New since the previous run: {len(new)}", ""]
+        lines += [f"- 🆕 **{e['section']}** · {e['test']} ({e['status']})" for e in new]
+        lines += [f"- ✅ fixed: **{e['section']}** · {e['test']}" for e in fixed or ()]
+        lines.append("")
+    lines += ["### By docs section", "", *section_rows(summary, spec), ""]
+    if summary["failures"]:
+        lines += [
+            "### Failures (new first), each with its reproduction",
+            "",
+            *failure_lines(summary),
+        ]
+    return "\n".join(lines) + "\n"

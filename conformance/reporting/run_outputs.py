@@ -1,0 +1,40 @@
+"""The run's outputs for people, written around the HTML report: lifecycle.svg before it (the
+report shows it on its overview), then summary.json's history fields and summary.md after it
+(the history gains this run's point only when Allure builds the report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conformance.reporting.history import changes_since_last, read_points
+from conformance.reporting.lifecycle_diagram import write_lifecycle_svg
+from conformance.reporting.markdown import render_markdown
+from conformance.reporting.summary import write_summary
+from conformance.settings import RunSettings
+from spec import Lifecycle, Spec
+
+LIFECYCLE_SVG = "lifecycle.svg"
+HISTORY_FILE = "history.jsonl"
+
+
+def history_file(settings: RunSettings) -> Path:
+    """Outside the outputs a run clears, so the trend survives the next run."""
+    return Path(settings.history_path or Path(settings.reports_dir) / HISTORY_FILE)
+
+
+def write_picture(reports: Path, lifecycle: Lifecycle, summary: dict[str, Any]) -> str | None:
+    return write_lifecycle_svg(reports / LIFECYCLE_SVG, lifecycle, summary["lifecycle"])
+
+
+def finish_summary(
+    reports: Path, summary: dict[str, Any], spec: Spec, history: Path | None
+) -> None:
+    """Add what changed since the previous run (None without a history point for this run, as
+    when the report was not built), then write both summaries."""
+    changes = changes_since_last(read_points(history)) if history else {}
+    summary["new_failures"] = changes.get("new_failures")
+    summary["fixed_since_last"] = changes.get("fixed_since_last")
+    summary["previous_run"] = changes.get("previous_run")
+    write_summary(reports / "summary.json", summary)
+    (reports / "summary.md").write_text(render_markdown(summary, spec), encoding="utf-8")

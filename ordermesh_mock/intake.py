@@ -1,0 +1,54 @@
+"""Read a request body within a size limit and a time limit, before anything parses it.
+
+Without a limit the mock read and parsed any body (10 MB ones included), and a client that
+announced more bytes than it sent held the request open forever. The size limit is the spec's
+(`x-max-body-bytes` on the `PayloadTooLarge` response), so clients and the mock agree on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import ClientDisconnect, Request
+
+from ordermesh_mock.errors import ApiError, field_error
+
+# A Content-Length with more digits than this is over any limit; int() of it is never needed.
+_MAX_LENGTH_DIGITS = 15
+
+
+def too_large(limit: int) -> ApiError:
+    message = f"request body larger than {limit} bytes"
+    errors = [field_error("body", message, None)]
+    return ApiError(413, {"statusCode": 413, "message": message, "errors": errors})
+
+
+def too_slow(timeout: float) -> ApiError:
+    message = f"request body not received within {timeout:g} s"
+    errors = [field_error("body", message, None)]
+    return ApiError(408, {"statusCode": 408, "message": message, "errors": errors})
+
+
+def declared_too_large(declared: str | None, limit: int) -> bool:
+    """A Content-Length over the limit is refused without reading a byte."""
+    if declared is None or not declared.isdigit():
+        return False
+    return len(declared) > _MAX_LENGTH_DIGITS or int(declared) > limit
+
+
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The whole body, or ApiError 413 (over `limit` bytes) or 408 (not complete in time)."""
+    if declared_too_large(request.headers.get("content-length"), limit):
+        raise too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(limit)
+                chunks.append(chunk)
+    except (TimeoutError, ClientDisconnect):  # nobody may be listening; never a 500
+        raise too_slow(timeout) from None
+    return b"".join(chunks)

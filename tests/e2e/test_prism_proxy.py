@@ -1,0 +1,216 @@
+"""Prism's validating proxy, a second validator besides Schemathesis, in front of the mock.
+
+`prism proxy --errors` checks every response of the mock against spec/ordermesh.yaml and turns a
+violation into an error answer. It runs with `--validate-request=false`: the conformance run sends
+invalid requests on purpose (negative cases), and those must reach the mock, which answers them;
+Prism would otherwise answer them itself, with its own 422.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+
+from ordermesh_mock.auth import MERCHANT_A
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import free_port, run_in_thread
+from spec import SPEC_PATH
+from strategies import samples
+
+START_TIMEOUT = 60  # seconds for Prism to parse the spec and listen
+SMOKE_TIMEOUT = 900  # seconds; Prism makes each of a few malformed-body cases wait for a timeout
+VENDOR = "8d0f3c6a-2b1e-4f5a-9c8d-7e6f5a4b3c2d"
+FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
+CREDENTIALS = {"client_id": "om-client-a", "client_secret": "om-secret-a"}
+LOGIN = {"username": "qa-a@ordermesh.test", "password": "password-a"}
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"prism exited: {log.read_text(encoding='utf-8')[-2000:]}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"prism did not listen within {START_TIMEOUT} s")
+
+
+@pytest.fixture(scope="module")
+def prism(repo_root: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """(proxy URL, Prism's log) with the mock behind the proxy."""
+    binary = repo_root / "node_modules" / ".bin" / "prism"
+    if not binary.exists():
+        pytest.fail("Prism is not installed: run `npm ci` in the repo root")
+    upstream, stop = run_in_thread(MockConfig())
+    port = free_port()
+    log = tmp_path_factory.mktemp("prism") / "prism.log"
+    command = [
+        str(binary),
+        "proxy",
+        "--errors",
+        "--validate-request=false",
+        str(SPEC_PATH),
+        upstream,
+        "-p",
+        str(port),
+        "-h",
+        "127.0.0.1",
+    ]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=repo_root, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(port, process, log)
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        stop()
+
+
+def violations(log: Path) -> list[str]:
+    return [line for line in log.read_text(encoding="utf-8").splitlines() if "VIOLATION" in line]
+
+
+class Checked:
+    """Calls through the proxy; each answer must have the expected status and no violation."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=30)
+        self.headers: dict[str, str] = {}
+        self.seen: list[str] = []
+
+    def call(self, method: str, path: str, status: int, **kw) -> dict:
+        r = self.http.request(method, path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+        where = f"{method} {path} -> {r.status_code}"
+        assert "sl-violations" not in r.headers, f"{where}: {r.headers['sl-violations']}"
+        assert "problem+json" not in r.headers.get("content-type", ""), f"{where}: {r.text}"
+        assert r.status_code == status, f"{where}: {r.text[:300]}"
+        self.seen.append(f"{method} {path.split('?')[0]} {status}")
+        return r.json() if r.content else {}
+
+
+def _auth_and_orders(api: Checked) -> dict:
+    token = api.call("POST", "/user/v1/clients/token", 200, json=CREDENTIALS)["access_token"]
+    login = api.call("POST", "/user/v1/login", 200, json=LOGIN)
+    api.call(
+        "POST", "/user/v1/login/refreshToken", 200, json={"refresh_token": login["refresh_token"]}
+    )
+    api.call("POST", "/user/v1/login", 401, json={**LOGIN, "password": "wrong"})
+    api.headers = {"Authorization": f"Bearer {token}"}
+    payload = samples.create_order_payload(random.Random(21), MERCHANT_A, "prism-21", 2)
+    oid = api.call("POST", "/v1/orders", 201, json=payload)["id"]
+    order = api.call("GET", f"/v1/orders/{oid}", 200)["order"]
+    api.call("GET", f"/v1/orders/safeId/{order['safeId']}", 200)
+    api.call("GET", f"/v1/orders/items/{order['items'][0]['id']}", 200)
+    api.call("GET", "/v1/orders?page=1&pageSize=5", 200)
+    api.call("GET", f"/v1/orders/{oid}/auditLogs", 200)
+    api.call("GET", "/v1/orders/0123456789abcdef01234567", 404)
+    api.call("GET", f"/v1/orders/{oid}", 401, headers={"Authorization": "Bearer nope"})
+    return order
+
+
+def _shipments(api: Checked, order: dict) -> None:
+    body = {"orderId": order["id"], "vendorId": VENDOR, "orderItemIds": [order["items"][0]["id"]]}
+    sid = api.call("POST", "/v1/shipments", 201, json=body)["id"]
+    api.call("GET", f"/v1/shipments/{sid}", 200)
+    api.call("POST", f"/v1/shipments/{sid}/assign", 200, json={"facilityId": FACILITY})
+    packages = [{"carrierName": "UPS", "carrierMethodName": "Ground"}]
+    pid = api.call("POST", f"/v1/shipments/{sid}/packages", 201, json=packages)["packages"][0]
+    shipped = {"shippedDate": "2026-01-02T10:00:00", "carrierTrackingNumber": "1Z999"}
+    api.call("PATCH", f"/v1/shipments/{sid}/packages/{pid['id']}", 200, json=shipped)
+    api.call("GET", f"/v1/shipments/{sid}/auditLogs", 200)
+    api.call("GET", f"/v1/shipments/{sid}/messageAuditLogs", 200)
+    api.call("GET", f"/v1/orders/{order['id']}", 200)
+
+
+def _notes_and_refusals(api: Checked, order: dict) -> None:
+    note = {"resourceType": "Order", "resourceId": order["id"], "text": "prism"}
+    nid = api.call("POST", "/v1/notes", 201, json=note)["id"]
+    api.call("GET", f"/v1/notes/{nid}", 200)
+    api.call("PUT", f"/v1/notes/{nid}", 200, json={"text": "again"})
+    api.call("GET", "/v1/notes", 200)
+    api.call("DELETE", f"/v1/notes/{nid}", 204)
+    api.call("GET", f"/v1/notes/{nid}/auditLogs", 200)
+    api.call("GET", f"/v1/notes/{nid}", 404)
+    json_type = {"content-type": "application/json"}
+    # Prism itself answers 500 to JSON 10,000 levels deep, and waits forever when the mock
+    # refuses an oversized body before reading it; tests/mock/test_mock_hostile.py sends those.
+    api.call("POST", "/v1/notes", 400, content=b"[" * 100 + b"]" * 100, headers=json_type)
+    api.call("POST", "/v1/notes", 400, json={**note, "text": 5})
+
+
+def test_prism_finds_no_violation_in_a_sample_of_real_mock_responses(prism):
+    url, log = prism
+    api = Checked(url)
+    order = _auth_and_orders(api)
+    _shipments(api, order)
+    _notes_and_refusals(api, order)
+    assert len(api.seen) == 29
+    assert violations(log) == []
+
+
+@pytest.mark.slow
+@pytest.mark.long
+def test_a_smoke_run_through_prism_finds_no_violation(prism, repo_root, tmp_path):
+    """Prism checks every response of a whole smoke run and reports none off-spec.
+
+    The run's exit code is not asserted: whatever its flags, Prism answers a request without a
+    bearer token itself (401, problem+json) and never answers a body that is not JSON, so the
+    run's ignored-auth and malformed-body cases fail on Prism's answers. Every other test passes."""
+    url, log = prism
+    reports = tmp_path / "reports"
+    command = [
+        sys.executable,
+        "-m",
+        "conformance.cli",
+        "run",
+        "--profile",
+        "smoke",
+        "--seed",
+        "21",
+        "--base-url",
+        url,
+        "--merchant-id",
+        MERCHANT_A,
+        "--reports-dir",
+        str(reports),
+        "--client-id",
+        CREDENTIALS["client_id"],
+        "--client-secret",
+        CREDENTIALS["client_secret"],
+        "--username",
+        LOGIN["username"],
+        "--password",
+        LOGIN["password"],
+    ]
+    subprocess.run(command, cwd=repo_root, capture_output=True, timeout=SMOKE_TIMEOUT)
+    assert violations(log) == []
+    totals = json.loads((reports / "summary.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["setup_errors"] == 0
+    assert totals["operations_tested"] == 49
+    assert totals["positive_2xx_share"] > 0.95
+    assert _failures_not_from_prism(reports / "junit.xml") == []
+
+
+def _failures_not_from_prism(junit: Path) -> list[str]:
+    """Failure messages other than Prism's own answers (its problem+json 401s, or no answer to a
+    body that is not JSON, which the run's client reports as a read timeout)."""
+    own = ("application/problem+json", "ReadTimeout")
+    messages = [
+        failure.get("message") or ""
+        for case in ElementTree.parse(junit).iter("testcase")
+        for failure in [*case.findall("failure"), *case.findall("error")]
+    ]
+    return [m[:300] for m in messages if not any(mark in m for mark in own)]
