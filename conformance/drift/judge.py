@@ -91,8 +91,9 @@ class ResponseJudge:
         """The errors of `body` against the schema at `pointer`; `element`/`provenance` apply
         where no node on the way carries x-provenance (usually the operation's)."""
         placed = [
-            self._place(error, pointer, (element, provenance))
+            self._place(leaf, pointer, (element, provenance))
             for error in self._validator(pointer).iter_errors(body)
+            for leaf in _leaves(error)
         ]
         # A value of the wrong type breaks its other keywords too (enum, pattern): keep the type.
         mistyped = {(e.location, e.instance_path) for e in placed if e and e.keyword == "type"}
@@ -191,3 +192,14 @@ def _nullable_node(node: Any) -> bool:
 def _only_types(error: ValidationError) -> bool:
     """Every branch of an anyOf/oneOf refused the value for its type alone."""
     return bool(error.context) and all(c.validator == "type" for c in error.context)
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """An anyOf/oneOf no branch took, as the errors inside the branches that came close: a
+    branch that refused the value's type alone (the `null` of a nullable) says nothing."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context or _only_types(error):
+        return [error]
+    closer = [
+        c for c in error.context if not (c.validator == "type" and len(c.relative_schema_path) <= 2)
+    ]
+    return [leaf for c in closer for leaf in _leaves(c)] or [error]

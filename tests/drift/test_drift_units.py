@@ -309,3 +309,12 @@ def test_openapi_31_overlay_admits_null_without_nullable():
     assert unmatched == []
     assert "nullable" not in str(patched)
     assert analyse(Spec(patched), "test", seen).findings == []
+
+
+def test_a_nullable_branch_that_breaks_a_keyword_is_reported_at_that_keyword():
+    document = _as_31(DOCUMENT)
+    document["components"]["schemas"]["Base"]["properties"]["base"]["pattern"] = "^b$"
+    body = {"id": "1", "kind": "a", "base": {"base": "x"}}
+    errors = ResponseJudge(document).errors(body, THING, "#/op", "docs")
+    base = "#/components/schemas/Base/properties/base"
+    assert [(e.kind, e.location, e.name) for e in errors] == [("pattern", base, "^b$")]
