@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 import httpx
+from schemathesis import Case, Response
+from schemathesis.auths import ReauthState, reauth_and_replay
 
 from conformance.redaction import Redactor
 from conformance.settings import Credentials
 from conformance.tls import tls_context
 
 EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
+MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
 
 
 class AuthError(RuntimeError):
@@ -26,6 +30,8 @@ class AuthError(RuntimeError):
 
 class TokenProvider(Protocol):
     identity: str | None  # what the audit log should name as the actor
+
+    renewals: int  # tokens fetched after the first one (expiry or a 401)
 
     def token(self) -> str: ...
 
@@ -37,6 +43,7 @@ class StaticToken:
         redactor.add(token)
         self._token = token
         self.identity = None
+        self.renewals = 0
 
     def token(self) -> str:
         return self._token
@@ -56,13 +63,18 @@ class _RenewingProvider:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+        self._fetched = 0
+        self.renewals = 0
 
     def token(self) -> str:
         with self._lock:
-            if self._token is None or time.monotonic() >= self._expires_at - EXPIRY_MARGIN:
+            if self._token is None or time.monotonic() >= self._expires_at:
                 self._token, lifetime = self._fetch()
                 self._redactor.add(self._token)
-                self._expires_at = time.monotonic() + lifetime
+                margin = min(EXPIRY_MARGIN, lifetime * MARGIN_SHARE)
+                self._expires_at = time.monotonic() + lifetime - margin
+                self.renewals = self._fetched
+                self._fetched += 1
             return self._token
 
     def invalidate(self) -> None:
@@ -135,3 +147,31 @@ def provider_for(
     if credentials.kind == "user":
         return UserLogin(base_url, credentials.username, credentials.password, redactor, transport)
     raise AuthError("no credentials configured")
+
+
+def replay_after_401(
+    case: Case,
+    response: Response,
+    provider: TokenProvider,
+    state: ReauthState,
+    recall: Callable[[], Response],
+) -> Response:
+    """Schemathesis' reactive re-auth for a generated case we send ourselves.
+
+    `case.call` alone never re-authenticates. On a 401 that Schemathesis would retry (the case
+    carries our token, its security is not the thing under test, the operation has not already
+    shown a 401 that survives a fresh token), our provider drops its token and Schemathesis
+    re-applies auth to the case and replays it once.
+    """
+    if (
+        state.should_retry(response.status_code, case.operation.label)
+        and case._has_explicit_auth
+        and not case.operation.schema.is_security_param_negated(case)
+    ):
+        provider.invalidate()
+    return reauth_and_replay(case, response, state, recall)
+
+
+def new_reauth_state() -> ReauthState:
+    """Shared by a process's generated cases, so a 401 that a new token does not cure is learnt."""
+    return ReauthState(retry_on_statuses=frozenset({401}))

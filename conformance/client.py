@@ -1,12 +1,11 @@
 """The HTTP client every suite and check uses to talk to the target.
 
-It adds the bearer token (renewing it once after a 401), honours a rate limit and 429
-Retry-After, and records each exchange, redacted, for the report.
+It adds the bearer token (renewing it once after a 401) and records each exchange, redacted, for
+the report. The rate limit and 429 Retry-After are the transport's (conformance/limiter.py).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -17,9 +16,6 @@ import httpx
 from conformance.auth import TokenProvider
 from conformance.redaction import Redactor
 from conformance.tls import tls_context
-
-MAX_429_RETRIES = 3
-MAX_RETRY_AFTER = 10.0
 
 
 @dataclass
@@ -52,30 +48,12 @@ class Exchange:
         return " \\\n  ".join(parts)
 
 
-class RateLimiter:
-    def __init__(self, per_second: float | None) -> None:
-        self._interval = 1.0 / per_second if per_second else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self._interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self._interval
-        if delay > 0:
-            time.sleep(delay)
-
-
 class ApiClient:
     def __init__(
         self,
         base_url: str,
         auth: TokenProvider | None,
         redactor: Redactor,
-        rate_limit: float | None = None,
         transport: httpx.BaseTransport | None = None,
         read_only: bool = False,
     ) -> None:
@@ -83,7 +61,6 @@ class ApiClient:
         self.auth = auth
         self.redactor = redactor
         self.read_only = read_only
-        self.limiter = RateLimiter(rate_limit)
         # Bounded: only the recent past is ever attached. Kept raw and redacted when read, since
         # redacting every exchange cost the checks' many reads more than building the requests.
         self._recent: deque[tuple[httpx.Response, float]] = deque(maxlen=200)
@@ -94,26 +71,29 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
-    def request(self, method: str, path: str, *, json: Any = None, params=None, headers=None,
-                authenticated: bool = True) -> httpx.Response:  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Any = None,
+        headers: dict[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
         method = method.upper()
         if self.read_only and method not in ("GET", "HEAD", "OPTIONS"):
             raise PermissionError(f"read-only run: refusing to send {method} {path}")
-        for attempt in range(MAX_429_RETRIES + 1):
+        response = self._send(method, path, json, params, headers, authenticated)
+        if response.status_code == 401 and authenticated and self.auth:
+            self.auth.invalidate()  # expired or revoked: renew once and replay
             response = self._send(method, path, json, params, headers, authenticated)
-            if response.status_code == 401 and authenticated and self.auth and attempt == 0:
-                self.auth.invalidate()  # expired or revoked: renew once and replay
-                response = self._send(method, path, json, params, headers, authenticated)
-            if response.status_code != 429 or attempt == MAX_429_RETRIES:
-                return response
-            time.sleep(_retry_after(response))
         return response
 
     def _send(self, method, path, json, params, headers, authenticated) -> httpx.Response:
         all_headers = dict(headers or {})
         if authenticated and self.auth:
             all_headers["Authorization"] = f"Bearer {self.auth.token()}"
-        self.limiter.wait()
         started = time.perf_counter()
         response = self._http.request(method, path, json=json, params=params, headers=all_headers)
         self._recent.append((response, (time.perf_counter() - started) * 1000))
@@ -152,10 +132,3 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return min(float(response.headers.get("Retry-After", "1")), MAX_RETRY_AFTER)
-    except ValueError:
-        return 1.0

@@ -6,13 +6,18 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+import requests
+
 from conformance.auth import TokenProvider, provider_for
 from conformance.client import ApiClient
 from conformance.factory import Factory, Ledger
+from conformance.limiter import LimitedTransport, Throttle, limited_session, throttle_for
 from conformance.preparers import Preparation
 from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
 from conformance.settings import RunSettings
+from conformance.tls import tls_context
 from spec import Spec, load_spec
 
 
@@ -38,6 +43,8 @@ class Harness:
     factory: Factory
     preparation: Preparation
     paths: ResourcePaths
+    throttle: Throttle
+    http: requests.Session  # for generated cases: the same throttle as the client's
     snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,14 +54,14 @@ class Harness:
             raise ValueError("the harness needs a target base URL")
         spec = load_spec(settings.spec_path)
         redactor = Redactor(settings.secrets())
+        throttle = throttle_for(settings.rate_limit, settings.limiter_path)
+        transport = limited_transport(throttle, transport)
         auth = provider_for(settings.credentials, settings.base_url, redactor, transport)
-        client = ApiClient(settings.base_url, auth, redactor, settings.rate_limit, transport)
+        client = ApiClient(settings.base_url, auth, redactor, transport)
         tenant_client = None
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, settings.base_url, redactor, transport)
-            tenant_client = ApiClient(
-                settings.base_url, tenant_auth, redactor, settings.rate_limit, transport
-            )
+            tenant_client = ApiClient(settings.base_url, tenant_auth, redactor, transport)
         factory = Factory(client, settings.credentials.merchant_id or "", settings.run_id, Ledger())
         return cls(
             settings=settings,
@@ -66,12 +73,27 @@ class Harness:
             factory=factory,
             preparation=Preparation(factory, settings.credentials),
             paths=ResourcePaths(spec),
+            throttle=throttle,
+            http=limited_session(throttle),
         )
+
+    def renewals(self) -> int:
+        """Tokens renewed so far, both tenants."""
+        tenant = self.tenant_client.auth if self.tenant_client else None
+        return sum(p.renewals for p in (self.auth, tenant) if p is not None)
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.auth.token()}"}
 
     def close(self) -> None:
         self.client.close()
+        self.http.close()
         if self.tenant_client:
             self.tenant_client.close()
+
+
+def limited_transport(
+    throttle: Throttle, inner: httpx.BaseTransport | None = None
+) -> LimitedTransport:
+    """Every httpx request of the run (reads, setup, cleanup, token fetches) behind `throttle`."""
+    return LimitedTransport(inner or httpx.HTTPTransport(verify=tls_context()), throttle)

@@ -1,7 +1,7 @@
 """Run settings: profiles, target, credentials and budgets, from flags, env vars or a config file.
 
 Precedence, highest first: command-line flags, then `ORDERMESH_*` environment variables, then the
-`--config` TOML file, then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
+config file (conformance/config_file.py), then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
 through the environment (`to_env`), and the suites read it back with `RunSettings.from_env()`.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,8 @@ class RunSettings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     read_only: bool = False
-    rate_limit: float | None = None  # requests per second
+    rate_limit: float | None = None  # requests per second, for the whole run
+    limiter_path: str | None = None  # the SQLite bucket the run's processes share the limit in
     cleanup: bool = True
     reports_dir: str = "reports"
     allow_production: bool = False
@@ -135,6 +135,9 @@ class RunSettings:
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
+    max_failures: int | None = None  # stop starting new work after this many failed tests
+    max_duration: float | None = None  # seconds; the CLI turns it into `deadline`
+    deadline: float | None = None  # epoch seconds after which no new work starts
     shard_index: int = 1  # this machine's share of the tests (pytest-split group), 1-based
     shard_count: int = 1
     history_path: str | None = None  # Allure history kept across runs; None: in reports_dir
@@ -172,6 +175,10 @@ class RunSettings:
             raise ConfigError(
                 f"--shard must be K/N with 1 <= K <= N, got {self.shard_index}/{self.shard_count}"
             )
+        if self.max_failures is not None and self.max_failures < 1:
+            raise ConfigError(f"--max-failures must be at least 1, got {self.max_failures}")
+        if self.max_duration is not None and self.max_duration <= 0:
+            raise ConfigError(f"--max-duration must be positive, got {self.max_duration}")
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ConfigError(f"--rate-limit must be positive, got {self.rate_limit}")
         if self.base_url and not self.base_url.startswith(("http://", "https://")):
@@ -236,18 +243,6 @@ def credentials_from(
     for key, env_suffix in ENV_CREDENTIALS.items():
         values[key] = flags.get(key) or environ.get(prefix + env_suffix) or config.get(key) or None
     return Credentials(**values)
-
-
-def load_config_file(path: str | None) -> dict[str, Any]:
-    if not path:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"--config {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config {path}: not valid TOML: {exc}") from exc
 
 
 def reports_path(settings: RunSettings) -> Path:

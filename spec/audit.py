@@ -48,7 +48,7 @@ def audit_ids(
         star = parts.index("*")
         container = _walk(root, parts[:star])
         items = container[0] if container and isinstance(container[0], list) else []
-        ids = []
+        ids: list[str] = []
         for index, item in enumerate(items):
             ok = index < len(results) and results[index].get("success") is True
             if ok:

@@ -119,7 +119,7 @@ class Lifecycle:
     def shipment_name(self, code: int) -> str:
         for name, value in self.entities["shipment"]["values"].items():
             if value == code:
-                return name
+                return str(name)
         raise KeyError(f"unknown shipment status {code}")
 
     # ------------------------------------------------------------------ lookups

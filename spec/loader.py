@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ class Operation:
     def docs_path(self) -> str:
         """The path as the docs write it (`x-docs-path`), where the spec must name it otherwise:
         the docs call the note parameter `noteId` on GET and `id` on PUT and DELETE."""
-        return self.raw.get("x-docs-path", self.path)
+        return str(self.raw.get("x-docs-path", self.path))
 
     @property
     def is_safe(self) -> bool:
@@ -126,7 +126,7 @@ class Spec:
         except KeyError:
             raise KeyError(f"no operation {operation_id!r} in the spec") from None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Operation]:
         return iter(self.operations)
 
     def resource_path(self, path: str) -> str:
@@ -162,7 +162,8 @@ class Spec:
     # ------------------------------------------------------------------ translation
     def json_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         """An OpenAPI schema (with $refs) as a self-contained JSON Schema."""
-        return self._translate(schema, ())
+        translated: dict[str, Any] = self._translate(schema, ())
+        return translated
 
     def _translate(self, schema: Any, stack: tuple[str, ...]) -> Any:
         if isinstance(schema, list):
@@ -196,7 +197,7 @@ class Spec:
         return out
 
     # ------------------------------------------------------------------ operations
-    def _build_operations(self):
+    def _build_operations(self) -> Iterator[Operation]:
         default_security = self.document.get("security", [])
         for path, item in self.document["paths"].items():
             shared = item.get("parameters", [])
@@ -267,6 +268,8 @@ def load_document(path: Path | str = SPEC_PATH) -> dict[str, Any]:
         document = load_yaml(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SpecError(f"{path}: not an OpenAPI document (a {type(document).__name__} at the top)")
     return document
 
 

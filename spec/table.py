@@ -7,6 +7,7 @@ output, so the human-readable table can never drift from lifecycle.yaml.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from spec.lifecycle import Lifecycle, load_lifecycle
@@ -32,7 +33,7 @@ def provenance_counts(spec: Spec) -> dict[str, Counter[str]]:
     return counts
 
 
-def _properties(schema: dict[str, Any]):
+def _properties(schema: dict[str, Any]) -> Iterator[Any]:
     yield from schema.get("properties", {}).values()
     for part in schema.get("allOf", []):
         yield from part.get("properties", {}).values()

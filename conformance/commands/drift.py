@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from conformance.commands.options import add_auth_arguments, secret_flags
 from conformance.commands.run import TargetError, preflight
+from conformance.config_file import find_config, validate
 from conformance.drift.analyse import DriftReport, analyse
 from conformance.drift.observe import (
     Target,
@@ -33,7 +35,6 @@ from conformance.settings import (
     ConfigError,
     RunSettings,
     credentials_from,
-    load_config_file,
     new_run_id,
 )
 from spec import SPEC_PATH, load_spec
@@ -60,11 +61,14 @@ def add_target_arguments(parser: argparse.ArgumentParser, seed_help: str) -> Non
         metavar="N",
         help=f"positive cases per operation (default {DEFAULT_EXAMPLES})",
     )
+    budget.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="RPS",
+        help="max requests per second, every request of the command",
+    )
     parser.add_argument("--reports-dir", default="reports", help="where reports go")
-    auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > --config file)")
-    auth.add_argument("--config", help="TOML file with an [auth] table")
-    for flag in ("client-id", "client-secret", "username", "password", "token", "merchant-id"):
-        auth.add_argument(f"--{flag}")
+    add_auth_arguments(parser)
 
 
 def settings_for(args: argparse.Namespace, base_url: str | None) -> RunSettings:
@@ -72,11 +76,9 @@ def settings_for(args: argparse.Namespace, base_url: str | None) -> RunSettings:
         raise ConfigError(f"--max-examples must be at least 1, got {args.max_examples}")
     if not Path(args.spec_path).is_file():
         raise ConfigError(f"--spec {args.spec_path}: no such file")
-    config = load_config_file(args.config)
-    flags = {
-        k: getattr(args, k)
-        for k in ("client_id", "client_secret", "username", "password", "token", "merchant_id")
-    }
+    config, source = find_config(args.config)
+    validate(config, source)
+    flags = secret_flags(args)
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
     settings = RunSettings(
         base_url=base_url,
@@ -84,6 +86,7 @@ def settings_for(args: argparse.Namespace, base_url: str | None) -> RunSettings:
         seed=seed,
         reports_dir=args.reports_dir,
         allow_production=args.allow_production,
+        rate_limit=args.rate_limit,
         run_id=new_run_id(),  # compare shares it between its targets: same setup payloads
         credentials=credentials_from(flags, dict(os.environ), config.get("auth", {}), "ORDERMESH_"),
     )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
 
-from conformance.settings import (
-    PROFILES,
-    ConfigError,
-    RunSettings,
-    credentials_from,
-    load_config_file,
-    new_run_id,
-)
+from conformance.config_file import RUN_KEYS, env_name, find_config, from_env, validate
+from conformance.settings import PROFILES, ConfigError, RunSettings, credentials_from, new_run_id
+from conformance.suites.schema import schemathesis_config
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +33,18 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
     budget.add_argument("--shard", type=shard_spec, metavar="K/N",
                         help="run only the K-th of N parts of the tests (CI machines; pytest-split)")  # fmt: skip
+    budget.add_argument(
+        "--max-failures",
+        type=int,
+        metavar="N",
+        help="stop starting new tests after N failed tests (exit 1, incomplete)",
+    )
+    budget.add_argument(
+        "--max-duration",
+        type=float,
+        metavar="SECONDS",
+        help="start no new work after SECONDS (exit 1, incomplete)",
+    )
     budget.add_argument("--include", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--exclude", action="append", default=[], metavar="ID_OR_TAG")
     budget.add_argument("--read-only", action="store_true", help="send safe methods only")
@@ -55,14 +65,28 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--quiet", action="store_true", help="print the summary only, no progress")
     out.add_argument("--lifecycle-threshold", type=float,
                      help="share of states and transitions the scenarios must cover (default 1.0)")  # fmt: skip
-    auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > --config file)")
-    auth.add_argument("--config", help="TOML file with [run] and [auth] / [auth.tenant_b] tables")
-    auth.add_argument("--client-id")
-    auth.add_argument("--client-secret")
-    auth.add_argument("--username")
-    auth.add_argument("--password")
-    auth.add_argument("--token")
-    auth.add_argument("--merchant-id")
+    add_auth_arguments(parser)
+
+
+def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
+    """Credentials: secrets from ORDERMESH_* variables or a file (`-`: stdin); the secret flags
+    still work but show the secret in `ps` and shell history, so they warn."""
+    auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > config file)")
+    auth.add_argument(
+        "--config",
+        help="TOML file with [run] and [auth] / [auth.tenant_b] tables "
+        "(default: ordermesh-conformance.toml, or [tool.ordermesh-conformance] in "
+        "pyproject.toml)",
+    )
+    for name in ("client-id", "username", "merchant-id"):
+        auth.add_argument(f"--{name}")
+    for name in SECRETS:
+        flag = name.replace("_", "-")
+        auth.add_argument(f"--{flag}", help=f"(visible in ps; prefer --{flag}-file)")
+        auth.add_argument(f"--{flag}-file", metavar="PATH", help="read it from PATH, - for stdin")
+
+
+SECRETS = ("client_secret", "password", "token")
 
 
 def shard_spec(text: str) -> tuple[int, int]:
@@ -72,64 +96,76 @@ def shard_spec(text: str) -> tuple[int, int]:
     return int(index), int(count)
 
 
+def secret_flags(args: argparse.Namespace, stdin: TextIO | None = None) -> dict[str, Any]:
+    """The credential flags, secrets read from their files; a secret given as a flag warns."""
+    flags: dict[str, Any] = {
+        k: getattr(args, k, None) for k in ("client_id", "username", "merchant_id")
+    }
+    for name in SECRETS:
+        flag, path = getattr(args, name, None), getattr(args, name + "_file", None)
+        if flag:
+            print(
+                f"warning: --{name.replace('_', '-')} is visible in ps and shell history; use "
+                f"{env_name(name)} or --{name.replace('_', '-')}-file",
+                file=sys.stderr,
+            )
+        flags[name] = read_secret(path, name, stdin) if path else flag
+    return flags
+
+
+def read_secret(path: str, name: str, stdin: TextIO | None = None) -> str:
+    if path == "-":
+        return (stdin or sys.stdin).readline().strip()
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"--{name.replace('_', '-')}-file {path}: {exc.strerror}") from None
+
+
 def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> RunSettings:
     environ = dict(os.environ if environ is None else environ)
-    config = load_config_file(args.config)
+    config, source = find_config(args.config)
+    validate(config, source)
     run_section = config.get("run", {})
     auth_section = config.get("auth", {})
 
-    def pick(flag, env, key, default, convert=str):
-        if flag is not None:
+    def pick(flag: Any, key: str, default: Any) -> Any:
+        if flag not in (None, [], False):
             return flag
-        if environ.get(env):
-            try:
-                return convert(environ[env])
-            except ValueError:
-                raise ConfigError(
-                    f"{env}={environ[env]!r} is not a valid {convert.__name__}"
-                ) from None
-        return run_section.get(key, default)
+        value = from_env(key, RUN_KEYS[key], environ)
+        return value if value is not None else run_section.get(key, default)
 
-    flags = {
-        k: getattr(args, k)
-        for k in ("client_id", "client_secret", "username", "password", "token", "merchant_id")
-    }
-    seed = pick(args.seed, "ORDERMESH_SEED", "seed", None, int)
+    seed = pick(args.seed, "seed", None)
     shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
-        base_url=pick(args.base_url, "ORDERMESH_BASE_URL", "base_url", None),
-        spec_path=pick(args.spec_path, "ORDERMESH_SPEC", "spec", RunSettings.spec_path),
-        profile=pick(args.profile, "ORDERMESH_PROFILE", "profile", "ci"),
+        base_url=pick(args.base_url, "base_url", None),
+        spec_path=pick(args.spec_path, "spec", RunSettings.spec_path),
+        profile=pick(args.profile, "profile", "ci"),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),
-        workers=pick(args.workers, "ORDERMESH_WORKERS", "workers", 1, int),
-        include=tuple(args.include or run_section.get("include", [])),
-        exclude=tuple(args.exclude or run_section.get("exclude", [])),
-        read_only=args.read_only or bool(run_section.get("read_only", False)),
-        rate_limit=pick(args.rate_limit, "ORDERMESH_RATE_LIMIT", "rate_limit", None, float),
-        cleanup=args.cleanup
-        if args.cleanup is not None
-        else bool(run_section.get("cleanup", True)),
-        reports_dir=pick(args.reports_dir, "ORDERMESH_REPORTS_DIR", "reports_dir", "reports"),
-        allow_production=args.allow_production or bool(run_section.get("allow_production", False)),
+        workers=pick(args.workers, "workers", 1),
+        include=tuple(pick(args.include, "include", [])),
+        exclude=tuple(pick(args.exclude, "exclude", [])),
+        read_only=pick(args.read_only, "read_only", False),
+        rate_limit=pick(args.rate_limit, "rate_limit", None),
+        cleanup=pick(args.cleanup, "cleanup", True),
+        reports_dir=pick(args.reports_dir, "reports_dir", "reports"),
+        allow_production=pick(args.allow_production, "allow_production", False),
         run_id=new_run_id(),
-        poll_timeout=pick(args.poll_timeout, "ORDERMESH_POLL_TIMEOUT", "poll_timeout", 5.0, float),
-        credentials=credentials_from(flags, environ, auth_section, "ORDERMESH_"),
+        poll_timeout=pick(args.poll_timeout, "poll_timeout", 5.0),
+        credentials=credentials_from(secret_flags(args), environ, auth_section, "ORDERMESH_"),
         tenant_b=credentials_from(
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"
         ),
         mock_faults=tuple(args.fault),
+        max_failures=pick(args.max_failures, "max_failures", None),
+        max_duration=pick(args.max_duration, "max_duration", None),
         shard_index=shard[0],
         shard_count=shard[1],
-        history_path=pick(getattr(args, "history", None), "ORDERMESH_HISTORY", "history", None),
-        quiet=bool(getattr(args, "quiet", False)),
-        lifecycle_threshold=pick(
-            args.lifecycle_threshold,
-            "ORDERMESH_LIFECYCLE_THRESHOLD",
-            "lifecycle_threshold",
-            1.0,
-            float,
-        ),
+        history_path=pick(getattr(args, "history", None), "history", None),
+        quiet=pick(getattr(args, "quiet", False), "quiet", False),
+        lifecycle_threshold=pick(args.lifecycle_threshold, "lifecycle_threshold", 1.0),
     )
+    schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs
     if settings.base_url and settings.mock_faults:
         raise ConfigError("--fault applies to the embedded mock only; drop it or drop --base-url")
     return settings.check()

@@ -5,13 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
+from conformance import run_counts
 from conformance.auth import AuthError, provider_for
+from conformance.harness import limited_transport
+from conformance.limiter import throttle_for
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.run_outputs import (
@@ -29,7 +35,6 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, RunSettings
-from conformance.tls import tls_context
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
@@ -42,14 +47,16 @@ class TargetError(RuntimeError):
 
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
+    transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
     try:
-        httpx.get(settings.base_url, timeout=10.0, verify=tls_context())
+        with httpx.Client(transport=transport, timeout=10.0) as http:
+            http.get(settings.base_url)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
     try:
-        provider_for(settings.credentials, settings.base_url, redactor).token()
+        provider_for(settings.credentials, settings.base_url, redactor, transport).token()
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
 
@@ -120,12 +127,24 @@ def run_tests(
     return settings, status, error, stop_mock is not None
 
 
+@contextmanager
+def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
+    """The CLI and every pytest worker take their requests from one bucket in this file."""
+    if not settings.rate_limit:
+        yield settings
+        return
+    with tempfile.TemporaryDirectory(prefix="ordermesh-limit-") as folder:
+        yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))
+
+
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
         spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
+    if settings.max_duration:
+        settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
@@ -139,7 +158,8 @@ def execute(settings: RunSettings, echo=print) -> int:
     ).start()  # Node loads Allure while the tests run
     try:
         quiet_echo = (lambda *_: None) if settings.quiet else echo
-        settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
+        with shared_limit(settings) as settings:
+            settings, status, error, embedded = run_tests(settings, reports, quiet_echo)
     except BaseException:
         html.cancel()
         raise
@@ -148,6 +168,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
+    status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == EXIT_OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
@@ -170,4 +191,17 @@ def execute(settings: RunSettings, echo=print) -> int:
     if picture_problem:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
+    return status
+
+
+def add_run_counts(summary: dict, reports: Path, status: int) -> int:
+    """Token renewals and throttling into the summary; a run cut short by a budget is
+    incomplete, which is exit 1 even when everything that ran passed."""
+    counts, stopped = run_counts.total(str(reports))
+    summary["requests"] = counts
+    summary["complete"] = not stopped
+    if stopped:
+        summary["incomplete_reason"] = "; ".join(stopped)
+        summary["passed"] = False
+        return EXIT_FAILURES if status == EXIT_OK else status
     return status

@@ -74,6 +74,7 @@ class Flat:
     properties: dict[str, Prop] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     all_of: list[Any] = field(default_factory=list)  # the schema's own allOf members, raw
+    null_branch: bool = False  # written as `anyOf`/`oneOf` [schema, {type: "null"}]
 
     def same_as(self, other: Flat) -> bool:
         """Whether both schemas say the same at this level (sub-schemas behind `$ref`s may still
@@ -84,6 +85,8 @@ class Flat:
         ):
             return False
         if self.required != other.required or self.all_of != other.all_of:
+            return False
+        if self.null_branch != other.null_branch:
             return False
         return all(self.keys[k][0] == other.keys[k][0] for k in self.keys) and all(
             self.properties[n].node == other.properties[n].node for n in self.properties
@@ -111,7 +114,22 @@ class Flat:
     @property
     def nullable(self) -> bool:
         value = self.get("type")
-        return bool(self.get("nullable", False)) or (isinstance(value, list) and "null" in value)
+        listed = isinstance(value, list) and "null" in value
+        return self.null_branch or bool(self.get("nullable", False)) or listed
+
+
+NULL_SCHEMA = {"type": "null"}
+
+
+def null_wrapped(body: dict[str, Any]) -> tuple[str, int] | None:
+    """(`anyOf`|`oneOf`, the index of the one other branch) of a schema that is 3.1's spelling of a nullable
+    schema, `[schema, {type: "null"}]`: it means what 3.0's `nullable: true` beside the schema
+    meant, so both spellings flatten alike and moving between them is no change."""
+    for key in ("anyOf", "oneOf"):
+        members = body.get(key)
+        if isinstance(members, list) and len(members) == 2 and NULL_SCHEMA in members:
+            return key, 1 - members.index(NULL_SCHEMA)
+    return None
 
 
 def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat | None:
@@ -122,6 +140,11 @@ def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat 
     flat = Flat(target.pointer, target.inferred, target.refs)
     body = target.node if isinstance(target.node, dict) else {}
     flat.all_of = list(body.get("allOf") or [])
+    merged = [(m, join(target.pointer, "allOf", i)) for i, m in enumerate(flat.all_of)]
+    wrapped = null_wrapped(body)
+    if wrapped is not None:
+        flat.null_branch = True
+        merged.append((body[wrapped[0]][wrapped[1]], join(target.pointer, *wrapped)))
     for key, value in body.items():
         if key == "properties" and isinstance(value, dict):
             for name, sub in value.items():
@@ -129,10 +152,12 @@ def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat 
                 flat.properties[name] = Prop(sub, prop_ptr, target.inferred or is_inferred(sub))
         elif key == "required" and isinstance(value, list):
             flat.required.update(str(name) for name in value)
-        elif key != "allOf" and (not key.startswith("x-") or key in KEPT_EXTENSIONS):
+        elif key == "allOf" or (wrapped is not None and key == wrapped[0]):
+            continue
+        elif not key.startswith("x-") or key in KEPT_EXTENSIONS:
             flat.keys[key] = (value, target.pointer)
-    for index, member in enumerate(body.get("allOf") or []):
-        sub = flatten(spec, member, join(target.pointer, "allOf", index), stack | target.refs)
+    for member, member_pointer in merged:
+        sub = flatten(spec, member, member_pointer, stack | target.refs)
         if sub is None:
             continue
         for key, entry in sub.keys.items():

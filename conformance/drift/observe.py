@@ -185,8 +185,16 @@ def send(target: Target, case, key: str, source: str, note: str = "") -> Observa
     operation = target.harness.spec.operation(_operation_id(case))
     if operation.raw.get("requestBody") is not None and case.body is not None:
         target.walker.prune(case.body, request_schema(operation.raw))
-    headers = target.harness.auth_headers() if operation.needs_auth else {}
-    response = case.call(base_url=target.settings.base_url, headers=headers)
+    harness = target.harness
+
+    def call():
+        headers = harness.auth_headers() if operation.needs_auth else {}
+        return case.call(base_url=target.settings.base_url, headers=headers, session=harness.http)
+
+    response = call()
+    if response.status_code == 401 and operation.needs_auth:
+        harness.auth.invalidate()  # expired mid-run: renew once and replay
+        response = call()
     media = (response.headers.get("content-type") or [None])[0]
     body = None
     if media and "json" in media and response.content:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import allure
 
+from conformance import budget
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
 from conformance.stateful.driver import Driver
@@ -25,8 +26,14 @@ def label(story: str, title: str) -> None:
 
 
 def target_for(session) -> Target:
-    """A target on the run's harness that counts every call in the run's per-operation stats."""
-    return Target.from_harness(session.harness, on_call=session.stats.call)
+    """A target on the run's harness that counts every call in the run's per-operation stats
+    and stops between steps once the run is over budget (--max-duration, --max-failures)."""
+
+    def on_call(operation_id: str, status: int, positive: bool) -> None:
+        session.stats.call(operation_id, status, positive)
+        budget.check(session.settings)
+
+    return Target.from_harness(session.harness, on_call=on_call)
 
 
 def reproduction(driver: Driver, failure: LifecycleFailure, session) -> tuple[str, str]:

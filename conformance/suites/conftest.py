@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance import budget, run_counts
 from conformance.reporting import allure_steps
 from conformance.suites.session import SuiteSession, current
 
@@ -11,6 +12,20 @@ from conformance.suites.session import SuiteSession, current
 @pytest.fixture(scope="session")
 def suite() -> SuiteSession:
     return current()
+
+
+def pytest_runtest_setup(item):
+    """--max-failures and --max-duration: start no new test past either."""
+    budget.check(current().settings)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Count a failed test where it ran (an xdist controller sees every report again)."""
+    report = yield
+    if report.failed:
+        budget.note_failure(current().settings)
+    return report
 
 
 @pytest.hookimpl(wrapper=True)
@@ -30,6 +45,7 @@ def pytest_sessionfinish(session, exitstatus):
     if not suite:
         return
     suite.stats.write(suite.settings.reports_dir)
+    run_counts.write(suite.settings.reports_dir, suite.harness, suite.reauth.reauth_count)
     suite.http.close()
     if suite.settings.cleanup and not suite.settings.read_only:
         suite.harness.factory.cleanup()

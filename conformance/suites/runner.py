@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 
 import allure
-from schemathesis import GenerationMode
+from schemathesis import GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
+from conformance import budget
+from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
@@ -80,6 +82,7 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
         allure_steps.label(operation, harness.spec)
         session.labelled.add(operation.operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+    budget.check(session.settings)  # a property test runs many cases: stop between them
     try:
         if positive:
             harness.preparation.prepare(case)
@@ -100,7 +103,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
     snapshots.take(harness, case)
     try:
         with allure.step(f"{operation.method} {case.formatted_path}") as _:
-            response = case.call(base_url=harness.settings.base_url, session=session.http)
+            response = send_case(session, case)
             session.stats.call(operation.operation_id, response.status_code, positive)
             try:
                 case.validate_response(
@@ -117,6 +120,15 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
                 allure_steps.attach_exchange("sample", exchange_of(session, response))
     finally:
         snapshots.pop(harness, case)
+
+
+def send_case(session: SuiteSession, case) -> Response:
+    """Send a generated case through the run's throttle; a 401 renews the token and replays."""
+
+    def recall() -> Response:
+        return case.call(base_url=session.settings.base_url, session=session.http)
+
+    return replay_after_401(case, recall(), session.harness.auth, session.reauth, recall)
 
 
 def _record_error(session: SuiteSession, case, operation, check: str, kind: str, exc) -> None:

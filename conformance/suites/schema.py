@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 
 from schemathesis import GenerationMode
+from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
-from conformance.settings import RunSettings
+from conformance.limiter import throttle_for, throttle_schema
+from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
 from spec import load_spec
 from strategies.formats import schema_with_formats
@@ -21,12 +23,23 @@ def suite_schema():
     return build_schema(current().settings)
 
 
+def schemathesis_config() -> SchemathesisConfig:
+    """`schemathesis.toml` (found as `st run` finds it) is the base: checks, per-operation
+    overrides, headers, TLS. The profile, seed and filters of the run are layered on top."""
+    try:
+        return SchemathesisConfig.discover()
+    except SchemathesisConfigError as exc:
+        raise ConfigError(f"schemathesis.toml: {exc}") from None
+
+
 def build_schema(settings: RunSettings):
     profile = settings.profile_budget
-    config = SchemathesisConfig(seed=settings.seed)
+    config = schemathesis_config()
+    config.update(seed=settings.seed, max_failures=None)
     schema = schema_with_formats(load_spec(settings.spec_path).document, config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
+    throttle_schema(schema, throttle_for(settings.rate_limit, settings.limiter_path))
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
     schema.config.phases.update(phases=[*profile.phases, "stateful"])
     schema.config.generation.update(

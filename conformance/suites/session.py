@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import requests
-from schemathesis.transport.requests import SameHostRedirectsSession
+from schemathesis.auths import ReauthState
 
+from conformance.auth import new_reauth_state
 from conformance.harness import Harness
 from conformance.reporting.stats import Stats
 from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
@@ -34,9 +35,13 @@ class SuiteSession:
     # Operations whose Allure test already has its labels (labels add up per generated case).
     labelled: set[str] = field(default_factory=set)
     checks: list = field(default_factory=list)  # the project's checks, built once (they keep state)
-    # One keep-alive connection pool for the generated calls, as a plain `st run` has; without it
-    # Schemathesis opens a new session and TCP connection for every case.
-    http: requests.Session = field(default_factory=SameHostRedirectsSession)
+    reauth: ReauthState = field(default_factory=new_reauth_state)
+
+    @property
+    def http(self) -> requests.Session:
+        """One keep-alive pool for the generated calls, as `st run` has, behind the run's
+        throttle; without it Schemathesis opens a new session and connection for every case."""
+        return self.harness.http
 
 
 def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:

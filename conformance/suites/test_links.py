@@ -13,9 +13,11 @@ import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis import Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
+from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.reporting import allure_steps
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
@@ -34,6 +36,16 @@ class LinkChecks:
 
     def before_call(self, case) -> None:
         snapshots.take(current().harness, case)
+
+    def get_call_kwargs(self, case) -> dict:
+        return {"session": current().http}  # the run's throttle
+
+    def call(self, case, **kwargs) -> Response:
+        session = current()
+        response = case.call(**kwargs)
+        return replay_after_401(
+            case, response, session.harness.auth, session.reauth, lambda: case.call(**kwargs)
+        )
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         session = current()

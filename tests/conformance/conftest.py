@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 
@@ -56,3 +57,15 @@ def mock_with_secrets():
     )
     yield base_url
     stop()
+
+
+def live_env() -> dict[str, str]:
+    """The mock's two merchants, as a run against a live target gets them."""
+    a, b = MOCK_MERCHANT_A, MOCK_MERCHANT_B
+    return {
+        "ORDERMESH_MERCHANT_ID": a.merchant_id or "",
+        "ORDERMESH_CLIENT_ID": a.client_id or "",
+        "ORDERMESH_CLIENT_SECRET": a.client_secret or "",
+        "ORDERMESH_TENANT_B_CLIENT_ID": b.client_id or "",
+        "ORDERMESH_TENANT_B_CLIENT_SECRET": b.client_secret or "",
+    }

@@ -1,0 +1,190 @@
+"""One rate limit and one 429 policy for every request a run sends.
+
+Generated cases (requests, through Schemathesis), oracle reads, setup, cleanup and token fetches
+(httpx) all pass through the same `Throttle`, for both tenants. Across pytest-xdist workers the
+limit is one pyrate-limiter SQLite bucket, file-locked, whose path the CLI hands every worker, so
+`--rate-limit 5` means 5 requests per second for the whole run, not per process or per client.
+
+A 429, or a 503 with `Retry-After`, is waited out (seconds or an HTTP date, as Schemathesis parses
+it) and the request sent again, at most `MAX_RETRIES` times with each wait capped at
+`MAX_RETRY_WAIT` seconds; only then is the response judged like any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+import httpx
+import requests
+from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Rate, RateItem, SQLiteBucket
+from requests.adapters import HTTPAdapter
+from schemathesis.core.rate_limit import parse_retry_after
+from schemathesis.transport.requests import (
+    REQUESTS_TRANSPORT,
+    RequestsTransport,
+    SameHostRedirectsSession,
+)
+
+MAX_RETRIES = 5
+MAX_RETRY_WAIT = 60.0  # seconds, Schemathesis' own cap on a Retry-After
+DEFAULT_RETRY_WAIT = 1.0  # a 429 without Retry-After
+# The bucket counts a request when it is let through, the server when it arrives; a window a
+# little longer than a second keeps most arrivals within the limit too. A process descheduled
+# between the two on a busy machine can still put one request more into a second: the documented
+# burst allowance.
+WINDOW_GUARD_MS = 200
+BURST = 1
+POLL_INTERVAL = 0.02  # seconds between tries for a place in a full window
+
+
+def rates_for(per_second: float) -> list[Rate]:
+    """Whole requests per second; below one, one request every 1/rate seconds."""
+    if per_second >= 1:
+        return [Rate(math.floor(per_second), Duration.SECOND + WINDOW_GUARD_MS)]
+    return [Rate(1, math.ceil(1000 / per_second) + WINDOW_GUARD_MS)]
+
+
+def build_bucket(per_second: float, shared_path: str | None = None) -> AbstractBucket:
+    """In memory for one process; a file-locked SQLite bucket when processes share it."""
+    if shared_path is None:
+        return InMemoryBucket(rates_for(per_second))
+    return SQLiteBucket.init_from_file(
+        rates_for(per_second), table="ordermesh_run", db_path=shared_path, use_file_lock=True
+    )
+
+
+class Throttle:
+    """Waits for the rate limit before each request and says how long to back off after one."""
+
+    def __init__(self, per_second: float | None, shared_path: str | None = None) -> None:
+        self._bucket = build_bucket(per_second, shared_path) if per_second else None
+        self._lock = threading.Lock()
+        self.retries = 0  # requests sent again after a 429/503
+        self.waited = 0.0  # seconds spent in those waits
+
+    def acquire(self) -> None:
+        """Wait for a place in the window. Each try is stamped with the time it is made:
+        pyrate-limiter's own blocking wait stamps the time it planned to wake, and a process
+        that oversleeps on a busy machine would then be counted too early."""
+        if self._bucket is None:
+            return
+        while not self._bucket.put(RateItem("ordermesh", self._bucket.now())):
+            time.sleep(POLL_INTERVAL)
+
+    def backoff(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
+        """Seconds to wait before sending again, or None: take the response as it is."""
+        retry_after = headers.get("retry-after")
+        if attempt >= MAX_RETRIES or status not in (429, 503):
+            return None
+        if status == 503 and not retry_after:
+            return None  # a plain 503 is the target's answer, not a request to slow down
+        delay = parse_retry_after(retry_after) if retry_after else None
+        delay = DEFAULT_RETRY_WAIT if delay is None else min(delay, MAX_RETRY_WAIT)
+        with self._lock:
+            self.retries += 1
+            self.waited += delay
+        return delay
+
+    def send(self, attempt_once: Callable[[], tuple[int, Mapping[str, str]]]) -> None:
+        """Call `attempt_once` until it returns a response not to retry."""
+        for attempt in range(MAX_RETRIES + 1):
+            self.acquire()
+            status, headers = attempt_once()
+            delay = self.backoff(status, headers, attempt)
+            if delay is None:
+                return
+            time.sleep(delay)
+
+
+@functools.cache
+def throttle_for(per_second: float | None, shared_path: str | None) -> Throttle:
+    """The process's one throttle for a run's settings, whoever asks for it."""
+    return Throttle(per_second, shared_path)
+
+
+class LimitedTransport(httpx.BaseTransport):
+    """An httpx transport that waits for the throttle and retries throttled responses."""
+
+    def __init__(self, inner: httpx.BaseTransport, throttle: Throttle) -> None:
+        self._inner = inner
+        self._throttle = throttle
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        sent: list[httpx.Response] = []
+
+        def attempt() -> tuple[int, Mapping[str, str]]:
+            if sent:
+                sent[-1].close()
+            sent.append(self._inner.handle_request(request))
+            return sent[-1].status_code, sent[-1].headers
+
+        self._throttle.send(attempt)
+        return sent[-1]
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class LimitedAdapter(HTTPAdapter):
+    """The same for `requests`, which Schemathesis sends generated cases and probes with."""
+
+    def __init__(self, throttle: Throttle) -> None:
+        super().__init__()
+        self._throttle = throttle
+
+    def send(self, request, *args, **kwargs) -> requests.Response:  # type: ignore[override]
+        sent: list[requests.Response] = []
+
+        def attempt() -> tuple[int, Mapping[str, str]]:
+            if sent:
+                sent[-1].close()
+            sent.append(super(LimitedAdapter, self).send(request, *args, **kwargs))
+            return sent[-1].status_code, sent[-1].headers
+
+        self._throttle.send(attempt)
+        return sent[-1]
+
+
+def limited_session(throttle: Throttle) -> requests.Session:
+    """A keep-alive session for generated cases, as `st run` has, behind the run's throttle."""
+    session = SameHostRedirectsSession()
+    adapter = LimitedAdapter(throttle)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class LimitedRequestsTransport(RequestsTransport):
+    """Schemathesis' requests transport for a call that brings no session of its own.
+
+    Schemathesis sends its `ignored_auth` probes on a fresh session, so that no credentials carry
+    over; this one is fresh too, but behind the run's throttle."""
+
+    def __init__(self, throttle: Throttle) -> None:
+        super().__init__()
+        self._throttle = throttle
+        # Schemathesis registers its body serializers on its own transport: use the same ones.
+        self._serializers = REQUESTS_TRANSPORT._serializers
+
+    def send(self, case, *, session: requests.Session | None = None, **kwargs):  # type: ignore[override]
+        if session is not None:
+            return super().send(case, session=session, **kwargs)
+        with limited_session(self._throttle) as fresh:
+            return super().send(case, session=fresh, **kwargs)
+
+
+@functools.cache
+def _throttled_class(base: type, throttle: Throttle) -> type:
+    transport = LimitedRequestsTransport(throttle)
+    return type(f"Throttled{base.__name__}", (base,), {"transport": property(lambda _: transport)})
+
+
+def throttle_schema(schema, throttle: Throttle):
+    """Every request Schemathesis sends for `schema` (and the schemas `include` derives from it)
+    goes through `throttle`, whatever session the caller gives or leaves out."""
+    schema.__class__ = _throttled_class(type(schema), throttle)
+    return schema
