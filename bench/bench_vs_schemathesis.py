@@ -11,91 +11,18 @@ hits both. Prints each run's wall seconds, the medians and the ratio (goal: at m
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from _sides import SIDES, add_budget_arguments, clean_mock, run_logged
 
-from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, PROFILES
-from ordermesh_mock.server import free_port
+from conformance.settings import PROFILES
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_TOKEN = "bench-token-a"  # pre-issued by the mock for the plain run; not a real secret
-HEALTH_CHECKS = "too_slow,filter_too_much,data_too_large"  # the suite suppresses the same ones
 GOAL = 1.3
-
-
-@contextmanager
-def clean_mock() -> Iterator[str]:
-    """A fresh in-memory mock in its own process, so neither side shares its CPU with it."""
-    port = free_port()
-    command = [sys.executable, "-m", "conformance.cli", "mock", "--host", "127.0.0.1",
-               "--port", str(port), "--token", BENCH_TOKEN, "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base_url, timeout=1.0)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the mock did not start on {base_url}") from None
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def ours(base_url: str, args: argparse.Namespace, reports: Path) -> tuple[list[str], dict]:
-    command = [sys.executable, "-m", "conformance.cli", "run", "--base-url", base_url,
-               "--profile", args.profile, "--seed", str(args.seed), "--workers", "1",
-               "--reports-dir", str(reports)]  # fmt: skip
-    command += [arg for op in args.include for arg in ("--include", op)]
-    env = {
-        "ORDERMESH_CLIENT_ID": MOCK_MERCHANT_A.client_id or "",
-        "ORDERMESH_CLIENT_SECRET": MOCK_MERCHANT_A.client_secret or "",
-        "ORDERMESH_MERCHANT_ID": MOCK_MERCHANT_A.merchant_id or "",
-        "ORDERMESH_TENANT_B_CLIENT_ID": MOCK_MERCHANT_B.client_id or "",
-        "ORDERMESH_TENANT_B_CLIENT_SECRET": MOCK_MERCHANT_B.client_secret or "",
-        "ORDERMESH_TENANT_B_MERCHANT_ID": MOCK_MERCHANT_B.merchant_id or "",
-    }
-    if args.suite == "operations":  # what the plain run does too: no lifecycle scenarios
-        env["PYTEST_ADDOPTS"] = "-k test_operation"
-    return command, env
-
-
-def plain(base_url: str, args: argparse.Namespace, reports: Path) -> tuple[list[str], dict]:
-    budget = PROFILES[args.profile]
-    command = [str(Path(sys.executable).parent / "st"), "run", str(ROOT / "spec" / "ordermesh.yaml"),
-               "--url", base_url, "--phases", ",".join(budget.phases),
-               "--max-examples", str(budget.max_examples), "--mode", "all",
-               "--seed", str(args.seed), "--workers", "1",
-               "--suppress-health-check", HEALTH_CHECKS, "--no-color",
-               "-H", f"Authorization: Bearer {BENCH_TOKEN}"]  # fmt: skip
-    command += [arg for op in args.include for arg in ("--include-operation-id", op)]
-    return command, {}
-
-
-SIDES = {"ordermesh-conformance run": ours, "plain st run": plain}
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def timed(side: str, args: argparse.Namespace, log: Path, workdir: Path | None = None
@@ -105,29 +32,13 @@ def timed(side: str, args: argparse.Namespace, log: Path, workdir: Path | None =
     The run starts in `workdir` (kept, with its Hypothesis caches) or in a fresh directory."""
     with clean_mock() as base_url, tempfile.TemporaryDirectory() as fresh:
         reports = workdir or Path(fresh)
-        command, env = SIDES[side](base_url, args, reports)
-        with log.open("a") as out:
-            out.write(f"\n$ {' '.join(command)}\n")
-            out.flush()
-            cpu, started = children_cpu(), time.monotonic()
-            done = subprocess.run(command, cwd=reports, env={**os.environ, **env}, stdout=out,
-                                  stderr=subprocess.STDOUT, timeout=args.timeout)  # fmt: skip
-            elapsed, cpu = time.monotonic() - started, children_cpu() - cpu
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{side} exited {done.returncode}; see {log}")
-    return elapsed, cpu
+        return run_logged(SIDES[side](base_url, args, reports), reports, args.log, args.timeout)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="smoke")
+    add_budget_arguments(parser)
     parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--include", action="append", default=[], metavar="OPERATION_ID",
-                        help="only these operations (default: all)")  # fmt: skip
-    parser.add_argument("--suite", choices=("operations", "all"), default="operations",
-                        help="operations: our per-operation tests only, like the plain run "
-                        "(default); all: with the lifecycle scenarios")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--max-seconds", type=float, default=1800,
                         help="stop starting repetitions after this long")  # fmt: skip

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ def chromium_path() -> str:
     if not path:
         pytest.fail(
             "chromium is not installed: the report browser test needs Debian's `chromium` package "
-            "(apt-get install chromium); .ci/run installs it"
+            "(apt-get install chromium); scripts/setup.py installs it"
         )
     return path
 
@@ -78,3 +79,33 @@ def browser() -> Iterator[Any]:
         )  # fmt: skip
         yield chromium
         chromium.close()
+
+
+RENDERED = '[data-testid="metadata-item-total"]'
+
+
+def open_report_page(context: Any, report: Path, timeout_ms: int = 30_000) -> Any:
+    """Open a single-file Allure report in `context` and wait until it has rendered.
+
+    Under full CI load the page has now and then not rendered at all (never when run alone):
+    it is reloaded once, with a warning in the test summary so a recurring stall stays visible;
+    if it still does not render, the test fails with the page's console and a screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context.route("http*://**/*", lambda route: route.abort())  # the report must be self-contained
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(report.resolve().as_uri())
+    try:
+        page.wait_for_selector(RENDERED, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        warnings.warn(f"report page did not render; reloading (console: {console})", stacklevel=2)
+        page.reload()
+        try:
+            page.wait_for_selector(RENDERED, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            shot = report.parent / "render-timeout.png"
+            page.screenshot(path=str(shot))
+            raise AssertionError(f"report did not render; console {console}; {shot}") from None
+    return page

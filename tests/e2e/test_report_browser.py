@@ -8,12 +8,12 @@ what pytest counted (summary.json `totals.tests`, from junit.xml) and what allur
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.conftest import open_report_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,27 +26,8 @@ STATUSES = ("total", "passed", "failed", "broken", "skipped")
 def shown_totals(browser, report: Path) -> dict[str, int]:
     """The counters at the top of the report page; Allure leaves out the zero ones."""
     context = browser.new_context()
-    context.route("http*://**/*", lambda route: route.abort())  # the report must be self-contained
-    page = context.new_page()
     try:
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text))
-        page.goto(report.resolve().as_uri())
-        try:
-            page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
-        except PlaywrightTimeout:
-            # Seen twice in full CI runs, never alone: the page did not render in 30 s. Reload
-            # once, and say so in the test summary so a recurring stall stays visible; if it
-            # still does not render, fail with what the page said and a screenshot.
-            warnings.warn(f"report page did not render in 30 s; reloading (console: {console})",
-                          stacklevel=1)  # fmt: skip
-            page.reload()
-            try:
-                page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=30_000)
-            except PlaywrightTimeout:
-                shot = report.parent / "render-timeout.png"
-                page.screenshot(path=str(shot))
-                raise AssertionError(f"report did not render; console {console}; {shot}") from None
+        page = open_report_page(context, report)
         shown = {}
         for status in STATUSES:
             value = page.locator(

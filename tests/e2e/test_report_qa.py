@@ -22,13 +22,14 @@ import pytest
 
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.categories import CATEGORIES, CATEGORY_LABEL
+from tests.e2e.conftest import open_report_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OPERATIONS = ("createOrder", "getOrderById", "listNotes")
 SELECTION = tuple(arg for op in OPERATIONS for arg in ("--include", op))
 FAULT = ("--fault", "create-order-200")  # createOrder answers 200: an undocumented status
-RENDER_TIMEOUT = 90_000  # ms; the single-file report unpacks itself in the page
+RENDER_TIMEOUT = 60_000  # ms; the single-file report unpacks itself in the page
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,9 @@ def open_report(browser):
     def opened(finished):
         context = browser.new_context(viewport={"width": 1500, "height": 1100})
         contexts.append(context)
-        context.route("http*://**/*", lambda route: route.abort())  # self-contained
-        page = context.new_page()
-        page.goto((finished.reports / "allure-report" / "index.html").resolve().as_uri())
-        page.wait_for_selector('[data-testid="metadata-item-total"]', timeout=RENDER_TIMEOUT)
-        return page
+        return open_report_page(
+            context, finished.reports / "allure-report" / "index.html", RENDER_TIMEOUT
+        )
 
     yield opened
     for context in contexts:

@@ -1,0 +1,164 @@
+"""A delay proxy on loopback that makes every request cost a network round trip, and counts them.
+
+On staging a round trip costs 30 to 150 ms, so a run's wall time is its number of sequential
+round trips; on loopback the mock answers in about 1 ms and hides that. This proxy sits between
+a run and a fresh mock, waits `--latency-ms` before forwarding each request (concurrent requests
+wait concurrently, as on a network), and tallies every request by sender, method, path template
+of spec/ordermesh.yaml and status class, and the connections opened by the sender of their first
+request (a new connection costs one more round trip on a network, TLS two or more; not added
+here). The sender is the `X-Bench-Origin` header that
+bench/_origin.py adds on our side (stripped before forwarding); untagged requests count as
+"untagged". `GET /__bench__/counts` returns the tally as JSON and is not forwarded.
+
+    python bench/_delay_proxy.py --upstream http://127.0.0.1:8000 --port 8001 --latency-ms 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ORIGIN_HEADER = b"x-bench-origin"
+COUNTS_PATH = "/__bench__/counts"
+HOP_BY_HOP = {b"host", b"connection", b"keep-alive", b"transfer-encoding", b"content-length"}
+UNTAGGED = "untagged"
+
+
+def path_templates(spec_path: Path) -> list[tuple[re.Pattern[str], str]]:
+    """Regexes for the spec's path templates, most literal segments first, so
+    `/v1/orders/search` wins over `/v1/orders/{orderId}`."""
+    paths = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["paths"]
+
+    def literal_segments(template: str) -> int:
+        return sum(1 for part in template.split("/") if part and "{" not in part)
+
+    ordered = sorted(paths, key=lambda t: (-literal_segments(t), -t.count("/"), t))
+    return [(re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", t) + "/?$"), t) for t in ordered]
+
+
+def template_of(path: str, templates: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, template in templates:
+        if pattern.match(path):
+            return template
+    return "(not in the spec)"
+
+
+class DelayProxyApp:
+    """ASGI app: delay, forward to `upstream`, answer with its exact status, headers and bytes."""
+
+    def __init__(self, upstream: str, latency_s: float, spec_path: Path) -> None:
+        self.upstream = httpx.URL(upstream)
+        self.latency_s = latency_s
+        self.templates = path_templates(spec_path)
+        self.counts: Counter[tuple[str, str, str, str]] = Counter()
+        self.clients: set[tuple] = set()  # client (host, port): one per connection
+        self.opened: Counter[str] = (
+            Counter()
+        )  # new connections by the sender of their first request
+        self.client: httpx.AsyncClient | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http" and scope["path"] == COUNTS_PATH:
+            await _answer(send, 200, [(b"content-type", b"application/json")], self.tally())
+        elif scope["type"] == "http":
+            await self._forward(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+                self.client = httpx.AsyncClient(timeout=60.0, limits=limits)
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.client is not None:
+                    await self.client.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _forward(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = await _body(receive)
+        origin = UNTAGGED
+        headers = []
+        for name, value in scope["headers"]:
+            if name == ORIGIN_HEADER:
+                origin = value.decode("latin-1")
+            elif name not in HOP_BY_HOP:
+                headers.append((name, value))
+        client = tuple(scope.get("client") or ())
+        if client and client not in self.clients:  # the first request on a new connection
+            self.clients.add(client)
+            self.opened[origin] += 1
+        await asyncio.sleep(self.latency_s)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        if scope["query_string"]:
+            raw_path += b"?" + scope["query_string"]
+        request = self.client.build_request(
+            scope["method"],
+            self.upstream.copy_with(raw_path=raw_path),
+            headers=headers,
+            content=body,
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            content = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        key = (origin, scope["method"], template_of(scope["path"], self.templates))
+        self.counts[(*key, f"{response.status_code // 100}xx")] += 1
+        kept = [(n, v) for n, v in response.headers.raw if n.lower() not in HOP_BY_HOP]
+        if "content-length" in response.headers:  # upstream's: right for HEAD too
+            kept.append((b"content-length", response.headers["content-length"].encode()))
+        await _answer(send, response.status_code, kept, content)
+
+    def tally(self) -> bytes:
+        rows = [
+            {"origin": o, "method": m, "template": t, "status": s, "count": n}
+            for (o, m, t, s), n in sorted(self.counts.items())
+        ]
+        total = sum(self.counts.values())
+        tally = {"requests": total, "connections": len(self.clients), "opened": self.opened}
+        return json.dumps({**tally, "rows": rows}).encode()
+
+
+async def _body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _answer(send: Any, status: int, headers: list, content: bytes) -> None:
+    if not any(name.lower() == b"content-length" for name, _ in headers):
+        headers = [*headers, (b"content-length", str(len(content)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--upstream", required=True, help="the mock's base URL")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "ordermesh.yaml")
+    args = parser.parse_args(argv)
+    app = DelayProxyApp(args.upstream, args.latency_ms / 1000, args.spec)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+
+
+if __name__ == "__main__":
+    main()
