@@ -26,6 +26,7 @@ from conformance.selftest.matrix import (
     run_jobs,
 )  # fmt: skip
 from conformance.selftest.plain import run_plain
+from conformance.selftest.proxied import MOCK_ENV, proxied_mock
 from conformance.selftest.render import Matrix, terminal, write
 from conformance.settings import PROFILES, ConfigError
 
@@ -60,6 +61,11 @@ def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) ->
     reports = root / expectation.fault
     profile = run_profile(expectation, options.profile)
     operations = list(expectation.operations)
+    if expectation.proxied:
+        with proxied_mock([expectation.fault]) as url:
+            command = run_command(profile, options.seed, reports, [], operations, url)
+            outcome = execute_run(command, reports, options.run_timeout, MOCK_ENV)
+        return judge(expectation, outcome, options.seed, str(reports), profile)
     command = run_command(profile, options.seed, reports, [expectation.fault], operations)
     outcome = execute_run(command, reports, options.run_timeout)
     result = judge(expectation, outcome, options.seed, str(reports), profile)
@@ -77,13 +83,40 @@ def clean_job(
     return judge_clean(seed, execute_run(command, reports, options.run_timeout), str(reports))
 
 
+def clean_proxy_job(
+    seed: int, operations: list[str], options: SelftestOptions, root: Path
+) -> CleanResult:
+    """The proxy with no fault must change nothing: the suite passes through it."""
+    reports = root / f"clean-proxy-seed-{seed}"
+    with proxied_mock([]) as url:
+        command = run_command(options.profile, seed, reports, [], operations, url)
+        outcome = execute_run(command, reports, options.run_timeout, MOCK_ENV)
+    return judge_clean(seed, outcome, str(reports), "proxy")
+
+
 def plan(options: SelftestOptions, selected: list[Expectation], root: Path) -> list[Job]:
     # A subset of faults gets a clean control over the same operations; all faults, the whole suite.
-    scope = sorted({op for e in selected for op in e.operations}) if options.faults else []
-    clean = [
-        Job(f"clean mock, seed {seed}", functools.partial(clean_job, seed, scope, options, root))
-        for seed in range(options.seed, options.seed + options.seeds)
-    ]
+    mocked = [e for e in selected if not e.proxied]
+    proxied = [e for e in selected if e.proxied]
+    seeds = range(options.seed, options.seed + options.seeds)
+    clean = []
+    if mocked:
+        scope = sorted({op for e in mocked for op in e.operations}) if options.faults else []
+        clean += [
+            Job(
+                f"clean mock, seed {seed}", functools.partial(clean_job, seed, scope, options, root)
+            )
+            for seed in seeds
+        ]
+    if proxied:  # always over the proxy rows' operations: the whole suite twice is too long
+        scope = sorted({op for e in proxied for op in e.operations})
+        clean += [
+            Job(
+                f"clean proxy, seed {seed}",
+                functools.partial(clean_proxy_job, seed, scope, options, root),
+            )
+            for seed in seeds
+        ]
     faults = [Job(e.fault, functools.partial(fault_job, e, options, root)) for e in selected]
     return clean + faults  # the clean runs are the longest: start them first
 
@@ -104,7 +137,8 @@ def describe(result: object) -> str:
         return f"{'passed' if result.passed else 'FAILED: ' + str(result.problem)} ({result.run_seconds:.0f} s)"
     assert isinstance(result, FaultResult)
     verdict = (
-        f"detected by {', '.join(result.detected_by)} after {result.seconds:.1f} s"
+        f"detected by {', '.join(result.detected_by)} at {', '.join(result.detected_at)} "
+        f"after {result.seconds:.1f} s"
         if result.detected
         else f"MISSED: {result.problem}"
     )
@@ -122,7 +156,7 @@ def execute(options: SelftestOptions, echo=print) -> int:
     started = time.monotonic()
     reports_dir = Path(options.reports_dir)
     jobs = plan(options, selected, reports_dir / "selftest")
-    echo(f"selftest: {len(selected)} faults + {options.seeds} clean seeds, profile "
+    echo(f"selftest: {len(selected)} faults + {options.seeds} clean seeds per target, profile "
          f"{options.profile}, seed {options.seed}, {options.jobs} in parallel")  # fmt: skip
     results = run_jobs(jobs, options.jobs, progress_printer(len(jobs), echo))
     matrix = Matrix(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.drift.judge import ResponseJudge
 from conformance.drift.observe import Observation
 from conformance.drift.walk import SchemaWalker, escape
 from spec import Spec
@@ -19,8 +20,9 @@ MISSING_OPERATION_STATUSES = (404, 405)
 
 @dataclass
 class Finding:
-    kind: str  # undocumented-field | missing-field | type-mismatch | enum-value
-    #           | undocumented-status | missing-operation
+    kind: str  # undocumented-field | undocumented-status | missing-operation, or one per
+    #           failed JSON Schema keyword: missing-field (required) | type-mismatch | nullable
+    #           | enum-value | pattern | format | minimum | maxLength | ...
     location: str  # JSON pointer of the spec node a patch changes
     name: str  # field, value, observed type or status code
     element: str  # JSON pointer of the element whose provenance applies
@@ -84,9 +86,11 @@ def operation_pointer(spec: Spec, operation_id: str) -> str:
 class Analyser:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.walker = SchemaWalker(spec.document)
+        self.judge = ResponseJudge(spec.document)
+        self.walker = SchemaWalker(spec.document, self.judge)
         self.findings: dict[tuple[str, str, str], Finding] = {}
         self.exercised: dict[str, str] = {}
+        self.broken: set[str] = set()  # elements some observed value broke, at any depth
 
     def _finding(self, kind, location, name, element, provenance) -> Finding:
         key = (kind, location, name)
@@ -132,7 +136,9 @@ class Analyser:
             return
         walked = self.walker.walk(observation.body, schema, op_pointer, operation.provenance)
         self.exercised.update(walked.visited)
-        for m in walked.mismatches:
+        errors = self.judge.errors(observation.body, schema, op_pointer, operation.provenance)
+        self.broken.update(element for error in errors for element in error.elements)
+        for m in [*walked.mismatches, *errors]:  # undocumented fields, then validator errors
             finding = self._finding(m.kind, m.location, m.name, m.element, m.provenance)
             finding.add(operation.operation_id, m.instance_path, m.observed)
 
@@ -164,7 +170,7 @@ def analyse(spec: Spec, target: str, observations: list[Observation]) -> DriftRe
         analyser.observe(observation)
     analyser.missing_operations(observations)
     findings = sorted(analyser.findings.values(), key=lambda f: (f.kind, f.location, f.name))
-    contradicted = {f.element for f in findings}
+    contradicted = {f.element for f in findings} | analyser.broken
     confirmed = {
         pointer: provenance
         for pointer, provenance in sorted(analyser.exercised.items())
@@ -174,7 +180,11 @@ def analyse(spec: Spec, target: str, observations: list[Observation]) -> DriftRe
     for o in observations:
         if o.status is not None and o.status not in statuses.setdefault(o.operation_id, []):
             statuses[o.operation_id].append(o.status)
-    unprepared = [{"key": o.key, "reason": o.note} for o in observations if o.status is None]
+    unprepared = [
+        {"key": o.key, "reason": o.note, "blocked_by": o.blocked_by or "setup"}
+        for o in observations
+        if o.status is None
+    ]
     return DriftReport(
         target=target,
         spec_path=str(spec.path),

@@ -20,6 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from conformance.drift.walk import SchemaWalker
 from conformance.factory import Factory, SetupError
 from conformance.harness import Harness
+from conformance.operations import OperationRouter
 from conformance.preparers import Preparation
 from conformance.settings import (
     MOCK_MERCHANT_A,
@@ -44,6 +45,7 @@ class Observation:
     media_type: str | None = None
     body: Any = None
     note: str = ""  # setup error, or what a refusal probe did
+    blocked_by: str | None = None  # the operation that refused this case's setup
     audit: list[tuple[str, tuple[str, ...]]] | None = None  # (action, changed fields), flows only
 
 
@@ -67,14 +69,31 @@ class Target:
             self.stop()
 
 
+class RefusedSetupError(SetupError):
+    """A setup call the target refused, with the operation it was (as the suite reports it)."""
+
+    def __init__(self, message: str, operation_id: str | None) -> None:
+        super().__init__(message)
+        self.operation_id = operation_id
+
+
 class LenientFactory(Factory):
     """Setup accepts any success code: a 200 where the spec says 201 is drift to report, not a
     reason to stop observing everything that needs an order."""
 
+    def __init__(self, *args: Any, router: OperationRouter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.router = router
+
     def _expect(self, response, *codes: int) -> Any:
         if any(200 <= c < 300 for c in codes) and 200 <= response.status_code < 300:
             return response.json() if response.content else None
-        return super()._expect(response, *codes)
+        try:
+            return super()._expect(response, *codes)
+        except SetupError as exc:
+            request = response.request
+            refused = self.router.operation_id(request.method, request.url.path)
+            raise RefusedSetupError(str(exc), refused) from None
 
 
 @contextmanager
@@ -111,6 +130,7 @@ def open_target(
         settings.credentials.merchant_id or "",
         settings.run_id,
         harness.factory.ledger,
+        router=OperationRouter(harness.spec),
     )
     harness.factory = factory
     harness.preparation = Preparation(factory, settings.credentials)
@@ -194,10 +214,18 @@ def observe_cases(target: Target, schema, count: int, seed: int) -> None:
             try:
                 target.harness.preparation.prepare(case)
             except SetupError as exc:
-                note = target.harness.redactor.text(str(exc))
-                target.observations.append(Observation(key, operation_id, "case", None, note=note))
+                target.observations.append(unprepared(target, key, operation_id, "case", exc))
                 continue
             target.observations.append(send(target, case, key, "case"))
+
+
+def unprepared(
+    target: Target, key: str, operation_id: str, source: str, exc: SetupError
+) -> Observation:
+    """A case the target never saw: its setup was refused (by which operation, when known)."""
+    note = target.harness.redactor.text(str(exc))
+    blocked_by = exc.operation_id if isinstance(exc, RefusedSetupError) else None
+    return Observation(key, operation_id, source, None, note=note, blocked_by=blocked_by)
 
 
 # ---------------------------------------------------------------------- refusal probes
@@ -223,10 +251,7 @@ def probe_refusals(target: Target, schema, seed: int) -> None:
             target.harness.preparation.prepare(case)
             resource_id = builders.build(refusal.entity, state)
         except SetupError as exc:
-            note = target.harness.redactor.text(str(exc))
-            target.observations.append(
-                Observation(key, refusal.operation, "refusal", None, note=note)
-            )
+            target.observations.append(unprepared(target, key, refusal.operation, "refusal", exc))
             continue
         _retarget(case, TARGET_FIELDS[refusal.entity], resource_id)
         note = f"{refusal.entity} in {state}: the lifecycle table expects {refusal.status}"

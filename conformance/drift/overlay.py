@@ -18,11 +18,30 @@ from typing import Any
 import yaml
 
 from conformance.drift.analyse import DriftReport, Finding
-from conformance.drift.walk import SchemaWalker, json_type, resolve_pointer, unescape
+from conformance.drift.judge import ResponseJudge
+from conformance.drift.walk import SchemaWalker, escape, json_type, resolve_pointer, unescape
 
 OVERLAY_VERSION = "1.0.0"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
+
+
+# Keywords whose failure the overlay answers by removing them, each with the OpenAPI 3.0 flag
+# that only means something next to it.
+LOOSENED: dict[str, tuple[str, ...]] = {
+    "pattern": (),
+    "format": (),
+    "minimum": ("exclusiveMinimum",),
+    "maximum": ("exclusiveMaximum",),
+    "minLength": (),
+    "maxLength": (),
+    "minItems": (),
+    "maxItems": (),
+    "uniqueItems": (),
+    "multipleOf": (),
+    "minProperties": (),
+    "maxProperties": (),
+}
 
 
 class OverlayError(ValueError):
@@ -206,6 +225,11 @@ class OverlayBuilder:
             )
         for finding in by_kind.get("type-mismatch", []):
             self._type(finding)
+        for finding in by_kind.get("nullable", []):
+            self._admit_null(finding.location, f"null returned by {', '.join(finding.operations)}")
+        for kind in sorted(set(by_kind) & set(LOOSENED)):
+            for finding in by_kind[kind]:
+                self._loosen(finding)
         for finding in by_kind.get("enum-value", []):
             for value in finding.examples:
                 self.update(
@@ -250,6 +274,24 @@ class OverlayBuilder:
             if not kept:
                 self.actions.pop()  # nothing left to require: the removal alone is the change
 
+    def _loosen(self, finding: Finding) -> None:
+        """A keyword the observed values break (a pattern, a format, a bound): drop it, and with
+        a bound its OpenAPI 3.0 exclusive flag, so a reviewer decides what to put instead."""
+        node = resolve_pointer(self.document, finding.location)
+        seen = ", ".join(repr(v) for v in finding.examples)
+        description = (
+            f"{finding.kind} {finding.name} broken by {seen} in {', '.join(finding.operations)}"
+        )
+        for keyword in (finding.kind, *LOOSENED[finding.kind]):
+            if keyword in node:
+                self.actions.append(
+                    {
+                        "target": self.path(f"{finding.location}/{keyword}"),
+                        "remove": True,
+                        "description": description,
+                    }
+                )
+
     def _type(self, finding: Finding) -> None:
         description = (
             f"{finding.name} where the spec says otherwise, in {', '.join(finding.operations)}"
@@ -289,7 +331,7 @@ class OverlayBuilder:
         body = finding.examples[0] if finding.examples else None
         response: dict[str, Any] = {"description": f"{self.note} ({', '.join(finding.operations)})"}
         documented = resolve_pointer(self.document, finding.location)
-        template = self._matching_response(documented, finding.name, body)
+        template = self._matching_response(finding.location, documented, finding.name, body)
         if template is not None:
             response = copy.deepcopy(template)
         elif body is not None:
@@ -302,17 +344,20 @@ class OverlayBuilder:
             f"status {finding.name} returned by {', '.join(finding.operations)}",
         )
 
-    def _matching_response(self, responses: dict, status: str, body: Any) -> dict | None:
-        walker = SchemaWalker(self.document)
+    def _matching_response(
+        self, location: str, responses: dict, status: str, body: Any
+    ) -> dict | None:
+        judge = ResponseJudge(self.document)
+        walker = SchemaWalker(self.document, judge)
         for code, response in responses.items():
-            if code[:1] != status[:1]:
+            if code[:1] != status[:1] or body is None:
                 continue
-            resolved, _ = walker.resolve(response, "")
-            schema = ((resolved.get("content") or {}).get("application/json") or {}).get("schema")
-            if schema is None or body is None:
+            resolved, pointer = walker.resolve(response, f"{location}/{escape(code)}")
+            content = (resolved.get("content") or {}).get("application/json") or {}
+            schema = f"{pointer}/content/application~1json/schema"
+            if "schema" not in content or not judge.is_valid(body, schema):
                 continue
-            trial = walker.walk_node(body, schema)
-            if not trial.mismatches:
+            if not walker.walk(body, schema, "", "").mismatches:  # and no field it does not list
                 return response
         return None
 

@@ -12,13 +12,17 @@ SENTENCES = {
     "missing-field": "omits the required field `{name}`",
     "type-mismatch": "returns a {name} where the schema says otherwise",
     "enum-value": "returns {name}, which is not in the enum",
+    "nullable": "returns null where the schema does not allow it",
     "undocumented-status": "answers {name}, which is not documented",
     "missing-operation": "answers only 404/405: `{name}` is not served at its documented path",
 }
 
 
 def sentence(finding: Finding) -> str:
-    return SENTENCES[finding.kind].format(name=finding.name)
+    """What the target does, in words; any other validator keyword (pattern, format, bounds)
+    reads as the keyword and its value."""
+    template = SENTENCES.get(finding.kind, "returns values that break `{kind}: {name}`")
+    return template.format(name=finding.name, kind=finding.kind)
 
 
 def as_json(report: DriftReport, overlay_file: str | None) -> dict[str, Any]:
@@ -53,8 +57,9 @@ def _table(findings: list[Finding]) -> list[str]:
     ]
     for f in findings:
         where = ", ".join(f"`{p}`" for p in f.instance_paths[:2]) or "status line"
+        what = f"{sentence(f)} ({where})".replace("|", "\\|")  # a pattern may hold a "|"
         lines.append(
-            f"| {f.kind} | {sentence(f)} ({where}) | `{f.location}` | `{f.element}` "
+            f"| {f.kind} | {what} | `{f.location}` | `{f.element}` "
             f"({f.provenance}) | {', '.join(f.operations)} | {f.count} |"
         )
     return [*lines, ""]
@@ -88,8 +93,22 @@ def markdown(report: DriftReport, overlay_file: str | None) -> str:
     lines += [f"- `{pointer}`" for pointer in sorted(report.confirmed)] or ["None."]
     lines.append("")
     if report.unprepared:
-        lines += ["## Not observed", "", "The target refused the setup of these cases:", ""]
-        lines += [f"- {u['key']}: {u['reason']}" for u in report.unprepared]
+        lines += [
+            "## Blocked",
+            "",
+            "The target refused the setup of these cases, so they were"
+            " not observed; grouped by the operation that refused:",
+            "",
+        ]
+        blocked: dict[str, list[dict[str, str]]] = {}
+        for u in report.unprepared:
+            blocked.setdefault(u.get("blocked_by", "setup"), []).append(u)
+        for operation, cases in sorted(blocked.items()):
+            keys = ", ".join(u["key"] for u in cases[:8]) + (", ..." if len(cases) > 8 else "")
+            lines.append(
+                f"- blocked by {operation}: {len(cases)} cases ({keys}); first: "
+                f"{cases[0]['reason']}"
+            )
         lines.append("")
     lines += ["## Patch", ""]
     if overlay_file and report.findings:

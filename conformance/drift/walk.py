@@ -8,9 +8,12 @@ document, following `$ref`s while remembering where each schema node lives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spec.loader import follow_refs
+
+if TYPE_CHECKING:
+    from conformance.drift.judge import ResponseJudge
 
 JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
@@ -19,7 +22,7 @@ JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object
 class Mismatch:
     """One disagreement between a body and the schema node at `location`."""
 
-    kind: str  # undocumented-field | missing-field | type-mismatch | enum-value
+    kind: str  # undocumented-field (every other disagreement is a validator error)
     location: str  # JSON pointer of the schema node to change
     name: str  # the field, the value or the observed type
     instance_path: str  # where in the body ($.order.status)
@@ -81,8 +84,17 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
 
 
 class SchemaWalker:
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], judge: ResponseJudge | None = None) -> None:
         self.document = document
+        self._judge = judge
+
+    @property
+    def judge(self) -> ResponseJudge:
+        if self._judge is None:  # built on first need: pruning request bodies never needs it
+            from conformance.drift.judge import ResponseJudge  # it uses this module's helpers
+
+            self._judge = ResponseJudge(self.document)
+        return self._judge
 
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
         target, trail = follow_refs(node, lambda ref: resolve_pointer(self.document, ref))
@@ -94,12 +106,6 @@ class SchemaWalker:
         result = WalkResult()
         node = resolve_pointer(self.document, schema_pointer)
         self._walk(body, node, schema_pointer, "$", (element, provenance), result, True)
-        return result
-
-    def walk_node(self, body: Any, node: Any) -> WalkResult:
-        """Compare `body` with a schema node given by value (`$ref`s still resolve)."""
-        result = WalkResult()
-        self._walk(body, node, "", "$", ("", ""), result, True)
         return result
 
     # ------------------------------------------------------------------ internals
@@ -117,26 +123,21 @@ class SchemaWalker:
         if not isinstance(node, dict):
             return
         owner = self._owner(node, pointer, owner, result)
-        if value is None and (node.get("nullable") or self._untyped(node)):
-            return
-        # allOf without nullable: null is wrong here (an anyOf/oneOf may have a null branch)
-        if value is None and not any(key in node for key in ("type", "anyOf", "oneOf")):
-            self._note(result, "type-mismatch", pointer, "null", path, owner, value)
+        if value is None:
             return
         for index, branch in enumerate(node.get("allOf", [])):
             self._walk(value, branch, f"{pointer}/allOf/{index}", path, owner, result, False)
         for keyword in ("oneOf", "anyOf"):
-            if keyword in node and not self._any_branch(value, node, pointer, keyword, path):
-                self._note(result, "type-mismatch", pointer, json_type(value), path, owner, value)
-                return
+            for index, branch in enumerate(node.get(keyword, [])):
+                sub = f"{pointer}/{keyword}/{index}"
+                if self.judge.is_valid(value, sub):  # the branch the value takes
+                    self._walk(value, branch, sub, path, owner, result, True)
+                    break
         expected = node.get("type")
         if expected is not None and not type_matches(value, expected):
-            self._note(result, "type-mismatch", pointer, json_type(value), path, owner, value)
-            return
+            return  # nothing below this node fits: the validator reports the type
         if "enum" in node:
             result.enum_values.append((path, value))
-            if value not in node["enum"]:
-                self._note(result, "enum-value", pointer, repr(value), path, owner, value)
         if isinstance(value, dict):
             self._object(value, node, pointer, path, owner, result, check_extra)
         elif isinstance(value, list) and "items" in node:
@@ -147,13 +148,6 @@ class SchemaWalker:
 
     def _object(self, value, node, pointer, path, owner, result, check_extra) -> None:
         properties = node.get("properties", {})
-        for name in node.get("required", []):
-            if name not in value:
-                prop_owner = owner
-                prop = properties.get(name)
-                if isinstance(prop, dict) and "x-provenance" in prop:
-                    prop_owner = (f"{pointer}/properties/{escape(name)}", prop["x-provenance"])
-                self._note(result, "missing-field", pointer, name, f"{path}.{name}", prop_owner)
         known = self.known_properties(node)
         extra = node.get("additionalProperties")
         for name, item in value.items():
@@ -204,15 +198,3 @@ class SchemaWalker:
                 self.prune(value[name], extra)
             elif check_extra and known and name not in known and extra is not True:
                 del value[name]
-
-    def _any_branch(self, value, node, pointer, keyword, path) -> bool:
-        for index, branch in enumerate(node[keyword]):
-            trial = WalkResult()
-            self._walk(value, branch, f"{pointer}/{keyword}/{index}", path, ("", ""), trial, True)
-            if not trial.mismatches:
-                return True
-        return False
-
-    @staticmethod
-    def _untyped(node: dict) -> bool:
-        return not any(key in node for key in ("type", "allOf", "oneOf", "anyOf", "enum"))

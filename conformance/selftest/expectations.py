@@ -1,7 +1,8 @@
-"""Which of our checks should catch each seeded mock fault, and where to look for it.
+"""Which of our checks should catch each seeded fault, and where to look for it.
 
-One entry per fault of `ordermesh_mock.faults.CATALOGUE` (the catalogue is the source of truth
-for names and categories; this module only adds what the suite should do about each fault).
+One entry per fault of `ordermesh_mock.faults.CATALOGUE` and of the fault proxy's `PROXY_FAULTS`
+(they are the source of truth for names and categories; this module only adds what the suite
+should do about each fault).
 `checks` are the "check" values a run records in summary.json failures: Schemathesis check names
 and our own checks' names. `operations` are the operations the fault affects; selftest passes
 them as `--include`, so each run stays small.
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.settings import PROFILES
-from ordermesh_mock.faults import BY_NAME, CATALOGUE, Fault
+from ordermesh_mock.faults import BY_NAME, Fault
 
 # Our check functions (conformance/checks/*); tests/selftest asserts they still exist.
 AUDIT = "audit_log_side_effect"
@@ -39,7 +41,14 @@ class Expectation:
     profile: str = "smoke"
 
     @property
+    def proxied(self) -> bool:
+        """A fault of the proxy in front of the clean mock, not one seeded inside the mock."""
+        return self.fault in PROXY_FAULTS
+
+    @property
     def category(self) -> str:
+        if self.proxied:
+            return PROXY_FAULTS[self.fault].category
         return BY_NAME[self.fault].category
 
 
@@ -115,7 +124,79 @@ EXPECTATIONS: tuple[Expectation, ...] = (
        "ci"),  # smoke's 3 examples may all be ASCII
 )  # fmt: skip
 
-BY_FAULT: dict[str, Expectation] = {e.fault: e for e in EXPECTATIONS}
+# The fault proxy's rows (conformance/selftest/proxy_faults.py). `operations` are where the check
+# must catch the fault, which is not always an operation the proxy rewrites (audit logs, reads).
+PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
+    _e(
+        "proxy-envelope-field-dropped",
+        [SCHEMA],
+        ["listOrders"],
+        "a listOrders page without its required `totalCount`",
+    ),
+    _e(
+        "proxy-note-field-dropped",
+        [SCHEMA],
+        ["getNoteById"],
+        "a note without its required `createdBy`",
+    ),
+    _e("proxy-number-as-string", [SCHEMA], ["getOrderById"], "item `quantity` is a string"),
+    _e("proxy-undocumented-2xx", [STATUS], ["deleteNote"], "202 is not a documented status"),
+    _e(
+        "proxy-refusal-to-success",
+        [LIFECYCLE_STATUS],
+        ["holdOrder"],
+        "a hold the model forbids answers 200",
+    ),
+    _e(
+        "proxy-write-not-forwarded",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateNote"],
+        "the note reads back with its old text",
+    ),
+    _e(
+        "proxy-stale-read",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateOrder"],
+        "the order reads back as it was before the PATCH",
+    ),
+    _e(
+        "proxy-audit-event-dropped",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["updateOrder"],
+        "the order changed but its audit log shows no new event",
+    ),
+    _e(
+        "proxy-audit-actor-changed",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["createNote"],
+        "the note's creation event names another actor than the caller",
+    ),
+    _e(
+        "proxy-auth-bypass",
+        [IGNORED_AUTH],
+        ["searchOrders"],
+        "the request without a token answers 200",
+    ),
+    _e("proxy-shared-cache", [TENANT], ["getOrderById"], "merchant B reads merchant A's order"),
+    _e(
+        "proxy-page-repeats",
+        [LISTING, LIFECYCLE_LISTING],
+        ["listOrders"],
+        "page 2 repeats the last record of page 1",
+        "ci",
+    ),  # needs a case asking for page 1
+    _e(
+        "proxy-filter-dropped",
+        [LISTING, LIFECYCLE_LISTING],
+        ["searchOrders"],
+        "records with another status come back",
+    ),
+    _e(
+        "proxy-unicode-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500", "ci"
+    ),  # smoke's 3 examples may all be ASCII
+)
+
+BY_FAULT: dict[str, Expectation] = {e.fault: e for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)}
 
 
 class UnknownFaultError(ValueError):
@@ -125,16 +206,17 @@ class UnknownFaultError(ValueError):
 def select(names: Iterable[str] = ()) -> list[Expectation]:
     """The expectations for `names` in catalogue order; all of them when `names` is empty."""
     names = list(dict.fromkeys(names))
-    unknown = [n for n in names if n not in BY_NAME]
+    every = [*BY_NAME, *PROXY_FAULTS]  # catalogue order, then the proxy's
+    unknown = [n for n in names if n not in every]
     if unknown:
         raise UnknownFaultError(
-            f"unknown fault(s): {', '.join(unknown)}; valid names: {', '.join(BY_NAME)}"
+            f"unknown fault(s): {', '.join(unknown)}; valid names: {', '.join(every)}"
         )
-    missing = [f.name for f in CATALOGUE if f.name not in BY_FAULT]
+    missing = [name for name in every if name not in BY_FAULT]
     if missing:  # a catalogue fault nobody said how to catch
         raise UnknownFaultError(f"no selftest expectation for fault(s): {', '.join(missing)}")
-    wanted = set(names) or set(BY_NAME)
-    return [BY_FAULT[f.name] for f in CATALOGUE if f.name in wanted]
+    wanted = set(names) or set(every)
+    return [BY_FAULT[name] for name in every if name in wanted]
 
 
 def fault(name: str) -> Fault:

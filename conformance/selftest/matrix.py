@@ -8,6 +8,7 @@ what a run left behind (exit code, summary.json, Allure results), so they test w
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -57,6 +58,7 @@ class FaultResult:
     profile: str = ""  # the budget this fault ran at
     problem: str | None = None  # why it was not detected, in one line
     plain: PlainResult | None = None
+    detected_at: list[str] = field(default_factory=list)  # where those failures were recorded
 
     def as_json(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "plain"}
@@ -74,15 +76,20 @@ class CleanResult:
     run_seconds: float = 0.0
     reports_dir: str = ""
     problem: str | None = None
+    target: str = "mock"  # "mock", or "proxy": the clean mock behind the fault proxy
 
 
 def judge(
     expectation: Expectation, outcome: RunOutcome, seed: int, reports_dir: str, profile: str = ""
 ) -> FaultResult:
-    """Detected = the run failed AND at least one failure came from an expected check."""
+    """Detected = the run failed AND at least one failure came from an expected check (for a
+    proxy row: at one of its operations, since the proxy also rewrites what checks read)."""
     failures = (outcome.summary or {}).get("failures") or []
     checks = sorted({f.get("check", "?") for f in failures})
-    right = [c for c in checks if c in expectation.checks]
+    hits = [f for f in failures if f.get("check") in expectation.checks]
+    if expectation.proxied:
+        hits = [f for f in hits if f.get("operation") in expectation.operations]
+    right = sorted({f["check"] for f in hits})
     detected = outcome.exit_code == EXIT_FAILURES and bool(right)
     first = min((t.seconds for t in outcome.failed_tests), default=outcome.wall_seconds)
     return FaultResult(
@@ -92,6 +99,7 @@ def judge(
         operations=list(expectation.operations),
         detected=detected,
         detected_by=right if detected else [],
+        detected_at=sorted({f.get("operation", "?") for f in hits}) if detected else [],
         other_checks=[c for c in checks if c not in expectation.checks],
         tests=sorted({t.name for t in outcome.failed_tests}),
         seconds=round(first, 1) if detected else None,
@@ -99,11 +107,11 @@ def judge(
         seed=seed,
         reports_dir=reports_dir,
         profile=profile,
-        problem=None if detected else _miss_reason(outcome, checks),
+        problem=None if detected else _miss_reason(outcome, checks, expectation),
     )
 
 
-def _miss_reason(outcome: RunOutcome, checks: list[str]) -> str:
+def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectation) -> str:
     summary = outcome.summary
     if summary is None:
         return f"run exited {outcome.exit_code} without summary.json (see {outcome.log})"
@@ -111,6 +119,15 @@ def _miss_reason(outcome: RunOutcome, checks: list[str]) -> str:
         return f"run error: {summary['error']}"
     if outcome.exit_code not in (0, EXIT_FAILURES):
         return f"run exited {outcome.exit_code} (see {outcome.log})"
+    elsewhere = sorted(
+        {
+            f"{f.get('check')} at {f.get('operation')}"
+            for f in summary.get("failures") or []
+            if f.get("check") in expectation.checks
+        }
+    )
+    if elsewhere:
+        return f"caught only at other operations: {', '.join(elsewhere)}"
     if checks:
         return f"caught only by other checks: {', '.join(checks)}"
     totals = summary.get("totals", {})
@@ -120,7 +137,9 @@ def _miss_reason(outcome: RunOutcome, checks: list[str]) -> str:
     )
 
 
-def judge_clean(seed: int, outcome: RunOutcome, reports_dir: str) -> CleanResult:
+def judge_clean(
+    seed: int, outcome: RunOutcome, reports_dir: str, target: str = "mock"
+) -> CleanResult:
     summary = outcome.summary or {}
     failures = summary.get("failures") or []
     passed = outcome.exit_code == 0 and bool(summary) and summary.get("passed") is True
@@ -130,16 +149,20 @@ def judge_clean(seed: int, outcome: RunOutcome, reports_dir: str) -> CleanResult
             f"{len(failures)} failures" if failures else f"run exited {outcome.exit_code}"
         )
     slim = [{k: f.get(k) for k in ("check", "operation", "title")} for f in failures]
-    return CleanResult(seed, passed, slim, round(outcome.wall_seconds, 1), reports_dir, problem)
+    return CleanResult(
+        seed, passed, slim, round(outcome.wall_seconds, 1), reports_dir, problem, target
+    )
 
 
 # ---------------------------------------------------------------------------- running
 
 
 def run_command(profile: str, seed: int, reports: Path, faults: list[str],
-                operations: list[str]) -> list[str]:  # fmt: skip
+                operations: list[str], base_url: str | None = None) -> list[str]:  # fmt: skip
     command = [sys.executable, "-m", "conformance.cli", "run", "--profile", profile,
                "--seed", str(seed), "--reports-dir", str(reports)]  # fmt: skip
+    if base_url:
+        command += ["--base-url", base_url]
     for name in faults:
         command += ["--fault", name]
     for operation_id in operations:
@@ -147,14 +170,16 @@ def run_command(profile: str, seed: int, reports: Path, faults: list[str],
     return command
 
 
-def execute_run(command: list[str], reports: Path, timeout: float) -> RunOutcome:
+def execute_run(
+    command: list[str], reports: Path, timeout: float, env: dict[str, str] | None = None
+) -> RunOutcome:
     reports.mkdir(parents=True, exist_ok=True)
     log = reports / "run.log"
     started_wall, started = time.time(), time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         try:
-            code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
-                                  timeout=timeout).returncode  # fmt: skip
+            code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
+                                  env={**os.environ, **(env or {})}).returncode  # fmt: skip
         except subprocess.TimeoutExpired:
             out.write(f"\nselftest: run stopped after {timeout:.0f} s\n")
             code = -1

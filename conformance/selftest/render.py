@@ -10,7 +10,7 @@ from typing import Any
 from conformance.selftest.matrix import CleanResult, FaultResult
 
 HEADERS = (
-    "fault", "category", "profile", "suite", "detected by", "first (s)", "plain st",
+    "fault", "category", "profile", "suite", "detected by", "at", "first (s)", "plain st",
     "plain st checks",
 )  # fmt: skip
 
@@ -55,6 +55,7 @@ def rows(matrix: Matrix) -> list[tuple[str, ...]]:
             result.profile or "-",
             "yes" if result.detected else "NO",
             ", ".join(result.detected_by) or (result.problem or ""),
+            ", ".join(result.detected_at),
             "-" if result.seconds is None else f"{result.seconds:.1f}",
             plain,
             plain_checks,
@@ -66,14 +67,16 @@ def totals_line(matrix: Matrix) -> str:
     detected = sum(f.detected for f in matrix.faults)
     with_plain = [f for f in matrix.faults if f.plain is not None]
     plain = sum(bool(f.plain and f.plain.detected) for f in with_plain)
-    clean = ", ".join(
-        f"seed {c.seed} {'passed' if c.passed else 'FAILED: ' + (c.problem or '')}"
-        for c in matrix.clean
-    )
     parts = [f"suite detected {detected}/{len(matrix.faults)}"]
     if with_plain:
         parts.append(f"plain Schemathesis {plain}/{len(with_plain)}")
-    parts.append(f"clean mock: {clean or 'not run'}")
+    for target in sorted({c.target for c in matrix.clean}) or ["mock"]:
+        clean = ", ".join(
+            f"seed {c.seed} {'passed' if c.passed else 'FAILED: ' + (c.problem or '')}"
+            for c in matrix.clean
+            if c.target == target
+        )
+        parts.append(f"clean {target}: {clean or 'not run'}")
     parts.append(f"profile {matrix.profile}, seed {matrix.seed}, {matrix.total_seconds:.0f} s")
     return "; ".join(parts)
 
@@ -103,7 +106,7 @@ def markdown(matrix: Matrix) -> str:
     lines += ["", totals_line(matrix) + ".", ""]
     failing_clean = [c for c in matrix.clean if not c.passed]
     for clean in failing_clean:
-        lines.append(f"Clean mock, seed {clean.seed}: {clean.problem}")
+        lines.append(f"Clean {clean.target}, seed {clean.seed}: {clean.problem}")
         lines += [f"- {f['operation']}: {f['check']}: {f['title']}" for f in clean.failures[:20]]
         lines.append("")
     lines += [f"- {note}" for note in matrix.notes]

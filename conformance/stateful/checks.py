@@ -7,6 +7,7 @@ order's resources is caught too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from conformance.stateful.model import Model, Order
@@ -280,10 +281,13 @@ class Verifier:
         return problems
 
     # ------------------------------------------------------------------ lists and searches
-    def verify_listings(self, order: Order, operation: str = "search") -> None:
-        """Search and list operations find exactly what the model says exists."""
+    def verify_listings(self, order: Order) -> None:
+        """Search and list operations find exactly what the model says exists. A failure names
+        the operation whose answer was wrong (each problem starts with its operationId)."""
         problems = self._listing_problems(order)
         if problems:
+            named = re.match(r"[A-Za-z]+", problems[0])
+            operation = named.group() if named else "search"
             self.fail("lifecycle_listing", operation, f"Searches for {order.handle}", problems)
 
     def _listing_problems(self, order: Order) -> list[str]:

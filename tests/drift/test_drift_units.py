@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from conformance.drift.analyse import analyse
+from conformance.drift.judge import ResponseJudge
 from conformance.drift.observe import Observation
 from conformance.drift.overlay import (
     OverlayError,
@@ -15,6 +16,7 @@ from conformance.drift.overlay import (
     parse_jsonpath,
     to_jsonpath,
 )
+from conformance.drift.render import markdown
 from conformance.drift.walk import SchemaWalker, unescape
 from spec.loader import Spec
 
@@ -59,6 +61,9 @@ DOCUMENT = {
                     "id": {"type": "string"},
                     "kind": {"$ref": "#/components/schemas/Kind"},
                     "size": {"type": "integer", "nullable": True},
+                    "code": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
+                    "when": {"type": "string", "format": "date-time"},
+                    "count": {"type": "integer", "minimum": 1, "exclusiveMinimum": True},
                     "meta": {"type": "object", "additionalProperties": {"type": "string"}},
                     "extra": {
                         "allOf": [{"$ref": "#/components/schemas/Base"}],
@@ -95,23 +100,43 @@ def test_walker_accepts_a_conforming_body():
     assert result.enum_values == [("$.kind", "a")]
 
 
-def test_walker_names_each_kind_of_drift_and_its_provenance():
+def judged(body) -> set[tuple[str, str, str]]:
+    return {
+        (e.kind, e.location, e.name)
+        for e in ResponseJudge(DOCUMENT).errors(body, THING, "#/op", "docs")
+    }
+
+
+def test_walker_notes_only_undocumented_fields():
     body = {"id": 5, "kind": "c", "new": 1, "extra": {"other": 1}, "meta": {"k": 2}}
-    result = walk({k: v for k, v in body.items()})
-    assert kinds(result) == {
-        ("type-mismatch", f"{THING}/properties/id", "integer"),
-        ("enum-value", "#/components/schemas/Kind", "'c'"),
+    assert kinds(walk(body)) == {
         ("undocumented-field", THING, "new"),
         ("undocumented-field", f"{THING}/properties/extra", "other"),
+    }
+
+
+def test_the_validator_names_each_failed_keyword_at_its_node_and_element():
+    body = {"id": 5, "kind": "c", "meta": {"k": 2}, "code": "ABCD", "when": "soon", "count": 1}
+    assert judged(body) == {
+        ("type-mismatch", f"{THING}/properties/id", "integer"),
+        ("enum-value", "#/components/schemas/Kind", "'c'"),
         ("type-mismatch", f"{THING}/properties/meta/additionalProperties", "integer"),
+        ("pattern", f"{THING}/properties/code", "^[a-z]+$"),
+        ("maxLength", f"{THING}/properties/code", "3"),
+        ("format", f"{THING}/properties/when", "date-time"),
+        ("minimum", f"{THING}/properties/count", "1"),  # exclusive: 1 itself is out
     }
-    enum = next(m for m in result.mismatches if m.kind == "enum-value")
-    assert (enum.element, enum.provenance) == ("#/components/schemas/Kind", "inferred")
-    missing = walk({"kind": "a"}).mismatches
-    assert [(m.kind, m.name, m.provenance) for m in missing] == [("missing-field", "id", "docs")]
-    assert kinds(walk({"id": "1", "kind": None})) == {
-        ("type-mismatch", "#/components/schemas/Kind", "null")
-    }
+    errors = ResponseJudge(DOCUMENT).errors({"id": "1", "kind": "c"}, THING, "#/op", "docs")
+    assert [(e.element, e.provenance) for e in errors] == [
+        ("#/components/schemas/Kind", "inferred")
+    ]
+    missing = ResponseJudge(DOCUMENT).errors({}, THING, "#/op", "docs")
+    assert [(e.kind, e.name, e.provenance) for e in missing] == [
+        ("missing-field", "id", "docs"),
+        ("missing-field", "kind", "docs"),
+    ]
+    assert judged({"id": "1", "kind": None}) == {("nullable", "#/components/schemas/Kind", "null")}
+    assert judged({"id": "1", "kind": "a", "size": None, "when": "2026-11-29T10:00:00Z"}) == set()
 
 
 def test_prune_keeps_only_documented_request_fields():
@@ -185,8 +210,17 @@ def test_every_finding_kind_gets_an_overlay_that_removes_it():
             "case",
             200,
             "application/json",
-            {"id": "1", "kind": "c", "new": [1], "size": "big"},
+            {
+                "id": "1",
+                "kind": "c",
+                "new": [1],
+                "size": "big",
+                "code": "TOOLONG",
+                "count": 0,
+                "when": "today",
+            },
         ),
+        Observation("getThing#2", "getThing", "case", 200, "application/json", {"kind": None}),
         Observation("getThing#1", "getThing", "case", 418, "application/json", {"tea": True}),
         Observation("gone#0", "gone", "case", 404, "application/json", {"message": "no"}),
     ]
@@ -195,15 +229,48 @@ def test_every_finding_kind_gets_an_overlay_that_removes_it():
         ("enum-value", "'c'"),
         ("undocumented-field", "new"),
         ("type-mismatch", "string"),
+        ("pattern", "^[a-z]+$"),
+        ("maxLength", "3"),
+        ("minimum", "1"),
+        ("format", "date-time"),
+        ("missing-field", "id"),
+        ("nullable", "null"),
         ("undocumented-status", "418"),
         ("missing-operation", "gone"),
     }
-    assert {f.name for f in report.contradicted()} == {"'c'", "gone"}
+    assert {f.name for f in report.contradicted()} == {"'c'", "null", "gone"}
     patched, unmatched = apply_overlay(DOCUMENT, build_overlay(DOCUMENT, report))
     assert unmatched == []
-    again = analyse(Spec(patched), "test", observations[:2])
+    again = analyse(Spec(patched), "test", observations[:3])
     assert again.findings == []
     assert "/v1/gone" not in patched["paths"] or "get" not in patched["paths"]["/v1/gone"]
+
+
+def test_a_pattern_with_a_bar_keeps_the_markdown_table_whole():
+    body = {"id": "1", "kind": "a", "code": "A|B"}
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["Thing"]["properties"]["code"]["pattern"] = "^(a|b)$"
+    observations = [Observation("getThing#0", "getThing", "case", 200, "application/json", body)]
+    report = analyse(Spec(document), "test", observations)
+    rows = [line for line in markdown(report, None).splitlines() if line.startswith("| pattern")]
+    assert len(rows) == 1
+    assert rows[0].replace("\\|", "").count("|") == 7  # six cells
+
+
+def test_an_element_above_a_broken_value_is_not_confirmed():
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["Thing"]["x-provenance"] = "inferred"
+    spec = Spec(document)
+    good = {"id": "1", "kind": "a"}
+    ok = Observation("getThing#0", "getThing", "case", 200, "application/json", good)
+    assert THING in analyse(spec, "test", [ok]).confirmed
+    bad = Observation(
+        "getThing#1", "getThing", "case", 200, "application/json", {**good, "kind": "c"}
+    )
+    report = analyse(spec, "test", [ok, bad])
+    # the enum value is Kind's finding, and Thing, whose value held it, is not confirmed either
+    assert {f.element for f in report.findings} == {"#/components/schemas/Kind"}
+    assert THING not in report.confirmed
 
 
 def _as_31(document: dict) -> dict:
@@ -216,13 +283,17 @@ def _as_31(document: dict) -> dict:
     return doc
 
 
-def test_walker_reads_openapi_31_null_the_way_json_schema_does():
-    walker = SchemaWalker(_as_31(DOCUMENT))
+def test_openapi_31_null_is_judged_by_json_schema_2020_12():
+    judge = ResponseJudge(_as_31(DOCUMENT))
     for size, base in [(None, None), (3, {"base": "b"})]:
         body = {"id": "1", "kind": "a", "size": size, "base": base}
-        assert walker.walk(body, THING, "#/op", "docs").mismatches == []
-    bad = walker.walk({"id": "1", "kind": "a", "size": "3", "base": 1}, THING, "#/op", "docs")
-    assert {m.name for m in bad.mismatches} == {"string", "integer"}
+        assert judge.errors(body, THING, "#/op", "docs") == []
+        assert SchemaWalker(_as_31(DOCUMENT), judge).walk(body, THING, "", "").mismatches == []
+    bad = judge.errors({"id": "1", "kind": "a", "size": "3", "base": 1}, THING, "#/op", "docs")
+    assert {(e.kind, e.location, e.name) for e in bad} == {
+        ("type-mismatch", f"{THING}/properties/size", "string"),
+        ("type-mismatch", f"{THING}/properties/base", "integer"),  # neither Base nor null
+    }
 
 
 def test_openapi_31_overlay_admits_null_without_nullable():
@@ -233,8 +304,17 @@ def test_openapi_31_overlay_admits_null_without_nullable():
         )
     ]
     report = analyse(Spec(copy.deepcopy(document)), "test", seen)
-    assert {(f.kind, f.name) for f in report.findings} == {("type-mismatch", "null")}
+    assert {(f.kind, f.name) for f in report.findings} == {("nullable", "null")}
     patched, unmatched = apply_overlay(document, build_overlay(document, report))
     assert unmatched == []
     assert "nullable" not in str(patched)
     assert analyse(Spec(patched), "test", seen).findings == []
+
+
+def test_a_nullable_branch_that_breaks_a_keyword_is_reported_at_that_keyword():
+    document = _as_31(DOCUMENT)
+    document["components"]["schemas"]["Base"]["properties"]["base"]["pattern"] = "^b$"
+    body = {"id": "1", "kind": "a", "base": {"base": "x"}}
+    errors = ResponseJudge(document).errors(body, THING, "#/op", "docs")
+    base = "#/components/schemas/Base/properties/base"
+    assert [(e.kind, e.location, e.name) for e in errors] == [("pattern", base, "^b$")]

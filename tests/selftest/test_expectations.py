@@ -15,10 +15,12 @@ from conformance.selftest import expectations
 from conformance.selftest.expectations import (
     BY_FAULT,
     EXPECTATIONS,
+    PROXY_EXPECTATIONS,
     UnknownFaultError,
     run_profile,
     select,
 )  # fmt: skip
+from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.settings import PROFILES
 from conformance.suites.runner import project_checks
 from ordermesh_mock.faults import CATALOGUE
@@ -44,9 +46,17 @@ def test_every_catalogue_fault_has_exactly_one_expectation():
     assert len(names) == len(set(names))
 
 
+def test_every_proxy_fault_has_exactly_one_expectation():
+    names = [e.fault for e in PROXY_EXPECTATIONS]
+    assert names == list(PROXY_FAULTS)
+    assert all(e.proxied for e in PROXY_EXPECTATIONS)
+    assert not any(e.proxied for e in EXPECTATIONS)
+    assert len(PROXY_FAULTS) >= 12
+
+
 def test_expected_checks_are_checks_the_suite_runs():
     known = known_check_names()
-    for expectation in EXPECTATIONS:
+    for expectation in (*EXPECTATIONS, *PROXY_EXPECTATIONS):
         assert expectation.checks, expectation.fault
         assert set(expectation.checks) <= known, (expectation.fault, expectation.checks)
 
@@ -60,17 +70,32 @@ def test_the_named_project_check_constants_exist():
 
 def test_operations_are_spec_operations(spec):
     ids = {op.operation_id for op in spec.operations}
-    for expectation in EXPECTATIONS:
+    for expectation in (*EXPECTATIONS, *PROXY_EXPECTATIONS):
         assert expectation.operations and set(expectation.operations) <= ids, expectation.fault
+
+
+def test_proxy_faults_touch_spec_operations(spec):
+    ids = {op.operation_id for op in spec.operations}
+    for fault in PROXY_FAULTS.values():
+        assert fault.touches and set(fault.touches) <= ids, fault.name
 
 
 def test_category_comes_from_the_catalogue():
     by_name = {f.name: f.category for f in CATALOGUE}
     assert all(e.category == by_name[e.fault] for e in EXPECTATIONS)
+    assert all(e.category == PROXY_FAULTS[e.fault].category for e in PROXY_EXPECTATIONS)
 
 
-def test_select_all_keeps_catalogue_order():
-    assert [e.fault for e in select()] == [f.name for f in CATALOGUE]
+def test_select_all_keeps_catalogue_order_then_the_proxy_faults():
+    assert [e.fault for e in select()] == [f.name for f in CATALOGUE] + list(PROXY_FAULTS)
+
+
+def test_select_mixes_mock_and_proxy_faults():
+    chosen = select(["proxy-stale-read", "create-order-200"])
+    assert [(e.fault, e.proxied) for e in chosen] == [
+        ("create-order-200", False),
+        ("proxy-stale-read", True),
+    ]
 
 
 def test_select_subset_in_catalogue_order_without_duplicates():
@@ -87,7 +112,7 @@ def test_unknown_fault_is_rejected_with_its_name_and_the_valid_names():
 
 
 def test_profiles_are_known_and_the_larger_budget_wins():
-    assert {e.profile for e in EXPECTATIONS} <= set(PROFILES)
+    assert {e.profile for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)} <= set(PROFILES)
     needs_ci, any_budget = BY_FAULT["ignores-enum"], BY_FAULT["create-order-200"]
     assert run_profile(needs_ci, "smoke") == "ci"
     assert run_profile(needs_ci, "full") == "full"

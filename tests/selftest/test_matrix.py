@@ -115,3 +115,22 @@ def test_run_jobs_keeps_input_order_and_reports_each():
     jobs = [Job(str(n), lambda n=n: n * n) for n in range(5)]
     assert run_jobs(jobs, 2, lambda label, result: seen.append((label, result))) == [0, 1, 4, 9, 16]
     assert sorted(seen) == [(str(n), n * n) for n in range(5)]
+
+
+PROXIED = BY_FAULT["proxy-audit-event-dropped"]  # audit check, at updateOrder
+
+
+def test_a_proxy_row_counts_only_failures_at_its_operations():
+    at = {"failures": [{"check": "audit_log_side_effect", "operation": "updateOrder"}]}
+    result = judge(PROXIED, outcome(1, at), 5, "r")
+    assert result.detected and result.detected_at == ["updateOrder"]
+    elsewhere = {"failures": [{"check": "audit_log_side_effect", "operation": "createNote"}]}
+    missed = judge(PROXIED, outcome(1, elsewhere), 5, "r")
+    assert not missed.detected and missed.detected_at == []
+    assert missed.problem == "caught only at other operations: audit_log_side_effect at createNote"
+
+
+def test_run_command_targets_the_proxy_when_given_a_base_url(tmp_path):
+    command = run_command("smoke", 3, tmp_path, [], ["listOrders"], "http://127.0.0.1:9")
+    assert command[command.index("--base-url") + 1] == "http://127.0.0.1:9"
+    assert "--fault" not in command

@@ -73,3 +73,13 @@ def test_all_detected_and_clean_passes():
     passing = matrix()
     passing.faults = passing.faults[:1]
     assert passing.passed and terminal(passing).splitlines()[-1] == "PASSED"
+
+
+def test_clean_proxy_seeds_have_their_own_part_of_the_totals():
+    result = matrix()
+    result.clean.append(CleanResult(7, False, problem="2 failures", target="proxy"))
+    text = terminal(result)
+    assert "clean mock: seed 1 passed, seed 2 passed" in text
+    assert "clean proxy: seed 7 FAILED: 2 failures" in text
+    assert "Clean proxy, seed 7: 2 failures" in markdown(result)
+    assert not result.passed

@@ -45,3 +45,19 @@ def test_two_faults_and_a_clean_seed(tmp_path, capsys):
     )
     assert out.count("] ") >= 3  # one progress line per finished run
     assert (tmp_path / "selftest" / "create-order-200" / "summary.json").exists()
+
+
+@pytest.mark.slow
+def test_a_proxy_fault_and_a_clean_proxy_seed(tmp_path, capsys):
+    argv = ["selftest", "--profile", "smoke", "--fault", "proxy-auth-bypass", "--seeds", "1"]
+    code = main([*argv, "--jobs", "2", "--reports-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    data = json.loads((tmp_path / "selftest.json").read_text())
+    assert code == 0, out
+    assert [(c["target"], c["passed"]) for c in data["clean"]] == [("proxy", True)]
+    (row,) = data["faults"]
+    detected = (row["name"], row["detected_by"], row["detected_at"])
+    assert detected == ("proxy-auth-bypass", ["ignored_auth"], ["searchOrders"])
+    assert row["plain_schemathesis_detected"] is None  # the plain column is the mock's
+    run = tmp_path / "selftest" / "proxy-auth-bypass" / "summary.json"
+    assert json.loads(run.read_text())["embedded_mock"] is False  # an ordinary live target

@@ -1,0 +1,44 @@
+"""The target of a proxy row: the clean mock with the fault proxy in front of it.
+
+The `run` subprocess sees an ordinary live target (`--base-url`), signs in with the mock's
+merchants through ORDERMESH_* variables, and never learns that a proxy rewrites its traffic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from conformance.selftest.proxy import serve_in_thread
+from conformance.settings import ENV_CREDENTIALS, MOCK_MERCHANT_A, MOCK_MERCHANT_B, Credentials
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import run_in_thread
+
+
+def credentials_env(credentials: Credentials, prefix: str) -> dict[str, str]:
+    """`credentials` as the ORDERMESH_* variables `run` reads them from."""
+    return {
+        prefix + suffix: value
+        for key, suffix in ENV_CREDENTIALS.items()
+        if (value := getattr(credentials, key))
+    }
+
+
+MOCK_ENV = {
+    **credentials_env(MOCK_MERCHANT_A, "ORDERMESH_"),
+    **credentials_env(MOCK_MERCHANT_B, "ORDERMESH_TENANT_B_"),
+}
+
+
+@contextmanager
+def proxied_mock(fault_names: Sequence[str]) -> Iterator[str]:
+    """A clean mock and a proxy with `fault_names` in front of it; yields the proxy's URL."""
+    mock_url, stop_mock = run_in_thread(MockConfig())
+    try:
+        proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names)
+        try:
+            yield proxy_url
+        finally:
+            stop_proxy()
+    finally:
+        stop_mock()
