@@ -39,16 +39,29 @@ class WriteLog:
 
     def __init__(self) -> None:
         self._writes: dict[str, Counter[str]] = defaultdict(Counter)
+        self._settled: set[str] = set()  # seen fresh, or waited for once already
         self._lock = threading.Lock()
 
     def record(self, resource_ids: list[str], action: str) -> None:
         with self._lock:
             for resource_id in resource_ids:
                 self._writes[resource_id][action] += 1
+                self._settled.discard(resource_id)
 
     def knows(self, resource_id: str) -> bool:
         with self._lock:
             return resource_id in self._writes
+
+    def pending(self, resource_id: str, parent_id: str | None = None) -> bool:
+        """Written by us (or its parent was) and not yet settled: worth waiting for. Settled
+        ones are read once, so a replay of a case (shrinking) never waits twice."""
+        with self._lock:
+            written = resource_id in self._writes or (parent_id in self._writes)
+            return written and resource_id not in self._settled
+
+    def settle(self, resource_id: str) -> None:
+        with self._lock:
+            self._settled.add(resource_id)
 
     def shown_by(self, resource_id: str, events: list[dict] | None) -> bool:
         """Whether `events` (an audit log) shows every write we made to the resource."""

@@ -68,7 +68,9 @@ def fresh_state(harness: Harness, ref: ResourceRef) -> tuple[Any, list[dict[str,
         resource, events = value
         return resource is not None and bool(events) and harness.writes.shown_by(ref.id, events)
 
-    return poll_until(state, shows_our_writes, harness.settings.poll_timeout)
+    value = poll_until(state, shows_our_writes, harness.settings.poll_timeout)
+    harness.writes.settle(ref.id)
+    return value
 
 
 def stable(resource: Any) -> Any:

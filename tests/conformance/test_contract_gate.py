@@ -79,3 +79,13 @@ def test_the_write_log_wants_every_write_it_saw_in_the_audit_log():
     assert log.knows("o1")
     assert not log.shown_by("o1", [{"action": "createOrder"}])
     assert log.shown_by("o1", [{"action": "createOrder"}, {"action": "holdOrder"}])
+
+
+def test_a_settled_resource_is_not_waited_for_again_until_written_again():
+    log = WriteLog()
+    log.record(["n1"], "createNote")
+    assert log.pending("n1") and log.pending("p1", parent_id="n1")
+    log.settle("n1")
+    assert not log.pending("n1")
+    log.record(["n1"], "updateNote")
+    assert log.pending("n1")
