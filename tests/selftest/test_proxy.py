@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from conformance.contract import ContractBreach
 from conformance.harness import Harness
 from conformance.operations import OperationRouter
 from conformance.selftest.proxy import serve_in_thread
@@ -91,13 +92,20 @@ def test_clean_proxy_answers_as_the_target(mock_url, proxied):
     ],
     indirect=True,
 )
-def test_response_rewrites(proxied):
-    order = proxied.factory.order(items=1)
-    read = proxied.client.get(path_of("getOrderById", order["id"])).json()
-    assert all(isinstance(i["quantity"], str) for i in read["order"]["items"])
-    note = proxied.factory.note(order)
-    gone = proxied.client.delete(path_of("deleteNote", note["id"]))
-    assert gone.status_code == 202
+def test_response_rewrites(mock_url, proxied):
+    direct = harness(mock_url)  # what the test needs is made straight on the target
+    order = direct.factory.order(items=1)
+    note = direct.factory.note(order)
+    read_path = path_of("getOrderById", order["id"])
+    with httpx.Client(base_url=proxied.settings.base_url, headers=proxied.auth_headers()) as raw:
+        read = raw.get(read_path).json()
+        assert all(isinstance(i["quantity"], str) for i in read["order"]["items"])
+        gone = raw.delete(path_of("deleteNote", note["id"]))
+        assert gone.status_code == 202
+    # the suite's own client refuses the rewritten answer as the contract breach it is
+    with pytest.raises(ContractBreach, match="getOrderById: response_schema_conformance"):
+        proxied.client.get(read_path)
+    direct.close()
 
 
 @pytest.mark.parametrize("proxied", [("proxy-write-not-forwarded",)], indirect=True)
