@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import uvicorn
 
@@ -101,24 +102,36 @@ def run_in_thread(
     config: MockConfig, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10
 ) -> tuple[str, Callable[[], None]]:
     """Serve the mock from a background thread; returns (base_url, stop)."""
-    port = port or free_port(host)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config), host=host, port=port, log_level="warning", access_log=False
-        )
+    return serve_app_in_thread(create_app(config), "ordermesh-mock", host, port, timeout)
+
+
+def serve_app_in_thread(
+    app: Any, name: str, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10
+) -> tuple[str, Callable[[], None]]:
+    """Serve any ASGI app (the mock, a proxy, a test target) on uvicorn from a background
+    thread; returns (base_url, stop). The socket is bound before the thread starts, so a free
+    port cannot be taken by someone else in between."""
+    sock = socket.socket()
+    sock.bind((host, port or 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"{name}-{port}", daemon=True
     )
-    thread = threading.Thread(target=server.run, name=f"ordermesh-mock-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            raise RuntimeError(f"mock did not start on {host}:{port}")
+            sock.close()
+            raise RuntimeError(f"{name} did not start on {host}:{port}")
         time.sleep(0.02)
 
     def stop() -> None:
         server.should_exit = True
         thread.join(timeout)
+        sock.close()
 
     return f"http://{host}:{port}", stop
 

@@ -12,9 +12,6 @@ It imports nothing from the mock: it only speaks HTTP to its upstream.
 from __future__ import annotations
 
 import argparse
-import socket
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +28,7 @@ from conformance.selftest.proxy_faults import (
     ProxyFault,
     select_proxy_faults,
 )
+from ordermesh_mock.server import serve_app_in_thread
 from spec import Spec, load_spec
 
 # Hop-by-hop headers, and the ones httpx's decoding or a rewritten body makes wrong.
@@ -146,27 +144,7 @@ def serve_in_thread(
 ) -> tuple[str, Callable[[], None]]:
     """Serve a proxy on a free loopback port from a background thread; returns (url, stop)."""
     proxy = FaultProxy(upstream, select_proxy_faults(fault_names), spec or load_spec())
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound before the thread starts: no race for the port
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(proxy, log_level="warning", access_log=False))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"fault-proxy-{port}", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"fault proxy did not start on port {port}")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout)
-        sock.close()
-
-    return f"http://127.0.0.1:{port}", stop
+    return serve_app_in_thread(proxy, "fault-proxy", timeout=timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ordermesh_mock.server import free_port
+from ordermesh_mock.server import serve_app_in_thread
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -77,16 +76,8 @@ class CountingProxy:
 @contextmanager
 def serve(proxy: CountingProxy) -> Iterator[str]:
     """Run `proxy` on an ephemeral loopback port; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(proxy, port=port, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
+    url, stop = serve_app_in_thread(proxy, "counting-proxy")
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(10)
+        stop()

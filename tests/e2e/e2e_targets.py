@@ -12,21 +12,19 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from conformance.liveness import answers
-from ordermesh_mock.server import free_port
+from ordermesh_mock.server import free_port, serve_app_in_thread
 
 ID = re.compile(r"[0-9a-f]{24}|[0-9a-f-]{36}")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -35,24 +33,7 @@ Rewrite = Callable[[Request, bytes, Callable[[], Awaitable[Response]]], Awaitabl
 
 def serve(app, timeout: float = 10) -> tuple[str, Callable[[], None]]:
     """Serve an ASGI app from a background thread; returns (base_url, stop)."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"test target did not start on port {port}")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout)
-
-    return f"http://127.0.0.1:{port}", stop
+    return serve_app_in_thread(app, "test-target", timeout=timeout)
 
 
 def html_site() -> Starlette:
