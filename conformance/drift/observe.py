@@ -120,7 +120,7 @@ def open_target(
         base_url, stop = run_in_thread(config)
         settings = replace(settings, base_url=base_url, credentials=credentials)
     try:
-        harness = Harness.build(settings)
+        harness = Harness.build(settings, gated=False)
     except Exception:
         if stop:
             stop()
