@@ -6,6 +6,7 @@ write, for 0.4 s after it. The smoke run must still pass with no failure at all.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from e2e_targets import ReplicaLag, proxy, run_conformance, serve, summary_of
 
@@ -44,3 +45,20 @@ def test_a_lagging_replica_in_front_of_the_clean_mock_passes(tmp_path):
         (f["operation"], f["message"][:300]) for f in summary["failures"]
     ]
     assert summary["totals"]["failures"] == 0
+
+
+def test_the_test_proxy_forwards_any_path_as_sent():
+    """Negative cases put percent-encoded control characters in paths; the proxy must hand them
+    to the target rather than answer them itself (it once answered a text/plain 404)."""
+    mock_url, stop_mock = run_in_thread(MockConfig(token=TOKEN))
+    base_url, stop_proxy = serve(proxy(mock_url))
+    try:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        for path in ("/v1/orders/%0Aab%0D", "/v1/shipments/%C3%A3%0Ahol/auditLogs"):
+            through = httpx.get(base_url + path, headers=headers)
+            direct = httpx.get(mock_url + path, headers=headers)
+            assert (through.status_code, through.text) == (direct.status_code, direct.text)
+            assert through.headers["content-type"].startswith("application/json")
+    finally:
+        stop_proxy()
+        stop_mock()
