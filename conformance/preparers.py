@@ -196,7 +196,8 @@ def _cancel(p: Preparation, case) -> None:
             if isinstance(entry, dict):
                 quantity = entry.get("quantity")
                 entry["id"] = item["id"]
-                if isinstance(quantity, int):
+                # 2020-12 (the spec is OpenAPI 3.1) counts 3.0 as an integer, so both come.
+                if isinstance(quantity, int | float) and not isinstance(quantity, bool):
                     entry["quantity"] = max(1, min(quantity, item["quantity"]))
                 chosen.setdefault(item["id"], entry)
         body["orderItems"] = list(chosen.values())  # one entry per item: no double cancel
