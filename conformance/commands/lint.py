@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from openapi_spec_validator import validate
+from openapi_spec_validator.exceptions import OpenAPISpecValidatorError
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from conformance.node_tools import not_found, tool_command
@@ -14,6 +16,7 @@ from spec import SPEC_PATH
 from spec.loader import SpecError, load_document
 
 SPECTRAL_RULESET = SPEC_PATH.with_name("spectral.yaml")
+EXIT_USAGE = 2  # the README's "usage or configuration error": the tool, not the spec
 
 
 def ruleset() -> Path:
@@ -22,18 +25,15 @@ def ruleset() -> Path:
     return local if local.is_file() else SPECTRAL_RULESET
 
 
-def lint(path: str | None) -> int:
-    spec_path = Path(path) if path else SPEC_PATH
-    try:
-        validate(load_document(spec_path))
-        print(f"openapi-spec-validator: {spec_path} is valid")
-    except (SpecError, OpenAPIValidationError) as exc:
-        print(f"openapi-spec-validator: {exc}")
-        return 1
+class SpectralUnavailable(RuntimeError):
+    """Spectral could not judge the spec (not installed, or it crashed): our side, not the spec's."""
+
+
+def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
+    """Spectral's findings on `spec_path` with the project's ruleset."""
     spectral = tool_command("spectral")
     if spectral is None:
-        print(f"{not_found('spectral')}; only the validator ran")
-        return 1
+        raise SpectralUnavailable(not_found("spectral"))
     result = subprocess.run(
         # -q: without it Spectral appends a "No results" line to the JSON on stdout.
         [*spectral, "lint", str(spec_path), "-f", "json", "-q", "--fail-severity", "error",
@@ -41,10 +41,31 @@ def lint(path: str | None) -> int:
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     try:
-        findings = json.loads(result.stdout or "[]")
+        findings: list[dict[str, Any]] = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:
-        print(f"spectral failed ({result.returncode}): {result.stderr.strip()[:300]}")
+        raise SpectralUnavailable(
+            f"spectral failed ({result.returncode}): {result.stderr.strip()[:300]}"
+        ) from None
+    return findings
+
+
+def lint(path: str | None) -> int:
+    """0 clean; 1 the spec has errors; 2 a linter could not run (the spec was not judged)."""
+    spec_path = Path(path) if path else SPEC_PATH
+    try:
+        document = load_document(spec_path)
+        if not isinstance(document.get("openapi"), str):
+            raise SpecError(f'{spec_path}: `openapi` must be a version string such as "3.1.0"')
+        validate(document)
+        print(f"openapi-spec-validator: {spec_path} is valid")
+    except (SpecError, OpenAPISpecValidatorError, OpenAPIValidationError) as exc:
+        print(f"openapi-spec-validator: {exc or type(exc).__name__}")
         return 1
+    try:
+        findings = spectral_findings(spec_path)
+    except SpectralUnavailable as exc:
+        print(f"{exc}; only the validator ran")
+        return EXIT_USAGE
     names = {0: "error", 1: "warning", 2: "info", 3: "hint"}
     for f in findings:
         line = f["range"]["start"]["line"] + 1
