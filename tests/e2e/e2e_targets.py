@@ -24,9 +24,12 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from conformance.liveness import answers
-from ordermesh_mock.server import free_port, serve_app_in_thread
+from conformance.settings import MOCK_MERCHANT_A
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import free_port, run_in_thread, serve_app_in_thread
 
 ID = re.compile(r"[0-9a-f]{24}|[0-9a-f-]{36}")
+STATIC_TOKEN = "static-token-value-0x70ken"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Rewrite = Callable[[Request, bytes, Callable[[], Awaitable[Response]]], Awaitable[Response]]
 
@@ -128,6 +131,28 @@ def run_conformance(
     command = [sys.executable, "-m", "conformance.cli", "run", *args, "--reports-dir", str(reports)]
     environment = {**clean_env(), **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment)
+
+
+def smoke_run_through_proxy(
+    rewrite: Rewrite, *args: str, reports: Path, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """A smoke run of merchant A, with a static token, through `proxy(rewrite)` in front of a
+    fresh clean mock: what the suite makes of a target that misbehaves only in `rewrite`."""
+    mock_url, stop_mock = run_in_thread(MockConfig(token=STATIC_TOKEN))
+    base_url, stop_proxy = serve(proxy(mock_url, rewrite))
+    target = ["--base-url", base_url, "--token", STATIC_TOKEN, "--profile", "smoke"]
+    try:
+        return run_conformance(
+            *target,
+            "--merchant-id",
+            MOCK_MERCHANT_A.merchant_id,
+            *args,
+            reports=reports,
+            timeout=timeout,
+        )
+    finally:
+        stop_proxy()
+        stop_mock()
 
 
 def summary_of(reports: Path) -> dict[str, Any]:

@@ -13,13 +13,13 @@ import sys
 import time
 
 import pytest
+from e2e_targets import STATIC_TOKEN as TOKEN
 from e2e_targets import MockProcess, clean_env, html_site, run_conformance, serve, summary_of
 
 from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
 
-TOKEN = "static-token-value-0x70ken"
 WRONG = "wrong-token-value-0x0bad"
 MERCHANT = ["--merchant-id", MOCK_MERCHANT_A.merchant_id]
 GONE_WITHIN = 40.0  # seconds from the kill to the CLI's exit: watchdog, then the workers' finish

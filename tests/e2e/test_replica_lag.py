@@ -8,37 +8,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from e2e_targets import ReplicaLag, proxy, run_conformance, serve, summary_of
+from e2e_targets import STATIC_TOKEN as TOKEN
+from e2e_targets import ReplicaLag, proxy, serve, smoke_run_through_proxy, summary_of
 
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
-
-TOKEN = "static-token-value-0x70ken"
 
 
 @pytest.mark.slow
 @pytest.mark.long
 def test_a_lagging_replica_in_front_of_the_clean_mock_passes(tmp_path):
-    mock_url, stop_mock = run_in_thread(MockConfig(token=TOKEN))
     lag = ReplicaLag(0.4)
-    base_url, stop_proxy = serve(proxy(mock_url, lag))
-    try:
-        result = run_conformance(
-            "--base-url",
-            base_url,
-            "--token",
-            TOKEN,
-            "--profile",
-            "smoke",
-            "--merchant-id",
-            MOCK_MERCHANT_A.merchant_id,
-            reports=tmp_path,
-            timeout=600,
-        )
-    finally:
-        stop_proxy()
-        stop_mock()
+    result = smoke_run_through_proxy(lag, reports=tmp_path, timeout=600)
     assert lag.stale_reads > 0  # the lag was there to be waited out
     summary = summary_of(tmp_path)
     assert result.returncode == 0, [

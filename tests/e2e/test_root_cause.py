@@ -11,14 +11,9 @@ import json
 import re
 
 import pytest
-from e2e_targets import proxy, run_conformance, serve, summary_of
+from e2e_targets import smoke_run_through_proxy, summary_of
 from starlette.responses import Response
 
-from conformance.settings import MOCK_MERCHANT_A
-from ordermesh_mock.config import MockConfig
-from ordermesh_mock.server import run_in_thread
-
-TOKEN = "static-token-value-0x70ken"
 ORDER_BY_ID = re.compile(r"^/v1/orders/[0-9a-f]{24}$")
 
 
@@ -38,25 +33,8 @@ INCLUDED = ["getOrderById", "getOrderItemById", "holdOrder", "createShipment"]
 
 @pytest.mark.slow
 def test_a_missing_envelope_is_one_failure_and_blocks_what_needed_it(tmp_path):
-    mock_url, stop_mock = run_in_thread(MockConfig(token=TOKEN))
-    base_url, stop_proxy = serve(proxy(mock_url, strip_envelope))
     selection = [arg for op in INCLUDED for arg in ("--include", op)]
-    try:
-        result = run_conformance(
-            "--base-url",
-            base_url,
-            "--token",
-            TOKEN,
-            "--profile",
-            "smoke",
-            "--merchant-id",
-            MOCK_MERCHANT_A.merchant_id,
-            *selection,
-            reports=tmp_path,
-        )
-    finally:
-        stop_proxy()
-        stop_mock()
+    result = smoke_run_through_proxy(strip_envelope, *selection, reports=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     summary = summary_of(tmp_path)

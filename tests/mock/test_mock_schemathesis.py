@@ -31,34 +31,25 @@ def _st() -> list[str]:
     return [found]
 
 
-@pytest.mark.slow
-def test_plain_schemathesis_run_finds_nothing(tmp_path):
+def plain_st_run(tmp_path: Path, *options: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    """`st run` of the spec against a fresh clean mock, with the given options and a fixed seed."""
     token = "schemathesis-token"
     base_url, stop = run_in_thread(MockConfig(token=token))
+    cmd = [*_st(), "run", str(SPEC_PATH), "--url", base_url]
+    cmd += ["-H", f"Authorization: Bearer {token}", *options, "--seed", "20261123", "--no-color"]
     try:
-        cmd = [
-            *_st(),
-            "run",
-            str(SPEC_PATH),
-            "--url",
-            base_url,
-            "-H",
-            f"Authorization: Bearer {token}",
-            "--phases",
-            "examples,coverage,fuzzing",
-            "--checks",
-            CHECKS,
-            "-n",
-            os.environ.get("MOCK_ST_MAX_EXAMPLES", "1"),
-            "--seed",
-            "20261123",
-            "--no-color",
-        ]
-        done = subprocess.run(
-            cmd, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False
+        return subprocess.run(
+            cmd, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, check=False
         )
     finally:
         stop()
+
+
+@pytest.mark.slow
+def test_plain_schemathesis_run_finds_nothing(tmp_path):
+    examples = os.environ.get("MOCK_ST_MAX_EXAMPLES", "1")
+    phases = ["--phases", "examples,coverage,fuzzing"]
+    done = plain_st_run(tmp_path, *phases, "--checks", CHECKS, "-n", examples, timeout=240)
     tail = done.stdout[-4000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail
     summary = done.stdout.split("SUMMARY")[-1]
@@ -84,28 +75,7 @@ def _sections(output: str, name: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.long
 def test_plain_st_run_with_all_checks_finds_only_what_the_readme_explains(tmp_path):
-    token = "schemathesis-token"
-    base_url, stop = run_in_thread(MockConfig(token=token))
-    try:
-        cmd = [
-            *_st(),
-            "run",
-            str(SPEC_PATH),
-            "--url",
-            base_url,
-            "-H",
-            f"Authorization: Bearer {token}",
-            "--checks",
-            "all",
-            "-n",
-            "5",
-            "--seed",
-            "20261123",
-            "--no-color",
-        ]
-        done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=400)
-    finally:
-        stop()
+    done = plain_st_run(tmp_path, "--checks", "all", "-n", "5", timeout=400)
     out = done.stdout
     codes = set(re.findall(r"^- (ST\d+) ", out, re.M))
     failed = set(_sections(out, "FAILURES"))
