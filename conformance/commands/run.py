@@ -41,7 +41,9 @@ GONE = "target went away"  # completed with the request count once the stats are
 
 def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
+        # -P: a checkout in the working directory must not shadow the installed package that
+        # SUITES comes from (tox's non-editable install, run from the project root).
+        sys.executable, "-P", "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
         "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
         "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
         # The suites run as the run's settings say, whatever a checkout's own pytest config adds
