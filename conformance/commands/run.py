@@ -166,7 +166,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
     if status == EXIT_OK and not summary["passed"]:
         status = EXIT_FAILURES
-    if status == EXIT_TARGET and merged["operations"]:  # started, then lost the target
+    if status == EXIT_TARGET:  # lost before, or while, any operation finished
         summary["complete"], summary["incomplete_reason"] = False, error
     write_summary(reports / "summary.json", summary)
     if status == EXIT_TARGET and not merged["operations"]:
