@@ -17,25 +17,42 @@ from schemathesis import Response
 
 BASE_URL = "http://ordermesh.test"
 IDENTITY = "om-client-a"  # the caller every audit event must name
+Route = tuple[int, Any, dict[str, str]]  # status, JSON body (None: no body), headers
 
 
 class StubApi:
-    """Answers by (method, path) with what `on` set; anything else is a 404."""
+    """Answers by (method, path), and by query when `on` names one; anything else is a 404."""
 
     def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], tuple[int, Any, dict[str, str]]] = {}
+        self.routes: dict[tuple[str, str], list[tuple[dict[str, str], Route]]] = {}
         self.requests: list[httpx.Request] = []
 
     def on(
-        self, method: str, path: str, status: int = 200, body: Any = None, **headers: str
+        self,
+        method: str,
+        path: str,
+        status: int = 200,
+        body: Any = None,
+        *,
+        when: dict[str, Any] | None = None,
+        **headers: str,
     ) -> StubApi:
-        self.routes[method.upper(), path] = (status, body, headers)
+        """Answer `method path`; with `when`, only requests whose query has those values."""
+        query = {k: str(v) for k, v in (when or {}).items()}
+        routes = self.routes.setdefault((method.upper(), path), [])
+        routes[:] = [r for r in routes if r[0] != query] + [(query, (status, body, headers))]
+        routes.sort(key=lambda route: -len(route[0]))  # the most specific match first
         return self
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        status, body, headers = self.routes.get(
-            (request.method, request.url.path), (404, {"message": "not stubbed"}, {})
+        status, body, headers = next(
+            (
+                route
+                for query, route in self.routes.get((request.method, request.url.path), [])
+                if all(request.url.params.get(k) == v for k, v in query.items())
+            ),
+            (404, {"message": "not stubbed"}, {}),
         )
         if body is None:
             return httpx.Response(status, headers=headers)
