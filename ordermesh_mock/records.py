@@ -46,7 +46,7 @@ def dumps(value: Any) -> bytes:
         return _stdlib_dumps(value)
 
 
-def encode(record: dict) -> bytes:
+def encode(record: dict[str, Any]) -> bytes:
     """A record as stored: orjson bytes, or the standard library's behind STDLIB_MARK."""
     try:
         # orjson's result keeps its ~8 KiB growth buffer; a kept record gets an exact-size copy
@@ -55,7 +55,7 @@ def encode(record: dict) -> bytes:
         return STDLIB_MARK + _stdlib_dumps(record)
 
 
-def decode(data: bytes) -> dict:
+def decode(data: bytes) -> dict[str, Any]:
     if data[:1] == STDLIB_MARK:
         return json.loads(data[1:])
     return orjson.loads(data)
@@ -68,26 +68,26 @@ _PRIMED = zlib.compressobj(
 )
 
 
-def encode_event(event: dict) -> bytes:
+def encode_event(event: dict[str, Any]) -> bytes:
     deflate = _PRIMED.copy()
     return deflate.compress(encode(event)) + deflate.flush()
 
 
-def decode_event(data: bytes) -> dict:
+def decode_event(data: bytes) -> dict[str, Any]:
     inflate = zlib.decompressobj(EVENT_WINDOW_BITS, zdict=EVENT_DICTIONARY)
     return decode(inflate.decompress(data) + inflate.flush())
 
 
-class RecordTable(MutableMapping[str, dict]):
+class RecordTable(MutableMapping[str, dict[str, Any]]):
     """id -> record, stored encoded; every read returns a new dict."""
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
 
-    def __getitem__(self, rid: str) -> dict:
+    def __getitem__(self, rid: str) -> dict[str, Any]:
         return decode(self._data[rid])
 
-    def __setitem__(self, rid: str, record: dict) -> None:
+    def __setitem__(self, rid: str, record: dict[str, Any]) -> None:
         self._data[rid] = encode(record)
 
     def __delitem__(self, rid: str) -> None:
@@ -102,7 +102,7 @@ class RecordTable(MutableMapping[str, dict]):
     def __len__(self) -> int:
         return len(self._data)
 
-    def get(self, rid: str, default: dict | None = None) -> dict | None:
+    def get(self, rid: str, default: dict[str, Any] | None = None) -> dict[str, Any] | None:
         data = self._data.get(rid)
         return default if data is None else decode(data)
 

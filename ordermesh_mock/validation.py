@@ -115,7 +115,7 @@ class OperationValidator:
         query: Any,  # starlette QueryParams (multi-dict)
         relax: Relax | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        errors: list[dict] = []
+        errors: list[dict[str, Any]] = []
         path_out: dict[str, Any] = {}
         query_out: dict[str, Any] = {}
         for param, validator in self.params:
@@ -176,9 +176,9 @@ class OperationValidator:
             raise bad_request(errors)
         return body
 
-    def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict]:
+    def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict[str, Any]]:
         assert self.body is not None
-        errors: list[dict] = []
+        errors: list[dict[str, Any]] = []
         for err in self.body.iter_errors(body):
             path = list(err.instance_path)
             kind = err.kind.name

@@ -54,13 +54,13 @@ class Ctx:
         """Whether a next-version change (ordermesh_mock/next_version.py) applies to this call."""
         return next_version.changed(self.mock.config.next_version, name, self.op_id)
 
-    def get(self, kind: str, rid: str) -> dict | None:
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
         """Working copy inside a mutation, stored record otherwise (read-only!)."""
         if self.uow is not None:
             return self.uow.get(kind, rid)
         return self.mock.store.get(kind, rid)
 
-    def owned(self, kind: str, rid: Any) -> dict:
+    def owned(self, kind: str, rid: Any) -> dict[str, Any]:
         """The caller's resource or 404 (another merchant's resource looks unknown)."""
         if not isinstance(rid, str):
             raise not_found()
@@ -132,7 +132,7 @@ def short_id(store: Store, prefix: str, digits: int) -> str:
 
 
 # ---------------------------------------------------------------------- paging
-def paged(ids: list, query: dict, shift: int = 0) -> tuple[list, dict]:
+def paged(ids: list, query: dict[str, Any], shift: int = 0) -> tuple[list, dict[str, Any]]:
     page, size = query.get("page", 1), query.get("pageSize", 20)
     start = max(0, (page - 1) * size - shift)
     return ids[start : start + size], {"page": page, "pageSize": size, "totalCount": len(ids)}
@@ -143,12 +143,12 @@ def paged(ids: list, query: dict, shift: int = 0) -> tuple[list, dict]:
 AUDIT_ONLY_FIELDS = frozenset({"cancelReason"})
 
 
-def item_view(item: dict) -> dict:
+def item_view(item: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in item.items() if not k.startswith("_")}
     return out
 
 
-def order_view(ctx: Ctx, order: dict) -> dict:
+def order_view(ctx: Ctx, order: dict[str, Any]) -> dict[str, Any]:
     get = ctx.get
     out: dict[str, Any] = {
         k: v
@@ -177,7 +177,7 @@ def order_view(ctx: Ctx, order: dict) -> dict:
     return out
 
 
-def list_order_view(order: dict) -> dict:
+def list_order_view(order: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": order["id"],
         "shortId": order["shortId"],
@@ -190,11 +190,11 @@ def list_order_view(order: dict) -> dict:
     }
 
 
-def package_view(pkg: dict) -> dict:
+def package_view(pkg: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in pkg.items() if not k.startswith("_")}
 
 
-def shipment_view(ctx: Ctx, shipment: dict) -> dict:
+def shipment_view(ctx: Ctx, shipment: dict[str, Any]) -> dict[str, Any]:
     out = {
         k: v
         for k, v in shipment.items()
@@ -230,7 +230,7 @@ def shipment_view(ctx: Ctx, shipment: dict) -> dict:
     return out
 
 
-def search_shipment_view(shipment: dict, as_string: bool = False) -> dict:
+def search_shipment_view(shipment: dict[str, Any], as_string: bool = False) -> dict[str, Any]:
     status = shipment["shipmentStatus"]
     return {
         "id": shipment["id"],
@@ -243,7 +243,7 @@ def search_shipment_view(shipment: dict, as_string: bool = False) -> dict:
     }
 
 
-def note_view(note: dict) -> dict:
+def note_view(note: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in note.items() if not k.startswith("_")}
 
 

@@ -27,7 +27,7 @@ def _status_out(ctx: Ctx, value: int) -> Any:
     return str(value) if ctx.fault("shipment-status-as-string") else value
 
 
-def _release_items(ctx: Ctx, shipment: dict, item_ids: list[str]) -> None:
+def _release_items(ctx: Ctx, shipment: dict[str, Any], item_ids: list[str]) -> None:
     """Items leave the shipment and are Open again; their order's status follows."""
     for iid in item_ids:
         item = ctx.get("OrderItem", iid)
@@ -60,7 +60,7 @@ def assign(ctx: Ctx) -> Result:
     )
 
 
-def reroute_one(ctx: Ctx, body: dict) -> dict:
+def reroute_one(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     shipment = ctx.owned("Shipment", body["shipmentId"])
     ctx.check("shipment", shipment["shipmentStatus"], "rerouteShipment")
     order_on_hold_check(ctx, shipment, "rerouteShipment")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from ordermesh_mock.errors import not_found
 from ordermesh_mock.handlers.common import (
@@ -25,7 +26,7 @@ def shipment_date(order_time: str) -> str:
     return order_time.rstrip("Z").split(".")[0]
 
 
-def order_on_hold_check(ctx: Ctx, shipment: dict, operation: str | None = None, when=None):
+def order_on_hold_check(ctx: Ctx, shipment: dict[str, Any], operation: str | None = None, when=None):
     order = ctx.get("Order", shipment["orderId"])
     if order is not None:
         ctx.check("order", order["status"], operation, when)
