@@ -29,7 +29,9 @@ def unauthorized(message: str = "Unauthorized") -> ApiError:
     return ApiError(401, {"statusCode": 401, "message": message})
 
 
-def forbidden(message: str = "Forbidden", errors: list[dict[str, Any]] | None = None, **extra) -> ApiError:
+def forbidden(
+    message: str = "Forbidden", errors: list[dict[str, Any]] | None = None, **extra
+) -> ApiError:
     body: dict[str, Any] = {"statusCode": 403, "message": message, **extra}
     if errors is not None:
         body["errors"] = errors

@@ -101,7 +101,9 @@ class Store:
         self.apply(kind, rid, None, decode(data))
         self.tables[kind].set_raw(rid, data)
 
-    def apply(self, kind: str, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+    def apply(
+        self, kind: str, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
         """Store `new` (None deletes) and keep the indexes in step."""
         table = self.tables[kind]
         if new is None:
@@ -130,7 +132,9 @@ class Store:
             elif new is None and old is not None:
                 self.notes_by_merchant[old["_merchantId"]].remove(rid)
 
-    def _index_order(self, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+    def _index_order(
+        self, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
         if old is None and new is not None:
             mid = owner_of("Order", new)
             created = self.order_created[mid]

@@ -163,8 +163,8 @@ def order_view(ctx: Ctx, order: dict[str, Any]) -> dict[str, Any]:
         if item is not None:
             items.append(item_view(item))
     out["items"] = items
-    shipments = [get("Shipment", sid) for sid in ctx.store.shipments_by_order.get(order["id"], [])]
-    shipments = [s for s in shipments if s is not None]
+    found = [get("Shipment", sid) for sid in ctx.store.shipments_by_order.get(order["id"], [])]
+    shipments = [s for s in found if s is not None]
     out["shipmentIds"] = [s["id"] for s in shipments]
     out["shipmentCreatedDates"] = [s["createdDate"] + "Z" for s in shipments]
     out["facilityNames"] = [s["facilityName"] for s in shipments if s.get("facilityName")]

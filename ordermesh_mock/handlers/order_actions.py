@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, bad_request, field_error, not_found
 from ordermesh_mock.handlers.common import Ctx, Result, handler, item_view, order_view
@@ -91,14 +91,16 @@ def hold_order(ctx: Ctx) -> Result:
 CANCELLED = {"message": "Order cancelled successfully"}
 
 
-def _cancel_targets(ctx: Ctx, order: dict[str, Any]) -> list[tuple[dict[str, Any], int | None, str]]:
+def _cancel_targets(
+    ctx: Ctx, order: dict[str, Any]
+) -> list[tuple[dict[str, Any], int | None, str]]:
     body = ctx.body
     listed = body.get("orderItems") or []
     listed_ids = body.get("orderItemIds") or []
     whole = not listed and not listed_ids
     if whole or ctx.fault("partial-cancel-cancels-order"):
         return [
-            (ctx.get("OrderItem", iid), None, f"orderItemIds[{n}]")
+            (cast("dict[str, Any]", ctx.get("OrderItem", iid)), None, f"orderItemIds[{n}]")
             for n, iid in enumerate(order["orderItemIds"])
         ]
     targets: dict[str, tuple[dict[str, Any], int | None, str]] = {}
@@ -108,7 +110,7 @@ def _cancel_targets(ctx: Ctx, order: dict[str, Any]) -> list[tuple[dict[str, Any
         if iid not in order["orderItemIds"]:
             raise not_found(f"Record Not Found: order item {iid} is not in this order")
         if iid not in targets:
-            targets[iid] = (ctx.get("OrderItem", iid), qty, prop)
+            targets[iid] = (cast("dict[str, Any]", ctx.get("OrderItem", iid)), qty, prop)
     return list(targets.values())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, field_error, forbidden
 from ordermesh_mock.handlers.common import (
@@ -26,7 +26,9 @@ from spec.lifecycle import Lifecycle
 
 def derive_status(ctx: Ctx, order: dict[str, Any]) -> str:
     """The order status from its items (lifecycle.yaml `derived`), holding a hold."""
-    statuses = [ctx.get("OrderItem", iid)["status"] for iid in order["orderItemIds"]]
+    statuses = [
+        cast("dict[str, Any]", ctx.get("OrderItem", iid))["status"] for iid in order["orderItemIds"]
+    ]
     return Lifecycle.derive_order_status(statuses, held=order["status"] == "CustomerCareHold")
 
 

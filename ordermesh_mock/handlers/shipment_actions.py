@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, bad_request, field_error, not_found
 from ordermesh_mock.handlers.common import (
@@ -286,7 +286,7 @@ def packing_slip(ctx: Ctx) -> Result:
         raise ctx.rule("packing-slip-needs-package", shipment["shipmentStatus"])
     slip = object_id()
     for pid in shipment["packageIds"]:
-        ctx.get("Package", pid)["packingSlipId"] = slip
+        cast("dict[str, Any]", ctx.get("Package", pid))["packingSlipId"] = slip
     return Result(
         200,
         {
