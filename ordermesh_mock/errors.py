@@ -30,7 +30,7 @@ def unauthorized(message: str = "Unauthorized") -> ApiError:
 
 
 def forbidden(
-    message: str = "Forbidden", errors: list[dict[str, Any]] | None = None, **extra
+    message: str = "Forbidden", errors: list[dict[str, Any]] | None = None, **extra: Any
 ) -> ApiError:
     body: dict[str, Any] = {"statusCode": 403, "message": message, **extra}
     if errors is not None:

@@ -15,7 +15,7 @@ import json
 import zlib
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import orjson
 
@@ -29,6 +29,7 @@ FORMAT_VERSION = 2
 EVENT_COMPRESSION_LEVEL = 1
 EVENT_WINDOW_BITS = -12
 EVENT_DICTIONARY = (Path(__file__).parent / "event_dictionary.jsonl").read_bytes()
+T = TypeVar("T")
 # orjson refuses integers beyond 64 bits (and would read them back as floats), yet a valid body
 # may carry one. Such values are written by the standard library, behind this marker.
 STDLIB_MARK = b"J"
@@ -56,9 +57,8 @@ def encode(record: dict[str, Any]) -> bytes:
 
 
 def decode(data: bytes) -> dict[str, Any]:
-    if data[:1] == STDLIB_MARK:
-        return json.loads(data[1:])
-    return orjson.loads(data)
+    record: dict[str, Any] = json.loads(data[1:]) if data[:1] == STDLIB_MARK else orjson.loads(data)
+    return record
 
 
 # Priming a compressor with the dictionary costs as much as compressing an event: do it once and
@@ -102,7 +102,11 @@ class RecordTable(MutableMapping[str, dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._data)
 
-    def get(self, rid: str, default: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    @overload
+    def get(self, rid: str, /) -> dict[str, Any] | None: ...
+    @overload
+    def get(self, rid: str, default: dict[str, Any] | T, /) -> dict[str, Any] | T: ...
+    def get(self, rid: str, default: Any = None) -> Any:
         data = self._data.get(rid)
         return default if data is None else decode(data)
 

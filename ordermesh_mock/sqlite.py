@@ -51,7 +51,13 @@ class SqliteBackend:
                 f"reads format {FORMAT_VERSION}; delete the file or choose another --db"
             )
 
-    def write(self, records, events, counters, owners) -> None:
+    def write(
+        self,
+        records: list[tuple[str, str, bytes | None]],
+        events: list[tuple[str, str, int, bytes]],
+        counters: dict[str, int],
+        owners: list[tuple[str, str, str]],
+    ) -> None:
         with self._lock:
             cur = self.conn.cursor()
             cur.execute("BEGIN IMMEDIATE")

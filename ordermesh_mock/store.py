@@ -17,7 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ordermesh_mock.audit import Actor, diff, make_event
 from ordermesh_mock.records import RecordTable, decode, decode_event, encode_event
@@ -136,7 +136,7 @@ class Store:
         self, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None
     ) -> None:
         if old is None and new is not None:
-            mid = owner_of("Order", new)
+            mid = cast(str, owner_of("Order", new))  # an order always names its merchant
             created = self.order_created[mid]
             if created and new["createdAt"] < created[-1]:  # clock went back: keep order sorted
                 pos = bisect.bisect_right(created, new["createdAt"])
@@ -147,11 +147,11 @@ class Store:
                 self.orders_by_merchant[mid].append(rid)
             self.orders_by_safe[new["safeId"]] = rid
         if old is not None:
-            mid = owner_of("Order", old)
+            mid = cast(str, owner_of("Order", old))
             self.orders_by_status[(mid, old["status"])].discard(rid)
             self.orders_by_external[(mid, old["externalId"])].discard(rid)
         if new is not None:
-            mid = owner_of("Order", new)
+            mid = cast(str, owner_of("Order", new))  # an order always names its merchant
             self.orders_by_status[(mid, new["status"])].add(rid)
             self.orders_by_external[(mid, new["externalId"])].add(rid)
 
@@ -264,14 +264,21 @@ class UnitOfWork:
             store.backend.write(records, encoded, dict(store.counters), owners)
         return events
 
-    def _events_for(self, key, orig, work, changes, created_at) -> list[dict[str, Any]]:
+    def _events_for(
+        self,
+        key: tuple[str, str],
+        orig: dict[str, Any] | None,
+        work: dict[str, Any] | None,
+        changes: list[dict[str, Any]],
+        created_at: str,
+    ) -> list[dict[str, Any]]:
         kind, rid = key
         if not self.audit_enabled:
             return []
         if self.audit_filter is not None and not self.audit_filter(kind, rid):
             return []
         resource = work if work is not None else orig
-        common = {
+        common: dict[str, Any] = {
             "version": 0,
             "action": self.action,
             "actor": self.actor,

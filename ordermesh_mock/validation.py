@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -199,7 +199,7 @@ class OperationValidator:
 _CACHE: dict[int, dict[str, OperationValidator]] = {}
 
 
-def build_validators(operations) -> dict[str, OperationValidator]:
+def build_validators(operations: Sequence[Operation]) -> dict[str, OperationValidator]:
     """Compile once per (cached, read-only) operation list; validators hold no state."""
     operations = tuple(operations)
     key = id(operations[0]) if operations else 0

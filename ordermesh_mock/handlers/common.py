@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ordermesh_mock import next_version
 from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
-from ordermesh_mock.errors import not_found, refused
+from ordermesh_mock.errors import ApiError, not_found, refused
 from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers.model_fields import ORDER_OPTIONAL
 from ordermesh_mock.store import Store, UnitOfWork
@@ -99,7 +99,7 @@ class Ctx:
                 return True
         return False
 
-    def rule(self, name: str, current: Any = None, prop: str = ""):
+    def rule(self, name: str, current: Any = None, prop: str = "") -> ApiError:
         return refused(self.mock.lifecycle.rule(name), current, prop)
 
 
@@ -132,7 +132,10 @@ def short_id(store: Store, prefix: str, digits: int) -> str:
 
 
 # ---------------------------------------------------------------------- paging
-def paged(ids: list, query: dict[str, Any], shift: int = 0) -> tuple[list, dict[str, Any]]:
+T = TypeVar("T")
+
+
+def paged(ids: list[T], query: dict[str, Any], shift: int = 0) -> tuple[list[T], dict[str, Any]]:
     page, size = query.get("page", 1), query.get("pageSize", 20)
     start = max(0, (page - 1) * size - shift)
     return ids[start : start + size], {"page": page, "pageSize": size, "totalCount": len(ids)}

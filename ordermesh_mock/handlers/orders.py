@@ -245,7 +245,7 @@ def _sorted_orders(ctx: Ctx, ids: list[str], query: dict[str, Any], presorted: b
     table = ctx.store.tables["Order"]
     position = {oid: i for i, oid in enumerate(ctx.store.orders_by_merchant[ctx.merchant])}
 
-    def key(oid: str):
+    def key(oid: str) -> tuple[Any, int]:
         order = table[oid]
         value = order.get(sort_by) or ""
         return (value, position.get(oid, 0))
@@ -291,7 +291,9 @@ def search_orders(ctx: Ctx) -> Result:
     return Result(200, {**info, "orders": [list_order_view(table[o]) for o in page]})
 
 
-def _created_order_page(ctx: Ctx, lo: int, hi: int, filters: list[set[str]]):
+def _created_order_page(
+    ctx: Ctx, lo: int, hi: int, filters: list[set[str]]
+) -> tuple[list[str], dict[str, Any]]:
     """One page of the merchant's orders [lo, hi) that pass every filter, by creation time.
 
     Touches only what the page needs: a search that matches 100,000 orders must not copy,

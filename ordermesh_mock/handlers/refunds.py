@@ -14,7 +14,7 @@ from ordermesh_mock.errors import field_error, forbidden, refused
 from ordermesh_mock.handlers.common import Ctx, Result, handler
 
 
-def _unknown(ctx: Ctx, prop: str, value) -> Exception:
+def _unknown(ctx: Ctx, prop: str, value: Any) -> Exception:
     rule = ctx.mock.lifecycle.rule("refund-unknown-item")
     exc = refused(rule, None, prop)
     exc.body["errors"] = [field_error(prop, rule.reason, value)]

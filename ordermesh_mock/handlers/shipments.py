@@ -27,8 +27,8 @@ def shipment_date(order_time: str) -> str:
 
 
 def order_on_hold_check(
-    ctx: Ctx, shipment: dict[str, Any], operation: str | None = None, when=None
-):
+    ctx: Ctx, shipment: dict[str, Any], operation: str | None = None, when: str | None = None
+) -> dict[str, Any] | None:
     order = ctx.get("Order", shipment["orderId"])
     if order is not None:
         ctx.check("order", order["status"], operation, when)
