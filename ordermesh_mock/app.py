@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -103,7 +104,7 @@ class MockApp:
             Route("/__mock__/faults", self.list_faults, methods=["GET"]),
         ]
 
-    def _endpoint(self, ops: dict[str, Operation]):
+    def _endpoint(self, ops: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             op = ops.get(request.method) or ops["GET"]  # HEAD is answered as GET
             return await self.handle(op, request)
@@ -164,7 +165,15 @@ class MockApp:
         headers.update(result.headers)
         return json_response(result.status, result.body, headers)
 
-    def run(self, op, path, query, body, principal, request_id) -> Result:
+    def run(
+        self,
+        op: Operation,
+        path: dict[str, Any],
+        query: dict[str, Any],
+        body: Any,
+        principal: Principal | None,
+        request_id: str,
+    ) -> Result:
         handler = HANDLERS[op.operation_id]
         audit = op.raw.get("x-audit")
         ctx = Ctx(op.operation_id, self.mock, path, query, body, principal)

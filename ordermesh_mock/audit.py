@@ -24,7 +24,7 @@ class Actor:
     user_id: str | None
 
 
-def diff(old: dict | None, new: dict | None) -> list[dict[str, Any]]:
+def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Top-level field changes, old -> new (creation: old null; deletion: new null)."""
     if not old or not new:  # creation or deletion: every set field changed (the hot case)
         side = new or old or {}
@@ -49,7 +49,7 @@ def make_event(
     action: str,
     actor: Actor,
     request_id: str,
-    resource: dict | None,
+    resource: dict[str, Any] | None,
     resource_type: str,
     resource_id: str,
     created_at: str,

@@ -6,6 +6,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from ordermesh_mock.config import MockConfig
 
@@ -71,7 +72,7 @@ class Auth:
     def __init__(
         self,
         config: MockConfig,
-        persist: Callable[[str, str, dict | None], None] | None = None,
+        persist: Callable[[str, str, dict[str, Any] | None], None] | None = None,
     ) -> None:
         self.config = config
         self.clock = config.clock
@@ -93,18 +94,18 @@ class Auth:
         return None
 
     # ------------------------------------------------------------------ restore
-    def restore(self, kind: str, key: str, value: dict) -> None:
+    def restore(self, kind: str, key: str, value: dict[str, Any]) -> None:
         if kind == "token":
             self._tokens[key] = Principal(**value)
         elif kind == "refresh":
             self._refresh[key] = (value["username"], value["expires_at"])
 
-    def _save(self, kind: str, key: str, value: dict | None) -> None:
+    def _save(self, kind: str, key: str, value: dict[str, Any] | None) -> None:
         if self._persist is not None:
             self._persist(kind, key, value)
 
     # ------------------------------------------------------------------ issue
-    def client_token(self, client_id: str, client_secret: str) -> dict | None:
+    def client_token(self, client_id: str, client_secret: str) -> dict[str, Any] | None:
         m = self._by_client.get(client_id)
         # An unknown client is compared too, so the two refusals take the same time.
         expected = m.client_secret if m is not None else _NOBODY
@@ -118,7 +119,7 @@ class Auth:
             self._save("token", token, asdict(principal))
         return {"access_token": token, "token_type": "Bearer", "expires_in": int(ttl)}
 
-    def login(self, username: str, password: str) -> dict | None:
+    def login(self, username: str, password: str) -> dict[str, Any] | None:
         m = self._by_user.get(username)
         # Unknown user and wrong password: same answer and same work, so no user is revealed.
         expected = m.password if m is not None else _NOBODY
@@ -126,7 +127,7 @@ class Auth:
             return None
         return self._issue_login(m)
 
-    def refresh(self, refresh_token: str) -> dict | None:
+    def refresh(self, refresh_token: str) -> dict[str, Any] | None:
         with self._lock:
             entry = self._refresh.pop(refresh_token, None)
             if entry is not None:
@@ -135,7 +136,7 @@ class Auth:
             return None
         return self._issue_login(self._by_user[entry[0]])
 
-    def _issue_login(self, m: Merchant) -> dict:
+    def _issue_login(self, m: Merchant) -> dict[str, Any]:
         ttl = self.config.login_token_ttl
         token = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(32)

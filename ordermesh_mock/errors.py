@@ -14,14 +14,14 @@ class ApiError(Exception):
         self.body = body
 
 
-def field_error(prop: str, message: str, value: Any = None, *, echo: bool = True) -> dict:
+def field_error(prop: str, message: str, value: Any = None, *, echo: bool = True) -> dict[str, Any]:
     err: dict[str, Any] = {"propertyName": prop, "errorMessage": message}
     if echo:
         err["attemptedValue"] = value
     return err
 
 
-def bad_request(errors: list[dict], message: str = "Validation failed") -> ApiError:
+def bad_request(errors: list[dict[str, Any]], message: str = "Validation failed") -> ApiError:
     return ApiError(400, {"statusCode": 400, "message": message, "errors": errors})
 
 
@@ -29,7 +29,9 @@ def unauthorized(message: str = "Unauthorized") -> ApiError:
     return ApiError(401, {"statusCode": 401, "message": message})
 
 
-def forbidden(message: str = "Forbidden", errors: list[dict] | None = None, **extra) -> ApiError:
+def forbidden(
+    message: str = "Forbidden", errors: list[dict[str, Any]] | None = None, **extra: Any
+) -> ApiError:
     body: dict[str, Any] = {"statusCode": 403, "message": message, **extra}
     if errors is not None:
         body["errors"] = errors

@@ -15,7 +15,7 @@ import json
 import zlib
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import orjson
 
@@ -29,6 +29,7 @@ FORMAT_VERSION = 2
 EVENT_COMPRESSION_LEVEL = 1
 EVENT_WINDOW_BITS = -12
 EVENT_DICTIONARY = (Path(__file__).parent / "event_dictionary.jsonl").read_bytes()
+T = TypeVar("T")
 # orjson refuses integers beyond 64 bits (and would read them back as floats), yet a valid body
 # may carry one. Such values are written by the standard library, behind this marker.
 STDLIB_MARK = b"J"
@@ -46,7 +47,7 @@ def dumps(value: Any) -> bytes:
         return _stdlib_dumps(value)
 
 
-def encode(record: dict) -> bytes:
+def encode(record: dict[str, Any]) -> bytes:
     """A record as stored: orjson bytes, or the standard library's behind STDLIB_MARK."""
     try:
         # orjson's result keeps its ~8 KiB growth buffer; a kept record gets an exact-size copy
@@ -55,10 +56,9 @@ def encode(record: dict) -> bytes:
         return STDLIB_MARK + _stdlib_dumps(record)
 
 
-def decode(data: bytes) -> dict:
-    if data[:1] == STDLIB_MARK:
-        return json.loads(data[1:])
-    return orjson.loads(data)
+def decode(data: bytes) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(data[1:]) if data[:1] == STDLIB_MARK else orjson.loads(data)
+    return record
 
 
 # Priming a compressor with the dictionary costs as much as compressing an event: do it once and
@@ -68,26 +68,26 @@ _PRIMED = zlib.compressobj(
 )
 
 
-def encode_event(event: dict) -> bytes:
+def encode_event(event: dict[str, Any]) -> bytes:
     deflate = _PRIMED.copy()
     return deflate.compress(encode(event)) + deflate.flush()
 
 
-def decode_event(data: bytes) -> dict:
+def decode_event(data: bytes) -> dict[str, Any]:
     inflate = zlib.decompressobj(EVENT_WINDOW_BITS, zdict=EVENT_DICTIONARY)
     return decode(inflate.decompress(data) + inflate.flush())
 
 
-class RecordTable(MutableMapping[str, dict]):
+class RecordTable(MutableMapping[str, dict[str, Any]]):
     """id -> record, stored encoded; every read returns a new dict."""
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
 
-    def __getitem__(self, rid: str) -> dict:
+    def __getitem__(self, rid: str) -> dict[str, Any]:
         return decode(self._data[rid])
 
-    def __setitem__(self, rid: str, record: dict) -> None:
+    def __setitem__(self, rid: str, record: dict[str, Any]) -> None:
         self._data[rid] = encode(record)
 
     def __delitem__(self, rid: str) -> None:
@@ -102,7 +102,11 @@ class RecordTable(MutableMapping[str, dict]):
     def __len__(self) -> int:
         return len(self._data)
 
-    def get(self, rid: str, default: dict | None = None) -> dict | None:
+    @overload
+    def get(self, rid: str, /) -> dict[str, Any] | None: ...
+    @overload
+    def get(self, rid: str, default: dict[str, Any] | T, /) -> dict[str, Any] | T: ...
+    def get(self, rid: str, default: Any = None) -> Any:
         data = self._data.get(rid)
         return default if data is None else decode(data)
 

@@ -9,20 +9,22 @@ its own resource: a method it lacks gets 405 from it, not a 400 from its templat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, request_response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 @dataclass(frozen=True)
 class Resource:
     template: str  # the path as the spec writes it
     methods: tuple[str, ...]  # documented methods, in spec order
-    app: Callable  # ASGI app of the endpoint
+    app: ASGIApp  # ASGI app of the endpoint
     placeholders: tuple[str, ...]  # names in the template, in order
 
     def allows(self, method: str) -> bool:
@@ -42,7 +44,9 @@ class SpecRoutes(BaseRoute):
     def __init__(self) -> None:
         self._root = _Node()
 
-    def add(self, template: str, methods: list[str], endpoint: Callable) -> None:
+    def add(
+        self, template: str, methods: list[str], endpoint: Callable[[Request], Awaitable[Response]]
+    ) -> None:
         node, names = self._root, []
         for segment in template[1:].split("/"):
             if segment.startswith("{") and segment.endswith("}"):
@@ -83,7 +87,7 @@ class SpecRoutes(BaseRoute):
             raise HTTPException(status_code=405, headers={"Allow": ", ".join(resource.methods)})
         await resource.app(scope, receive, send)
 
-    def url_path_for(self, name: str, /, **path_params: Any):
+    def url_path_for(self, name: str, /, **path_params: Any) -> NoReturn:
         raise NotImplementedError("the mock does not build URLs")
 
 

@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def run_in_thread(

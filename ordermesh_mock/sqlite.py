@@ -10,6 +10,7 @@ import json
 import sqlite3
 import sys
 import threading
+from typing import Any
 
 from ordermesh_mock.records import FORMAT_VERSION
 from ordermesh_mock.store import Store
@@ -50,7 +51,13 @@ class SqliteBackend:
                 f"reads format {FORMAT_VERSION}; delete the file or choose another --db"
             )
 
-    def write(self, records, events, counters, owners) -> None:
+    def write(
+        self,
+        records: list[tuple[str, str, bytes | None]],
+        events: list[tuple[str, str, int, bytes]],
+        counters: dict[str, int],
+        owners: list[tuple[str, str, str]],
+    ) -> None:
         with self._lock:
             cur = self.conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
@@ -80,7 +87,7 @@ class SqliteBackend:
                 cur.execute("ROLLBACK")
                 raise
 
-    def save_token(self, kind: str, token: str, data: dict | None) -> None:
+    def save_token(self, kind: str, token: str, data: dict[str, Any] | None) -> None:
         with self._lock:
             if data is None:
                 self.conn.execute("DELETE FROM tokens WHERE kind=? AND token=?", (kind, token))
@@ -90,7 +97,7 @@ class SqliteBackend:
                     (kind, token, json.dumps(data)),
                 )
 
-    def tokens(self) -> list[tuple[str, str, dict]]:
+    def tokens(self) -> list[tuple[str, str, dict[str, Any]]]:
         rows = self.conn.execute("SELECT kind, token, data FROM tokens").fetchall()
         return [(k, t, json.loads(d)) for k, t, d in rows]
 

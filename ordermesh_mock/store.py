@@ -17,7 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ordermesh_mock.audit import Actor, diff, make_event
 from ordermesh_mock.records import RecordTable, decode, decode_event, encode_event
@@ -49,7 +49,7 @@ class Backend(Protocol):
     ) -> None: ...
 
 
-def owner_of(kind: str, record: dict) -> str | None:
+def owner_of(kind: str, record: dict[str, Any]) -> str | None:
     owner = record.get("merchantId") or record.get("_merchantId")
     # decoded records carry fresh strings: share one per merchant across the indexes
     return sys.intern(owner) if owner else None
@@ -79,16 +79,16 @@ class Store:
         self.notes_by_merchant: dict[str, list[str]] = defaultdict(list)
 
     # ------------------------------------------------------------------ reads
-    def get(self, kind: str, rid: str) -> dict | None:
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
         return self.tables[kind].get(rid)
 
-    def owned(self, kind: str, rid: str, merchant: str) -> dict | None:
+    def owned(self, kind: str, rid: str, merchant: str) -> dict[str, Any] | None:
         rec = self.tables[kind].get(rid)
         if rec is None or owner_of(kind, rec) != merchant:
             return None
         return rec
 
-    def audit_log(self, resource_type: str, rid: str) -> list[dict]:
+    def audit_log(self, resource_type: str, rid: str) -> list[dict[str, Any]]:
         return [decode_event(e) for e in self.audit.get((resource_type, rid), ())]
 
     def next_counter(self, name: str) -> int:
@@ -101,7 +101,9 @@ class Store:
         self.apply(kind, rid, None, decode(data))
         self.tables[kind].set_raw(rid, data)
 
-    def apply(self, kind: str, rid: str, old: dict | None, new: dict | None) -> None:
+    def apply(
+        self, kind: str, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
         """Store `new` (None deletes) and keep the indexes in step."""
         table = self.tables[kind]
         if new is None:
@@ -130,9 +132,11 @@ class Store:
             elif new is None and old is not None:
                 self.notes_by_merchant[old["_merchantId"]].remove(rid)
 
-    def _index_order(self, rid: str, old: dict | None, new: dict | None) -> None:
+    def _index_order(
+        self, rid: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
         if old is None and new is not None:
-            mid = owner_of("Order", new)
+            mid = cast(str, owner_of("Order", new))  # an order always names its merchant
             created = self.order_created[mid]
             if created and new["createdAt"] < created[-1]:  # clock went back: keep order sorted
                 pos = bisect.bisect_right(created, new["createdAt"])
@@ -143,11 +147,11 @@ class Store:
                 self.orders_by_merchant[mid].append(rid)
             self.orders_by_safe[new["safeId"]] = rid
         if old is not None:
-            mid = owner_of("Order", old)
+            mid = cast(str, owner_of("Order", old))
             self.orders_by_status[(mid, old["status"])].discard(rid)
             self.orders_by_external[(mid, old["externalId"])].discard(rid)
         if new is not None:
-            mid = owner_of("Order", new)
+            mid = cast(str, owner_of("Order", new))  # an order always names its merchant
             self.orders_by_status[(mid, new["status"])].add(rid)
             self.orders_by_external[(mid, new["externalId"])].add(rid)
 
@@ -163,19 +167,19 @@ class UnitOfWork:
         self.actor = actor
         self.request_id = request_id
         self.now = store.clock()
-        self._orig: dict[tuple[str, str], dict | None] = {}
-        self._work: dict[tuple[str, str], dict | None] = {}
+        self._orig: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._work: dict[tuple[str, str], dict[str, Any] | None] = {}
         self.primary: list[tuple[str, str]] = []
         self.skip_primary: set[tuple[str, str]] = set()  # bulk entries that were no-ops
         self.noop = False
-        self.messages: dict[str, dict] = {}  # shipment id -> message resource for its log
+        self.messages: dict[str, dict[str, Any]] = {}  # shipment id -> message resource for its log
         self.skip_persist: set[tuple[str, str]] = set()  # fault hook: audited, not saved
-        self.event_hook: Callable[[dict], dict] | None = None
+        self.event_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.audit_enabled = True
         self.audit_filter: Callable[[str, str], bool] | None = None  # (type, id) -> keep?
 
     # ------------------------------------------------------------------ access
-    def get(self, kind: str, rid: str) -> dict | None:
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
         key = (kind, rid)
         if key in self._work:
             return self._work[key]
@@ -187,13 +191,13 @@ class UnitOfWork:
         self._work[key] = work
         return work
 
-    def owned(self, kind: str, rid: str, merchant: str) -> dict | None:
+    def owned(self, kind: str, rid: str, merchant: str) -> dict[str, Any] | None:
         rec = self.get(kind, rid)
         if rec is None or owner_of(kind, rec) != merchant:
             return None
         return rec
 
-    def add(self, kind: str, rid: str, record: dict) -> dict:
+    def add(self, kind: str, rid: str, record: dict[str, Any]) -> dict[str, Any]:
         self._orig[(kind, rid)] = None
         self._work[(kind, rid)] = record
         return record
@@ -213,13 +217,13 @@ class UnitOfWork:
         return shipment_time(self.now)
 
     # ------------------------------------------------------------------ commit
-    def commit(self) -> list[dict]:
+    def commit(self) -> list[dict[str, Any]]:
         if self.noop:
             return []
         store = self.store
         created_at = self.order_time()
-        events: list[dict] = []
-        writes: list[tuple[str, str, dict | None]] = []
+        events: list[dict[str, Any]] = []
+        writes: list[tuple[str, str, dict[str, Any] | None]] = []
         changed_keys = []
         for key, work in self._work.items():
             orig = self._orig.get(key)
@@ -260,14 +264,21 @@ class UnitOfWork:
             store.backend.write(records, encoded, dict(store.counters), owners)
         return events
 
-    def _events_for(self, key, orig, work, changes, created_at) -> list[dict]:
+    def _events_for(
+        self,
+        key: tuple[str, str],
+        orig: dict[str, Any] | None,
+        work: dict[str, Any] | None,
+        changes: list[dict[str, Any]],
+        created_at: str,
+    ) -> list[dict[str, Any]]:
         kind, rid = key
         if not self.audit_enabled:
             return []
         if self.audit_filter is not None and not self.audit_filter(kind, rid):
             return []
         resource = work if work is not None else orig
-        common = {
+        common: dict[str, Any] = {
             "version": 0,
             "action": self.action,
             "actor": self.actor,

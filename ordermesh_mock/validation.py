@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -115,7 +115,7 @@ class OperationValidator:
         query: Any,  # starlette QueryParams (multi-dict)
         relax: Relax | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        errors: list[dict] = []
+        errors: list[dict[str, Any]] = []
         path_out: dict[str, Any] = {}
         query_out: dict[str, Any] = {}
         for param, validator in self.params:
@@ -176,9 +176,9 @@ class OperationValidator:
             raise bad_request(errors)
         return body
 
-    def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict]:
+    def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict[str, Any]]:
         assert self.body is not None
-        errors: list[dict] = []
+        errors: list[dict[str, Any]] = []
         for err in self.body.iter_errors(body):
             path = list(err.instance_path)
             kind = err.kind.name
@@ -199,7 +199,7 @@ class OperationValidator:
 _CACHE: dict[int, dict[str, OperationValidator]] = {}
 
 
-def build_validators(operations) -> dict[str, OperationValidator]:
+def build_validators(operations: Sequence[Operation]) -> dict[str, OperationValidator]:
     """Compile once per (cached, read-only) operation list; validators hold no state."""
     operations = tuple(operations)
     key = id(operations[0]) if operations else 0

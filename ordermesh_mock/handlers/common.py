@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ordermesh_mock import next_version
 from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
-from ordermesh_mock.errors import not_found, refused
+from ordermesh_mock.errors import ApiError, not_found, refused
 from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers.model_fields import ORDER_OPTIONAL
 from ordermesh_mock.store import Store, UnitOfWork
@@ -54,13 +54,13 @@ class Ctx:
         """Whether a next-version change (ordermesh_mock/next_version.py) applies to this call."""
         return next_version.changed(self.mock.config.next_version, name, self.op_id)
 
-    def get(self, kind: str, rid: str) -> dict | None:
+    def get(self, kind: str, rid: str) -> dict[str, Any] | None:
         """Working copy inside a mutation, stored record otherwise (read-only!)."""
         if self.uow is not None:
             return self.uow.get(kind, rid)
         return self.mock.store.get(kind, rid)
 
-    def owned(self, kind: str, rid: Any) -> dict:
+    def owned(self, kind: str, rid: Any) -> dict[str, Any]:
         """The caller's resource or 404 (another merchant's resource looks unknown)."""
         if not isinstance(rid, str):
             raise not_found()
@@ -99,7 +99,7 @@ class Ctx:
                 return True
         return False
 
-    def rule(self, name: str, current: Any = None, prop: str = ""):
+    def rule(self, name: str, current: Any = None, prop: str = "") -> ApiError:
         return refused(self.mock.lifecycle.rule(name), current, prop)
 
 
@@ -132,7 +132,10 @@ def short_id(store: Store, prefix: str, digits: int) -> str:
 
 
 # ---------------------------------------------------------------------- paging
-def paged(ids: list, query: dict, shift: int = 0) -> tuple[list, dict]:
+T = TypeVar("T")
+
+
+def paged(ids: list[T], query: dict[str, Any], shift: int = 0) -> tuple[list[T], dict[str, Any]]:
     page, size = query.get("page", 1), query.get("pageSize", 20)
     start = max(0, (page - 1) * size - shift)
     return ids[start : start + size], {"page": page, "pageSize": size, "totalCount": len(ids)}
@@ -143,12 +146,12 @@ def paged(ids: list, query: dict, shift: int = 0) -> tuple[list, dict]:
 AUDIT_ONLY_FIELDS = frozenset({"cancelReason"})
 
 
-def item_view(item: dict) -> dict:
+def item_view(item: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in item.items() if not k.startswith("_")}
     return out
 
 
-def order_view(ctx: Ctx, order: dict) -> dict:
+def order_view(ctx: Ctx, order: dict[str, Any]) -> dict[str, Any]:
     get = ctx.get
     out: dict[str, Any] = {
         k: v
@@ -163,8 +166,8 @@ def order_view(ctx: Ctx, order: dict) -> dict:
         if item is not None:
             items.append(item_view(item))
     out["items"] = items
-    shipments = [get("Shipment", sid) for sid in ctx.store.shipments_by_order.get(order["id"], [])]
-    shipments = [s for s in shipments if s is not None]
+    found = [get("Shipment", sid) for sid in ctx.store.shipments_by_order.get(order["id"], [])]
+    shipments = [s for s in found if s is not None]
     out["shipmentIds"] = [s["id"] for s in shipments]
     out["shipmentCreatedDates"] = [s["createdDate"] + "Z" for s in shipments]
     out["facilityNames"] = [s["facilityName"] for s in shipments if s.get("facilityName")]
@@ -177,7 +180,7 @@ def order_view(ctx: Ctx, order: dict) -> dict:
     return out
 
 
-def list_order_view(order: dict) -> dict:
+def list_order_view(order: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": order["id"],
         "shortId": order["shortId"],
@@ -190,11 +193,11 @@ def list_order_view(order: dict) -> dict:
     }
 
 
-def package_view(pkg: dict) -> dict:
+def package_view(pkg: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in pkg.items() if not k.startswith("_")}
 
 
-def shipment_view(ctx: Ctx, shipment: dict) -> dict:
+def shipment_view(ctx: Ctx, shipment: dict[str, Any]) -> dict[str, Any]:
     out = {
         k: v
         for k, v in shipment.items()
@@ -230,7 +233,7 @@ def shipment_view(ctx: Ctx, shipment: dict) -> dict:
     return out
 
 
-def search_shipment_view(shipment: dict, as_string: bool = False) -> dict:
+def search_shipment_view(shipment: dict[str, Any], as_string: bool = False) -> dict[str, Any]:
     status = shipment["shipmentStatus"]
     return {
         "id": shipment["id"],
@@ -243,7 +246,7 @@ def search_shipment_view(shipment: dict, as_string: bool = False) -> dict:
     }
 
 
-def note_view(note: dict) -> dict:
+def note_view(note: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in note.items() if not k.startswith("_")}
 
 

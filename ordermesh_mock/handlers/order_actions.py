@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, bad_request, field_error, not_found
 from ordermesh_mock.handlers.common import Ctx, Result, handler, item_view, order_view
@@ -19,7 +19,7 @@ ORDER_EDITABLE = (
 ITEM_EDITABLE = ("externalId", "images", "options", "attributes", "meta")
 
 
-def update_order(ctx: Ctx, oid: Any, body: dict) -> tuple[dict, bool]:
+def update_order(ctx: Ctx, oid: Any, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Apply an UpdateOrderModel; returns (order, is_noop)."""
     order = ctx.owned("Order", oid)
     ctx.check("order", order["status"], "updateOrder")
@@ -91,24 +91,26 @@ def hold_order(ctx: Ctx) -> Result:
 CANCELLED = {"message": "Order cancelled successfully"}
 
 
-def _cancel_targets(ctx: Ctx, order: dict) -> list[tuple[dict, int | None, str]]:
+def _cancel_targets(
+    ctx: Ctx, order: dict[str, Any]
+) -> list[tuple[dict[str, Any], int | None, str]]:
     body = ctx.body
     listed = body.get("orderItems") or []
     listed_ids = body.get("orderItemIds") or []
     whole = not listed and not listed_ids
     if whole or ctx.fault("partial-cancel-cancels-order"):
         return [
-            (ctx.get("OrderItem", iid), None, f"orderItemIds[{n}]")
+            (cast("dict[str, Any]", ctx.get("OrderItem", iid)), None, f"orderItemIds[{n}]")
             for n, iid in enumerate(order["orderItemIds"])
         ]
-    targets: dict[str, tuple[dict, int | None, str]] = {}
+    targets: dict[str, tuple[dict[str, Any], int | None, str]] = {}
     entries = [(e["id"], e.get("quantity"), f"orderItems[{n}]") for n, e in enumerate(listed)]
     entries += [(iid, None, f"orderItemIds[{n}]") for n, iid in enumerate(listed_ids)]
     for iid, qty, prop in entries:
         if iid not in order["orderItemIds"]:
             raise not_found(f"Record Not Found: order item {iid} is not in this order")
         if iid not in targets:
-            targets[iid] = (ctx.get("OrderItem", iid), qty, prop)
+            targets[iid] = (cast("dict[str, Any]", ctx.get("OrderItem", iid)), qty, prop)
     return list(targets.values())
 
 
@@ -152,7 +154,7 @@ def cancel_order(ctx: Ctx) -> Result:
     return Result(200, dict(CANCELLED))
 
 
-def _same_values(event: dict) -> dict:
+def _same_values(event: dict[str, Any]) -> dict[str, Any]:
     if event["resourceType"] == "OrderItem":
         event["changes"] = [{**c, "newValue": c["oldValue"]} for c in event["changes"]]
     return event

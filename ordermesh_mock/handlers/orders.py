@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, field_error, forbidden
 from ordermesh_mock.handlers.common import (
@@ -24,17 +24,19 @@ from ordermesh_mock.handlers.model_fields import ITEM_FIELDS, ORDER_FIELDS
 from spec.lifecycle import Lifecycle
 
 
-def derive_status(ctx: Ctx, order: dict) -> str:
+def derive_status(ctx: Ctx, order: dict[str, Any]) -> str:
     """The order status from its items (lifecycle.yaml `derived`), holding a hold."""
-    statuses = [ctx.get("OrderItem", iid)["status"] for iid in order["orderItemIds"]]
+    statuses = [
+        cast("dict[str, Any]", ctx.get("OrderItem", iid))["status"] for iid in order["orderItemIds"]
+    ]
     return Lifecycle.derive_order_status(statuses, held=order["status"] == "CustomerCareHold")
 
 
-def refresh_status(ctx: Ctx, order: dict) -> None:
+def refresh_status(ctx: Ctx, order: dict[str, Any]) -> None:
     order["status"] = derive_status(ctx, order)
 
 
-def _payment_methods(methods: list[dict], currency: str) -> list[dict]:
+def _payment_methods(methods: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
     out = []
     for m in methods:
         view = {k: v for k, v in m.items() if k != "customerTransactions"}
@@ -53,7 +55,7 @@ def _payment_methods(methods: list[dict], currency: str) -> list[dict]:
     return out
 
 
-def create_order(ctx: Ctx, body: dict, taken_safe_ids: set[str]) -> dict:
+def create_order(ctx: Ctx, body: dict[str, Any], taken_safe_ids: set[str]) -> dict[str, Any]:
     """Create one order and its items in the unit of work; raise 403/409 refusals."""
     uow = ctx.uow
     assert uow is not None
@@ -127,7 +129,7 @@ def create_order(ctx: Ctx, body: dict, taken_safe_ids: set[str]) -> dict:
     return order
 
 
-def created_body(order: dict) -> dict:
+def created_body(order: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": order["id"],
         "shortId": order["shortId"],
@@ -145,7 +147,7 @@ def create_order_op(ctx: Ctx) -> Result:
     return Result(status, created_body(order), {"Location": path + order["id"]})
 
 
-def bulk_failure(index: int, exc: ApiError) -> dict:
+def bulk_failure(index: int, exc: ApiError) -> dict[str, Any]:
     errors = exc.body.get("errors") or [
         field_error(f"bulk[{index}]", exc.body.get("message", "refused"), None, echo=False)
     ]
@@ -158,7 +160,7 @@ def bulk_failure(index: int, exc: ApiError) -> dict:
     }
 
 
-def bulk_result(results: list[dict]) -> Result:
+def bulk_result(results: list[dict[str, Any]]) -> Result:
     ok = sum(1 for r in results if r["success"])
     return Result(200, {"results": results, "successCount": ok, "failureCount": len(results) - ok})
 
@@ -193,7 +195,7 @@ def get_order(ctx: Ctx) -> Result:
     return Result(200, {"order": order_view(ctx, order)})
 
 
-def order_by_safe_id(ctx: Ctx, safe_id: str) -> dict:
+def order_by_safe_id(ctx: Ctx, safe_id: str) -> dict[str, Any]:
     return ctx.owned("Order", ctx.store.orders_by_safe.get(safe_id))
 
 
@@ -235,7 +237,7 @@ def item_audit(ctx: Ctx) -> Result:
 
 
 # ---------------------------------------------------------------------- lists
-def _sorted_orders(ctx: Ctx, ids: list[str], query: dict, presorted: bool) -> list[str]:
+def _sorted_orders(ctx: Ctx, ids: list[str], query: dict[str, Any], presorted: bool) -> list[str]:
     sort_by = query.get("sortBy", "createdAt")
     desc = query.get("sortDirection", "desc") == "desc"
     if sort_by == "createdAt" and presorted:
@@ -243,7 +245,7 @@ def _sorted_orders(ctx: Ctx, ids: list[str], query: dict, presorted: bool) -> li
     table = ctx.store.tables["Order"]
     position = {oid: i for i, oid in enumerate(ctx.store.orders_by_merchant[ctx.merchant])}
 
-    def key(oid: str):
+    def key(oid: str) -> tuple[Any, int]:
         order = table[oid]
         value = order.get(sort_by) or ""
         return (value, position.get(oid, 0))
@@ -289,7 +291,9 @@ def search_orders(ctx: Ctx) -> Result:
     return Result(200, {**info, "orders": [list_order_view(table[o]) for o in page]})
 
 
-def _created_order_page(ctx: Ctx, lo: int, hi: int, filters: list[set[str]]):
+def _created_order_page(
+    ctx: Ctx, lo: int, hi: int, filters: list[set[str]]
+) -> tuple[list[str], dict[str, Any]]:
     """One page of the merchant's orders [lo, hi) that pass every filter, by creation time.
 
     Touches only what the page needs: a search that matches 100,000 orders must not copy,

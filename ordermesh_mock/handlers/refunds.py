@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from typing import Any, cast
 
 from ordermesh_mock.errors import field_error, forbidden, refused
 from ordermesh_mock.handlers.common import Ctx, Result, handler
 
 
-def _unknown(ctx: Ctx, prop: str, value) -> Exception:
+def _unknown(ctx: Ctx, prop: str, value: Any) -> Exception:
     rule = ctx.mock.lifecycle.rule("refund-unknown-item")
     exc = refused(rule, None, prop)
     exc.body["errors"] = [field_error(prop, rule.reason, value)]
@@ -36,7 +37,7 @@ def add_refund(ctx: Ctx) -> Result:
             raise _unknown(ctx, f"refunds[{n}].itemId", iid)
         shipping = bool(refund.get("isShippingRefund", False))
         wanted[(iid, shipping)] += refund["amount"]
-        item = ctx.get("OrderItem", iid)
+        item = cast("dict[str, Any]", ctx.get("OrderItem", iid))
         data = item["refundData"]
         balance = data["remainingShippingBalance" if shipping else "remainingPriceBalance"]
         if wanted[(iid, shipping)] > balance + 1e-9 and not ctx.fault("refund-over-balance"):
@@ -55,7 +56,7 @@ def add_refund(ctx: Ctx) -> Result:
         target = refund["itemId"]
         if ctx.fault("refund-wrong-item") and first_item is not None:
             target = first_item
-        item = ctx.get("OrderItem", target)
+        item = cast("dict[str, Any]", ctx.get("OrderItem", target))
         shipping = bool(refund.get("isShippingRefund", False))
         data = item["refundData"]
         key = "remainingShippingBalance" if shipping else "remainingPriceBalance"

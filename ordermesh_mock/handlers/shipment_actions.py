@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from ordermesh_mock.errors import ApiError, bad_request, field_error, not_found
 from ordermesh_mock.handlers.common import (
@@ -27,7 +27,7 @@ def _status_out(ctx: Ctx, value: int) -> Any:
     return str(value) if ctx.fault("shipment-status-as-string") else value
 
 
-def _release_items(ctx: Ctx, shipment: dict, item_ids: list[str]) -> None:
+def _release_items(ctx: Ctx, shipment: dict[str, Any], item_ids: list[str]) -> None:
     """Items leave the shipment and are Open again; their order's status follows."""
     for iid in item_ids:
         item = ctx.get("OrderItem", iid)
@@ -60,7 +60,7 @@ def assign(ctx: Ctx) -> Result:
     )
 
 
-def reroute_one(ctx: Ctx, body: dict) -> dict:
+def reroute_one(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     shipment = ctx.owned("Shipment", body["shipmentId"])
     ctx.check("shipment", shipment["shipmentStatus"], "rerouteShipment")
     order_on_hold_check(ctx, shipment, "rerouteShipment")
@@ -286,7 +286,7 @@ def packing_slip(ctx: Ctx) -> Result:
         raise ctx.rule("packing-slip-needs-package", shipment["shipmentStatus"])
     slip = object_id()
     for pid in shipment["packageIds"]:
-        ctx.get("Package", pid)["packingSlipId"] = slip
+        cast("dict[str, Any]", ctx.get("Package", pid))["packingSlipId"] = slip
     return Result(
         200,
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from ordermesh_mock.errors import not_found
 from ordermesh_mock.handlers.common import (
@@ -25,7 +26,9 @@ def shipment_date(order_time: str) -> str:
     return order_time.rstrip("Z").split(".")[0]
 
 
-def order_on_hold_check(ctx: Ctx, shipment: dict, operation: str | None = None, when=None):
+def order_on_hold_check(
+    ctx: Ctx, shipment: dict[str, Any], operation: str | None = None, when: str | None = None
+) -> dict[str, Any] | None:
     order = ctx.get("Order", shipment["orderId"])
     if order is not None:
         ctx.check("order", order["status"], operation, when)
@@ -44,7 +47,7 @@ def create_shipment(ctx: Ctx) -> Result:
     for n, iid in enumerate(body["orderItemIds"]):
         if iid not in order["orderItemIds"]:
             raise not_found(f"Record Not Found: order item {iid} is not in this order")
-        item = ctx.get("OrderItem", iid)
+        item = cast("dict[str, Any]", ctx.get("OrderItem", iid))
         if not (item["status"] == "Cancelled" and ctx.fault("cancelled-item-shippable")):
             ctx.check("orderItem", item["status"], "createShipment", prop=f"orderItemIds[{n}]")
         items.append(item)
@@ -126,7 +129,9 @@ def get_shipment(ctx: Ctx) -> Result:
 def shipments_of_order(ctx: Ctx) -> Result:
     order = ctx.owned("Order", ctx.path["orderId"])
     ids = ctx.store.shipments_by_order.get(order["id"], [])
-    return Result(200, [shipment_view(ctx, ctx.store.get("Shipment", s)) for s in ids])
+    return Result(
+        200, [shipment_view(ctx, cast("dict[str, Any]", ctx.store.get("Shipment", s))) for s in ids]
+    )
 
 
 @handler("getShipmentForOrderAndVendor")
@@ -134,7 +139,7 @@ def shipment_for_vendor(ctx: Ctx) -> Result:
     order = ctx.owned("Order", ctx.path["orderId"])
     vendor = ctx.path["vendorId"].lower()
     for sid in reversed(ctx.store.shipments_by_order.get(order["id"], [])):
-        shipment = ctx.store.get("Shipment", sid)
+        shipment = cast("dict[str, Any]", ctx.store.get("Shipment", sid))
         if shipment["vendorId"].lower() == vendor:
             return Result(200, shipment_view(ctx, shipment))
     raise not_found()
@@ -146,7 +151,7 @@ def shipment_of_item(ctx: Ctx) -> Result:
     sid = item.get("_shipmentId")
     if not sid or ctx.store.get("Shipment", sid) is None:
         raise not_found()
-    return Result(200, shipment_view(ctx, ctx.store.get("Shipment", sid)))
+    return Result(200, shipment_view(ctx, cast("dict[str, Any]", ctx.store.get("Shipment", sid))))
 
 
 @handler("searchShipments")
