@@ -61,7 +61,7 @@ def reproduction(session: SuiteSession, breach: ContractBreach, rerun: str) -> s
         return f"# seed {settings.seed}; replay: {rerun}"
     curl = exchange.as_curl().replace(" \\\n  ", " ")
     curl = AUTH_HEADER.sub(f'-H "Authorization: Bearer {TOKEN_VARIABLE}"', curl)
-    return f"{curl}\n# seed {settings.seed}; replay the generated cases: {rerun}"
+    return f"{curl}\n# seed {settings.seed}; replay the test that met it: {rerun}"
 
 
 def blocked(
