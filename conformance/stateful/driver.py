@@ -19,21 +19,11 @@ import allure
 from conformance.client import Exchange
 from conformance.factory import FACILITY, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps
-from conformance.stateful.checks import Verifier
+from conformance.stateful.checks import LISTINGS, Verifier
 from conformance.stateful.model import Expected, Model
 from conformance.stateful.target import LifecycleFailure, Target
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
-# What `search` reads and judges against the model (Verifier.verify_listings).
-LISTINGS = (
-    "searchOrders",
-    "getOrdersBulk",
-    "getOrderBySafeId",
-    "searchOrderItems",
-    "searchShipments",
-    "getOrderItemById",
-    "getShipmentByOrderItemId",
-)
 # A bulk create reads each new order back to learn its item ids: not what the step tests.
 READ_BACK = "getOrderById"
 SHIPPED_DATE = "2026-01-02T10:00:00"
@@ -56,10 +46,9 @@ class Step:
 
 
 def step(*operations: str):
-    """A step action that calls `operations`: journal the call, wrap it in an Allure step,
-    attach its exchanges. The declared operations are what selects a scenario under
-    --include/--exclude (scenarios.py); reads that only learn ids or check the model after a
-    step are not declared (tests/stateful check the declarations against what steps send)."""
+    """A step action calling `operations` (they select its scenarios under --include; reads that
+    learn ids or check the model are not declared): journal the call, wrap it in an Allure step,
+    attach its exchanges."""
 
     def decorate(method):
         @functools.wraps(method)
