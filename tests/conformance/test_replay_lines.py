@@ -25,7 +25,7 @@ def key(failure: dict) -> tuple[str, str, str]:
     return failure["check"], failure["operation"], failure["title"]
 
 
-def tests_run(result) -> list[str]:
+def junit_tests(result) -> list[str]:
     root = ET.parse(result.reports / "junit.xml").getroot()
     return [case.get("name") for case in root.iter("testcase")]
 
@@ -50,7 +50,7 @@ def test_three_failures_each_replay_alone(run_cli):
         again = run_cli(*argv)
         assert again.code == 1, again.stdout + again.stderr
         assert [key(f) for f in again.summary["failures"]] == [key(failure)]
-        ran = tests_run(again)
+        ran = junit_tests(again)
         assert len(ran) == 1, ran
         if "--scenario" in argv:
             kinds.add("scenario")
