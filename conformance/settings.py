@@ -123,6 +123,8 @@ class RunSettings:
     workers: int = 1
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()  # lifecycle scenarios named with --scenario
+    suites: tuple[str, ...] = ()  # --suite: properties, links, lifecycle; empty: all
     read_only: bool = False
     rate_limit: float | None = None  # requests per second, for the whole run
     limiter_path: str | None = None  # the SQLite bucket the run's processes share the limit in
@@ -212,8 +214,8 @@ class RunSettings:
         data = json.loads(raw)
         data["credentials"] = Credentials(**data["credentials"])
         data["tenant_b"] = Credentials(**data["tenant_b"])
-        for key in ("include", "exclude", "mock_faults"):
-            data[key] = tuple(data[key])
+        for key in ("include", "exclude", "scenarios", "suites", "mock_faults"):
+            data[key] = tuple(data.get(key, ()))
         return cls(**data)
 
     def with_target(self, base_url: str) -> RunSettings:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from conformance.config_file import RUN_KEYS, env_name, find_config, from_env, validate
+from conformance.selection import SUITES, check_scenarios
 from conformance.settings import PROFILES, ConfigError, RunSettings, credentials_from, new_run_id
+from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
 
 
@@ -45,8 +47,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="start no new work after SECONDS (exit 1, incomplete)",
     )
-    budget.add_argument("--include", action="append", default=[], metavar="ID_OR_TAG")
-    budget.add_argument("--exclude", action="append", default=[], metavar="ID_OR_TAG")
+    add_selection_arguments(budget)
     budget.add_argument("--read-only", action="store_true", help="send safe methods only")
     budget.add_argument("--rate-limit", type=float, metavar="RPS", help="max requests per second")
     budget.add_argument("--cleanup", action=argparse.BooleanOptionalAction, default=None,
@@ -66,6 +67,42 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--lifecycle-threshold", type=float,
                      help="share of states and transitions the scenarios must cover (default 1.0)")  # fmt: skip
     add_auth_arguments(parser)
+
+
+def add_selection_arguments(budget: argparse._ArgumentGroup) -> None:
+    """What runs (conformance/selection.py has the rules)."""
+    scenarios = ", ".join(map(repr, scenario_operations()))
+    budget.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="ID_OR_TAG",
+        help="test only this operation or tag (repeatable): its property test, link-following "
+        "among the included, and the lifecycle scenarios that call it",
+    )
+    budget.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID_OR_TAG",
+        help="leave this operation or tag out (repeatable), and every scenario that calls it",
+    )
+    budget.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="scenarios",
+        help=f"run this lifecycle scenario (repeatable; alone, nothing else runs): {scenarios}",
+    )
+    budget.add_argument(
+        "--suite",
+        action="append",
+        default=[],
+        choices=SUITES,
+        dest="suites",
+        help="run only this kind of test (repeatable; default: all)",
+    )
 
 
 def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +182,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         workers=pick(args.workers, "workers", 1),
         include=tuple(pick(args.include, "include", [])),
         exclude=tuple(pick(args.exclude, "exclude", [])),
+        scenarios=tuple(getattr(args, "scenarios", ())),
+        suites=tuple(getattr(args, "suites", ())),
         read_only=pick(args.read_only, "read_only", False),
         rate_limit=pick(args.rate_limit, "rate_limit", None),
         cleanup=pick(args.cleanup, "cleanup", True),
@@ -165,6 +204,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         quiet=pick(getattr(args, "quiet", False), "quiet", False),
         lifecycle_threshold=pick(args.lifecycle_threshold, "lifecycle_threshold", 1.0),
     )
+    check_scenarios(settings.scenarios, scenario_operations())
     schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs
     if settings.base_url and settings.mock_faults:
         raise ConfigError("--fault applies to the embedded mock only; drop it or drop --base-url")

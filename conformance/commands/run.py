@@ -110,7 +110,7 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
     if process.returncode not in (0, 1, 5) and not liveness.answers(settings.base_url):
         return GONE, EXIT_TARGET  # the suite saw the target go before the watchdog did
     if process.returncode == 5:
-        return "no operation matched --include/--exclude", EXIT_USAGE
+        return "no test matched --include/--exclude/--scenario/--suite", EXIT_USAGE
     if process.returncode not in (0, 1):
         return f"pytest stopped with exit code {process.returncode}", EXIT_USAGE
     return None, EXIT_FAILURES if process.returncode == 1 else EXIT_OK

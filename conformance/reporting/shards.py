@@ -90,6 +90,8 @@ def settings_of(summary: dict[str, Any]) -> RunSettings:
         mock_faults=tuple(summary.get("mock_faults", ())),
         include=tuple(selection.get("include", ())),
         exclude=tuple(selection.get("exclude", ())),
+        scenarios=tuple(selection.get("scenarios", ())),
+        suites=tuple(selection.get("suites", ())),
         read_only=bool(selection.get("read_only", False)),
         lifecycle_threshold=float(selection.get("lifecycle_threshold", 1.0)),
     )

@@ -28,6 +28,17 @@ AUDIT_OPERATION = {
     "Note": ("getNoteAuditLogs", "id"),
 }
 
+# What verify_listings reads and judges (the `search` step declares them).
+LISTINGS = (
+    "searchOrders",
+    "getOrdersBulk",
+    "getOrderBySafeId",
+    "searchOrderItems",
+    "searchShipments",
+    "getOrderItemById",
+    "getShipmentByOrderItemId",
+)
+
 
 class Verifier:
     def __init__(self, target: Target, model: Model) -> None:

@@ -7,12 +7,14 @@ import allure
 from conformance import budget
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
+from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
+from conformance.stateful.scenarios import RANDOM_WALKS
 from conformance.stateful.target import LifecycleFailure, Target
 from spec import load_lifecycle
 
-FEATURES = {"random walks": "Random walks"}  # anything else is a named scenario
+FEATURES = {RANDOM_WALKS: "Random walks"}  # anything else is a named scenario
 
 
 def label(story: str, title: str) -> None:
@@ -49,10 +51,12 @@ def reproduction(driver: Driver, failure: LifecycleFailure, session) -> tuple[st
     return redact(snippet), redact(curl)
 
 
-def record_failure(session, driver: Driver, failure: LifecycleFailure, shrunk: bool) -> None:
-    """The failing steps as Allure steps, both reproductions attached, one stats record."""
+def record_failure(session, driver: Driver, failure: LifecycleFailure, scenario: str) -> None:
+    """The failing steps as Allure steps, both reproductions attached, one stats record. The
+    snippet ends with the run that replays the scenario (the walks: shrunk from the same seed)."""
     snippet, curl = reproduction(driver, failure, session)
-    name = "shrunk steps" if shrunk else "steps"
+    snippet += f"\n# replay the scenario: {replay_scenario(session.settings, scenario)}\n"
+    name = "shrunk steps" if scenario == RANDOM_WALKS else "steps"
     with allure.step(f"{name} that expose it ({len(driver.journal)}): {failure.title}"):
         for planned in driver.journal:
             with allure.step(planned.title()):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.stateful.driver import Driver, Step
+from conformance.stateful.driver import Driver, Step, actions
+
+RANDOM_WALKS = "random walks"  # the state machine's test, selectable like a named scenario
 
 
 def s(action: str, **args: Any) -> Step:
@@ -132,3 +134,19 @@ def run_steps(driver: Driver, steps: list[Step]) -> None:
         action(**planned.args)
         driver.verify()
     driver.verify_all()
+
+
+def operations_of(steps: list[Step]) -> frozenset[str]:
+    """The operations a step list calls: what its actions declare (driver.step)."""
+    known = actions()
+    return frozenset(op for planned in steps for op in known[planned.action].operations)
+
+
+def scenario_operations() -> dict[str, frozenset[str]]:
+    """Every lifecycle scenario by name, with the operations it calls. The random walks' rules
+    draw from every step action, so they call every operation any action declares."""
+    walks = frozenset(op for action in actions().values() for op in action.operations)
+    return {
+        **{name: operations_of(steps) for name, steps in SCENARIOS.items()},
+        RANDOM_WALKS: walks,
+    }

@@ -18,6 +18,7 @@ from conformance import liveness
 from conformance.contract import ContractBreach, timeout_breach
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
+from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
 # Generated cases go through requests, the suite's own reads through httpx.
@@ -30,8 +31,9 @@ REQUEST_ERRORS = (
 )
 
 
-def record_root(session: SuiteSession, breach: ContractBreach) -> None:
-    """The breach itself, once per (check, operation, title): Stats dedupes repeats."""
+def record_root(session: SuiteSession, breach: ContractBreach, rerun: str) -> None:
+    """The breach itself, once per (check, operation, title): Stats dedupes repeats. `rerun`:
+    the run that replays the test that met it."""
     harness = session.harness
     try:
         operation = harness.spec.operation(breach.operation_id)
@@ -44,29 +46,31 @@ def record_root(session: SuiteSession, breach: ContractBreach) -> None:
             "category": category_of(breach.failure_type, operation),
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
-            "reproduction": reproduction(session, breach),
+            "reproduction": reproduction(session, breach, rerun),
             "seed": session.settings.seed,
         }
     )
 
 
-def reproduction(session: SuiteSession, breach: ContractBreach) -> str:
+def reproduction(session: SuiteSession, breach: ContractBreach, rerun: str) -> str:
     """A one-line curl of the answer that broke the contract (the token read from a shell
     variable), and the run that replays it. A request that got no answer has no exchange."""
     settings = session.settings
-    rerun = f"ordermesh-conformance run --seed {settings.seed} --include {breach.operation_id}"
     exchange = session.harness.client.last_exchange()
     if exchange is None or breach.check == "response_time":
         return f"# seed {settings.seed}; replay: {rerun}"
     curl = exchange.as_curl().replace(" \\\n  ", " ")
     curl = AUTH_HEADER.sub(f'-H "Authorization: Bearer {TOKEN_VARIABLE}"', curl)
-    return f"{curl}\n# seed {settings.seed}; replay the generated cases: {rerun}"
+    return f"{curl}\n# seed {settings.seed}; replay the test that met it: {rerun}"
 
 
-def blocked(session: SuiteSession, breach: ContractBreach, needed_by: str) -> None:
+def blocked(
+    session: SuiteSession, breach: ContractBreach, needed_by: str, rerun: str | None = None
+) -> None:
     """Report the breach at its operation; the test that needed it ends as blocked (or failed,
-    when the breach is its own operation's)."""
-    record_root(session, breach)
+    when the breach is its own operation's). `rerun` replays that test; by default the property
+    test of the operation `needed_by`."""
+    record_root(session, breach, rerun or replay_operation(session.settings, needed_by))
     if breach.operation_id == needed_by:
         text = f"{breach.check}: {breach.failure.title}\n{breach.failure.message}"
         pytest.fail(session.harness.redactor.text(text)[:2000], pytrace=False)

@@ -4,14 +4,40 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import budget, run_counts
+from conformance import budget, run_counts, selection
 from conformance.reporting import allure_steps
+from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
 from conformance.suites.session import SuiteSession, current
 
 
 @pytest.fixture(scope="session")
 def suite() -> SuiteSession:
     return current()
+
+
+def pytest_collection_modifyitems(config, items):
+    """--include/--exclude/--scenario/--suite: deselect the tests the run did not select."""
+    kept = [item for item in items if selected(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+def selected(item) -> bool:
+    settings = current().settings
+    test = getattr(item, "originalname", item.name)
+    if test == "test_operation":
+        return selection.runs_operation_tests(settings, selection.PROPERTIES)
+    if test == "test_link_following":
+        return selection.runs_operation_tests(settings, selection.LINKS)
+    if test == "test_named_scenario":
+        name = item.callspec.params["name"]
+    elif test == "test_random_walks":
+        name = RANDOM_WALKS
+    else:
+        return True
+    calls = scenario_operations()[name]
+    return selection.runs_scenario(settings, current().harness.spec, name, calls)
 
 
 def pytest_runtest_setup(item):

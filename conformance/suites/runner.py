@@ -23,6 +23,7 @@ from conformance.contract import ContractBreach
 from conformance.factory import SetupError
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
+from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 
@@ -66,14 +67,14 @@ def exchange_of(session: SuiteSession, response) -> Exchange:
     )
 
 
-def reproduction(session: SuiteSession, case, operation_id: str) -> str:
-    settings = session.settings
-    faults = "".join(f" --fault {f}" for f in settings.mock_faults)
+def reproduction(session: SuiteSession, case, operation_id: str, rerun: str | None = None) -> str:
+    """The case as curl, and the run that replays its test (default: the operation's property
+    test alone)."""
     curl = session.harness.redactor.text(case.as_curl_command())
     # Schemathesis masks the header; point it at a shell variable so the replay authenticates
     # and the token itself is never written down.
     curl = curl.replace("'Authorization: [Filtered]'", f'"Authorization: Bearer {TOKEN_VARIABLE}"')
-    rerun = f"ordermesh-conformance run --seed {settings.seed} --include {operation_id}{faults}"
+    rerun = rerun or replay_operation(session.settings, operation_id)
     return f"{curl}\n# replay the generated cases: {rerun}"
 
 
@@ -152,9 +153,9 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
 
 
 def record_failure_group(
-    session: SuiteSession, case, operation, response, group: FailureGroup
+    session: SuiteSession, case, operation, response, group: FailureGroup, rerun: str | None = None
 ) -> None:
-    repro = reproduction(session, case, operation.operation_id)
+    repro = reproduction(session, case, operation.operation_id, rerun)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     categories, checks = [], []

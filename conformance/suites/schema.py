@@ -9,6 +9,7 @@ from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
 from conformance.limiter import throttle_for, throttle_schema
+from conformance.selection import is_operation_id
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
 from spec import load_spec
@@ -55,11 +56,11 @@ def build_schema(settings: RunSettings):
     ]  # fmt: skip
     for item in settings.include:
         schema = (
-            schema.include(operation_id=item) if item[:1].islower() else schema.include(tag=item)
+            schema.include(operation_id=item) if is_operation_id(item) else schema.include(tag=item)
         )
     for item in settings.exclude:
         schema = (
-            schema.exclude(operation_id=item) if item[:1].islower() else schema.exclude(tag=item)
+            schema.exclude(operation_id=item) if is_operation_id(item) else schema.exclude(tag=item)
         )
     if settings.read_only:
         schema = schema.exclude(method=list(UNSAFE))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 
 from conformance.contract import ContractBreach
+from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
-from conformance.stateful.scenarios import SCENARIOS, run_steps
+from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps
 from conformance.stateful.target import LifecycleFailure
 from conformance.suites import blocking
 
@@ -32,10 +33,11 @@ def test_named_scenario(writable, name: str) -> None:
     try:
         run_steps(driver, SCENARIOS[name])
     except LifecycleFailure as failure:
-        record_failure(writable, driver, failure, shrunk=False)
+        record_failure(writable, driver, failure, name)
         raise
     except ContractBreach as breach:
-        blocking.blocked(writable, breach, f"scenario: {name}")
+        rerun = replay_scenario(writable.settings, name)
+        blocking.blocked(writable, breach, f"scenario: {name}", rerun)
     finally:
         model = driver.model
         record_coverage(
@@ -46,7 +48,7 @@ def test_named_scenario(writable, name: str) -> None:
 def test_random_walks(writable) -> None:
     settings = writable.settings
     budget = settings.profile_budget
-    label("random walks", f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}")  # fmt: skip
+    label(RANDOM_WALKS, f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}")  # fmt: skip
     recorder = Recorder()
     try:
         run_walks(
@@ -55,10 +57,10 @@ def test_random_walks(writable) -> None:
         )  # fmt: skip
     except LifecycleFailure as failure:
         assert recorder.last is not None
-        record_failure(writable, recorder.last, failure, shrunk=True)
+        record_failure(writable, recorder.last, failure, RANDOM_WALKS)
         raise
     except ContractBreach as breach:
-        blocking.blocked(writable, breach, "random walks")
+        blocking.blocked(writable, breach, RANDOM_WALKS, replay_scenario(settings, RANDOM_WALKS))
     finally:
         record_coverage(
             writable, recorder.states, recorder.transitions, recorder.gaps, recorder.refusals

@@ -21,6 +21,7 @@ from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.contract import ContractBreach
 from conformance.reporting import allure_steps
+from conformance.selection import replay_links
 from conformance.suites import blocking
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
 from conformance.suites.schema import suite_schema
@@ -62,7 +63,8 @@ class LinkChecks:
                 transport_kwargs=kwargs,
             )  # fmt: skip
         except FailureGroup as group:
-            record_failure_group(session, case, operation, response, group)
+            rerun = replay_links(session.settings)
+            record_failure_group(session, case, operation, response, group, rerun)
             raise
         finally:
             snapshots.pop(session.harness, case)
@@ -83,7 +85,7 @@ def test_link_following(suite: SuiteSession) -> None:
         workflow = seed(suite.settings.seed)(link_workflow())
         run_state_machine_as_test(workflow, settings=chosen)
     except ContractBreach as breach:
-        blocking.blocked(suite, breach, "link-following")
+        blocking.blocked(suite, breach, "link-following", replay_links(suite.settings))
     except NoLinksFound:
         if not (suite.settings.include or suite.settings.exclude or suite.settings.read_only):
             raise  # the whole spec has no usable links: that is a spec problem
