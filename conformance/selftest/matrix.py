@@ -159,7 +159,8 @@ def judge_clean(
 
 def run_command(profile: str, seed: int, reports: Path, faults: list[str],
                 operations: list[str], base_url: str | None = None) -> list[str]:  # fmt: skip
-    command = [sys.executable, "-m", "conformance.cli", "run", "--profile", profile,
+    # -P: the run is the installed toolkit, as `ordermesh-conformance` runs, even from a checkout.
+    command = [sys.executable, "-P", "-m", "conformance.cli", "run", "--profile", profile,
                "--seed", str(seed), "--reports-dir", str(reports)]  # fmt: skip
     if base_url:
         command += ["--base-url", base_url]
