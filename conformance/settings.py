@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from spec import SPEC_PATH
@@ -243,7 +242,3 @@ def credentials_from(
     for key, env_suffix in ENV_CREDENTIALS.items():
         values[key] = flags.get(key) or environ.get(prefix + env_suffix) or config.get(key) or None
     return Credentials(**values)
-
-
-def reports_path(settings: RunSettings) -> Path:
-    return Path(settings.reports_dir)

@@ -17,7 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from ordermesh_mock.audit import Actor, diff, make_event
 from ordermesh_mock.records import RecordTable, decode, decode_event, encode_event
@@ -296,12 +296,3 @@ class UnitOfWork:
                 )
             )
         return out
-
-
-def page_slice(ids: list[Any], page: int, page_size: int, shift: int = 0) -> list[Any]:
-    start = max(0, (page - 1) * page_size - shift)
-    return ids[start : start + page_size]
-
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
