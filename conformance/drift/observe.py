@@ -50,7 +50,7 @@ class Observation:
 
 
 @dataclass
-class Target:
+class ObservedApi:
     """One API to observe: its harness, and a stop function when we started it."""
 
     label: str
@@ -103,7 +103,7 @@ def open_target(
     faults: tuple[str, ...] = (),
     next_version: bool = False,
     sign_in_like: Credentials | None = None,
-) -> Iterator[Target]:
+) -> Iterator[ObservedApi]:
     """The target of `settings.base_url`, or an embedded mock (merchant A) when there is none.
 
     The embedded mock's merchant A signs in every way the mock offers, or, given `sign_in_like`,
@@ -134,7 +134,7 @@ def open_target(
     )
     harness.factory = factory
     harness.preparation = Preparation(factory, settings.credentials)
-    target = Target(label, settings, harness, stop)
+    target = ObservedApi(label, settings, harness, stop)
     try:
         yield target
     finally:
@@ -181,7 +181,7 @@ def _operation_id(case) -> str:
     return case.operation.definition.raw["operationId"]
 
 
-def send(target: Target, case, key: str, source: str, note: str = "") -> Observation:
+def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Observation:
     operation = target.harness.spec.operation(_operation_id(case))
     if operation.raw.get("requestBody") is not None and case.body is not None:
         target.walker.prune(case.body, request_schema(operation.raw))
@@ -205,7 +205,7 @@ def send(target: Target, case, key: str, source: str, note: str = "") -> Observa
     return Observation(key, operation.operation_id, source, response.status_code, media, body, note)
 
 
-def observe_cases(target: Target, schema, count: int, seed: int) -> None:
+def observe_cases(target: ObservedApi, schema, count: int, seed: int) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         operation_id = operation.definition.raw["operationId"]
@@ -220,7 +220,7 @@ def observe_cases(target: Target, schema, count: int, seed: int) -> None:
 
 
 def unprepared(
-    target: Target, key: str, operation_id: str, source: str, exc: SetupError
+    target: ObservedApi, key: str, operation_id: str, source: str, exc: SetupError
 ) -> Observation:
     """A case the target never saw: its setup was refused (by which operation, when known)."""
     note = target.harness.redactor.text(str(exc))
@@ -229,7 +229,7 @@ def unprepared(
 
 
 # ---------------------------------------------------------------------- refusal probes
-def probe_refusals(target: Target, schema, seed: int) -> None:
+def probe_refusals(target: ObservedApi, schema, seed: int) -> None:
     """Call each refused (state, operation) of the lifecycle table once, on a built resource."""
     lifecycle = load_lifecycle()
     spec = target.harness.spec
