@@ -44,10 +44,6 @@ class ContractBreach(Exception):
         self.check = check
         self.failure = failure
 
-    @property
-    def failure_type(self) -> str:
-        return type(self.failure).__name__
-
     def blocked_line(self) -> str:
         return f"blocked by {self.operation_id}: {self.check}: {self.failure.title}"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from conformance.checks.failures import AuditFailure, LifecycleFailure, ListingFailure
 from conformance.stateful.model import Model, Order
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 
 EPSILON = 1e-6
 # fields whose last audited newValue must equal what the resource reads now
@@ -28,6 +29,9 @@ AUDIT_OPERATION = {
     "Note": ("getNoteAuditLogs", "id"),
 }
 
+# The target disagrees with the model; what was compared decides the failure's category.
+FAILURES = {"lifecycle_audit": AuditFailure, "lifecycle_listing": ListingFailure}
+
 
 class Verifier:
     def __init__(self, target: Target, model: Model) -> None:
@@ -37,7 +41,10 @@ class Verifier:
         self.last_verified: set[str] = set()  # orders the latest check read: they are current
 
     def fail(self, check: str, operation: str, title: str, problems: list[str]) -> None:
-        raise LifecycleFailure(check, operation, title, "; ".join(problems[:8]))
+        failure = FAILURES.get(check, LifecycleFailure)
+        raise failure(
+            check=check, operation=operation, title=title, message="; ".join(problems[:8])
+        )
 
     # ------------------------------------------------------------------ entry points
     def verify(self, order_handles: set[str], operation: str) -> None:

@@ -17,24 +17,6 @@ from spec import Lifecycle, Spec, load_lifecycle
 CallHook = Callable[[str, int, bool], None]  # (operation id, status, positive)
 
 
-class LifecycleFailure(AssertionError):
-    """The target disagrees with the model. `check` names what was compared."""
-
-    def __init__(self, check: str, operation: str, title: str, message: str) -> None:
-        super().__init__(f"{title}: {message}")
-        self.check = check
-        self.operation = operation
-        self.title = title
-        self.message = message
-
-    @property
-    def failure_type(self) -> str:
-        """The name reporting/categories.py files this failure under."""
-        return {"audit": "AuditFailure", "listing": "ListingFailure"}.get(
-            self.check.removeprefix("lifecycle_"), "LifecycleFailure"
-        )
-
-
 @dataclass
 class Poller:
     """Bounded read-after-write polling for live targets.

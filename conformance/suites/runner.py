@@ -22,7 +22,7 @@ from conformance.client import Exchange
 from conformance.contract import ContractBreach
 from conformance.factory import SetupError
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of
+from conformance.reporting.categories import category_of, error_category
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 
@@ -143,7 +143,7 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
-    category = category_of(kind, operation)
+    category = error_category(exc, operation)
     label_failure(session, operation, [check], [category])
     session.stats.failure(
         {"check": check, "operation": operation.operation_id, "category": category,
@@ -160,7 +160,7 @@ def record_failure_group(
     categories, checks = [], []
     for failure in group.exceptions:
         name = type(failure).__name__
-        category = category_of(name, operation)
+        category = category_of(failure, operation)
         categories.append(category)
         checks.append((getattr(failure, "checks", ()) or (name,))[0])
         session.stats.failure(
