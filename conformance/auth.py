@@ -16,6 +16,7 @@ import httpx
 from schemathesis import Case, Response
 from schemathesis.auths import ReauthState, reauth_and_replay
 
+from conformance.errors import OrderMeshError
 from conformance.redaction import Redactor
 from conformance.settings import Credentials
 from conformance.tls import tls_context
@@ -24,7 +25,7 @@ EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dy
 MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
 
 
-class AuthError(RuntimeError):
+class AuthError(OrderMeshError, RuntimeError):
     """The target refused our credentials or could not be reached to get a token."""
 
 

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from conformance.auth import TokenProvider
 from conformance.client import ApiClient
+from conformance.errors import OrderMeshError
 from conformance.polling import WriteLog
 from conformance.redaction import Redactor
 from spec import Spec
@@ -35,7 +36,7 @@ from strategies.formats import schema_with_formats
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-class ContractBreach(Exception):
+class ContractBreach(OrderMeshError):
     """An answer the suite needed broke the spec. `failure` is the Schemathesis failure."""
 
     def __init__(self, operation_id: str, check: str, failure: Failure) -> None:

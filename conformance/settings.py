@@ -13,13 +13,14 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from conformance.errors import OrderMeshError
 from spec import SPEC_PATH
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
 
 
-class ConfigError(ValueError):
+class ConfigError(OrderMeshError, ValueError):
     """A usage or configuration problem; the message names the flag, variable or key."""
 
 

@@ -20,6 +20,7 @@ import yaml
 from conformance.drift.analyse import DriftFinding, DriftReport
 from conformance.drift.judge import ResponseJudge
 from conformance.drift.walk import SchemaWalker, escape, json_type, resolve_pointer, unescape
+from conformance.errors import OrderMeshError
 
 OVERLAY_VERSION = "1.0.0"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -44,7 +45,7 @@ LOOSENED: dict[str, tuple[str, ...]] = {
 }
 
 
-class OverlayError(ValueError):
+class OverlayError(OrderMeshError, ValueError):
     """The overlay is malformed or uses JSONPath this applier does not support."""
 
 
