@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from conformance.drift.observe import Observation, Target
+from conformance.drift.observe import Observation, ObservedApi
 from conformance.factory import FACILITY, VENDOR
 from conformance.resources import ResourceRef
 from spec.audit import audit_ids
@@ -20,7 +20,7 @@ AuditEvent = tuple[str, tuple[str, ...]]  # (action, changed fields)
 
 
 class FlowRunner:
-    def __init__(self, target: Target, name: str) -> None:
+    def __init__(self, target: ObservedApi, name: str) -> None:
         self.target = target
         self.name = name
         self.step = 0
@@ -115,7 +115,7 @@ FLOWS: dict[str, Callable[[FlowRunner], None]] = {
 }
 
 
-def run_flows(target: Target) -> list[str]:
+def run_flows(target: ObservedApi) -> list[str]:
     """Run every flow; returns the ones that stopped early (a step the flow needs failed)."""
     stopped = []
     for name, flow in FLOWS.items():
