@@ -7,7 +7,6 @@ audits comes from the operation's `x-audit` in the spec, as for the audit checks
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +31,7 @@ class FlowRunner:
         harness = self.target.harness
         operation = harness.spec.operation(operation_id)
         path = path or {}
-        url = re.sub(r"\{(\w+)\}", lambda m: str(path[m.group(1)]), operation.path)
+        url = operation.url(path)
         response = harness.client.request(operation.method, url, json=json, params=params,
                                           authenticated=operation.needs_auth)  # fmt: skip
         media = response.headers.get("content-type")

@@ -146,9 +146,9 @@ def _check_related(
             if event.get("requestId") == request_id:
                 _check_event(harness, case, item_ref, event, expected_version=event.get("version"))
     if ref.kind == "Shipment":
-        path = harness.spec.operation("getShipmentMessageAuditLogs").path
+        path = harness.spec.operation("getShipmentMessageAuditLogs").url({"shipmentId": ref.id})
         response = poll_until(
-            lambda: harness.client.get(path.replace("{shipmentId}", ref.id)),
+            lambda: harness.client.get(path),
             lambda answer: len(_same_request(answer, request_id)) >= 1,
             harness.settings.poll_timeout,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,14 +69,7 @@ class Target:
         )
 
     def path(self, operation_id: str, **params: str) -> str:
-        template = self.spec.operation(operation_id).path
-        names = re.findall(r"{(\w+)}", template)
-        missing = [n for n in names if n not in params]
-        if missing:
-            raise ValueError(f"{operation_id}: no value for path parameter(s) {missing}")
-        for name in names:
-            template = template.replace("{" + name + "}", str(params[name]))
-        return template
+        return self.spec.operation(operation_id).url(params)
 
     def send(
         self, operation_id: str, *, body: Any = None, query=None, positive: bool = True, **params
