@@ -15,6 +15,7 @@ from typing import Any
 from conformance.checks import snapshots
 from conformance.checks.failures import AuditFailure
 from conformance.harness import Harness
+from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
 
@@ -48,7 +49,7 @@ def _body(response) -> Any:
 
 
 def _check_success(harness: Harness, case, response, before) -> None:
-    operation_id = snapshots.operation_id(case)
+    operation_id = operation_of(case)
     for ref in snapshots.refs(case, _body(response)):
         snapshot = before.get((ref.kind, ref.id))
         events = _events_after(harness, ref, snapshot, response)
@@ -101,7 +102,7 @@ def _events_after(harness: Harness, ref: ResourceRef, snapshot, response) -> lis
 def _check_event(
     harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int
 ) -> None:
-    operation_id = snapshots.operation_id(case)
+    operation_id = operation_of(case)
     if event.get("action") != operation_id:
         _fail(
             case,
@@ -179,11 +180,11 @@ def _check_refusal(harness: Harness, case, response, before) -> None:
             _fail(
                 case,
                 "Refused call left audit events",
-                f"{snapshots.operation_id(case)} answered {response.status_code} but {kind} {resource_id} got {len(events) - snapshot.audit_count} new events",
+                f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} got {len(events) - snapshot.audit_count} new events",
             )
         if snapshots.stable(snapshots.read(harness, ref)) != snapshots.stable(snapshot.resource):
             _fail(
                 case,
                 "Refused call changed state",
-                f"{snapshots.operation_id(case)} answered {response.status_code} but {kind} {resource_id} changed",
+                f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} changed",
             )

@@ -17,6 +17,7 @@ from typing import Any
 from conformance.checks import snapshots
 from conformance.checks.failures import ConstraintFailure
 from conformance.harness import Harness
+from conformance.operations import operation_of
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 
@@ -100,7 +101,7 @@ def make_single_violation_check(harness: Harness):
     lock = threading.Lock()
 
     def single_constraint_violation(ctx, response, case) -> None:
-        operation_id = snapshots.operation_id(case)
+        operation_id = operation_of(case)
         operation = harness.spec.operation(operation_id)
         schema = operation.request_schema
         if not 200 <= response.status_code < 300 or not isinstance(case.body, dict) or not schema:

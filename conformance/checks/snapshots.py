@@ -16,10 +16,6 @@ from spec.audit import audit_ids
 VOLATILE = ("updatedAt", "lastModifiedDate")
 
 
-def operation_id(case) -> str:
-    return case.operation.definition.raw.get("operationId", "")
-
-
 def audit_spec(case) -> dict[str, str] | None:
     return case.operation.definition.raw.get("x-audit")
 

@@ -20,7 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from conformance.drift.walk import SchemaWalker
 from conformance.factory import Factory, SetupError
 from conformance.harness import Harness
-from conformance.operations import OperationRouter
+from conformance.operations import OperationRouter, operation_id_of, operation_of
 from conformance.preparers import Preparation
 from conformance.settings import (
     MOCK_MERCHANT_A,
@@ -177,12 +177,8 @@ def request_schema(raw_operation: dict[str, Any]) -> Any:
     return media.get("schema", {})
 
 
-def _operation_id(case) -> str:
-    return case.operation.definition.raw["operationId"]
-
-
 def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Observation:
-    operation = target.harness.spec.operation(_operation_id(case))
+    operation = target.harness.spec.operation(operation_of(case))
     if operation.raw.get("requestBody") is not None and case.body is not None:
         target.walker.prune(case.body, request_schema(operation.raw))
     harness = target.harness
@@ -208,7 +204,7 @@ def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Ob
 def observe_cases(target: ObservedApi, schema, count: int, seed: int) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
-        operation_id = operation.definition.raw["operationId"]
+        operation_id = operation_id_of(operation)
         for index, case in enumerate(positive_cases(operation, count, seed)):
             key = f"{operation_id}#{index}"
             try:
@@ -243,7 +239,7 @@ def probe_refusals(target: ObservedApi, schema, seed: int) -> None:
         operation = next(
             r.ok()
             for r in schema.get_all_operations()
-            if r.ok().definition.raw["operationId"] == refusal.operation
+            if operation_id_of(r.ok()) == refusal.operation
         )
         case = positive_cases(operation, 1, seed)[0]
         key = f"refusal:{refusal.rule}"

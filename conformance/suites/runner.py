@@ -21,6 +21,7 @@ from conformance.checks.tenant import make_tenant_check
 from conformance.client import Exchange
 from conformance.contract import ContractBreach
 from conformance.factory import SetupError
+from conformance.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of, error_category
 from conformance.suites import blocking
@@ -79,7 +80,7 @@ def reproduction(session: SuiteSession, case, operation_id: str) -> str:
 
 def run_case(session: SuiteSession, case, sample: bool) -> None:
     harness = session.harness
-    operation = harness.spec.operation(snapshots.operation_id(case))
+    operation = harness.spec.operation(operation_of(case))
     if operation.operation_id not in session.labelled:
         allure_steps.label(operation, harness.spec)
         session.labelled.add(operation.operation_id)

@@ -20,6 +20,7 @@ from schemathesis.errors import FailureGroup
 from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.contract import ContractBreach
+from conformance.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.suites import blocking
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
@@ -51,7 +52,7 @@ class LinkChecks:
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         session = current()
-        operation = session.harness.spec.operation(snapshots.operation_id(case))
+        operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)
         try:
             # The base class forwards **kwargs as transport options; call the case directly so
