@@ -16,6 +16,7 @@ import httpx
 from conformance.auth import TokenProvider
 from conformance.redaction import Redactor
 from conformance.tls import tls_context
+from spec import SAFE_METHODS
 
 
 @dataclass
@@ -82,7 +83,7 @@ class ApiClient:
         authenticated: bool = True,
     ) -> httpx.Response:
         method = method.upper()
-        if self.read_only and method not in ("GET", "HEAD", "OPTIONS"):
+        if self.read_only and method not in SAFE_METHODS:
             raise PermissionError(f"read-only run: refusing to send {method} {path}")
         response = self._send(method, path, json, params, headers, authenticated)
         if response.status_code == 401 and authenticated and self.auth:

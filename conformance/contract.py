@@ -29,7 +29,7 @@ from conformance.errors import OrderMeshError
 from conformance.operations import operation_id_of
 from conformance.polling import WriteLog
 from conformance.redaction import Redactor
-from spec import Spec
+from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids
 from strategies.formats import schema_with_formats
 
@@ -78,7 +78,7 @@ class ContractGate:
             raise _breach(operation, group.exceptions[0]) from None
         except Failure as failure:
             raise _breach(operation, failure) from None
-        if 200 <= response.status_code < 300 and request.method not in ("GET", "HEAD"):
+        if 200 <= response.status_code < 300 and request.method not in SAFE_METHODS:
             self._log_write(operation, parameters, request, response)
 
     def _log_write(self, operation, parameters: dict, request, response) -> None:

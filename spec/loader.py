@@ -33,6 +33,8 @@ LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
 
 DEFAULT_MAX_BODY = 1 << 20  # bytes, for a spec that documents no limit
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# Methods that change nothing: a read-only run sends only these, and they write no audit events.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Keys that carry documentation only; a validator must not see them.
 _NON_VALIDATING_KEYS = {"example", "examples", "discriminator", "xml", "externalDocs", "deprecated"}
 PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -76,7 +78,7 @@ class Operation:
 
     @property
     def is_safe(self) -> bool:
-        return self.method in ("GET", "HEAD", "OPTIONS")
+        return self.method in SAFE_METHODS
 
     @property
     def success_statuses(self) -> tuple[int, ...]:

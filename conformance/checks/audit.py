@@ -18,13 +18,12 @@ from conformance.harness import Harness
 from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from spec import SAFE_METHODS
 
 
 def make_audit_check(harness: Harness):
     def audit_log_side_effect(ctx, response, case) -> None:
-        if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS") or not snapshots.audit_spec(
-            case
-        ):
+        if case.operation.method.upper() in SAFE_METHODS or not snapshots.audit_spec(case):
             return
         before = {(s.kind, s.id): s for s in (snapshots.peek(harness, case) or [])}
         if 200 <= response.status_code < 300:

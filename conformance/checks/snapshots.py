@@ -11,6 +11,7 @@ from typing import Any
 from conformance.harness import Harness, Snapshot
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from spec import SAFE_METHODS
 from spec.audit import audit_ids
 
 VOLATILE = ("updatedAt", "lastModifiedDate")
@@ -80,7 +81,7 @@ def stable(resource: Any) -> Any:
 
 def take(harness: Harness, case) -> None:
     """Record the primary resources of a mutating call before it is sent."""
-    if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS"):
+    if case.operation.method.upper() in SAFE_METHODS:
         return
     declared = audit_spec(case)
     if not declared or declared.get("before", declared["id"]).startswith("$response"):

@@ -11,10 +11,11 @@ from schemathesis.config import HealthCheck, SchemathesisConfig
 from conformance.limiter import throttle_for, throttle_schema
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
-from spec import load_spec
+from spec import SAFE_METHODS, load_spec
+from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats
 
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+UNSAFE = [method.upper() for method in HTTP_METHODS if method.upper() not in SAFE_METHODS]
 
 
 @functools.cache
@@ -62,7 +63,7 @@ def build_schema(settings: RunSettings):
             schema.exclude(operation_id=item) if item[:1].islower() else schema.exclude(tag=item)
         )
     if settings.read_only:
-        schema = schema.exclude(method=list(UNSAFE))
+        schema = schema.exclude(method=UNSAFE)
 
     @schema.auth(refresh_interval=None)
     class SuiteAuth:
