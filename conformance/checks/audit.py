@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from conformance.audit_rule import event_problems
 from conformance.checks import snapshots
 from conformance.checks.failures import AuditFailure
 from conformance.harness import Harness
@@ -101,34 +102,10 @@ def _events_after(harness: Harness, ref: ResourceRef, snapshot, response) -> lis
 def _check_event(
     harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int
 ) -> None:
-    operation_id = operation_of(case)
-    if event.get("action") != operation_id:
-        _fail(
-            case,
-            "Wrong audit action",
-            f"{ref.kind} {ref.id}: action {event.get('action')!r}, expected {operation_id!r}",
-        )
-    if event.get("version") != expected_version:
-        _fail(
-            case,
-            "Audit versions not contiguous",
-            f"{ref.kind} {ref.id}: version {event.get('version')}, expected {expected_version}",
-        )
-    identity = harness.auth.identity
-    actors = {event.get("clientId"), event.get("userId")} - {None}
-    if identity is not None and identity not in actors:
-        _fail(
-            case,
-            "Wrong audit actor",
-            f"{ref.kind} {ref.id}: event names {sorted(actors)}, the caller was {identity!r}",
-        )
-    for change in event.get("changes") or []:
-        if change.get("oldValue") == change.get("newValue"):
-            _fail(
-                case,
-                "Audit change without a change",
-                f"{ref.kind} {ref.id}: field {change.get('field')!r} old == new == {change.get('newValue')!r}",
-            )
+    for title, problem in event_problems(
+        event, operation_of(case), expected_version, harness.auth.identity
+    ):
+        _fail(case, title, f"{ref.kind} {ref.id}: {problem}")
 
 
 def _check_related(

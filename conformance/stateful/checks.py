@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from conformance.audit_rule import event_problems
 from conformance.checks.failures import AuditFailure, LifecycleFailure, ListingFailure
 from conformance.stateful.model import Model, Order
 from conformance.stateful.target import Target
@@ -257,21 +258,13 @@ class Verifier:
         problems = []
         for offset, event in enumerate(events):
             where = f"{kind} {handle} event {start + offset}"
-            if event.get("action") != operation:
-                problems.append(f"{where}: action {event.get('action')!r}, expected {operation!r}")
-            if event.get("version") != start + offset:
-                problems.append(f"{where}: version {event.get('version')!r}")
-            actors = {event.get("clientId"), event.get("userId")} - {None}
-            if self.target.identity is not None and self.target.identity not in actors:
-                problems.append(
-                    f"{where}: actor {sorted(actors)}, the caller was {self.target.identity!r}"
+            problems += [
+                f"{where}: {problem}"
+                for _, problem in event_problems(
+                    event, operation, start + offset, self.target.identity
                 )
-            for change in event.get("changes") or []:
-                if change.get("oldValue") == change.get("newValue"):
-                    problems.append(
-                        f"{where}: {change.get('field')!r} changed from {change.get('oldValue')!r} to itself"
-                    )
-        return problems  # fmt: skip
+            ]
+        return problems
 
     def _value_problems(self, kind, handle, events, read: dict | None) -> list[str]:
         """The last audited newValue of a field is the value the resource has now."""
