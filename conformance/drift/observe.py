@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
+from conformance.auth import send_renewing
 from conformance.drift.walk import SchemaWalker
 from conformance.factory import Factory, SetupError
 from conformance.harness import Harness
@@ -183,14 +184,10 @@ def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Ob
         target.walker.prune(case.body, request_schema(operation.raw))
     harness = target.harness
 
-    def call():
-        headers = harness.auth_headers() if operation.needs_auth else {}
+    def call(headers: dict[str, str]):
         return case.call(base_url=target.settings.base_url, headers=headers, session=harness.http)
 
-    response = call()
-    if response.status_code == 401 and operation.needs_auth:
-        harness.auth.invalidate()  # expired mid-run: renew once and replay
-        response = call()
+    response = send_renewing(harness.auth, call) if operation.needs_auth else call({})
     media = (response.headers.get("content-type") or [None])[0]
     body = None
     if media and "json" in media and response.content:

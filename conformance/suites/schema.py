@@ -8,6 +8,7 @@ from schemathesis import GenerationMode
 from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
+from conformance.auth import bearer_header
 from conformance.limiter import throttle_for, throttle_schema
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
@@ -73,6 +74,6 @@ def build_schema(settings: RunSettings):
             return current().harness.auth.token()
 
         def set(self, case, data, ctx):
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+            case.headers = {**(case.headers or {}), **bearer_header(data)}
 
     return schema
