@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import httpx
 from schemathesis import Case, Response
 from schemathesis.auths import ReauthState, reauth_and_replay
 
+from conformance.errors import OrderMeshError
 from conformance.redaction import Redactor
 from conformance.settings import Credentials
 from conformance.tls import tls_context
@@ -24,7 +25,7 @@ EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dy
 MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
 
 
-class AuthError(RuntimeError):
+class AuthError(OrderMeshError, RuntimeError):
     """The target refused our credentials or could not be reached to get a token."""
 
 
@@ -165,6 +166,28 @@ def provider_for(
     if credentials.kind == "user":
         return UserLogin(base_url, credentials.username, credentials.password, redactor, transport)
     raise AuthError("no credentials configured")
+
+
+class _Answer(Protocol):
+    status_code: int
+
+
+Answer = TypeVar("Answer", bound=_Answer)
+
+
+def bearer_header(token: str) -> dict[str, str]:
+    """The Authorization header for `token`: the one place the toolkit writes it."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def send_renewing(provider: TokenProvider, send: Callable[[dict[str, str]], Answer]) -> Answer:
+    """`send(headers)` with the provider's token; after a 401 (expired or revoked), once more
+    with a renewed one. Generated cases renew through `replay_after_401` instead."""
+    answer = send(bearer_header(provider.token()))
+    if answer.status_code == 401:
+        provider.invalidate()
+        answer = send(bearer_header(provider.token()))
+    return answer
 
 
 def replay_after_401(

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 
-from conformance.auth import TokenProvider
+from conformance.auth import TokenProvider, send_renewing
 from conformance.redaction import Redactor
 from conformance.tls import tls_context
+from spec import SAFE_METHODS
 
 
 @dataclass
@@ -82,18 +83,16 @@ class ApiClient:
         authenticated: bool = True,
     ) -> httpx.Response:
         method = method.upper()
-        if self.read_only and method not in ("GET", "HEAD", "OPTIONS"):
+        if self.read_only and method not in SAFE_METHODS:
             raise PermissionError(f"read-only run: refusing to send {method} {path}")
-        response = self._send(method, path, json, params, headers, authenticated)
-        if response.status_code == 401 and authenticated and self.auth:
-            self.auth.invalidate()  # expired or revoked: renew once and replay
-            response = self._send(method, path, json, params, headers, authenticated)
-        return response
+        if not (authenticated and self.auth):
+            return self._send(method, path, json, params, headers or {})
+        return send_renewing(
+            self.auth,
+            lambda auth: self._send(method, path, json, params, {**(headers or {}), **auth}),
+        )
 
-    def _send(self, method, path, json, params, headers, authenticated) -> httpx.Response:
-        all_headers = dict(headers or {})
-        if authenticated and self.auth:
-            all_headers["Authorization"] = f"Bearer {self.auth.token()}"
+    def _send(self, method, path, json, params, all_headers) -> httpx.Response:
         started = time.perf_counter()
         response = self._http.request(method, path, json=json, params=params, headers=all_headers)
         self._recent.append((response, (time.perf_counter() - started) * 1000))

@@ -25,9 +25,11 @@ from schemathesis.specs.openapi.checks import (
 
 from conformance.auth import TokenProvider
 from conformance.client import ApiClient
+from conformance.errors import OrderMeshError
+from conformance.operations import operation_id_of
 from conformance.polling import WriteLog
 from conformance.redaction import Redactor
-from spec import Spec
+from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids
 from strategies.formats import schema_with_formats
 
@@ -35,7 +37,7 @@ from strategies.formats import schema_with_formats
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-class ContractBreach(Exception):
+class ContractBreach(OrderMeshError):
     """An answer the suite needed broke the spec. `failure` is the Schemathesis failure."""
 
     def __init__(self, operation_id: str, check: str, failure: Failure) -> None:
@@ -43,10 +45,6 @@ class ContractBreach(Exception):
         self.operation_id = operation_id
         self.check = check
         self.failure = failure
-
-    @property
-    def failure_type(self) -> str:
-        return type(self.failure).__name__
 
     def blocked_line(self) -> str:
         return f"blocked by {self.operation_id}: {self.check}: {self.failure.title}"
@@ -65,7 +63,7 @@ class ContractGate:
 
     def operation_id(self, method: str, path: str) -> str | None:
         operation = self._schema.find_operation_by_path(method, path)
-        return operation.definition.raw.get("operationId") if operation else None
+        return operation_id_of(operation) if operation else None
 
     def check(self, response: httpx.Response, base_url: str) -> None:
         request = response.request
@@ -80,17 +78,17 @@ class ContractGate:
             raise _breach(operation, group.exceptions[0]) from None
         except Failure as failure:
             raise _breach(operation, failure) from None
-        if 200 <= response.status_code < 300 and request.method not in ("GET", "HEAD"):
-            self._log_write(operation.definition.raw, parameters, request, response)
+        if 200 <= response.status_code < 300 and request.method not in SAFE_METHODS:
+            self._log_write(operation, parameters, request, response)
 
-    def _log_write(self, raw: dict, parameters: dict, request, response) -> None:
-        declared = raw.get("x-audit")
+    def _log_write(self, operation, parameters: dict, request, response) -> None:
+        declared = operation.definition.raw.get("x-audit")
         if not declared:
             return
         body = _json(request.content)
         answer = _json(response.content)
         ids = audit_ids(declared["id"], parameters, body, answer)
-        self.writes.record(ids, raw.get("operationId", ""))
+        self.writes.record(ids, operation_id_of(operation))
 
     def timed_out(self, request: httpx.Request, timeout: float) -> ContractBreach:
         operation_id = self.operation_id(request.method, request.url.path) or request.url.path
@@ -110,9 +108,7 @@ def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractB
 
 def _breach(operation, failure: Failure) -> ContractBreach:
     check = (failure.checks or (type(failure).__name__,))[0]
-    return ContractBreach(
-        operation.definition.raw.get("operationId", operation.label), check, failure
-    )
+    return ContractBreach(operation_id_of(operation), check, failure)
 
 
 def _json(content: bytes) -> Any:

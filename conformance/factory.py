@@ -20,6 +20,7 @@ import httpx
 
 from conformance.client import ApiClient
 from conformance.contract import ContractBreach
+from conformance.errors import OrderMeshError
 from conformance.polling import poll_until
 from spec import load_lifecycle
 from strategies import samples
@@ -30,8 +31,10 @@ VENDOR = "8d0f3c6a-2b1e-4f5a-9c8d-7e6f5a4b3c2d"
 CLEANUP_PARALLEL = 4  # requests in flight while cleaning up
 
 
-class SetupError(RuntimeError):
+class SetupError(OrderMeshError):
     """The target refused a precondition call; the case cannot be prepared."""
+
+    category = "precondition refused"
 
 
 @dataclass

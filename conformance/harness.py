@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import requests
 
-from conformance.auth import TokenProvider, provider_for
+from conformance.auth import TokenProvider, bearer_header, provider_for
 from conformance.client import ApiClient
 from conformance.contract import ContractGate, GatedClient
 from conformance.factory import Factory, Ledger
@@ -104,7 +104,7 @@ class Harness:
         return sum(p.renewals for p in (self.auth, tenant) if p is not None)
 
     def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.auth.token()}"}
+        return bearer_header(self.auth.token())
 
     def close(self) -> None:
         self.client.close()

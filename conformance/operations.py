@@ -31,3 +31,13 @@ class OperationRouter:
     def operation_id(self, method: str, path: str) -> str | None:
         operation, _ = self.match(method, path)
         return operation.operation_id if operation else None
+
+
+def operation_of(case) -> str:
+    """The operationId of a generated case: the one name the suite, checks and reports use."""
+    return operation_id_of(case.operation)
+
+
+def operation_id_of(api_operation) -> str:
+    """The operationId of a Schemathesis API operation (the spec loader insists on one)."""
+    return api_operation.definition.raw["operationId"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from conformance.contract import ContractBreach
 from conformance.factory import VENDOR, Factory
+from conformance.operations import operation_of
 from conformance.settings import Credentials
 
 Preparer = Callable[["Preparation", Any], None]
@@ -70,7 +71,7 @@ class Preparation:
         return self.shared("note", lambda: self.factory.note(self.order))
 
     def prepare(self, case) -> None:
-        preparer = PREPARERS.get(case.operation.definition.raw.get("operationId"))
+        preparer = PREPARERS.get(operation_of(case))
         if preparer is not None:
             preparer(self, case)
 
@@ -272,7 +273,7 @@ FRESH_SHIPMENT_STATE = {
 
 @prepares(*FRESH_SHIPMENT_STATE)
 def _fresh_shipment(p: Preparation, case) -> None:
-    operation_id = case.operation.definition.raw["operationId"]
+    operation_id = operation_of(case)
     shipment = p.factory.shipment(state=FRESH_SHIPMENT_STATE[operation_id])
     case.path_parameters["shipmentId"] = shipment["id"]
     if operation_id in ("generatePackingSlip", "updatePackage"):

@@ -6,10 +6,8 @@ The paths come from the spec's operations, so a path change in the spec moves th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from spec import Spec
 
@@ -35,13 +33,10 @@ class ResourcePaths:
         self.spec = spec
 
     def _fill(self, operation_id: str, ref: ResourceRef) -> str:
-        template = self.spec.operation(operation_id).path
-        names = re.findall(r"{(\w+)}", template)
+        operation = self.spec.operation(operation_id)
+        names = operation.placeholders
         values = [ref.parent_id, ref.id] if len(names) == 2 else [ref.id]
-        for name, value in zip(names, values, strict=True):
-            # Negative cases carry ids with control characters; send them, encoded.
-            template = template.replace("{" + name + "}", quote(str(value), safe=""))
-        return template
+        return operation.url(dict(zip(names, values, strict=True)))
 
     def read(self, ref: ResourceRef) -> str | None:
         operation_id = OPERATIONS[ref.kind][0]

@@ -11,16 +11,16 @@ import json
 import os
 import secrets
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
+from conformance.errors import OrderMeshError
 from spec import SPEC_PATH
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
 
 
-class ConfigError(ValueError):
+class ConfigError(OrderMeshError, ValueError):
     """A usage or configuration problem; the message names the flag, variable or key."""
 
 
@@ -245,7 +245,3 @@ def credentials_from(
     for key, env_suffix in ENV_CREDENTIALS.items():
         values[key] = flags.get(key) or environ.get(prefix + env_suffix) or config.get(key) or None
     return Credentials(**values)
-
-
-def reports_path(settings: RunSettings) -> Path:
-    return Path(settings.reports_dir)

@@ -12,33 +12,33 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Change:
+class VersionChange:
     name: str
     aspect: str  # what the behavioural diff sees: status | shape | enum | audit
     operations: tuple[str, ...]  # the only operations it affects
     description: str
 
 
-CHANGES: tuple[Change, ...] = (
-    Change(
+CHANGES: tuple[VersionChange, ...] = (
+    VersionChange(
         "order-priority-field",
         "shape",
         ("getOrderById", "getOrderBySafeId"),
         'order reads carry a new response field `order.priority` ("normal")',
     ),
-    Change(
+    VersionChange(
         "delete-note-200",
         "status",
         ("deleteNote",),
         "deleteNote answers 200 instead of 204",
     ),
-    Change(
+    VersionChange(
         "hold-audit-action",
         "audit",
         ("holdOrder",),
         "holdOrder's audit events record action `customerCareHold` instead of `holdOrder`",
     ),
-    Change(
+    VersionChange(
         "order-status-canceled",
         "enum",
         ("getOrderById", "getOrderBySafeId"),
@@ -46,7 +46,7 @@ CHANGES: tuple[Change, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Change] = {c.name: c for c in CHANGES}
+BY_NAME: dict[str, VersionChange] = {c.name: c for c in CHANGES}
 
 HOLD_AUDIT_ACTION = "customerCareHold"
 

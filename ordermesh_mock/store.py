@@ -307,12 +307,3 @@ class UnitOfWork:
                 )
             )
         return out
-
-
-def page_slice(ids: list[Any], page: int, page_size: int, shift: int = 0) -> list[Any]:
-    start = max(0, (page - 1) * page_size - shift)
-    return ids[start : start + page_size]
-
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -27,7 +27,7 @@ MIN_NODE = 18
 SYSTEM_TOOLS = {"chromium": "chromium", "wrk": "wrk"}
 
 
-class SetupError(Exception):
+class MissingPrerequisite(Exception):
     """Something setup cannot do by itself; the message says what and how to get it."""
 
 
@@ -54,7 +54,7 @@ def stamped(folder: Path, value: str) -> bool:
 
 def check_python() -> None:
     if sys.version_info < MIN_PYTHON:
-        raise SetupError(
+        raise MissingPrerequisite(
             f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed, this is "
             f"{sys.version.split()[0]}: run this script with a newer python3"
         )
@@ -77,7 +77,7 @@ def apt_install(packages: list[str]) -> None:
     prefix = privilege()
     if prefix is None or not shutil.which("apt-get"):
         how = "sudo apt-get install " if shutil.which("apt-get") else "your package manager: "
-        raise SetupError(
+        raise MissingPrerequisite(
             f"missing system packages: {' '.join(packages)}. Install them with "
             f"{how}{' '.join(packages)} (needs root), then run this script again"
         )
@@ -99,7 +99,7 @@ def ensure_node() -> None:
         apt_install(["nodejs", "npm"])
         major = node_major()
     if major is None or major < MIN_NODE:
-        raise SetupError(
+        raise MissingPrerequisite(
             f"Node.js {MIN_NODE} or newer with npm is needed (found: {major or 'none'}); "
             "install it from your distribution (apt-get install nodejs npm) or nodejs.org"
         )
@@ -112,7 +112,7 @@ def ensure_system_tools() -> None:
         apt_install(missing)
     still = [tool for tool in SYSTEM_TOOLS if not shutil.which(tool)]
     if still:
-        raise SetupError(f"installed, but still not on PATH: {', '.join(still)}")
+        raise MissingPrerequisite(f"installed, but still not on PATH: {', '.join(still)}")
     say(f"{', '.join(SYSTEM_TOOLS)}: ok")
 
 
@@ -146,7 +146,7 @@ def verify(python: Path) -> None:
         [str(python), "-m", "conformance.cli", "--version"], capture_output=True, text=True
     )
     if out.returncode != 0 or "not installed" in out.stdout:
-        raise SetupError(f"the toolkit does not start cleanly:\n{out.stdout}{out.stderr}")
+        raise MissingPrerequisite(f"the toolkit does not start cleanly:\n{out.stdout}{out.stderr}")
     say("ordermesh-conformance --version:\n  " + out.stdout.strip().replace("\n", "\n  "))
 
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         python = ensure_venv(args.venv.resolve())
         ensure_node_modules()
         verify(python)
-    except SetupError as exc:
+    except MissingPrerequisite as exc:
         print(f"setup: error: {exc}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as exc:

@@ -5,10 +5,19 @@ reads them. The mock, the strategies, the suites and the diff tool all load them
 """
 
 from spec.lifecycle import Lifecycle, load_lifecycle
-from spec.loader import LIFECYCLE_PATH, SPEC_PATH, Operation, Parameter, Spec, load_spec
+from spec.loader import (
+    LIFECYCLE_PATH,
+    SAFE_METHODS,
+    SPEC_PATH,
+    Operation,
+    Parameter,
+    Spec,
+    load_spec,
+)
 
 __all__ = [
     "LIFECYCLE_PATH",
+    "SAFE_METHODS",
     "SPEC_PATH",
     "Lifecycle",
     "Operation",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -32,8 +33,11 @@ LIFECYCLE_PATH = SPEC_DIR / "lifecycle.yaml"
 
 DEFAULT_MAX_BODY = 1 << 20  # bytes, for a spec that documents no limit
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# Methods that change nothing: a read-only run sends only these, and they write no audit events.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Keys that carry documentation only; a validator must not see them.
 _NON_VALIDATING_KEYS = {"example", "examples", "discriminator", "xml", "externalDocs", "deprecated"}
+PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
 class SpecError(ValueError):
@@ -74,7 +78,7 @@ class Operation:
 
     @property
     def is_safe(self) -> bool:
-        return self.method in ("GET", "HEAD", "OPTIONS")
+        return self.method in SAFE_METHODS
 
     @property
     def success_statuses(self) -> tuple[int, ...]:
@@ -86,6 +90,20 @@ class Operation:
 
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """The path parameters' names, in the order the path template names them."""
+        return tuple(PLACEHOLDER.findall(self.path))
+
+    def url(self, ids: Mapping[str, Any]) -> str:
+        """The path with each placeholder filled. Each value is percent-encoded as one segment:
+        negative cases carry ids with `/` or control characters, and the client sends the path
+        as it is given."""
+        missing = [name for name in self.placeholders if name not in ids]
+        if missing:
+            raise ValueError(f"{self.operation_id}: no value for path parameter(s) {missing}")
+        return PLACEHOLDER.sub(lambda m: quote(str(ids[m.group(1)]), safe=""), self.path)
 
 
 def follow_refs(node: Any, lookup: Callable[[str], Any]) -> tuple[Any, list[str]]:
@@ -131,7 +149,7 @@ class Spec:
 
     def resource_path(self, path: str) -> str:
         """The path with its placeholders unnamed: `/v1/notes/{noteId}` -> `/v1/notes/{}`."""
-        return re.sub(r"\{[^}]+\}", "{}", path)
+        return PLACEHOLDER.sub("{}", path)
 
     @property
     def max_body_bytes(self) -> int:

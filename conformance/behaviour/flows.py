@@ -7,11 +7,10 @@ audits comes from the operation's `x-audit` in the spec, as for the audit checks
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from conformance.drift.observe import Observation, Target
+from conformance.drift.observe import Observation, ObservedApi
 from conformance.factory import FACILITY, VENDOR
 from conformance.resources import ResourceRef
 from spec.audit import audit_ids
@@ -20,7 +19,7 @@ AuditEvent = tuple[str, tuple[str, ...]]  # (action, changed fields)
 
 
 class FlowRunner:
-    def __init__(self, target: Target, name: str) -> None:
+    def __init__(self, target: ObservedApi, name: str) -> None:
         self.target = target
         self.name = name
         self.step = 0
@@ -32,7 +31,7 @@ class FlowRunner:
         harness = self.target.harness
         operation = harness.spec.operation(operation_id)
         path = path or {}
-        url = re.sub(r"\{(\w+)\}", lambda m: str(path[m.group(1)]), operation.path)
+        url = operation.url(path)
         response = harness.client.request(operation.method, url, json=json, params=params,
                                           authenticated=operation.needs_auth)  # fmt: skip
         media = response.headers.get("content-type")
@@ -115,7 +114,7 @@ FLOWS: dict[str, Callable[[FlowRunner], None]] = {
 }
 
 
-def run_flows(target: Target) -> list[str]:
+def run_flows(target: ObservedApi) -> list[str]:
     """Run every flow; returns the ones that stopped early (a step the flow needs failed)."""
     stopped = []
     for name, flow in FLOWS.items():

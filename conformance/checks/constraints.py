@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ConstraintFailure
 from conformance.harness import Harness
+from conformance.operations import operation_of
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 
@@ -96,20 +96,14 @@ def _clone(case) -> SimpleNamespace:
     )  # fmt: skip
 
 
-def _path(case) -> str:
-    path = case.operation.path
-    for name, value in (case.path_parameters or {}).items():
-        path = path.replace("{" + name + "}", quote(str(value), safe=""))
-    return path
-
-
 def make_single_violation_check(harness: Harness):
     probed: set[str] = set()
     lock = threading.Lock()
 
     def single_constraint_violation(ctx, response, case) -> None:
-        operation_id = snapshots.operation_id(case)
-        schema = harness.spec.operation(operation_id).request_schema
+        operation_id = operation_of(case)
+        operation = harness.spec.operation(operation_id)
+        schema = operation.request_schema
         if not 200 <= response.status_code < 300 or not isinstance(case.body, dict) or not schema:
             return
         if case.meta is not None and case.meta.generation.mode.name != "POSITIVE":
@@ -127,8 +121,8 @@ def make_single_violation_check(harness: Harness):
             body = copy.deepcopy(probe.body)
             if not mutate(body):
                 continue
-            answer = harness.client.request(case.method, _path(probe), json=body,
-                                            params=probe.query)  # fmt: skip
+            path = operation.url(probe.path_parameters or {})
+            answer = harness.client.request(case.method, path, json=body, params=probe.query)
             if not 400 <= answer.status_code < 500:
                 raise ConstraintFailure(
                     operation=case.operation.label,

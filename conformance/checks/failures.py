@@ -1,11 +1,17 @@
-"""The project's failure types. Each names its category, which the report groups by."""
+"""The project's failure types: the property checks and the lifecycle scenarios raise them.
+
+Each names its `category`, and each instance the `check` that raised it: the report reads both
+from the failure itself.
+"""
 
 from __future__ import annotations
 
 from schemathesis.core.failures import Failure, Severity
 
+from conformance.errors import OrderMeshError
 
-class ProjectFailure(Failure):
+
+class ProjectFailure(Failure, OrderMeshError):
     """Base: distinct messages stay distinct findings (Schemathesis dedupes by class otherwise)."""
 
     code = "OM000"
@@ -15,7 +21,8 @@ class ProjectFailure(Failure):
     def __init__(self, *, operation: str, title: str, message: str, check: str,
                  severity: Severity = Severity.HIGH) -> None:  # fmt: skip
         super().__init__(operation=operation, title=title, message=message, severity=severity)
-        self.checks = (check,)  # which of our checks said so; the report groups by it
+        self.check = check  # which of our checks said so; the report groups by it
+        self.checks = (check,)  # the same, where Schemathesis looks for it
 
     @property
     def _unique_key(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from conformance.checks import snapshots
 from conformance.checks.failures import ReadAfterWriteFailure
 from conformance.harness import Harness
+from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, response_header
 
@@ -33,7 +34,7 @@ def make_read_after_write_check(harness: Harness):
     def read_after_write(ctx, response, case) -> None:
         if not 200 <= response.status_code < 300:
             return
-        verifier = VERIFIERS.get(snapshots.operation_id(case))
+        verifier = VERIFIERS.get(operation_of(case))
         if verifier is None:
             return
         before = snapshots.peek(harness, case) or []
@@ -71,7 +72,7 @@ def _created(harness, case, response, before) -> str | None:
     if status != 200:
         return f"GET {location} (the Location of the new resource) answered {status}"
     sent = case.body or {}
-    if snapshots.operation_id(case) == "createOrder":
+    if operation_of(case) == "createOrder":
         order = body.get("order", {})
         for key in ("externalId", "safeId", "merchantId"):
             if key in sent and order.get(key) != sent[key]:
@@ -79,7 +80,7 @@ def _created(harness, case, response, before) -> str | None:
         if [i.get("sku") for i in order.get("items", [])] != [i.get("sku") for i in sent["items"]]:
             return "order items do not read back as written"
     text = body.get("note", {}).get("text")
-    if snapshots.operation_id(case) == "createNote" and text != sent.get("text"):
+    if operation_of(case) == "createNote" and text != sent.get("text"):
         return f"note text reads {text!r}, was written as {sent.get('text')!r}"
     return None
 

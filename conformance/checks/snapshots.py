@@ -11,13 +11,10 @@ from typing import Any
 from conformance.harness import Harness, Snapshot
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from spec import SAFE_METHODS
 from spec.audit import audit_ids
 
 VOLATILE = ("updatedAt", "lastModifiedDate")
-
-
-def operation_id(case) -> str:
-    return case.operation.definition.raw.get("operationId", "")
 
 
 def audit_spec(case) -> dict[str, str] | None:
@@ -84,7 +81,7 @@ def stable(resource: Any) -> Any:
 
 def take(harness: Harness, case) -> None:
     """Record the primary resources of a mutating call before it is sent."""
-    if case.operation.method.upper() in ("GET", "HEAD", "OPTIONS"):
+    if case.operation.method.upper() in SAFE_METHODS:
         return
     declared = audit_spec(case)
     if not declared or declared.get("before", declared["id"]).startswith("$response"):

@@ -23,7 +23,7 @@ from conformance.commands.run import TargetError, preflight
 from conformance.config_file import find_config, validate
 from conformance.drift.analyse import DriftReport, analyse
 from conformance.drift.observe import (
-    Target,
+    ObservedApi,
     load_schema,
     observe_cases,
     open_target,
@@ -93,7 +93,7 @@ def settings_for(args: argparse.Namespace, base_url: str | None) -> RunSettings:
     return settings.check()
 
 
-def observe(target: Target, max_examples: int, echo: Callable[[str], None]) -> None:
+def observe(target: ObservedApi, max_examples: int, echo: Callable[[str], None]) -> None:
     """Seeded positive cases for every operation, then one call per probeable refusal."""
     settings = target.settings
     preflight(settings, target.harness.redactor)

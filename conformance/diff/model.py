@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Level = Literal["breaking", "warning", "info"]
-Direction = Literal["request", "response"]
 
 LEVELS: tuple[Level, ...] = ("breaking", "warning", "info")
 # Higher is more severe; used for --fail-on and for sorting.

@@ -19,7 +19,7 @@ MISSING_OPERATION_STATUSES = (404, 405)
 
 
 @dataclass
-class Finding:
+class DriftFinding:
     kind: str  # undocumented-field | undocumented-status | missing-operation, or one per
     #           failed JSON Schema keyword: missing-field (required) | type-mismatch | nullable
     #           | enum-value | pattern | format | minimum | maxLength | ...
@@ -64,17 +64,17 @@ class DriftReport:
     target: str
     spec_path: str
     spec_version: str
-    findings: list[Finding]
+    findings: list[DriftFinding]
     confirmed: dict[str, str]  # inferred element pointer -> "exercised, no finding"
     exercised: dict[str, str]  # every element pointer reached -> provenance
     observations: int
     unprepared: list[dict[str, str]]  # cases whose setup the target refused
     statuses: dict[str, list[int]]  # operation -> statuses seen
 
-    def contradicted(self) -> list[Finding]:
+    def contradicted(self) -> list[DriftFinding]:
         return [f for f in self.findings if f.provenance == "inferred"]
 
-    def violated(self) -> list[Finding]:
+    def violated(self) -> list[DriftFinding]:
         return [f for f in self.findings if f.provenance != "inferred"]
 
 
@@ -88,14 +88,14 @@ class Analyser:
         self.spec = spec
         self.judge = ResponseJudge(spec.document)
         self.walker = SchemaWalker(spec.document, self.judge)
-        self.findings: dict[tuple[str, str, str], Finding] = {}
+        self.findings: dict[tuple[str, str, str], DriftFinding] = {}
         self.exercised: dict[str, str] = {}
         self.broken: set[str] = set()  # elements some observed value broke, at any depth
 
-    def _finding(self, kind, location, name, element, provenance) -> Finding:
+    def _finding(self, kind, location, name, element, provenance) -> DriftFinding:
         key = (kind, location, name)
         if key not in self.findings:
-            self.findings[key] = Finding(kind, location, name, element, provenance)
+            self.findings[key] = DriftFinding(kind, location, name, element, provenance)
         return self.findings[key]
 
     def response_schema(self, operation_id: str, status: int, media: str | None) -> str | None:

@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
+from conformance.auth import send_renewing
 from conformance.drift.walk import SchemaWalker
 from conformance.factory import Factory, SetupError
 from conformance.harness import Harness
-from conformance.operations import OperationRouter
+from conformance.operations import OperationRouter, operation_id_of, operation_of
 from conformance.preparers import Preparation
 from conformance.settings import (
     MOCK_MERCHANT_A,
@@ -50,7 +51,7 @@ class Observation:
 
 
 @dataclass
-class Target:
+class ObservedApi:
     """One API to observe: its harness, and a stop function when we started it."""
 
     label: str
@@ -103,7 +104,7 @@ def open_target(
     faults: tuple[str, ...] = (),
     next_version: bool = False,
     sign_in_like: Credentials | None = None,
-) -> Iterator[Target]:
+) -> Iterator[ObservedApi]:
     """The target of `settings.base_url`, or an embedded mock (merchant A) when there is none.
 
     The embedded mock's merchant A signs in every way the mock offers, or, given `sign_in_like`,
@@ -134,7 +135,7 @@ def open_target(
     )
     harness.factory = factory
     harness.preparation = Preparation(factory, settings.credentials)
-    target = Target(label, settings, harness, stop)
+    target = ObservedApi(label, settings, harness, stop)
     try:
         yield target
     finally:
@@ -177,24 +178,16 @@ def request_schema(raw_operation: dict[str, Any]) -> Any:
     return media.get("schema", {})
 
 
-def _operation_id(case) -> str:
-    return case.operation.definition.raw["operationId"]
-
-
-def send(target: Target, case, key: str, source: str, note: str = "") -> Observation:
-    operation = target.harness.spec.operation(_operation_id(case))
+def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Observation:
+    operation = target.harness.spec.operation(operation_of(case))
     if operation.raw.get("requestBody") is not None and case.body is not None:
         target.walker.prune(case.body, request_schema(operation.raw))
     harness = target.harness
 
-    def call():
-        headers = harness.auth_headers() if operation.needs_auth else {}
+    def call(headers: dict[str, str]):
         return case.call(base_url=target.settings.base_url, headers=headers, session=harness.http)
 
-    response = call()
-    if response.status_code == 401 and operation.needs_auth:
-        harness.auth.invalidate()  # expired mid-run: renew once and replay
-        response = call()
+    response = send_renewing(harness.auth, call) if operation.needs_auth else call({})
     media = (response.headers.get("content-type") or [None])[0]
     body = None
     if media and "json" in media and response.content:
@@ -205,10 +198,10 @@ def send(target: Target, case, key: str, source: str, note: str = "") -> Observa
     return Observation(key, operation.operation_id, source, response.status_code, media, body, note)
 
 
-def observe_cases(target: Target, schema, count: int, seed: int) -> None:
+def observe_cases(target: ObservedApi, schema, count: int, seed: int) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
-        operation_id = operation.definition.raw["operationId"]
+        operation_id = operation_id_of(operation)
         for index, case in enumerate(positive_cases(operation, count, seed)):
             key = f"{operation_id}#{index}"
             try:
@@ -220,7 +213,7 @@ def observe_cases(target: Target, schema, count: int, seed: int) -> None:
 
 
 def unprepared(
-    target: Target, key: str, operation_id: str, source: str, exc: SetupError
+    target: ObservedApi, key: str, operation_id: str, source: str, exc: SetupError
 ) -> Observation:
     """A case the target never saw: its setup was refused (by which operation, when known)."""
     note = target.harness.redactor.text(str(exc))
@@ -229,7 +222,7 @@ def unprepared(
 
 
 # ---------------------------------------------------------------------- refusal probes
-def probe_refusals(target: Target, schema, seed: int) -> None:
+def probe_refusals(target: ObservedApi, schema, seed: int) -> None:
     """Call each refused (state, operation) of the lifecycle table once, on a built resource."""
     lifecycle = load_lifecycle()
     spec = target.harness.spec
@@ -243,7 +236,7 @@ def probe_refusals(target: Target, schema, seed: int) -> None:
         operation = next(
             r.ok()
             for r in schema.get_all_operations()
-            if r.ok().definition.raw["operationId"] == refusal.operation
+            if operation_id_of(r.ok()) == refusal.operation
         )
         case = positive_cases(operation, 1, seed)[0]
         key = f"refusal:{refusal.rule}"

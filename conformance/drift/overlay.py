@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
-from conformance.drift.analyse import DriftReport, Finding
+from conformance.drift.analyse import DriftFinding, DriftReport
 from conformance.drift.judge import ResponseJudge
 from conformance.drift.walk import SchemaWalker, escape, json_type, resolve_pointer, unescape
+from conformance.errors import OrderMeshError
 
 OVERLAY_VERSION = "1.0.0"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -44,7 +45,7 @@ LOOSENED: dict[str, tuple[str, ...]] = {
 }
 
 
-class OverlayError(ValueError):
+class OverlayError(OrderMeshError, ValueError):
     """The overlay is malformed or uses JSONPath this applier does not support."""
 
 
@@ -210,7 +211,7 @@ class OverlayBuilder:
         )
 
     def build(self, report: DriftReport) -> dict[str, Any]:
-        by_kind: dict[str, list[Finding]] = {}
+        by_kind: dict[str, list[DriftFinding]] = {}
         for finding in report.findings:
             by_kind.setdefault(finding.kind, []).append(finding)
         self._missing_fields(by_kind.get("missing-field", []))
@@ -257,8 +258,8 @@ class OverlayBuilder:
             "actions": self.actions,
         }
 
-    def _missing_fields(self, findings: list[Finding]) -> None:
-        missing: dict[str, list[Finding]] = {}
+    def _missing_fields(self, findings: list[DriftFinding]) -> None:
+        missing: dict[str, list[DriftFinding]] = {}
         for finding in findings:
             missing.setdefault(finding.location, []).append(finding)
         for location, group in missing.items():
@@ -274,7 +275,7 @@ class OverlayBuilder:
             if not kept:
                 self.actions.pop()  # nothing left to require: the removal alone is the change
 
-    def _loosen(self, finding: Finding) -> None:
+    def _loosen(self, finding: DriftFinding) -> None:
         """A keyword the observed values break (a pattern, a format, a bound): drop it, and with
         a bound its OpenAPI 3.0 exclusive flag, so a reviewer decides what to put instead."""
         node = resolve_pointer(self.document, finding.location)
@@ -292,7 +293,7 @@ class OverlayBuilder:
                     }
                 )
 
-    def _type(self, finding: Finding) -> None:
+    def _type(self, finding: DriftFinding) -> None:
         description = (
             f"{finding.name} where the spec says otherwise, in {', '.join(finding.operations)}"
         )
@@ -325,7 +326,7 @@ class OverlayBuilder:
             node = {"anyOf": [node, {"type": "null"}]}
         self.replace(pointer, _observed(self.note, node), description)
 
-    def _status(self, finding: Finding) -> None:
+    def _status(self, finding: DriftFinding) -> None:
         """A new response: the documented response of the same class whose schema the observed
         body fits, or one with a schema inferred from the body."""
         body = finding.examples[0] if finding.examples else None

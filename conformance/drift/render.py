@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformance.drift.analyse import DriftReport, Finding
+from conformance.drift.analyse import DriftFinding, DriftReport
 
 SENTENCES = {
     "undocumented-field": "returns `{name}`, which the schema does not list",
@@ -18,7 +18,7 @@ SENTENCES = {
 }
 
 
-def sentence(finding: Finding) -> str:
+def sentence(finding: DriftFinding) -> str:
     """What the target does, in words; any other validator keyword (pattern, format, bounds)
     reads as the keyword and its value."""
     template = SENTENCES.get(finding.kind, "returns values that break `{kind}: {name}`")
@@ -48,7 +48,7 @@ def dumps(report: DriftReport, overlay_file: str | None) -> str:
     return json.dumps(as_json(report, overlay_file), indent=2, ensure_ascii=False, default=str)
 
 
-def _table(findings: list[Finding]) -> list[str]:
+def _table(findings: list[DriftFinding]) -> list[str]:
     if not findings:
         return ["None.", ""]
     lines = [

@@ -15,8 +15,6 @@ from spec.loader import follow_refs
 if TYPE_CHECKING:
     from conformance.drift.judge import ResponseJudge
 
-JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
-
 
 @dataclass(frozen=True)
 class Mismatch:

@@ -7,7 +7,7 @@ import json
 import allure
 
 from conformance.client import Exchange
-from conformance.reporting.categories import CATEGORY_LABEL, category_of
+from conformance.reporting.categories import CATEGORY_LABEL, error_category
 from spec import Operation, Spec
 
 # Epics besides the docs' sections: flows that cross sections.
@@ -59,10 +59,7 @@ def start_test() -> None:
 def label_uncategorised(exc: Exception) -> None:
     """An error no check recorded (the suite itself broke) still gets a category label."""
     if not _categorised["current test"]:
-        category = category_of(type(exc).__name__, None)
-        if category == "other":
-            category = category_of("SuiteError", None)
-        allure.dynamic.label(CATEGORY_LABEL, category)
+        allure.dynamic.label(CATEGORY_LABEL, error_category(exc))
         _categorised["current test"] = True
 
 

@@ -9,60 +9,78 @@ from __future__ import annotations
 
 import re
 
+from schemathesis.core.failures import (
+    AcceptedNegativeData,
+    MalformedJson,
+    ResponseTimeExceeded,
+    ServerError,
+)
+from schemathesis.openapi.checks import (
+    EnsureResourceAvailability,
+    IgnoredAuth,
+    JsonSchemaError,
+    MissingHeaders,
+    RejectedPositiveData,
+    UndefinedContentType,
+    UndefinedStatusCode,
+    UseAfterFree,
+)
+
 from spec import Operation
 
-CATEGORIES = [
+BLOCKED = "blocked"
+SUITE_ERROR = "suite error"
+# (name, description, the Schemathesis failures filed under it). Our own failures and errors
+# name their category themselves (a `category` attribute: checks/failures.py, factory.py).
+CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
     (
         "schema violation",
         "Response does not match the spec's schema",
-        ["JsonSchemaError", "MalformedJson", "MissingHeaders"],
+        (JsonSchemaError, MalformedJson, MissingHeaders),
     ),
     (
         "undocumented status",
         "Status code or content type not in the spec",
-        ["UndefinedStatusCode", "UndefinedContentType"],
+        (UndefinedStatusCode, UndefinedContentType),
     ),
     (
         "server error",
         "5xx from the API, or no answer in time",
-        ["ServerError", "ResponseTimeExceeded"],
+        (ServerError, ResponseTimeExceeded),
     ),
     (
         "validation",
         "Invalid input accepted, or valid input refused",
-        ["AcceptedNegativeData", "RejectedPositiveData", "ConstraintFailure"],
+        (AcceptedNegativeData, RejectedPositiveData),
     ),
-    ("auth", "Authentication or tenant isolation broken", ["IgnoredAuth", "TenantFailure"]),
+    ("auth", "Authentication or tenant isolation broken", (IgnoredAuth,)),
     (
         "side effect",
         "Audit log, read-after-write, paging or filtering wrong",
-        [
-            "AuditFailure",
-            "ReadAfterWriteFailure",
-            "ListingFailure",
-            "UseAfterFree",
-            "EnsureResourceAvailability",
-        ],
+        (UseAfterFree, EnsureResourceAvailability),
     ),
-    ("lifecycle rule", "A state-table or business rule was broken", ["LifecycleFailure"]),
+    ("lifecycle rule", "A state-table or business rule was broken", ()),
     (
         "precondition refused",
         "The API refused a documented call the suite needed to set up a case",
-        ["SetupError"],
+        (),
     ),
     (
-        "blocked",
+        BLOCKED,
         "The case could not run: an answer the suite needed broke the contract (see that failure)",
-        ["Blocked"],
+        (),
     ),
-    ("suite error", "The suite itself broke or lost the target mid-run", ["SuiteError"]),
-    ("spec inference contradicted", "The API disagrees with an inferred part of our spec", []),
+    (SUITE_ERROR, "The suite itself broke or lost the target mid-run", ()),
+    ("spec inference contradicted", "The API disagrees with an inferred part of our spec", ()),
 ]
 INFERENCE_SENSITIVE = {"schema violation", "undocumented status", "validation"}
 
 
-def category_of(failure_type: str, operation: Operation | None) -> str:
-    category = next((name for name, _, types in CATEGORIES if failure_type in types), "other")
+def category_of(failure: BaseException, operation: Operation | None) -> str:
+    """The failure's own `category`, else the one its Schemathesis class is filed under."""
+    category = getattr(failure, "category", None) or next(
+        (name for name, _, types in CATEGORIES if isinstance(failure, types)), "other"
+    )
     if (
         category in INFERENCE_SENSITIVE
         and operation is not None
@@ -70,6 +88,12 @@ def category_of(failure_type: str, operation: Operation | None) -> str:
     ):
         return "spec inference contradicted"
     return category
+
+
+def error_category(exc: BaseException, operation: Operation | None = None) -> str:
+    """An error no check recorded: its own category, else the suite itself broke."""
+    category = category_of(exc, operation)
+    return SUITE_ERROR if category == "other" else category
 
 
 CATEGORY_LABEL = "category"  # the Allure label each failed or broken result carries

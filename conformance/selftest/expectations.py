@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from conformance.errors import OrderMeshError
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.settings import PROFILES
 from ordermesh_mock.faults import BY_NAME, Fault
@@ -199,7 +200,7 @@ PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
 BY_FAULT: dict[str, Expectation] = {e.fault: e for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)}
 
 
-class UnknownFaultError(ValueError):
+class UnknownFaultError(OrderMeshError, ValueError):
     """A fault name that is not in the mock's catalogue (or has no expectation)."""
 
 

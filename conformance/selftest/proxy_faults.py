@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
+from conformance.errors import OrderMeshError
+
 
 @dataclass(frozen=True)
 class ProxiedRequest:
@@ -94,7 +96,7 @@ def proxy_fault(name: str, category: str, touches: Iterable[str], description: s
     return register
 
 
-class UnknownProxyFaultError(ValueError):
+class UnknownProxyFaultError(OrderMeshError, ValueError):
     """A name that is not in `PROXY_FAULTS`."""
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from conformance.audit_rule import event_problems
+from conformance.checks.failures import AuditFailure, LifecycleFailure, ListingFailure
 from conformance.stateful.model import Model, Order
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 
 EPSILON = 1e-6
 # fields whose last audited newValue must equal what the resource reads now
@@ -39,6 +41,9 @@ LISTINGS = (
     "getShipmentByOrderItemId",
 )
 
+# The target disagrees with the model; what was compared decides the failure's category.
+FAILURES = {"lifecycle_audit": AuditFailure, "lifecycle_listing": ListingFailure}
+
 
 class Verifier:
     def __init__(self, target: Target, model: Model) -> None:
@@ -48,7 +53,10 @@ class Verifier:
         self.last_verified: set[str] = set()  # orders the latest check read: they are current
 
     def fail(self, check: str, operation: str, title: str, problems: list[str]) -> None:
-        raise LifecycleFailure(check, operation, title, "; ".join(problems[:8]))
+        failure = FAILURES.get(check, LifecycleFailure)
+        raise failure(
+            check=check, operation=operation, title=title, message="; ".join(problems[:8])
+        )
 
     # ------------------------------------------------------------------ entry points
     def verify(self, order_handles: set[str], operation: str) -> None:
@@ -261,21 +269,13 @@ class Verifier:
         problems = []
         for offset, event in enumerate(events):
             where = f"{kind} {handle} event {start + offset}"
-            if event.get("action") != operation:
-                problems.append(f"{where}: action {event.get('action')!r}, expected {operation!r}")
-            if event.get("version") != start + offset:
-                problems.append(f"{where}: version {event.get('version')!r}")
-            actors = {event.get("clientId"), event.get("userId")} - {None}
-            if self.target.identity is not None and self.target.identity not in actors:
-                problems.append(
-                    f"{where}: actor {sorted(actors)}, the caller was {self.target.identity!r}"
+            problems += [
+                f"{where}: {problem}"
+                for _, problem in event_problems(
+                    event, operation, start + offset, self.target.identity
                 )
-            for change in event.get("changes") or []:
-                if change.get("oldValue") == change.get("newValue"):
-                    problems.append(
-                        f"{where}: {change.get('field')!r} changed from {change.get('oldValue')!r} to itself"
-                    )
-        return problems  # fmt: skip
+            ]
+        return problems
 
     def _value_problems(self, kind, handle, events, read: dict | None) -> list[str]:
         """The last audited newValue of a field is the value the resource has now."""

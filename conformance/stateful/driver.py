@@ -16,12 +16,13 @@ from typing import Any
 
 import allure
 
+from conformance.checks.failures import LifecycleFailure
 from conformance.client import Exchange
 from conformance.factory import FACILITY, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps
 from conformance.stateful.checks import LISTINGS, Verifier
 from conformance.stateful.model import Expected, Model
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
 # A bulk create reads each new order back to learn its item ids: not what the step tests.
@@ -118,8 +119,9 @@ class Driver:
             rules = {r.rule for r in expected.refusals}
             if status not in statuses:
                 raise LifecycleFailure(
-                    "lifecycle_status", operation, "Forbidden call not refused",
-                    f"{operation} answered {status}; the table forbids it ({', '.join(sorted(rules))})"
+                    check="lifecycle_status", operation=operation,
+                    title="Forbidden call not refused",
+                    message=f"{operation} answered {status}; the table forbids it ({', '.join(sorted(rules))})"
                     f" with {sorted(statuses)}",
                 )  # fmt: skip
             body = data if isinstance(data, dict) else {}
@@ -128,16 +130,18 @@ class Driver:
             )
             if not named:
                 raise LifecycleFailure(
-                    "lifecycle_status", operation, "Refusal names the wrong rule",
-                    f"{operation} answered {status} {body.get('rule') or body.get('message')!r};"
+                    check="lifecycle_status", operation=operation,
+                    title="Refusal names the wrong rule",
+                    message=f"{operation} answered {status} {body.get('rule') or body.get('message')!r};"
                     f" expected rule {' or '.join(sorted(rules))}",
                 )  # fmt: skip
             return
         documented = self.target.spec.operation(operation).success_statuses
         if status not in documented:
             raise LifecycleFailure(
-                "lifecycle_status", operation, "Allowed call refused",
-                f"{operation} answered {status} {str(data)[:300]}; the model expects {list(documented)}",
+                check="lifecycle_status", operation=operation,
+                title="Allowed call refused",
+                message=f"{operation} answered {status} {str(data)[:300]}; the model expects {list(documented)}",
             )  # fmt: skip
 
     def verify(self) -> None:
@@ -218,8 +222,9 @@ class Driver:
         results = data.get("results") or []
         if len(results) != len(bodies) or not all(r.get("success") for r in results):
             raise LifecycleFailure(
-                "lifecycle_status", "createOrdersBulk", "Bulk create is not the sum of single creates",
-                f"every entry is a valid order, yet the results are {results}",
+                check="lifecycle_status", operation="createOrdersBulk",
+                title="Bulk create is not the sum of single creates",
+                message=f"every entry is a valid order, yet the results are {results}",
             )  # fmt: skip
         for handle, result, body in zip(handles, results, bodies, strict=True):
             _, read = self._send(READ_BACK, orderId=result["id"])
@@ -342,8 +347,9 @@ class Driver:
                     f"entry {n}: {result}, the single call would be {'refused' if single.refused else 'allowed'}"
                 )
         if problems:
-            raise LifecycleFailure("lifecycle_status", "rerouteShipmentsBulk",
-                                   "Bulk reroute differs from single reroutes", "; ".join(problems))  # fmt: skip
+            raise LifecycleFailure(check="lifecycle_status", operation="rerouteShipmentsBulk",
+                                   title="Bulk reroute differs from single reroutes",
+                                   message="; ".join(problems))  # fmt: skip
 
     @step("rejectShipment")
     def reject(self, *, shipment: str) -> None:

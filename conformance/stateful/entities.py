@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from conformance.errors import OrderMeshError
 from spec.lifecycle import BusinessRule, Refusal
 
 ORDER, ITEM, SHIPMENT = "order", "orderItem", "shipment"  # entity names in lifecycle.yaml
 Rule = Refusal | BusinessRule
 
 
-class TableGap(AssertionError):
+class TableGap(OrderMeshError, AssertionError):
     """The model predicts a status move that lifecycle.yaml does not list."""
 
 

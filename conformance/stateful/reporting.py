@@ -5,13 +5,14 @@ from __future__ import annotations
 import allure
 
 from conformance import budget
+from conformance.checks.failures import ProjectFailure
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of
 from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
 from conformance.stateful.scenarios import RANDOM_WALKS
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 from spec import load_lifecycle
 
 FEATURES = {RANDOM_WALKS: "Random walks"}  # anything else is a named scenario
@@ -38,7 +39,7 @@ def target_for(session) -> Target:
     return Target.from_harness(session.harness, on_call=on_call)
 
 
-def reproduction(driver: Driver, failure: LifecycleFailure, session) -> tuple[str, str]:
+def reproduction(driver: Driver, failure: ProjectFailure, session) -> tuple[str, str]:
     """(pytest snippet, curl script) for the steps the driver ran, secrets redacted."""
     settings = session.settings
     headline = f"{failure.title} ({failure.check})"
@@ -51,7 +52,7 @@ def reproduction(driver: Driver, failure: LifecycleFailure, session) -> tuple[st
     return redact(snippet), redact(curl)
 
 
-def record_failure(session, driver: Driver, failure: LifecycleFailure, scenario: str) -> None:
+def record_failure(session, driver: Driver, failure: ProjectFailure, scenario: str) -> None:
     """The failing steps as Allure steps, both reproductions attached, one stats record. The
     snippet ends with the run that replays the scenario (the walks: shrunk from the same seed)."""
     snippet, curl = reproduction(driver, failure, session)
@@ -68,7 +69,7 @@ def record_failure(session, driver: Driver, failure: LifecycleFailure, scenario:
     allure_steps.attach_text("reproduce: pytest snippet", f"# seed {seed}\n{snippet}")
     allure_steps.attach_text("reproduce: curl script", curl)
     operation = _operation(session, failure.operation)
-    category = category_of(failure.failure_type, operation)
+    category = category_of(failure, operation)
     session.stats.failure(
         {
             "check": failure.check,
@@ -84,7 +85,7 @@ def record_failure(session, driver: Driver, failure: LifecycleFailure, scenario:
     session.stats.lifecycle_failed(failed_moves(driver, failure))
 
 
-def failed_moves(driver: Driver, failure: LifecycleFailure) -> set[str]:
+def failed_moves(driver: Driver, failure: ProjectFailure) -> set[str]:
     """The transitions and refusal rules of the call the failure is about (the picture's red)."""
     expected = driver.expected
     if expected is None or expected.operation != failure.operation:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,24 +14,6 @@ from conformance.polling import poll_until
 from spec import Lifecycle, Spec, load_lifecycle
 
 CallHook = Callable[[str, int, bool], None]  # (operation id, status, positive)
-
-
-class LifecycleFailure(AssertionError):
-    """The target disagrees with the model. `check` names what was compared."""
-
-    def __init__(self, check: str, operation: str, title: str, message: str) -> None:
-        super().__init__(f"{title}: {message}")
-        self.check = check
-        self.operation = operation
-        self.title = title
-        self.message = message
-
-    @property
-    def failure_type(self) -> str:
-        """The name reporting/categories.py files this failure under."""
-        return {"audit": "AuditFailure", "listing": "ListingFailure"}.get(
-            self.check.removeprefix("lifecycle_"), "LifecycleFailure"
-        )
 
 
 @dataclass
@@ -88,14 +69,7 @@ class Target:
         )
 
     def path(self, operation_id: str, **params: str) -> str:
-        template = self.spec.operation(operation_id).path
-        names = re.findall(r"{(\w+)}", template)
-        missing = [n for n in names if n not in params]
-        if missing:
-            raise ValueError(f"{operation_id}: no value for path parameter(s) {missing}")
-        for name in names:
-            template = template.replace("{" + name + "}", str(params[name]))
-        return template
+        return self.spec.operation(operation_id).url(params)
 
     def send(
         self, operation_id: str, *, body: Any = None, query=None, positive: bool = True, **params

@@ -17,7 +17,7 @@ from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 from conformance import liveness
 from conformance.contract import ContractBreach, timeout_breach
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of
+from conformance.reporting.categories import BLOCKED, category_of
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
@@ -43,7 +43,7 @@ def record_root(session: SuiteSession, breach: ContractBreach, rerun: str) -> No
         {
             "check": breach.check,
             "operation": breach.operation_id,
-            "category": category_of(breach.failure_type, operation),
+            "category": category_of(breach.failure, operation),
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
             "reproduction": reproduction(session, breach, rerun),
@@ -76,7 +76,7 @@ def blocked(
         pytest.fail(session.harness.redactor.text(text)[:2000], pytrace=False)
     line = breach.blocked_line()
     session.stats.block(needed_by, line)
-    allure_steps.attach_text("categories", f"[{category_of('Blocked', None)}]")
+    allure_steps.attach_text("categories", f"[{BLOCKED}]")
     pytest.skip(line)
 
 

@@ -21,8 +21,9 @@ from conformance.checks.tenant import make_tenant_check
 from conformance.client import Exchange
 from conformance.contract import ContractBreach
 from conformance.factory import SetupError
+from conformance.operations import operation_of
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of
+from conformance.reporting.categories import category_of, error_category
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
@@ -80,7 +81,7 @@ def reproduction(session: SuiteSession, case, operation_id: str, rerun: str | No
 
 def run_case(session: SuiteSession, case, sample: bool) -> None:
     harness = session.harness
-    operation = harness.spec.operation(snapshots.operation_id(case))
+    operation = harness.spec.operation(operation_of(case))
     if operation.operation_id not in session.labelled:
         allure_steps.label(operation, harness.spec)
         session.labelled.add(operation.operation_id)
@@ -144,7 +145,7 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
-    category = category_of(kind, operation)
+    category = error_category(exc, operation)
     label_failure(session, operation, [check], [category])
     session.stats.failure(
         {"check": check, "operation": operation.operation_id, "category": category,
@@ -161,7 +162,7 @@ def record_failure_group(
     categories, checks = [], []
     for failure in group.exceptions:
         name = type(failure).__name__
-        category = category_of(name, operation)
+        category = category_of(failure, operation)
         categories.append(category)
         checks.append((getattr(failure, "checks", ()) or (name,))[0])
         session.stats.failure(

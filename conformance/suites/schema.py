@@ -8,14 +8,16 @@ from schemathesis import GenerationMode
 from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
+from conformance.auth import bearer_header
 from conformance.limiter import throttle_for, throttle_schema
 from conformance.selection import is_operation_id
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
-from spec import load_spec
+from spec import SAFE_METHODS, load_spec
+from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats
 
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+UNSAFE = [method.upper() for method in HTTP_METHODS if method.upper() not in SAFE_METHODS]
 
 
 @functools.cache
@@ -63,7 +65,7 @@ def build_schema(settings: RunSettings):
             schema.exclude(operation_id=item) if is_operation_id(item) else schema.exclude(tag=item)
         )
     if settings.read_only:
-        schema = schema.exclude(method=list(UNSAFE))
+        schema = schema.exclude(method=UNSAFE)
 
     @schema.auth(refresh_interval=None)
     class SuiteAuth:
@@ -73,6 +75,6 @@ def build_schema(settings: RunSettings):
             return current().harness.auth.token()
 
         def set(self, case, data, ctx):
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+            case.headers = {**(case.headers or {}), **bearer_header(data)}
 
     return schema

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.checks.failures import ProjectFailure
 from conformance.contract import ContractBreach
 from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps
-from conformance.stateful.target import LifecycleFailure
 from conformance.suites import blocking
 
 
@@ -32,7 +32,7 @@ def test_named_scenario(writable, name: str) -> None:
     driver = Driver(target_for(writable))
     try:
         run_steps(driver, SCENARIOS[name])
-    except LifecycleFailure as failure:
+    except ProjectFailure as failure:
         record_failure(writable, driver, failure, name)
         raise
     except ContractBreach as breach:
@@ -55,7 +55,7 @@ def test_random_walks(writable) -> None:
             target_for(writable), recorder, budget.lifecycle_scenarios, budget.lifecycle_steps,
             settings.seed,
         )  # fmt: skip
-    except LifecycleFailure as failure:
+    except ProjectFailure as failure:
         assert recorder.last is not None
         record_failure(writable, recorder.last, failure, RANDOM_WALKS)
         raise

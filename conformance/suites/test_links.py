@@ -20,6 +20,7 @@ from schemathesis.errors import FailureGroup
 from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.contract import ContractBreach
+from conformance.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.selection import replay_links
 from conformance.suites import blocking
@@ -52,7 +53,7 @@ class LinkChecks:
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         session = current()
-        operation = session.harness.spec.operation(snapshots.operation_id(case))
+        operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)
         try:
             # The base class forwards **kwargs as transport options; call the case directly so

@@ -27,7 +27,7 @@ from ordermesh_mock.faults import CATALOGUE
 
 
 def stateful_check_names() -> set[str]:
-    """The stateful scenarios name their checks in LifecycleFailure("lifecycle_...", ...)."""
+    """The stateful scenarios name their checks as check="lifecycle_..."."""
     package = Path(conformance.stateful.__file__).parent
     source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
     return set(re.findall(r'"(lifecycle_[a-z_]+)"', source))

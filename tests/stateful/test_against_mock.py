@@ -12,13 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from conformance.checks.failures import ProjectFailure
 from conformance.harness import Harness
 from conformance.settings import MOCK_MERCHANT_A, RunSettings, new_run_id
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reproduce import curl_script, replay
 from conformance.stateful.scenarios import SCENARIOS, run_steps
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 
@@ -60,12 +61,12 @@ def test_clean_mock_passes_everything_and_covers_the_whole_table(clean, lifecycl
     assert transitions | recorder.transitions == {t.id for t in lifecycle.transitions}
 
 
-def _shrunk_failure(target: Target) -> tuple[LifecycleFailure, Recorder, int]:
+def _shrunk_failure(target: Target) -> tuple[ProjectFailure, Recorder, int]:
     for seed in FAULT_SEEDS:
         recorder = Recorder()
         try:
             run_walks(target, recorder, *FAULT_BUDGET, walk_seed=seed)
-        except LifecycleFailure as failure:
+        except ProjectFailure as failure:
             return failure, recorder, seed
     pytest.fail(f"no walk found the fault with seeds {FAULT_SEEDS} at {FAULT_BUDGET}")
 
@@ -81,7 +82,7 @@ def test_a_fault_fails_a_shrunk_walk_that_replays(fault):
         driver = recorder.last
         assert driver is not None and driver.failure is failure
         assert len(driver.journal) <= HANDFUL, [s.title() for s in driver.journal]
-        with pytest.raises(LifecycleFailure) as replayed:
+        with pytest.raises(ProjectFailure) as replayed:
             replay(driver.journal, base_url=url)
         assert (replayed.value.check, replayed.value.title) == (failure.check, failure.title)
         replay(driver.journal, base_url=clean_url)  # the steps are fine on a correct target
