@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from check_helpers import IDENTITY, event
 
+from conformance.checks.failures import ProjectFailure
 from conformance.stateful.checks import Verifier
 from conformance.stateful.driver import Driver
 from conformance.stateful.entities import Expected, Item, Note, Order
 from conformance.stateful.model import Model
-from conformance.stateful.target import LifecycleFailure, Target
+from conformance.stateful.target import Target
 
 COVERS = ("lifecycle_state", "lifecycle_audit", "lifecycle_listing", "lifecycle_status")
 ORDER, ITEM, NOTE = "a" * 24, "c" * 24, "b" * 24
@@ -85,7 +86,7 @@ def test_an_order_that_reads_as_modelled_passes(verifier, reads):
 )  # fmt: skip
 def test_an_order_that_reads_otherwise_fails_lifecycle_state(verifier, reads, wrong):
     reads(**wrong)
-    with pytest.raises(LifecycleFailure) as raised:
+    with pytest.raises(ProjectFailure) as raised:
         verifier.verify({"order1"}, "createOrder")
     assert raised.value.check == "lifecycle_state"
 
@@ -96,7 +97,7 @@ def test_a_deleted_note_still_readable_fails_lifecycle_state(verifier, reads, mo
     reads()
     api.on("GET", target.path("listNotes"), 200, {"notes": []})
     api.on("GET", target.path("getNoteById", noteId=NOTE), 200, {"note": {"id": NOTE}})
-    with pytest.raises(LifecycleFailure, match="still readable") as raised:
+    with pytest.raises(ProjectFailure, match="still readable") as raised:
         verifier.verify({"order1"}, "deleteNote")
     assert raised.value.check == "lifecycle_state"
     api.on("GET", target.path("getNoteById", noteId=NOTE), 404, {"message": "gone"})
@@ -115,7 +116,7 @@ WRONG_LOGS = {
 @pytest.mark.parametrize("wrong", sorted(WRONG_LOGS))
 def test_an_audit_log_other_than_modelled_fails_lifecycle_audit(verifier, reads, wrong):
     reads(order_events=WRONG_LOGS[wrong])
-    with pytest.raises(LifecycleFailure) as raised:
+    with pytest.raises(ProjectFailure) as raised:
         verifier.verify({"order1"}, "createOrder")
     assert raised.value.check == "lifecycle_audit"
 
@@ -150,7 +151,7 @@ def test_searches_that_find_the_order_pass(verifier, searches, api):
 
 def test_a_search_that_ignores_its_status_filter_fails_lifecycle_listing(verifier, searches):
     searches(leaky=True)
-    with pytest.raises(LifecycleFailure, match="status=") as raised:
+    with pytest.raises(ProjectFailure, match="status=") as raised:
         verifier.verify_listings(verifier.model.orders["order1"])
     assert (raised.value.check, raised.value.operation) == ("lifecycle_listing", "searchOrders")
 
@@ -175,7 +176,7 @@ def test_an_answer_the_table_expects_passes_lifecycle_status(driver, refused_can
 
 
 def test_an_allowed_call_refused_fails_lifecycle_status(driver):
-    with pytest.raises(LifecycleFailure, match="Allowed call refused") as raised:
+    with pytest.raises(ProjectFailure, match="Allowed call refused") as raised:
         driver._check_answer(Expected("holdOrder"), 409, {"message": "no"})
     assert raised.value.check == "lifecycle_status"
 
@@ -183,6 +184,6 @@ def test_an_allowed_call_refused_fails_lifecycle_status(driver):
 @pytest.mark.parametrize("answered", ["allowed", "wrong rule"])
 def test_a_forbidden_call_not_refused_as_the_table_says_fails(driver, refused_cancel, answered):
     status = 200 if answered == "allowed" else refused_cancel.refusals[0].status
-    with pytest.raises(LifecycleFailure) as raised:
+    with pytest.raises(ProjectFailure) as raised:
         driver._check_answer(refused_cancel, status, {"rule": "some-other-rule"})
     assert raised.value.check == "lifecycle_status"
