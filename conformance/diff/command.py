@@ -1,8 +1,5 @@
-"""`ordermesh-conformance diff OLD NEW [--format ...] [--fail-on ...] [--today ...] [--notice ...]`.
-
-Exit codes: 0 no change at or above --fail-on, 1 such a change exists, 2 bad input (missing
-file, invalid YAML, not an OpenAPI 3 document, bad arguments).
-"""
+"""`ordermesh-conformance diff OLD NEW`: every change between two OpenAPI documents, classified
+as breaking, warning or info, and an exit code CI can gate a release on."""
 
 from __future__ import annotations
 
@@ -12,15 +9,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conformance.commands.usage import Usage
 from conformance.diff.bundle import Bundle, load_bundled
 from conformance.diff.compare import compare_specs
 from conformance.diff.model import Change, at_or_above
 from conformance.diff.policy import Policy, parse_notice
 from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
+from conformance.exit_codes import Exit
 from spec.loader import Spec, SpecError
 
 FAIL_ON = ("breaking", "warning", "never")
+
+USAGE = Usage(
+    description="Compare two OpenAPI documents and classify every change as breaking, "
+    "warning or info.",
+    examples=(
+        "diff spec/ordermesh.yaml new/ordermesh.yaml --fail-on breaking",
+        "diff old.yaml new.yaml --format github --notice stable=180,beta=30",
+    ),
+    exits={
+        Exit.OK: "no change at or above --fail-on",
+        Exit.FAILURES: "a change at or above --fail-on",
+        Exit.USAGE: "bad input: a missing file, invalid YAML, not OpenAPI 3, bad arguments",
+    },
+    codes=(Exit.OK, Exit.FAILURES, Exit.USAGE),
+)
 
 
 class InputError(Exception):
@@ -48,15 +62,10 @@ def _has_operations_root(document: dict[str, Any]) -> bool:
     return bool(roots) and all(isinstance(root, dict) for root in roots)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ordermesh-conformance diff",
-        description="Compare two OpenAPI documents and classify every change as breaking, "
-        "warning or info.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", type=Path, help="the current (OLD) spec")
     parser.add_argument("new", type=Path, help="the candidate (NEW) spec")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -73,9 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         "--notice",
         type=parse_notice,
         default=None,
-        help="days of deprecation notice per stability level, e.g. stable=180,beta=30",
+        help="days of deprecation notice per stability level, e.g. stable=180,beta=30 "
+        "(default: the policy's own)",
     )
-    return parser
 
 
 def load(path: Path) -> Spec:
@@ -106,13 +115,7 @@ def load_bundle(path: Path) -> Bundle:
     return bundle
 
 
-def run(argv: list[str]) -> int:
-    if argv and argv[0] == "diff" and not Path("diff").exists():
-        argv = argv[1:]
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the usage error
-        return 0 if exc.code == 0 else 2
+def handle(args: argparse.Namespace) -> int:
     try:
         old, new = load_bundle(args.old), load_bundle(args.new)
         policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
@@ -121,18 +124,18 @@ def run(argv: list[str]) -> int:
         )
     except InputError as exc:
         print(f"ordermesh-conformance diff: error: {exc}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     except (SpecError, KeyError, TypeError, AttributeError, ValueError) as exc:
         print(
             f"ordermesh-conformance diff: error: cannot compare the documents "
             f"({type(exc).__name__}: {exc})",
             file=sys.stderr,
         )
-        return 2
+        return Exit.USAGE
     sys.stdout.write(render(changes, args.format, _locator(old, new)))
-    if args.fail_on == "never":
-        return 0
-    return 1 if at_or_above(changes, args.fail_on) else 0
+    if args.fail_on != "never" and at_or_above(changes, args.fail_on):
+        return Exit.FAILURES
+    return Exit.OK
 
 
 def _locator(old: Bundle, new: Bundle) -> Locator:
@@ -143,7 +146,3 @@ def _locator(old: Bundle, new: Bundle) -> Locator:
         return (path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path), line
 
     return where
-
-
-def main() -> None:  # pragma: no cover - convenience entry point
-    raise SystemExit(run(sys.argv[1:]))
