@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -69,9 +68,3 @@ def serve_app_in_thread(
         sock.close()
 
     return f"http://{host}:{port}", stop
-
-
-if __name__ == "__main__":  # `python -m ordermesh_mock.server`: the one parser, in conformance
-    from conformance.cli import main
-
-    raise SystemExit(main(["mock", *sys.argv[1:]]))
