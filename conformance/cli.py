@@ -1,5 +1,5 @@
-"""`ordermesh-conformance`: one parser tree for run, mock, report, selftest, diff, drift, compare
-and lint.
+"""`ordermesh-conformance`: one parser tree for run, mock, report, selftest, diff, drift,
+compare, lint and proxy.
 
 Each command module exposes `USAGE` (its help text), `add_arguments(parser)` and
 `handle(args) -> int`; this module registers them as subparsers and is the only place that
@@ -25,7 +25,7 @@ DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
     "command's options and their defaults, examples and exit codes."
 )
-EXIT_CODES = "exit codes (every command):\n" + "\n".join(
+EPILOG = "exit codes (every command):\n" + "\n".join(
     f"  {code.value}  {meaning}" for code, meaning in MEANINGS.items()
 )
 
@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("conformance.commands.drift", "what the target returns vs the spec"),
     "compare": ("conformance.commands.compare", "behavioural diff of two targets"),
     "lint": ("conformance.commands.lint", "openapi-spec-validator and Spectral on the spec"),
+    "proxy": ("conformance.commands.proxy", "the selftest's fault proxy in front of a target"),
 }
 
 
@@ -101,7 +102,7 @@ class VersionAction(argparse.Action):
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog=PROG, description=DESCRIPTION, epilog=EXIT_CODES)
+    parser = Parser(prog=PROG, description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action=VersionAction, help="print the versions and exit")
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=CommandParser
