@@ -15,7 +15,7 @@ import importlib
 import sys
 import textwrap
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from conformance.commands.usage import PROG, HelpFormatter
 from conformance.exit_codes import MEANINGS, Exit
@@ -51,7 +51,7 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # type: ignore[no-untyped-def]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(Exit.USAGE, f"{self.prog}: error: {message}\n")
 
@@ -74,7 +74,7 @@ class CommandParser(Parser):
             self.set_defaults(handler=self.loaded.handle)
         return self.loaded
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def, override]
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self.load()
         return super().parse_known_args(args, namespace)
 
@@ -93,7 +93,13 @@ class VersionAction(argparse.Action):
     def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[no-untyped-def]
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         from conformance.versions import version_text
         from spec import load_spec
 

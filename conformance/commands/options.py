@@ -146,16 +146,20 @@ def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
         "pyproject.toml)",
     )
     for name in ("client_id", "username", "merchant_id"):
-        auth.add_argument(f"--{name.replace('_', '-')}", help=f"(default: {env_name(name)})")
+        auth.add_argument(f"--{name.replace('_', '-')}", help=from_elsewhere(name))
     for name in SECRETS:
         flag = name.replace("_", "-")
         auth.add_argument(
-            f"--{flag}", help=f"visible in ps; prefer --{flag}-file (default: {env_name(name)})"
+            f"--{flag}", help=f"visible in ps; prefer --{flag}-file " + from_elsewhere(name)
         )
         auth.add_argument(f"--{flag}-file", metavar="PATH", help="read it from PATH, - for stdin")
 
 
 SECRETS = ("client_secret", "password", "token")
+
+
+def from_elsewhere(name: str) -> str:
+    return f"(default: ${env_name(name)}, else [auth] {name} in the config file)"
 
 
 def shard_spec(text: str) -> tuple[int, int]:
