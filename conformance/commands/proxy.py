@@ -21,7 +21,7 @@ USAGE = Usage(
     description="Serve an HTTP proxy that forwards to --upstream and applies the named proxy "
     "faults to the traffic, matched to operations through the spec; until interrupted.",
     examples=(
-        "proxy --upstream http://127.0.0.1:8080 --fault NAME --port 9090",
+        "proxy --upstream http://127.0.0.1:8080 --fault proxy-auth-bypass --port 9090",
         "run --base-url http://127.0.0.1:9090  # the suite through the proxy",
     ),
     exits={Exit.OK: "stopped", Exit.USAGE: "a bad flag or spec"},

@@ -13,7 +13,7 @@ from conformance.diff.bundle import Bundle
 from conformance.diff.compare import compare_specs
 from conformance.diff.inputs import DiffSpec, InputError, load_bundle
 from conformance.diff.model import Change, at_or_above
-from conformance.diff.policy import Policy, parse_notice
+from conformance.diff.policy import DEFAULT_NOTICE_DAYS, Policy, parse_notice
 from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
 from conformance.exit_codes import Exit
@@ -26,7 +26,7 @@ USAGE = Usage(
     "warning or info.",
     examples=(
         "diff spec/ordermesh.yaml new/ordermesh.yaml --fail-on breaking",
-        "diff old.yaml new.yaml --format github --notice stable=180,beta=30",
+        "diff old.yaml new.yaml --format githubactions --notice stable=180,beta=30",
     ),
     exits={
         Exit.OK: "no change at or above --fail-on",
@@ -58,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=parse_notice,
         default=None,
         help="days of deprecation notice per stability level, e.g. stable=180,beta=30 "
-        "(default: the policy's own)",
+        f"(default: {','.join(f'{k}={v}' for k, v in DEFAULT_NOTICE_DAYS.items())})",
     )
 
 

@@ -9,6 +9,7 @@ import ast
 import importlib
 import re
 import runpy
+import shlex
 import sys
 from pathlib import Path
 
@@ -91,6 +92,13 @@ def test_every_subcommand_help_is_complete(name):
             shown = formatter._get_help_string(action) or ""
             assert "default" in shown, (name, action.option_strings)
     assert "default: None" not in text
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_example_parses(name):
+    for example in importlib.import_module(COMMANDS[name][0]).USAGE.examples:
+        args = build_parser().parse_args(shlex.split(example, comments=True))
+        assert args.command == example.split()[0], example
 
 
 def test_top_level_help_lists_every_command_and_the_exit_codes(capsys):
