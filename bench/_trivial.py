@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     app = Starlette(routes=[Route("/{path:path}", constant)])
-    # Same call as ordermesh_mock.server.main, so only the handler differs.
+    # Same call as ordermesh_mock.server.serve, so only the handler differs.
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 

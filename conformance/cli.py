@@ -1,35 +1,105 @@
-"""`ordermesh-conformance`: run, mock, report, selftest, diff, drift, compare and lint.
+"""`ordermesh-conformance`: one parser tree for run, mock, report, selftest, diff, drift,
+compare, lint and proxy.
 
-Exit codes: 0 everything passed; 1 conformance failures; 2 usage or configuration error;
-3 target unreachable or authentication failed.
+Each command module exposes `USAGE` (its help text), `add_arguments(parser)` and
+`handle(args) -> int`; this module registers them as subparsers and is the only place that
+chains one command after another (`run --compare-with` then `compare`), so no command imports
+another. A command's module is imported only when that command is parsed or its help shown:
+`diff` and `--version` start without loading the suites.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from dataclasses import replace
-from pathlib import Path
+import textwrap
+from types import ModuleType
+from typing import Any, NoReturn
 
-from conformance.commands.options import add_run_arguments, settings_from
-from conformance.settings import PROFILES, ConfigError, Credentials, RunSettings, new_run_id
+from conformance.commands.usage import PROG, HelpFormatter
+from conformance.exit_codes import MEANINGS, Exit
+from conformance.settings import ConfigError
 
-EXIT_USAGE = 2
+DESCRIPTION = (
+    "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
+    "command's options and their defaults, examples and exit codes."
+)
+EPILOG = "exit codes (every command):\n" + "\n".join(
+    f"  {code.value}  {meaning}" for code, meaning in MEANINGS.items()
+)
+
+# name: (module, one line for the list of commands)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("conformance.commands.run", "run the suites against the embedded mock or --base-url"),
+    "mock": ("conformance.commands.mock", "serve the embedded mock"),
+    "report": ("conformance.commands.report", "build the HTML report from allure-results"),
+    "selftest": ("conformance.commands.selftest", "run the suite against every seeded fault"),
+    "diff": ("conformance.diff.command", "compare two spec versions"),
+    "drift": ("conformance.commands.drift", "what the target returns vs the spec"),
+    "compare": ("conformance.commands.compare", "behavioural diff of two targets"),
+    "lint": ("conformance.commands.lint", "openapi-spec-validator and Spectral on the spec"),
+    "proxy": ("conformance.commands.proxy", "the selftest's fault proxy in front of a target"),
+}
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own exit code is 2 as well; keep the message short
+    """Refuses abbreviated flags (`--profil` is not `--profile`) and exits 2 on a usage error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(Exit.USAGE, f"{self.prog}: error: {message}\n")
+
+
+class CommandParser(Parser):
+    """A subcommand's parser, filled in from its module when first used."""
+
+    def __init__(self, *args: Any, module: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.module_name = module
+        self.loaded: ModuleType | None = None
+
+    def load(self) -> ModuleType:
+        if self.loaded is None:
+            self.loaded = importlib.import_module(self.module_name)
+            usage = self.loaded.USAGE
+            self.description = textwrap.fill(usage.description, 79)
+            self.epilog = usage.epilog()
+            self.loaded.add_arguments(self)
+            self.set_defaults(handler=self.loaded.handle)
+        return self.loaded
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        self.load()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self.load()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self.load()
+        return super().format_usage()
 
 
 class VersionAction(argparse.Action):
     """`--version`: the toolkit, the spec and the tools a report depends on, one per line."""
 
-    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         from conformance.versions import version_text
         from spec import load_spec
 
@@ -37,115 +107,44 @@ class VersionAction(argparse.Action):
         parser.exit(0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="ordermesh-conformance", description=__doc__.split("\n")[0])
+def build_parser() -> Parser:
+    parser = Parser(prog=PROG, description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action=VersionAction, help="print the versions and exit")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    run = sub.add_parser("run", help="run the suites against the embedded mock or --base-url")
-    add_run_arguments(run)
-    sub.add_parser("mock", help="serve the embedded mock (see `mock --help`)", add_help=False)
-    report = sub.add_parser("report", help="build the HTML report from existing allure-results")
-    report.add_argument("--reports-dir", default="reports")
-    report.add_argument("--merge", action="append", type=Path, default=[], metavar="SHARD_DIR",
-                        help="merge this shard's reports dir into --reports-dir (repeatable)")  # fmt: skip
-    report.add_argument("--spec", dest="spec_path", help="the shards' --spec, if not the default")
-    sub.add_parser("diff", help="compare two spec versions (see `diff --help`)", add_help=False)
-    sub.add_parser("drift", help="what the target returns vs the spec (see `drift --help`)",
-                   add_help=False)  # fmt: skip
-    sub.add_parser("compare", help="behavioural diff of two targets (see `compare --help`)",
-                   add_help=False)  # fmt: skip
-    lint = sub.add_parser("lint", help="openapi-spec-validator and Spectral on the spec")
-    lint.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
-    selftest = sub.add_parser("selftest", help="run the suite against every seeded mock fault")
-    selftest.add_argument("--profile", default="smoke", choices=sorted(PROFILES))
-    selftest.add_argument("--fault", action="append", default=[], metavar="NAME",
-                          help="only this fault (repeatable; default: the whole catalogue)")  # fmt: skip
-    selftest.add_argument("--seeds", type=int, default=3, help="clean-mock runs (default 3)")
-    selftest.add_argument("--seed", type=int, help="first seed (default: fixed, reproducible)")
-    selftest.add_argument("--jobs", type=int, default=2, help="runs in parallel (default 2)")
-    selftest.add_argument("--no-plain", action="store_true", help="skip the plain st column")
-    selftest.add_argument("--reports-dir", default="reports")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=CommandParser
+    )
+    for name, (module, summary) in COMMANDS.items():
+        sub.add_parser(name, help=summary, prog=f"{PROG} {name}", module=module)
     return parser
 
 
-def compare_after_run(settings: RunSettings, url: str) -> int:
-    """`run --compare-with URL`: the same seed's cases and flows on both targets (`compare`).
+def run_then_compare(args: argparse.Namespace) -> int:
+    """`run --compare-with URL`: the suite on the first target, then `compare` with the run's
+    seed, spec, reports dir and credentials, whichever of flags, ORDERMESH_* variables and
+    --config file they came from. Composed here so neither command imports the other."""
+    from conformance.commands import compare, run
 
-    Hands `compare` the run's target, seed, spec, reports dir and credentials, whichever of
-    flags, ORDERMESH_* variables and --config file they came from, and a run id of its own."""
-    from conformance.commands.compare import execute
-    from conformance.commands.drift import DEFAULT_EXAMPLES
-
-    compare_settings = RunSettings(
-        base_url=settings.base_url, spec_path=settings.spec_path, seed=settings.seed,
-        reports_dir=settings.reports_dir, allow_production=settings.allow_production,
-        run_id=new_run_id(), credentials=settings.credentials,
-    )  # fmt: skip
-    print(f"\nbehavioural diff against {url} (ordermesh-conformance compare):")
-    return execute(compare_settings, url, DEFAULT_EXAMPLES)
+    settings = run.checked_settings(args)
+    status = run.execute(run.embedded_run_settings(settings, args.compare_with))
+    return max(status, compare.after_run(settings, args.compare_with))
 
 
-def embedded_run_settings(settings: RunSettings, compare_with: str | None) -> RunSettings:
-    """With `--compare-with` and no `--base-url`, the credentials given are the second target's:
-    the run half on the embedded mock signs in with the mock's own merchants instead."""
-    if compare_with and not settings.base_url:
-        return replace(settings, credentials=Credentials(), tenant_b=Credentials())
-    return settings
+def dispatch(args: argparse.Namespace) -> int:
+    if args.command == "run" and args.compare_with:
+        return run_then_compare(args)
+    return int(args.handler(args))
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["mock"]:
-        from ordermesh_mock.server import main as mock_main
-
-        return mock_main(argv[1:]) or 0
-    if argv[:1] == ["diff"]:
-        from conformance.diff.command import run as diff_run
-
-        return diff_run(argv[1:])
-    if argv[:1] == ["drift"]:
-        from conformance.commands.drift import main as drift_main
-
-        return drift_main(argv[1:])
-    if argv[:1] == ["compare"]:
-        from conformance.commands.compare import main as compare_main
-
-        return compare_main(argv[1:])
-    args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            from conformance.commands.run import execute
-
-            settings = settings_from(args).check_can_create_data()
-            if args.compare_with and settings.read_only:
-                raise ConfigError(
-                    "--compare-with replays the scenarios' writes on both targets;"
-                    " it cannot be combined with --read-only"
-                )
-            status = execute(embedded_run_settings(settings, args.compare_with))
-            if args.compare_with:
-                return max(status, compare_after_run(settings, args.compare_with))
-            return status
-        if args.command == "report":
-            from conformance.commands.report import report
-
-            return report(Path(args.reports_dir), args.merge, args.spec_path)
-        if args.command == "lint":
-            from conformance.commands.lint import lint
-
-            return lint(args.spec)
-        if args.command == "selftest":
-            from conformance.commands.selftest import DEFAULT_SEED, SelftestOptions, execute
-
-            return execute(SelftestOptions(
-                profile=args.profile, faults=tuple(args.fault), seeds=args.seeds,
-                seed=DEFAULT_SEED if args.seed is None else args.seed, jobs=args.jobs,
-                reports_dir=args.reports_dir, plain=not args.no_plain,
-            ))  # fmt: skip
+        args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:  # a usage error (2), or --help / --version (0)
+        return exc.code if isinstance(exc.code, int) else Exit.USAGE
+    try:
+        return dispatch(args)
     except ConfigError as exc:
-        print(f"ordermesh-conformance: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_USAGE
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return Exit.USAGE
 
 
 if __name__ == "__main__":

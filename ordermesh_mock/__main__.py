@@ -1,3 +1,7 @@
-from ordermesh_mock.server import main
+"""`python -m ordermesh_mock`: `ordermesh-conformance mock`, parsed by the one command tree."""
 
-raise SystemExit(main())
+import sys
+
+from conformance.cli import main
+
+raise SystemExit(main(["mock", *sys.argv[1:]]))

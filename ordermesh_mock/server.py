@@ -1,95 +1,29 @@
-"""`ordermesh-conformance mock`: run the mock on a real uvicorn server."""
+"""The mock on a real uvicorn server: in the foreground (`ordermesh-conformance mock`, whose
+flags are in conformance/commands/mock.py) or from a background thread (tests, the embedded
+mock of a run)."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import socket
-import sqlite3
-import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
 from ordermesh_mock.app import create_app
-from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
-from ordermesh_mock.faults import BY_NAME, CATALOGUE
-from ordermesh_mock.next_version import CHANGES
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="ordermesh-conformance mock", description="Run the embedded OrderMesh mock."
-    )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--db", metavar="FILE", help="persist to this SQLite file")
-    p.add_argument("--fault", action="append", default=[], metavar="NAME", help="seed a fault")
-    p.add_argument("--list-faults", action="store_true", help="print the fault catalogue")
-    p.add_argument("--next-version", action="store_true",
-                   help="behave as the next API version (see ordermesh_mock/next_version.py)")  # fmt: skip
-    p.add_argument("--client-id", help="merchant A's client id")
-    p.add_argument("--client-secret", help="merchant A's client secret")
-    p.add_argument("--token", help="pre-issue this non-expiring bearer token (merchant A)")
-    p.add_argument("--client-token-ttl", type=int, default=86400, metavar="SECONDS")
-    p.add_argument("--log-level", default="warning")
-    return p
-
-
-def config_from_args(args: argparse.Namespace) -> MockConfig:
-    return MockConfig(
-        db=args.db,
-        faults=tuple(args.fault),
-        next_version=args.next_version,
-        client_id=args.client_id,
-        client_secret=args.client_secret,
-        token=args.token,
-        client_token_ttl=args.client_token_ttl,
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.list_faults:
-        width = max(len(f.name) for f in CATALOGUE)
-        for f in CATALOGUE:
-            print(f"{f.name:<{width}}  {f.category:<15}  {f.description}")
-        return 0
-    unknown = [n for n in args.fault if n not in BY_NAME]
-    if unknown:
-        print(
-            f"error: unknown fault(s): {', '.join(unknown)}\nvalid faults: {', '.join(BY_NAME)}",
-            file=sys.stderr,
-        )
-        return 2
-    if (args.client_id is None) != (args.client_secret is None):
-        print("error: --client-id and --client-secret go together", file=sys.stderr)
-        return 2
-    config = config_from_args(args)
-    try:
-        app = create_app(config)
-    except (ValueError, sqlite3.DatabaseError) as exc:  # an unusable --db file
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(Auth(config).credentials_banner())
-    if args.client_secret:
-        print(f"  (client secret from --client-secret: {mask(args.client_secret)})")
-    if config.faults:
-        print(f"  seeded faults: {', '.join(config.faults)}")
-    if config.next_version:
-        print(f"  next-version changes: {', '.join(c.name for c in CHANGES)}")
-    print(f"OrderMesh mock on http://{args.host}:{args.port} (db: {args.db or 'memory'})")
-    sys.stdout.flush()
+def serve(app: Any, host: str, port: int, log_level: str) -> None:
+    """Serve `app` on uvicorn in this thread until interrupted (`ordermesh-conformance mock`)."""
     # The spec, validators and a loaded --db file are long-lived: move them out of the
     # collector's sight so its full passes stay short (they showed up as p99 latency).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    return 0
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -135,7 +69,3 @@ def serve_app_in_thread(
         sock.close()
 
     return f"http://{host}:{port}", stop
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

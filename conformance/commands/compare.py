@@ -1,12 +1,8 @@
 """`ordermesh-conformance compare`: does B behave like A on the same scenarios?
 
-    ordermesh-conformance compare [--base-url A] [--compare-with B] [--spec FILE] [--seed N]
-                                  [--max-examples N] [--reports-dir DIR] [auth flags]
-
 A defaults to the embedded mock, B to the embedded mock in next-version mode
 (ordermesh_mock/next_version.py). Both get the same seeded positive cases, lifecycle refusals
-and named flows. Writes behaviour-diff.md and behaviour-diff.json. Exit 0 when B behaves like A,
-1 when it differs, 2 on a usage error, 3 when a target is unreachable or refuses the credentials.
+and named flows. Writes behaviour-diff.md and behaviour-diff.json.
 """
 
 from __future__ import annotations
@@ -19,27 +15,38 @@ from pathlib import Path
 from conformance.behaviour.compare import Difference, compare
 from conformance.behaviour.flows import FLOWS, run_flows
 from conformance.behaviour.render import as_json, markdown
-from conformance.commands.drift import add_target_arguments, observe, settings_for
-from conformance.commands.run import TargetError
+from conformance.commands.observing import observe
+from conformance.commands.options import (
+    DEFAULT_EXAMPLES,
+    add_observe_options,
+    add_target_options,
+    settings_from,
+)
+from conformance.commands.preflight import TargetError
+from conformance.commands.usage import Usage
 from conformance.drift.observe import Observation, open_target
-from conformance.settings import ConfigError, RunSettings
+from conformance.exit_codes import Exit
+from conformance.settings import ConfigError, RunSettings, new_run_id
 from spec import load_spec
 from spec.loader import SpecError
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE, EXIT_TARGET = 0, 1, 2, 3
+USAGE = Usage(
+    description="Replay the same seeded cases and flows on two targets and report how they "
+    "differ in status codes, response shapes, enum values and audit events.",
+    examples=(
+        "compare",
+        "compare --base-url https://staging.ordermesh.example "
+        "--compare-with https://staging-v2.ordermesh.example --seed 1234",
+    ),
+    exits={Exit.OK: "B behaves like A", Exit.FAILURES: "B behaves differently, or a flow stopped"},
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ordermesh-conformance compare",
-        description="Replay the same seeded cases and flows on two targets and report how they "
-        "differ in status codes, response shapes, enum values and audit events.",
-    )
-    parser.add_argument("--base-url", help="target A (default: the embedded mock)")
-    parser.add_argument("--compare-with", metavar="URL",
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    target = add_target_options(parser, "target A (default: the embedded mock)")
+    target.add_argument("--compare-with", metavar="URL",
                         help="target B (default: the embedded mock in next-version mode)")  # fmt: skip
-    add_target_arguments(parser, "Hypothesis seed, the same for both targets (default: random)")
-    return parser
+    add_observe_options(parser, "Hypothesis seed, the same for both targets (default: random)")
 
 
 def observe_both(
@@ -67,20 +74,34 @@ def observe_both(
     return results[0], results[1], stopped
 
 
-def main(argv: list[str] | None = None, echo=print) -> int:
-    args = build_parser().parse_args(argv)
+def handle(args: argparse.Namespace) -> int:
     try:
-        settings = settings_for(args, args.base_url)
+        settings = settings_from(args)
     except (ConfigError, SpecError) as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return execute(settings, args.compare_with, args.max_examples, echo)
+        return Exit.USAGE
+    return execute(settings, args.compare_with, args.max_examples)
+
+
+def after_run(settings: RunSettings, url: str) -> int:
+    """`run --compare-with URL`: the run's target, seed, spec, reports dir and credentials
+    against URL, with a run id of its own."""
+    compare_settings = RunSettings(
+        base_url=settings.base_url,
+        spec_path=settings.spec_path,
+        seed=settings.seed,
+        reports_dir=settings.reports_dir,
+        allow_production=settings.allow_production,
+        run_id=new_run_id(),
+        credentials=settings.credentials,
+    )
+    print(f"\nbehavioural diff against {url} (ordermesh-conformance compare):")
+    return execute(compare_settings, url, DEFAULT_EXAMPLES)
 
 
 def execute(settings: RunSettings, compare_with: str | None, max_examples: int, echo=print) -> int:
     """Compare `settings.base_url` (or the embedded mock) with `compare_with` (or the embedded
-    mock in next-version mode); reports go to `settings.reports_dir`. `run --compare-with`
-    calls this with the run's own settings."""
+    mock in next-version mode); reports go to `settings.reports_dir`."""
     try:
         settings.check_can_create_data()  # both targets get the flows' orders and shipments
         if compare_with:  # B needs credentials, a sane URL and the merchant just like A
@@ -92,17 +113,17 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
         differences = compare(load_spec(settings.spec_path), a, b)
     except (ConfigError, SpecError) as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     except TargetError as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return EXIT_TARGET
+        return Exit.TARGET
     notes = {"seed": settings.seed, "max_examples": max_examples, "flows": list(FLOWS),
              "pairs": len({o.key for o in a} & {o.key for o in b}), "stopped_flows": stopped}  # fmt: skip
     reports = Path(settings.reports_dir)
     write_reports(reports, label_a, label_b, differences, notes)
     summarise(differences, echo)
     echo(f"report: {reports / 'behaviour-diff.md'}")
-    return EXIT_DIFFERENT if differences or stopped else EXIT_OK
+    return Exit.FAILURES if differences or stopped else Exit.OK
 
 
 def write_reports(reports: Path, a: str, b: str, differences: list[Difference], notes) -> None:
@@ -115,7 +136,3 @@ def summarise(differences: list[Difference], echo) -> None:
     echo(f"{len(differences)} difference(s)")
     for d in differences:
         echo(f"  {d.operation} {d.aspect}: A {d.a} / B {d.b}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 from pathlib import Path
@@ -11,12 +12,33 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.exceptions import OpenAPISpecValidatorError
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+from conformance.commands.usage import Usage
+from conformance.exit_codes import Exit
 from conformance.node_tools import not_found, tool_command
 from spec import SPEC_PATH
 from spec.loader import SpecError, load_document
 
 SPECTRAL_RULESET = SPEC_PATH.with_name("spectral.yaml")
-EXIT_USAGE = 2  # the README's "usage or configuration error": the tool, not the spec
+
+USAGE = Usage(
+    description="Validate the spec with openapi-spec-validator, then lint it with Spectral "
+    "(the working directory's .spectral.yaml if any, else the packaged ruleset).",
+    examples=("lint", "lint new/ordermesh.yaml"),
+    exits={
+        Exit.OK: "the spec is valid and has no Spectral errors",
+        Exit.FAILURES: "the spec has errors",
+        Exit.USAGE: "a linter could not run (Spectral missing or crashed): the spec was not judged",
+    },
+    codes=(Exit.OK, Exit.FAILURES, Exit.USAGE),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    return lint(args.spec)
 
 
 def ruleset() -> Path:
@@ -60,16 +82,16 @@ def lint(path: str | None) -> int:
         print(f"openapi-spec-validator: {spec_path} is valid")
     except (SpecError, OpenAPISpecValidatorError, OpenAPIValidationError) as exc:
         print(f"openapi-spec-validator: {exc or type(exc).__name__}")
-        return 1
+        return Exit.FAILURES
     try:
         findings = spectral_findings(spec_path)
     except SpectralUnavailable as exc:
         print(f"{exc}; only the validator ran")
-        return EXIT_USAGE
+        return Exit.USAGE
     names = {0: "error", 1: "warning", 2: "info", 3: "hint"}
     for f in findings:
         line = f["range"]["start"]["line"] + 1
         print(f"spectral {names[f['severity']]} {f['code']} line {line}: {f['message']}")
     errors = sum(1 for f in findings if f["severity"] == 0)
     print(f"spectral: {errors} errors, {len(findings) - errors} other findings")
-    return 1 if errors else 0
+    return Exit.FAILURES if errors else Exit.OK

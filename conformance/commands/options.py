@@ -1,4 +1,6 @@
-"""Turn parsed `run` flags, ORDERMESH_* variables and a config file into RunSettings."""
+"""The option groups the commands share, and the one place that turns parsed flags, ORDERMESH_*
+variables and a config file into RunSettings (`run`, `drift` and `compare` all use it, so a
+credential or a target means the same thing to each)."""
 
 from __future__ import annotations
 
@@ -14,21 +16,69 @@ from conformance.settings import PROFILES, ConfigError, RunSettings, credentials
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
 
+DEFAULT_EXAMPLES = 2  # drift and compare: positive cases per operation
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+
+def add_target_options(
+    parser: argparse.ArgumentParser,
+    base_url_help: str = "live API base URL (default: start the embedded mock)",
+) -> Any:
+    """--base-url, --spec and --allow-production; returns the group for a command's own."""
     target = parser.add_argument_group("target")
-    target.add_argument("--base-url", help="live API base URL (default: start the embedded mock)")
+    target.add_argument("--base-url", help=base_url_help)
     target.add_argument(
         "--spec", dest="spec_path", help="OpenAPI file (default: spec/ordermesh.yaml)"
     )
     target.add_argument(
         "--allow-production", action="store_true", help="allow writes against api.ordermesh.io"
     )
-    target.add_argument("--compare-with", metavar="URL",
-                        help="then replay the same seeded cases and flows on URL and report "
-                        "behavioural differences (see `compare`)")  # fmt: skip
-    target.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help="start the embedded mock with this seeded fault (repeatable)")  # fmt: skip
+    return target
+
+
+def add_fault_option(group: Any) -> None:
+    group.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="start the embedded mock with this seeded fault (repeatable)",
+    )
+
+
+def add_reports_option(group: Any) -> None:
+    group.add_argument("--reports-dir", help="where reports go (default: reports/)")
+
+
+def add_observe_options(parser: argparse.ArgumentParser, seed_help: str) -> None:
+    """The budget of `drift` and `compare`: seeded positive cases, then one call per refusal."""
+    budget = parser.add_argument_group("budget")
+    budget.add_argument("--seed", type=int, help=seed_help)
+    budget.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_EXAMPLES,
+        metavar="N",
+        help="positive cases per operation",
+    )
+    budget.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="RPS",
+        help="max requests per second, every request of the command (default: no limit)",
+    )
+    add_reports_option(parser.add_argument_group("output"))
+    add_auth_arguments(parser)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    target = add_target_options(parser)
+    target.add_argument(
+        "--compare-with",
+        metavar="URL",
+        help="then replay the same seeded cases and flows on URL and report "
+        "behavioural differences (see `compare`; default: none)",
+    )
+    add_fault_option(target)
     budget = parser.add_argument_group("budget")
     budget.add_argument("--profile", choices=sorted(PROFILES), help="smoke, ci (default) or full")
     budget.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
@@ -49,14 +99,19 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_selection_arguments(budget)
     budget.add_argument("--read-only", action="store_true", help="send safe methods only")
-    budget.add_argument("--rate-limit", type=float, metavar="RPS", help="max requests per second")
+    budget.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="RPS",
+        help="max requests per second (default: no limit)",
+    )
     budget.add_argument("--cleanup", action=argparse.BooleanOptionalAction, default=None,
                         help="cancel the orders the run created (default: on)")  # fmt: skip
     budget.add_argument(
         "--poll-timeout", type=float, help="read-after-write wait, seconds (default 5)"
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--reports-dir", help="where reports go (default: reports/)")
+    add_reports_option(out)
     out.add_argument(
         "--history",
         metavar="FILE",
@@ -115,15 +170,21 @@ def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: ordermesh-conformance.toml, or [tool.ordermesh-conformance] in "
         "pyproject.toml)",
     )
-    for name in ("client-id", "username", "merchant-id"):
-        auth.add_argument(f"--{name}")
+    for name in ("client_id", "username", "merchant_id"):
+        auth.add_argument(f"--{name.replace('_', '-')}", help=from_elsewhere(name))
     for name in SECRETS:
         flag = name.replace("_", "-")
-        auth.add_argument(f"--{flag}", help=f"(visible in ps; prefer --{flag}-file)")
+        auth.add_argument(
+            f"--{flag}", help=f"visible in ps; prefer --{flag}-file " + from_elsewhere(name)
+        )
         auth.add_argument(f"--{flag}-file", metavar="PATH", help="read it from PATH, - for stdin")
 
 
 SECRETS = ("client_secret", "password", "token")
+
+
+def from_elsewhere(name: str) -> str:
+    return f"(default: ${env_name(name)}, else [auth] {name} in the config file)"
 
 
 def shard_spec(text: str) -> tuple[int, int]:
@@ -160,52 +221,64 @@ def read_secret(path: str, name: str, stdin: TextIO | None = None) -> str:
 
 
 def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> RunSettings:
+    """Every command's settings: a flag the command does not have counts as not given."""
     environ = dict(os.environ if environ is None else environ)
     config, source = find_config(args.config)
     validate(config, source)
     run_section = config.get("run", {})
     auth_section = config.get("auth", {})
 
-    def pick(flag: Any, key: str, default: Any) -> Any:
+    def pick(name: str, key: str, default: Any) -> Any:
+        flag = getattr(args, name, None)
         if flag not in (None, [], False):
             return flag
         value = from_env(key, RUN_KEYS[key], environ)
         return value if value is not None else run_section.get(key, default)
 
-    seed = pick(args.seed, "seed", None)
+    seed = pick("seed", "seed", None)
     shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
-        base_url=pick(args.base_url, "base_url", None),
-        spec_path=pick(args.spec_path, "spec", RunSettings.spec_path),
-        profile=pick(args.profile, "profile", "ci"),
+        base_url=pick("base_url", "base_url", None),
+        spec_path=pick("spec_path", "spec", RunSettings.spec_path),
+        profile=pick("profile", "profile", "ci"),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),
-        workers=pick(args.workers, "workers", 1),
-        include=tuple(pick(args.include, "include", [])),
-        exclude=tuple(pick(args.exclude, "exclude", [])),
+        workers=pick("workers", "workers", 1),
+        include=tuple(pick("include", "include", [])),
+        exclude=tuple(pick("exclude", "exclude", [])),
         scenarios=tuple(getattr(args, "scenarios", ())),
         suites=tuple(getattr(args, "suites", ())),
-        read_only=pick(args.read_only, "read_only", False),
-        rate_limit=pick(args.rate_limit, "rate_limit", None),
-        cleanup=pick(args.cleanup, "cleanup", True),
-        reports_dir=pick(args.reports_dir, "reports_dir", "reports"),
-        allow_production=pick(args.allow_production, "allow_production", False),
+        read_only=pick("read_only", "read_only", False),
+        rate_limit=pick("rate_limit", "rate_limit", None),
+        cleanup=pick("cleanup", "cleanup", True),
+        reports_dir=pick("reports_dir", "reports_dir", "reports"),
+        allow_production=pick("allow_production", "allow_production", False),
         run_id=new_run_id(),
-        poll_timeout=pick(args.poll_timeout, "poll_timeout", 5.0),
+        poll_timeout=pick("poll_timeout", "poll_timeout", 5.0),
         credentials=credentials_from(secret_flags(args), environ, auth_section, "ORDERMESH_"),
         tenant_b=credentials_from(
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"
         ),
-        mock_faults=tuple(args.fault),
-        max_failures=pick(args.max_failures, "max_failures", None),
-        max_duration=pick(args.max_duration, "max_duration", None),
+        mock_faults=tuple(getattr(args, "fault", ())),
+        max_failures=pick("max_failures", "max_failures", None),
+        max_duration=pick("max_duration", "max_duration", None),
         shard_index=shard[0],
         shard_count=shard[1],
-        history_path=pick(getattr(args, "history", None), "history", None),
-        quiet=pick(getattr(args, "quiet", False), "quiet", False),
-        lifecycle_threshold=pick(args.lifecycle_threshold, "lifecycle_threshold", 1.0),
+        history_path=pick("history", "history", None),
+        quiet=pick("quiet", "quiet", False),
+        lifecycle_threshold=pick("lifecycle_threshold", "lifecycle_threshold", 1.0),
     )
     check_scenarios(settings.scenarios, scenario_operations())
     schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs
+    check_flags(args, settings)
+    return settings.check()
+
+
+def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
+    """What RunSettings cannot check itself: flags it does not keep, files it only names."""
+    examples = getattr(args, "max_examples", None)
+    if examples is not None and examples < 1:
+        raise ConfigError(f"--max-examples must be at least 1, got {examples}")
+    if not Path(settings.spec_path).is_file():
+        raise ConfigError(f"--spec {settings.spec_path}: no such file")
     if settings.base_url and settings.mock_faults:
         raise ConfigError("--fault applies to the embedded mock only; drop it or drop --base-url")
-    return settings.check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -13,7 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from conformance import liveness, run_counts
+from conformance.commands.options import add_run_arguments, settings_from
 from conformance.commands.preflight import TargetError, preflight
+from conformance.commands.usage import Usage
+from conformance.exit_codes import Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.run_outputs import (
@@ -30,13 +34,50 @@ from conformance.reporting.summary import (
     render_table,
     write_summary,
 )
-from conformance.settings import ConfigError, RunSettings
+from conformance.settings import ConfigError, Credentials, RunSettings
 from spec import load_lifecycle, load_spec
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_TARGET = 0, 1, 2, 3
 GONE = "target went away"  # completed with the request count once the stats are merged
+
+USAGE = Usage(
+    description="Run the property, link-following and lifecycle suites against the embedded mock "
+    "or a live API, and write summary.json, junit.xml and the Allure report to --reports-dir. "
+    "Flags win over ORDERMESH_* variables, which win over the --config file.",
+    examples=(
+        "run --profile smoke",
+        "run --base-url https://staging.ordermesh.example --profile ci --seed 1234",
+        "run --fault create-order-200 --include createOrder",
+    ),
+    exits={Exit.FAILURES: "conformance failures, or a run cut short by a budget"},
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_run_arguments(parser)
+
+
+def checked_settings(args: argparse.Namespace) -> RunSettings:
+    settings = settings_from(args).check_can_create_data()
+    if args.compare_with and settings.read_only:
+        raise ConfigError(
+            "--compare-with replays the scenarios' writes on both targets;"
+            " it cannot be combined with --read-only"
+        )
+    return settings
+
+
+def embedded_run_settings(settings: RunSettings, compare_with: str | None) -> RunSettings:
+    """With `--compare-with` and no `--base-url`, the credentials given are the second target's:
+    the run half on the embedded mock signs in with the mock's own merchants instead."""
+    if compare_with and not settings.base_url:
+        return replace(settings, credentials=Credentials(), tenant_b=Credentials())
+    return settings
+
+
+def handle(args: argparse.Namespace) -> int:
+    return execute(checked_settings(args))
 
 
 def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
@@ -72,7 +113,7 @@ def run_tests(
     Returns the settings as run, the exit status, the error (if any) and whether embedded."""
     redactor = Redactor(settings.secrets())
     stop_mock = None
-    error, status = None, EXIT_OK
+    error, status = None, Exit.OK
     try:
         if not settings.base_url or settings.mock_faults:
             from conformance.suites.session import embedded_mock
@@ -93,7 +134,7 @@ def run_tests(
         )
         error, status = run_pytest(settings, reports)
     except TargetError as exc:
-        error, status = redactor.text(str(exc)), EXIT_TARGET
+        error, status = redactor.text(str(exc)), Exit.TARGET
     finally:
         if stop_mock:
             stop_mock()
@@ -106,14 +147,14 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
     # A session of its own, so the watchdog can interrupt pytest and its workers together.
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
     if liveness.watch(process, settings.base_url):
-        return GONE, EXIT_TARGET
+        return GONE, Exit.TARGET
     if process.returncode not in (0, 1, 5) and not liveness.answers(settings.base_url):
-        return GONE, EXIT_TARGET  # the suite saw the target go before the watchdog did
+        return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
     if process.returncode == 5:
-        return "no test matched --include/--exclude/--scenario/--suite", EXIT_USAGE
+        return "no test matched --include/--exclude/--scenario/--suite", Exit.USAGE
     if process.returncode not in (0, 1):
-        return f"pytest stopped with exit code {process.returncode}", EXIT_USAGE
-    return None, EXIT_FAILURES if process.returncode == 1 else EXIT_OK
+        return f"pytest stopped with exit code {process.returncode}", Exit.USAGE
+    return None, Exit.FAILURES if process.returncode == 1 else Exit.OK
 
 
 @contextmanager
@@ -157,19 +198,19 @@ def execute(settings: RunSettings, echo=print) -> int:
         requests = sum(entry["cases"] for entry in merged["operations"].values())
         error = f"target went away after {requests} requests"
     summary = build_summary(
-        settings, spec, lifecycle, merged, time.monotonic() - started, status == EXIT_OK, error,
+        settings, spec, lifecycle, merged, time.monotonic() - started, status == Exit.OK, error,
         tests=junit_totals(reports / "junit.xml"), embedded=embedded,
     )  # fmt: skip
     status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
-    if status == EXIT_OK and shortfall:
-        summary["passed"], summary["error"], status = False, shortfall, EXIT_FAILURES
-    if status == EXIT_OK and not summary["passed"]:
-        status = EXIT_FAILURES
-    if status == EXIT_TARGET:  # lost before, or while, any operation finished
+    if status == Exit.OK and shortfall:
+        summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
+    if status == Exit.OK and not summary["passed"]:
+        status = Exit.FAILURES
+    if status == Exit.TARGET:  # lost before, or while, any operation finished
         summary["complete"], summary["incomplete_reason"] = False, error
     write_summary(reports / "summary.json", summary)
-    if status == EXIT_TARGET and not merged["operations"]:
+    if status == Exit.TARGET and not merged["operations"]:
         html.cancel()  # nothing ran: the table and the report would be all zeros
         echo(f"error: {error}")
         return status
@@ -201,5 +242,5 @@ def add_run_counts(summary: dict, reports: Path, status: int) -> int:
     if stopped:
         summary["incomplete_reason"] = "; ".join(stopped)
         summary["passed"] = False
-        return EXIT_FAILURES if status == EXIT_OK else status
+        return Exit.FAILURES if status == Exit.OK else status
     return status

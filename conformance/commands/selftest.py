@@ -2,17 +2,20 @@
 
 For each fault: `run --fault NAME --include <its operations>` as a subprocess, judged against the
 fault's expectation; next to it a plain `st run` with the same budget. Then the clean mock with
-several seeds, which must pass. Exit 1 when a fault is missed or the clean mock fails.
+several seeds, which must pass.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.commands.usage import Usage
+from conformance.exit_codes import Exit
 from conformance.selftest import expectations
 from conformance.selftest.expectations import Expectation, UnknownFaultError, run_profile
 from conformance.selftest.matrix import (
@@ -31,7 +34,55 @@ from conformance.selftest.render import Matrix, terminal, write
 from conformance.settings import PROFILES, ConfigError
 
 DEFAULT_SEED = 20261123  # fixed, so a CI selftest is reproducible; --seed changes it
-EXIT_OK, EXIT_MISSED = 0, 1
+
+USAGE = Usage(
+    description="For each seeded mock fault, run the suite on the operations it touches and "
+    "check the fault is caught (a plain `st run` alongside); then the clean mock with several "
+    "seeds, which must pass. Writes the fault x detection matrix to --reports-dir.",
+    examples=("selftest", "selftest --fault create-order-200 --seeds 1 --no-plain"),
+    exits={
+        Exit.OK: "every fault caught and the clean mock passed",
+        Exit.FAILURES: "a fault was missed or the clean mock failed",
+    },
+    codes=(Exit.OK, Exit.FAILURES, Exit.USAGE),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", default="smoke", choices=sorted(PROFILES), help="the budget of every run"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this fault (repeatable; default: the whole catalogue)",
+    )
+    parser.add_argument("--seeds", type=int, default=3, help="clean-mock runs")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="first seed (fixed, so a run is reproducible)",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain st column")
+    parser.add_argument("--reports-dir", default="reports", help="where the matrix goes")
+
+
+def handle(args: argparse.Namespace) -> int:
+    return execute(
+        SelftestOptions(
+            profile=args.profile,
+            faults=tuple(args.fault),
+            seeds=args.seeds,
+            seed=args.seed,
+            jobs=args.jobs,
+            reports_dir=args.reports_dir,
+            plain=not args.no_plain,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -170,4 +221,4 @@ def execute(options: SelftestOptions, echo=print) -> int:
     echo("")
     echo(terminal(matrix))
     echo(f"matrix: {md_path}, {json_path}")
-    return EXIT_OK if matrix.passed else EXIT_MISSED
+    return Exit.OK if matrix.passed else Exit.FAILURES

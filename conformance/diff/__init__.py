@@ -16,7 +16,7 @@ __all__ = ["RULES", "Change", "Finding", "Rule", "compare_specs", "diff_files", 
 
 
 def diff_files(old: Path | str, new: Path | str) -> list[Change]:
-    """Load two spec files and return their changes (raises `command.InputError` on bad input)."""
-    from conformance.diff.command import load
+    """Load two spec files and return their changes (raises `inputs.InputError` on bad input)."""
+    from conformance.diff.inputs import load
 
     return compare_specs(load(Path(old)), load(Path(new)))

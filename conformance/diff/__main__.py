@@ -1,5 +1,7 @@
-"""`python -m conformance.diff OLD NEW ...`"""
+"""`python -m conformance.diff OLD NEW ...`: `ordermesh-conformance diff`, parsed by the one tree."""
 
-from conformance.diff.command import main
+import sys
 
-main()
+from conformance.cli import main
+
+raise SystemExit(main(["diff", *sys.argv[1:]]))

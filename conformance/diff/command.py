@@ -1,8 +1,5 @@
-"""`ordermesh-conformance diff OLD NEW [--format ...] [--fail-on ...] [--today ...] [--notice ...]`.
-
-Exit codes: 0 no change at or above --fail-on, 1 such a change exists, 2 bad input (missing
-file, invalid YAML, not an OpenAPI 3 document, bad arguments).
-"""
+"""`ordermesh-conformance diff OLD NEW`: every change between two OpenAPI documents, classified
+as breaking, warning or info, and an exit code CI can gate a release on."""
 
 from __future__ import annotations
 
@@ -10,53 +7,40 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
-from conformance.diff.bundle import Bundle, load_bundled
+from conformance.commands.usage import Usage
+from conformance.diff.bundle import Bundle
 from conformance.diff.compare import compare_specs
+from conformance.diff.inputs import DiffSpec, InputError, load_bundle
 from conformance.diff.model import Change, at_or_above
-from conformance.diff.policy import Policy, parse_notice
+from conformance.diff.policy import DEFAULT_NOTICE_DAYS, Policy, parse_notice
 from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
-from spec.loader import Spec, SpecError
+from conformance.exit_codes import Exit
+from spec.loader import SpecError
 
 FAIL_ON = ("breaking", "warning", "never")
 
-
-class InputError(Exception):
-    """One line saying what is wrong with an input file."""
-
-
-class DiffSpec(Spec):
-    """The loader's `Spec` for `$ref` resolution (`pointer`, `resolve`), without building the
-    operation table: that step insists on operationIds and rejects recursive schemas, neither of
-    which stops a diff (the comparer has its own cycle protection)."""
-
-    def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
-        if not isinstance(document, dict) or not _has_operations_root(document):
-            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths' or 'webhooks')")
-        self.document = document
-        self.path = path
-        self._translated = {}
-        self.operations = ()
-        self._by_id = {}
+USAGE = Usage(
+    description="Compare two OpenAPI documents and classify every change as breaking, "
+    "warning or info.",
+    examples=(
+        "diff spec/ordermesh.yaml new/ordermesh.yaml --fail-on breaking",
+        "diff old.yaml new.yaml --format githubactions --notice stable=180,beta=30",
+    ),
+    exits={
+        Exit.OK: "no change at or above --fail-on",
+        Exit.FAILURES: "a change at or above --fail-on",
+        Exit.USAGE: "bad input: a missing file, invalid YAML, not OpenAPI 3, bad arguments",
+    },
+    codes=(Exit.OK, Exit.FAILURES, Exit.USAGE),
+)
 
 
-def _has_operations_root(document: dict[str, Any]) -> bool:
-    """3.0 needs `paths`; 3.1 also accepts a document with only `webhooks`."""
-    roots = [document.get(key) for key in ("paths", "webhooks") if key in document]
-    return bool(roots) and all(isinstance(root, dict) for root in roots)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ordermesh-conformance diff",
-        description="Compare two OpenAPI documents and classify every change as breaking, "
-        "warning or info.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", type=Path, help="the current (OLD) spec")
     parser.add_argument("new", type=Path, help="the candidate (NEW) spec")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -73,46 +57,12 @@ def _parser() -> argparse.ArgumentParser:
         "--notice",
         type=parse_notice,
         default=None,
-        help="days of deprecation notice per stability level, e.g. stable=180,beta=30",
+        help="days of deprecation notice per stability level, e.g. stable=180,beta=30 "
+        f"(default: {','.join(f'{k}={v}' for k, v in DEFAULT_NOTICE_DAYS.items())})",
     )
-    return parser
 
 
-def load(path: Path) -> Spec:
-    """Load one side (joining the files its `$ref`s reach); raise InputError on any problem."""
-    return DiffSpec(load_bundle(path).document, path)
-
-
-def load_bundle(path: Path) -> Bundle:
-    """Load and check one side, keeping where each bundled part came from."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        bundle = load_bundled(path)
-    except SpecError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "cannot read"
-        raise InputError(f"{path}: {first}" if str(path) not in first else first) from None
-    document = bundle.document
-    if not isinstance(document, dict):
-        raise InputError(f"{path}: not an OpenAPI document (top level is not a mapping)")
-    version = str(document.get("openapi", ""))
-    if not version.startswith("3."):
-        found = f"openapi: {version}" if version else "no 'openapi' field"
-        if "swagger" in document:
-            found = f"swagger: {document['swagger']}"
-        raise InputError(f"{path}: not an OpenAPI 3 document ({found})")
-    if not _has_operations_root(document):
-        raise InputError(f"{path}: not an OpenAPI document (no 'paths' or 'webhooks' mapping)")
-    return bundle
-
-
-def run(argv: list[str]) -> int:
-    if argv and argv[0] == "diff" and not Path("diff").exists():
-        argv = argv[1:]
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the usage error
-        return 0 if exc.code == 0 else 2
+def handle(args: argparse.Namespace) -> int:
     try:
         old, new = load_bundle(args.old), load_bundle(args.new)
         policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
@@ -121,18 +71,18 @@ def run(argv: list[str]) -> int:
         )
     except InputError as exc:
         print(f"ordermesh-conformance diff: error: {exc}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     except (SpecError, KeyError, TypeError, AttributeError, ValueError) as exc:
         print(
             f"ordermesh-conformance diff: error: cannot compare the documents "
             f"({type(exc).__name__}: {exc})",
             file=sys.stderr,
         )
-        return 2
+        return Exit.USAGE
     sys.stdout.write(render(changes, args.format, _locator(old, new)))
-    if args.fail_on == "never":
-        return 0
-    return 1 if at_or_above(changes, args.fail_on) else 0
+    if args.fail_on != "never" and at_or_above(changes, args.fail_on):
+        return Exit.FAILURES
+    return Exit.OK
 
 
 def _locator(old: Bundle, new: Bundle) -> Locator:
@@ -143,7 +93,3 @@ def _locator(old: Bundle, new: Bundle) -> Locator:
         return (path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path), line
 
     return where
-
-
-def main() -> None:  # pragma: no cover - convenience entry point
-    raise SystemExit(run(sys.argv[1:]))

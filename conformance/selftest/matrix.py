@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.exit_codes import Exit
 from conformance.selftest.expectations import Expectation
 from conformance.selftest.plain import PlainResult
-
-EXIT_FAILURES = 1  # `run` found conformance failures; any other non-zero code is an error
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def judge(
     if expectation.proxied:
         hits = [f for f in hits if f.get("operation") in expectation.operations]
     right = sorted({f["check"] for f in hits})
-    detected = outcome.exit_code == EXIT_FAILURES and bool(right)
+    detected = outcome.exit_code == Exit.FAILURES and bool(right)
     first = min((t.seconds for t in outcome.failed_tests), default=outcome.wall_seconds)
     return FaultResult(
         name=expectation.fault,
@@ -117,7 +116,7 @@ def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectatio
         return f"run exited {outcome.exit_code} without summary.json (see {outcome.log})"
     if summary.get("error"):
         return f"run error: {summary['error']}"
-    if outcome.exit_code not in (0, EXIT_FAILURES):
+    if outcome.exit_code not in (Exit.OK, Exit.FAILURES):
         return f"run exited {outcome.exit_code} (see {outcome.log})"
     elsewhere = sorted(
         {

@@ -6,22 +6,19 @@ suite and any target (the selftest puts it in front of the mock) and applies `Pr
 Requests are matched to operations through the spec, so faults name operationIds, not paths.
 It imports nothing from the mock: it only speaks HTTP to its upstream.
 
-    python -m conformance.selftest.proxy --upstream http://127.0.0.1:8080 --fault NAME --port 9090
+    ordermesh-conformance proxy --upstream http://127.0.0.1:8080 --fault NAME --port 9090
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
 
 from conformance.operations import OperationRouter
 from conformance.selftest.proxy_faults import (
-    PROXY_FAULTS,
     Forward,
     ProxiedRequest,
     ProxiedResponse,
@@ -147,19 +144,9 @@ def serve_in_thread(
     return serve_app_in_thread(proxy, "fault-proxy", timeout=timeout)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m conformance.selftest.proxy")
-    parser.add_argument("--upstream", required=True, help="the target's base URL")
-    parser.add_argument("--fault", action="append", default=[], choices=sorted(PROXY_FAULTS))
-    parser.add_argument("--port", type=int, default=9090)
-    parser.add_argument("--spec", help="OpenAPI file (default: spec/ordermesh.yaml)")
-    args = parser.parse_args(argv)
-    spec = load_spec(args.spec) if args.spec else load_spec()
-    proxy = FaultProxy(args.upstream, select_proxy_faults(args.fault), spec)
-    print(f"fault proxy on http://127.0.0.1:{args.port} -> {args.upstream}")
-    uvicorn.run(proxy, host="127.0.0.1", port=args.port, log_level="warning")
-    return 0
+if __name__ == "__main__":  # kept for old scripts: it is `ordermesh-conformance proxy`
+    import sys
 
+    from conformance.cli import main
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["proxy", *sys.argv[1:]]))

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conformance.behaviour.compare import compare, shape
-from conformance.commands.compare import main
+from conformance.cli import main as cli_main
 from conformance.drift.observe import Observation
 from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
@@ -19,8 +19,12 @@ from spec import load_spec
 SEED = ["--seed", "424242", "--max-examples", "1"]
 
 
+def main(argv: list[str]) -> int:
+    return cli_main(["compare", *argv])
+
+
 def run(tmp_path, *argv: str) -> tuple[int, dict]:
-    code = main([*SEED, "--reports-dir", str(tmp_path), *argv], echo=lambda _: None)
+    code = main([*SEED, "--reports-dir", str(tmp_path), *argv])
     assert (tmp_path / "behaviour-diff.md").is_file()
     return code, json.loads((tmp_path / "behaviour-diff.json").read_text())
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from conformance.cli import main
 from conformance.diff import Change, compare_specs
 from conformance.diff.command import DiffSpec
 from spec.loader import load_document
@@ -15,6 +16,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1 = load_document(FIXTURES / "v1.yaml")
 
 Mutator = Callable[[dict[str, Any], dict[str, Any]], None]
+
+
+def run_diff(argv: list[str]) -> int:
+    """`ordermesh-conformance diff ARGV`, in this process."""
+    return main(["diff", *argv])
 
 
 def diff(mutate: Mutator) -> list[Change]:

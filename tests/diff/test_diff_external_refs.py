@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from diff_helpers import run_diff as run
 
 from conformance.diff import diff_files
 from conformance.diff.bundle import load_bundled
-from conformance.diff.command import run
 
 MULTI = Path(__file__).resolve().parent / "fixtures" / "multifile"
 

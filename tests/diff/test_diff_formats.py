@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from conformance.diff.command import run
+from diff_helpers import run_diff as run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MULTI = FIXTURES / "multifile"

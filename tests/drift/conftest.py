@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from drift_helpers import FAULTS, drift_args
 
-from conformance.commands.drift import run_drift, settings_for
+from conformance.commands.drift import run_drift
+from conformance.commands.options import settings_from
 from conformance.drift.analyse import DriftReport
 from spec import SPEC_PATH
 
@@ -16,8 +17,8 @@ from spec import SPEC_PATH
 @pytest.fixture(scope="session")
 def drift() -> Callable[..., DriftReport]:
     def run(faults: tuple[str, ...] = (), spec: Path = SPEC_PATH) -> DriftReport:
-        settings = settings_for(drift_args(spec), None)
-        return run_drift(settings, faults, max_examples=1, echo=lambda _: None)
+        settings = settings_from(drift_args(spec, faults=faults))
+        return run_drift(settings, max_examples=1, echo=lambda _: None)
 
     return run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from conformance.commands.drift import build_parser
+from conformance.cli import build_parser
 from spec import SPEC_PATH
 
 SEED = 20240601
@@ -18,6 +18,9 @@ FAULTS = (
 )
 
 
-def drift_args(spec: Path = SPEC_PATH, reports: Path | None = None) -> argparse.Namespace:
-    argv = ["--spec", str(spec), "--seed", str(SEED), "--max-examples", "1"]
+def drift_args(
+    spec: Path = SPEC_PATH, reports: Path | None = None, faults: tuple[str, ...] = ()
+) -> argparse.Namespace:
+    argv = ["drift", "--spec", str(spec), "--seed", str(SEED), "--max-examples", "1"]
+    argv += [f"--fault={name}" for name in faults]
     return build_parser().parse_args([*argv, "--reports-dir", str(reports or "reports")])

@@ -22,7 +22,8 @@ import httpx
 import pytest
 from drift_helpers import SEED, drift_args
 
-from conformance.commands.drift import run_drift, settings_for
+from conformance.commands.drift import run_drift
+from conformance.commands.options import settings_from
 from conformance.drift.analyse import DriftReport
 from conformance.settings import MOCK_MERCHANT_A
 from spec import SPEC_PATH, load_spec
@@ -69,8 +70,8 @@ def prism_url(repo_root: Path) -> Iterator[str]:
 def prism_report(prism_url: str) -> DriftReport:
     args = drift_args()
     args.token, args.merchant_id = TOKEN, MOCK_MERCHANT_A.merchant_id
-    settings = settings_for(args, prism_url)
-    return run_drift(settings, (), max_examples=1, echo=lambda _: None)
+    args.base_url = prism_url
+    return run_drift(settings_from(args), max_examples=1, echo=lambda _: None)
 
 
 def observed(report: DriftReport) -> set[str]:

@@ -97,7 +97,7 @@ class MockProcess:
             [
                 sys.executable,
                 "-m",
-                "ordermesh_mock.server",
+                "ordermesh_mock",
                 "--port",
                 str(self.port),
                 "--token",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from mock_helpers import create_order, get_order
 
+from conformance.cli import build_parser
+from conformance.commands.mock import config_from_args
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.next_version import CHANGES, HOLD_AUDIT_ACTION, audit_action, changed
-from ordermesh_mock.server import build_parser, config_from_args
 
 
 @pytest.fixture
@@ -78,5 +79,7 @@ def test_hold_audit_action(make_api, next_version):
 
 def test_health_and_cli_flag(next_api):
     assert next_api.get("/__mock__/health").json()["next_version"] is True
-    assert config_from_args(build_parser().parse_args(["--next-version"])).next_version is True
-    assert config_from_args(build_parser().parse_args([])).next_version is False
+    assert (
+        config_from_args(build_parser().parse_args(["mock", "--next-version"])).next_version is True
+    )
+    assert config_from_args(build_parser().parse_args(["mock"])).next_version is False

@@ -9,7 +9,7 @@ import httpx
 from mock_helpers import audit, create_order, get_order, order_body
 from mock_scenarios import act, new_order, with_shipment
 
-from ordermesh_mock import server
+from conformance.cli import main
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 
@@ -62,7 +62,7 @@ def test_a_file_in_another_storage_format_is_refused_by_name(tmp_path, capsys):
     with sqlite3.connect(db) as conn:  # what the mock wrote before records were stored encoded
         conn.execute("CREATE TABLE records (kind TEXT, id TEXT, data TEXT)")
         conn.execute("INSERT INTO records VALUES ('Order', 'o1', '{}')")
-    assert server.main(["--db", str(db), "--port", "1"]) == 2
+    assert main(["mock", "--db", str(db), "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert f"--db {db}" in err and "storage format 0" in err and "delete the file" in err
     with sqlite3.connect(db) as conn:  # nothing was changed in the refused file

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.commands import lint as lint_command
+from conformance.exit_codes import Exit
 from spec import SPEC_PATH
 
 
@@ -32,5 +33,5 @@ def test_a_spec_with_an_error_fails_with_one_line(tmp_path, monkeypatch, capsys,
 def test_without_spectral_the_spec_is_not_blamed(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # no node
-    assert lint_command.lint(None) == lint_command.EXIT_USAGE
+    assert lint_command.lint(None) == Exit.USAGE
     assert "only the validator ran" in capsys.readouterr().out

@@ -1,0 +1,55 @@
+"""`ordermesh-conformance proxy`: the selftest's fault proxy in front of any target, by hand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from conformance.commands.usage import Usage
+from conformance.exit_codes import Exit
+from conformance.selftest.proxy import FaultProxy
+from conformance.selftest.proxy_faults import (
+    PROXY_FAULTS,
+    UnknownProxyFaultError,
+    select_proxy_faults,
+)
+from ordermesh_mock.server import serve
+from spec import load_spec
+from spec.loader import SpecError
+
+USAGE = Usage(
+    description="Serve an HTTP proxy that forwards to --upstream and applies the named proxy "
+    "faults to the traffic, matched to operations through the spec; until interrupted.",
+    examples=(
+        "proxy --upstream http://127.0.0.1:8080 --fault proxy-auth-bypass --port 9090",
+        "run --base-url http://127.0.0.1:9090  # the suite through the proxy",
+    ),
+    exits={Exit.OK: "stopped", Exit.USAGE: "a bad flag or spec"},
+    codes=(Exit.OK, Exit.USAGE),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--upstream", required=True, help="the target's base URL (required)")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        choices=sorted(PROXY_FAULTS),
+        metavar="NAME",
+        help=f"apply this proxy fault (repeatable; one of {', '.join(sorted(PROXY_FAULTS))})",
+    )
+    parser.add_argument("--port", type=int, default=9090, help="loopback port to listen on")
+    parser.add_argument("--spec", help="OpenAPI file (default: spec/ordermesh.yaml)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    try:
+        spec = load_spec(args.spec) if args.spec else load_spec()
+        proxy = FaultProxy(args.upstream, select_proxy_faults(args.fault), spec)
+    except (SpecError, UnknownProxyFaultError) as exc:
+        print(f"ordermesh-conformance proxy: error: {exc}", file=sys.stderr)
+        return Exit.USAGE
+    print(f"fault proxy on http://127.0.0.1:{args.port} -> {args.upstream}")
+    serve(proxy, "127.0.0.1", args.port, "warning")
+    return Exit.OK

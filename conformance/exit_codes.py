@@ -1,0 +1,26 @@
+"""The exit codes of every `ordermesh-conformance` command, in one place.
+
+CI jobs branch on them, so they mean the same thing whichever command ran: 1 is always "the
+thing under test is wrong", 2 always "the command was used wrongly", 3 always "the target could
+not be judged". Each command's `--help` says what they mean for that command.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    OK = 0
+    FAILURES = 1  # conformance failures, drift, behavioural differences, breaking changes...
+    USAGE = 2  # a bad flag, variable or config file; a tool the command needs could not run
+    TARGET = 3  # the target is unreachable, refuses the credentials or is not OrderMesh
+
+
+MEANINGS = {
+    Exit.OK: "everything passed",
+    Exit.FAILURES: "what the command checks failed: conformance failures, drift, behavioural "
+    "differences, breaking spec changes, missed faults",
+    Exit.USAGE: "usage or configuration error (the message names the flag or variable)",
+    Exit.TARGET: "target unreachable, authentication failed, or not an OrderMesh target",
+}
