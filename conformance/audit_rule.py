@@ -25,7 +25,7 @@ def event_problems(
         problems.append(
             ("Audit versions not contiguous", f"version {event.get('version')}, expected {version}")
         )
-    actors = {event.get("clientId"), event.get("userId")} - {None}
+    actors = {actor for actor in (event.get("clientId"), event.get("userId")) if actor is not None}
     if identity is not None and identity not in actors:
         problems.append(
             ("Wrong audit actor", f"event names {sorted(actors)}, the caller was {identity!r}")

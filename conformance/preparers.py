@@ -191,7 +191,7 @@ def _cancel(p: Preparation, case) -> None:
     body = _body(case)
     if body.get("orderItems"):
         body.pop("orderItemIds", None)
-        chosen = {}
+        chosen: dict[Any, Any] = {}
         for index, entry in enumerate(body["orderItems"]):
             item = items[index % len(items)]
             if isinstance(entry, dict):

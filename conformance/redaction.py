@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeGuard
 
 MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 8
@@ -26,9 +27,11 @@ _HEADER_NAMES = {"authorization", "x-api-key", "cookie", "set-cookie"}
 _TOKEN_CHAR = r"[A-Za-z0-9_-]"
 
 
-def can_be_secret(value: str | None) -> bool:
+def can_be_secret(value: str | None) -> TypeGuard[str]:
     """Long enough and not a common word: masking it cannot hide innocent text."""
-    return bool(value) and len(value) >= MIN_SECRET_LENGTH and value.lower() not in COMMON_WORDS
+    return (
+        value is not None and len(value) >= MIN_SECRET_LENGTH and value.lower() not in COMMON_WORDS
+    )
 
 
 class Redactor:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -151,7 +152,7 @@ class RunSettings:
 
     @property
     def is_production(self) -> bool:
-        return bool(self.base_url) and any(h in self.base_url for h in PRODUCTION_HOSTS)
+        return bool(self.base_url and any(h in self.base_url for h in PRODUCTION_HOSTS))
 
     def secrets(self) -> list[str]:
         return self.credentials.secrets() + self.tenant_b.secrets()
@@ -206,7 +207,7 @@ class RunSettings:
         return {ENV_SETTINGS: json.dumps(asdict(self))}
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> RunSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RunSettings:
         environ = os.environ if environ is None else environ
         raw = environ.get(ENV_SETTINGS)
         if not raw:

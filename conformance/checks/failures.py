@@ -17,6 +17,7 @@ class ProjectFailure(Failure, OrderMeshError):
     code = "OM000"
     kind_title = "OrderMesh check failed"
     category = "other"
+    operation: str  # always known for our failures, unlike some of Schemathesis' own
 
     def __init__(self, *, operation: str, title: str, message: str, check: str,
                  severity: Severity = Severity.HIGH) -> None:  # fmt: skip

@@ -9,10 +9,10 @@ stability level asks for notice) is breaking, and after the sunset date it is in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from conformance.diff.context import OperationPair, ParamRef, PathPair, join
-from conformance.diff.model import Finding
+from conformance.diff.model import Finding, Level
 from conformance.diff.policy import STABILITY_LEVELS, Policy, removal_verdict, sunset
 from conformance.diff.registry import rule
 from conformance.diff.rules_api import METHODS
@@ -130,7 +130,9 @@ def _register(element: str, scope: Any, find: Any, what: str, plain: str, early:
             yield from find(pair, verdict)
 
         check.__name__ = rule_id.replace("-", "_")
-        rule(rule_id, scope=scope, level=level, summary=summary, oasdiff=oasdiff)(check)
+        rule(rule_id, scope=scope, level=cast(Level, level), summary=summary, oasdiff=oasdiff)(
+            check
+        )
 
 
 for _removal in _REMOVALS:

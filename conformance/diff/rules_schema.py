@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance.diff.context import Flat, SchemaPair, canonical
-from conformance.diff.model import Finding
+from conformance.diff.model import Finding, Level
 from conformance.diff.registry import rule
 
-TIGHTER = {"request": "breaking", "response": "info"}
-LOOSER = {"request": "info", "response": "breaking"}
+TIGHTER: dict[str, Level] = {"request": "breaking", "response": "info"}
+LOOSER: dict[str, Level] = {"request": "info", "response": "breaking"}
 # Patterns that match every string: setting one of these is removing the pattern.
 MATCH_ALL = frozenset({".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$", "[\\s\\S]*"})
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.drift.judge import ResponseJudge
+from conformance.drift.judge import ResponseJudge, SchemaError
 from conformance.drift.observe import Observation
-from conformance.drift.walk import SchemaWalker, escape
+from conformance.drift.walk import Mismatch, SchemaWalker, escape
 from spec import Spec
 
 MISSING_OPERATION_STATUSES = (404, 405)
@@ -138,7 +138,8 @@ class Analyser:
         self.exercised.update(walked.visited)
         errors = self.judge.errors(observation.body, schema, op_pointer, operation.provenance)
         self.broken.update(element for error in errors for element in error.elements)
-        for m in [*walked.mismatches, *errors]:  # undocumented fields, then validator errors
+        found: list[Mismatch | SchemaError] = [*walked.mismatches, *errors]
+        for m in found:  # undocumented fields, then validator errors
             finding = self._finding(m.kind, m.location, m.name, m.element, m.provenance)
             finding.add(operation.operation_id, m.instance_path, m.observed)
 

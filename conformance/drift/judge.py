@@ -74,6 +74,7 @@ class ResponseJudge:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         # OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones extend Draft 4 (with nullable).
+        self.dialect: type[Validator]
         if str(document.get("openapi", "")).startswith("3.0"):
             self.schema_document, self.dialect = openapi_to_draft4(document), Draft4Validator
         else:
@@ -158,6 +159,7 @@ class ResponseJudge:
         The validator's path goes through `$ref`s without naming them: a token the node does
         not have is in the node its `$ref` names."""
         pointer, node = start, resolve_pointer(self.document, start)
+        owners: list[str]
         nullable, previous, owners = False, None, []
         for index, token in enumerate(path):
             while isinstance(node, dict) and str(token) not in node and "$ref" in node:

@@ -286,7 +286,11 @@ class StateBuilder:
             ("order", "CustomerCareHold"): lambda: factory.held_order()["id"],
         }
         for state in load_lifecycle().states("shipment"):
-            self._recipes[("shipment", state)] = lambda s=state: factory.shipment(state=s)["id"]
+
+            def recipe(s: str = state) -> str:
+                return factory.shipment(state=s)["id"]
+
+            self._recipes[("shipment", state)] = recipe
 
     def can_build(self, entity: str, state: str) -> bool:
         return (entity, state) in self._recipes

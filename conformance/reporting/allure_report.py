@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from conformance.node_tools import not_found, package_dir, tool_command
 from conformance.reporting.categories import allure_categories
 
 
-def write_results_extras(results_dir: Path, environment: dict[str, str]) -> None:
+def write_results_extras(results_dir: Path, environment: Mapping[str, object]) -> None:
     """environment.properties; categories go to Allure 3's config (see HtmlReport.start)."""
     results_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"{key}={str(value).replace(chr(10), ' ')}" for key, value in environment.items()]

@@ -45,7 +45,7 @@ def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for name in dict.fromkeys(sections.values()):
-        row = rows.get(name)
+        row = rows.get(name, {})
         if not row:
             continue
         verdict = "❌ fail" if row["failing"] else ("✅ pass" if row["tested"] else "⚪ not run")

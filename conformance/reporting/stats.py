@@ -84,7 +84,10 @@ class Stats:
             self.blocked[operation_id][line] += 1
 
     def covered(
-        self, states: set[str], transitions: set[str], refusals: set[str] = frozenset()
+        self,
+        states: set[str],
+        transitions: set[str],
+        refusals: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         with self.lock:
             for key, names in (

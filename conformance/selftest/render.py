@@ -46,7 +46,7 @@ def _plain_cells(result: FaultResult) -> tuple[str, str]:
 
 
 def rows(matrix: Matrix) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for result in matrix.faults:
         plain, plain_checks = _plain_cells(result)
         out.append((
