@@ -8,11 +8,13 @@ order's resources is caught too.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from conformance.audit_rule import event_problems
 from conformance.checks.failures import AuditFailure, LifecycleFailure, ListingFailure
-from conformance.stateful.model import Model, Order
+from conformance.stateful.entities import Order
+from conformance.stateful.model import Model
 from conformance.stateful.target import Target
 
 EPSILON = 1e-6
@@ -218,10 +220,8 @@ class Verifier:
                  for n in order.notes if self.model.notes[n].deleted]  # fmt: skip
         for operation_id, params, handle in gone:
             _, problems = self.target.poller.settle(
-                lambda op=operation_id, p=params: self.target.read(op, **p),
-                lambda got, h=handle: (
-                    [] if got[0] == 404 else [f"{h} deleted, GET answered {got[0]}"]
-                ),
+                partial(self.target.read, operation_id, **params),
+                partial(_gone_problems, handle),
             )
             if problems:
                 self.fail("lifecycle_state", operation, "Deleted resource still readable", problems)
@@ -236,12 +236,13 @@ class Verifier:
         return keys + [("Note", n) for n in order.notes]
 
     def read_audit(self, kind: str, handle: str) -> tuple[int, Any]:
-        resource = self.model.resource(handle)
         if kind == "Package":
-            shipment = self.model.shipments[resource.shipment]
+            package = self.model.packages[handle]
+            shipment = self.model.shipments[package.shipment]
             return self.target.read(
-                "getPackageAuditLogs", shipmentId=shipment.id, packageId=resource.id
+                "getPackageAuditLogs", shipmentId=shipment.id, packageId=package.id
             )
+        resource = self.model.resource(handle)
         operation_id, name = AUDIT_OPERATION[kind]
         return self.target.read(operation_id, **{name: resource.id})
 
@@ -249,8 +250,8 @@ class Verifier:
         for kind, handle in self.audit_keys(order):
             want = self.model.audit[kind, handle]
             (_, body), problems = self.target.poller.settle(
-                lambda k=kind, h=handle: self.read_audit(k, h),
-                lambda got, w=want: _count_problems(got, w),
+                partial(self.read_audit, kind, handle),
+                partial(_count_problems, want=want),
             )
             if problems:
                 title = f"Audit log of {kind} {handle}"
@@ -312,8 +313,8 @@ class Verifier:
             query = {"externalId": order.external_id, "status": status_filter}
             status, body = read("searchOrders", query=query)
             ids = [o.get("id") for o in (body or {}).get("orders", [])]
-            want = [order.id] if status_filter == order.status else []
-            problems += _differ(f"searchOrders(status={status_filter})", ids, want)
+            want_ids = [order.id] if status_filter == order.status else []
+            problems += _differ(f"searchOrders(status={status_filter})", ids, want_ids)
         status, body = read("getOrdersBulk", query={"ids": [order.id]})
         ids = [o.get("id") for o in (body or {}).get("orders", [])]
         problems += _differ("getOrdersBulk", ids, [order.id])
@@ -321,15 +322,15 @@ class Verifier:
         problems += _differ("getOrderBySafeId", (body or {}).get("order", {}).get("id"), order.id)
         status, body = read("searchOrderItems", query={"orderId": order.id, "pageSize": 100})
         found = {i.get("id"): i.get("status") for i in (body or {}).get("orderItems", [])}
-        want = {model.items[i].id: model.items[i].status for i in order.items}
-        problems += _differ("searchOrderItems(orderId)", found, want)
+        want_statuses = {model.items[i].id: model.items[i].status for i in order.items}
+        problems += _differ("searchOrderItems(orderId)", found, want_statuses)
         status, body = read("searchShipments", query={"orderId": order.id, "pageSize": 100})
         found = {s.get("id"): s.get("shipmentStatus") for s in (body or {}).get("shipments", [])}
-        want = {
+        want_codes = {
             model.shipments[s].id: model.lifecycle.shipment_code(model.shipments[s].status)
             for s in order.shipments
         }
-        problems += _differ("searchShipments(orderId)", found, want)
+        problems += _differ("searchShipments(orderId)", found, want_codes)
         for handle in order.items:
             item = model.items[handle]
             status, body = read("getOrderItemById", orderItemId=item.id)
@@ -344,6 +345,10 @@ class Verifier:
 
 def _differ(what: str, got: Any, want: Any) -> list[str]:
     return [] if got == want else [f"{what} is {got!r}, expected {want!r}"]
+
+
+def _gone_problems(handle: str, got: tuple[int, Any]) -> list[str]:
+    return [] if got[0] == 404 else [f"{handle} deleted, GET answered {got[0]}"]
 
 
 def _count_problems(got: tuple[int, Any], want: int) -> list[str]:

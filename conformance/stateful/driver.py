@@ -11,8 +11,9 @@ import contextlib
 import functools
 import itertools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 import allure
 
@@ -21,7 +22,8 @@ from conformance.client import Exchange
 from conformance.factory import FACILITY, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps
 from conformance.stateful.checks import LISTINGS, Verifier
-from conformance.stateful.model import Expected, Model
+from conformance.stateful.entities import Expected
+from conformance.stateful.model import Model
 from conformance.stateful.target import Target
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
@@ -46,14 +48,26 @@ class Step:
         return f"{self.action}({', '.join(f'{k}={v!r}' for k, v in self.args.items())})"
 
 
-def step(*operations: str):
+class StepAction(Protocol):
+    """A `Driver` method decorated with `step`, as `actions()` lists it."""
+
+    is_step: bool
+    operations: frozenset[str]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def step(*operations: str) -> Callable[[_Method], _Method]:
     """A step action calling `operations` (they select its scenarios under --include; reads that
     learn ids or check the model are not declared): journal the call, wrap it in an Allure step,
     attach its exchanges."""
 
-    def decorate(method):
+    def decorate(method: _Method) -> _Method:
         @functools.wraps(method)
-        def wrapper(self: Driver, **kwargs):
+        def wrapper(self: Driver, **kwargs: Any) -> Any:
             current = Step(method.__name__, kwargs)
             self.journal.append(current)
             with _narrated(self, current.title()):
@@ -66,9 +80,10 @@ def step(*operations: str):
                     for exchange in current.exchanges if self.narrate else ():
                         allure_steps.attach_exchange(exchange.method + " " + exchange.url, exchange)
 
-        wrapper.is_step = True
-        wrapper.operations = frozenset(operations)
-        return wrapper
+        action = cast(StepAction, wrapper)
+        action.is_step = True
+        action.operations = frozenset(operations)
+        return cast(_Method, wrapper)
 
     return decorate
 
@@ -418,6 +433,6 @@ class Driver:
         self.verifier.verify_listings(self.model.orders[order])
 
 
-def actions() -> dict[str, Any]:
+def actions() -> dict[str, StepAction]:
     """The step actions by name, for replays and for checking step lists."""
     return {name: fn for name, fn in vars(Driver).items() if getattr(fn, "is_step", False)}

@@ -8,7 +8,7 @@ state. After each step the invariant reads back what the step touched (`Driver.v
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 )
 
 from conformance.stateful.driver import Driver
-from conformance.stateful.entities import Order, Shipment
+from conformance.stateful.entities import Item, Order, Shipment
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
 from spec.lifecycle import Refusal
@@ -78,12 +78,12 @@ def forbidden_moves(model: Model) -> list[tuple[str, dict]]:
 
 
 def _in_states(model: Model, refusal: Refusal) -> list:
-    pool = {
+    pools: dict[str, Sequence[Order | Item | Shipment]] = {
         "order": list(model.orders.values()),
         "orderItem": list(model.items.values()),
         "shipment": model.live_shipments(),
-    }[refusal.entity]
-    return [r for r in pool if r.status in refusal.states]
+    }
+    return [r for r in pools[refusal.entity] if r.status in refusal.states]
 
 
 SHIPMENT_ACTIONS = {
@@ -294,13 +294,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         chosen = _pick([s for s in self.model.live_shipments() if s.items], shipment)
         self.driver.unassign(shipment=chosen.handle, items=[_pick(chosen.items, item)])
 
-    @precondition(lambda self: self.model.live_packages())
+    @precondition(lambda self: bool(self.model.live_packages()))
     @rule(package=picks, ship=st.booleans())
     def update_package(self, package: int, ship: bool) -> None:
         self.driver.update_package(package=_pick(self.model.live_packages(), package).handle, ship=ship)  # fmt: skip
 
     # ------------------------------------------------------------------ refusals
-    @precondition(lambda self: forbidden_moves(self.model))
+    @precondition(lambda self: bool(forbidden_moves(self.model)))
     @rule(move=picks)
     def forbidden_move(self, move: int) -> None:
         action, arguments = _pick(forbidden_moves(self.model), move)
