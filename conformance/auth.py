@@ -47,7 +47,7 @@ class StaticToken:
     def __init__(self, token: str, redactor: Redactor) -> None:
         redactor.add(token)
         self._token = token
-        self.identity = None
+        self.identity: str | None = None
         self.renewals = 0
 
     def token(self) -> str:
@@ -157,7 +157,7 @@ def provider_for(
     redactor: Redactor,
     transport: httpx.BaseTransport | None = None,
 ) -> TokenProvider:
-    if credentials.kind == "token":
+    if credentials.token:  # kind "token": a token wins over the other credentials
         return StaticToken(credentials.token, redactor)
     if credentials.kind == "client":
         return ClientCredentials(

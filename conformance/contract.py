@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conformance.auth import TokenProvider
+from conformance.checks.failures import check_of
 from conformance.client import ApiClient
 from conformance.errors import OrderMeshError
 from conformance.operations import operation_id_of
@@ -107,8 +108,7 @@ def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractB
 
 
 def _breach(operation, failure: Failure) -> ContractBreach:
-    check = (failure.checks or (type(failure).__name__,))[0]
-    return ContractBreach(operation_id_of(operation), check, failure)
+    return ContractBreach(operation_id_of(operation), check_of(failure), failure)
 
 
 def _json(content: bytes) -> Any:

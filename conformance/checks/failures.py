@@ -22,8 +22,10 @@ class ProjectFailure(Failure, OrderMeshError):
     def __init__(self, *, operation: str, title: str, message: str, check: str,
                  severity: Severity = Severity.HIGH) -> None:  # fmt: skip
         super().__init__(operation=operation, title=title, message=message, severity=severity)
-        self.check = check  # which of our checks said so; the report groups by it
-        self.checks = (check,)  # the same, where Schemathesis looks for it
+        # Which of our checks said so; the report groups by it. Schemathesis' `Failure.checks`
+        # is a class variable (the checks that can raise a failure class); ours vary per
+        # instance, so `check_of` reads this one.
+        self.check = check
 
     @property
     def _unique_key(self) -> str:
@@ -64,3 +66,11 @@ class ConstraintFailure(ProjectFailure):
     code = "OM106"
     kind_title = "Constraint not enforced"
     category = "validation"
+
+
+def check_of(failure: BaseException) -> str:
+    """The check that raised `failure`: ours name it per instance, Schemathesis' per class
+    (its first check), and a failure class that names none stands for itself."""
+    if isinstance(failure, ProjectFailure):
+        return failure.check
+    return (getattr(type(failure), "checks", ()) or (type(failure).__name__,))[0]

@@ -13,6 +13,7 @@ from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
+from conformance.checks.failures import check_of
 from conformance.checks.ignored_auth import REPLACED as ST_IGNORED_AUTH
 from conformance.checks.ignored_auth import make_ignored_auth_check
 from conformance.checks.listing import make_listing_check
@@ -161,10 +162,9 @@ def record_failure_group(
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     categories, checks = [], []
     for failure in group.exceptions:
-        name = type(failure).__name__
         category = category_of(failure, operation)
         categories.append(category)
-        checks.append((getattr(failure, "checks", ()) or (name,))[0])
+        checks.append(check_of(failure))
         session.stats.failure(
             {
                 "check": checks[-1],

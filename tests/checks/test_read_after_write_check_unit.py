@@ -166,7 +166,7 @@ def test_a_write_that_does_not_read_back_fails(world, operation_id):
     case, response = SCENARIOS[operation_id](world, False)
     with pytest.raises(ReadAfterWriteFailure) as raised:
         make_read_after_write_check(world.harness)(None, response, case)
-    assert raised.value.checks == ("read_after_write",)
+    assert raised.value.check == "read_after_write"
 
 
 def test_a_create_without_a_location_fails(world):
