@@ -74,7 +74,7 @@ class CommandParser(Parser):
             self.set_defaults(handler=self.loaded.handle)
         return self.loaded
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+    def parse_known_args(self, args=None, namespace=None):
         self.load()
         return super().parse_known_args(args, namespace)
 

@@ -22,6 +22,7 @@ import httpx
 import requests
 from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Rate, RateItem, SQLiteBucket
 from requests.adapters import HTTPAdapter
+from schemathesis import BaseSchema
 from schemathesis.core.rate_limit import parse_retry_after
 from schemathesis.transport.requests import (
     REQUESTS_TRANSPORT,
@@ -136,7 +137,7 @@ class LimitedAdapter(HTTPAdapter):
         super().__init__()
         self._throttle = throttle
 
-    def send(self, request, *args, **kwargs) -> requests.Response:  # type: ignore[override]
+    def send(self, request, *args, **kwargs) -> requests.Response:
         sent: list[requests.Response] = []
 
         def attempt() -> tuple[int, Mapping[str, str]]:
@@ -170,7 +171,7 @@ class LimitedRequestsTransport(RequestsTransport):
         # Schemathesis registers its body serializers on its own transport: use the same ones.
         self._serializers = REQUESTS_TRANSPORT._serializers
 
-    def send(self, case, *, session: requests.Session | None = None, **kwargs):  # type: ignore[override]
+    def send(self, case, *, session: requests.Session | None = None, **kwargs):
         if session is not None:
             return super().send(case, session=session, **kwargs)
         with limited_session(self._throttle) as fresh:
@@ -183,7 +184,7 @@ def _throttled_class(base: type, throttle: Throttle) -> type:
     return type(f"Throttled{base.__name__}", (base,), {"transport": property(lambda _: transport)})
 
 
-def throttle_schema(schema, throttle: Throttle):
+def throttle_schema(schema: BaseSchema, throttle: Throttle) -> BaseSchema:
     """Every request Schemathesis sends for `schema` (and the schemas `include` derives from it)
     goes through `throttle`, whatever session the caller gives or leaves out."""
     schema.__class__ = _throttled_class(type(schema), throttle)
