@@ -151,6 +151,13 @@ class RunSettings:
         return PROFILES[self.profile]
 
     @property
+    def target_url(self) -> str:
+        """The base URL the run talks to: --base-url, or the embedded mock's once it started."""
+        if not self.base_url:
+            raise RuntimeError("no target URL yet: no --base-url and no embedded mock started")
+        return self.base_url
+
+    @property
     def is_production(self) -> bool:
         return bool(self.base_url and any(h in self.base_url for h in PRODUCTION_HOSTS))
 

@@ -29,12 +29,12 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
     transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
-            http.get(settings.base_url)
+            http.get(settings.target_url)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
-    provider = provider_for(settings.credentials, settings.base_url, redactor, transport)
+    provider = provider_for(settings.credentials, settings.target_url, redactor, transport)
     try:
         token = provider.token()
     except UnexpectedAnswer as exc:
@@ -50,7 +50,7 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             response = http.get(
-                settings.base_url.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"}
+                settings.target_url.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"}
             )
     except httpx.HTTPError as exc:
         raise TargetError(

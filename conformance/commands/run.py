@@ -141,14 +141,14 @@ def run_tests(
     return settings, status, error, stop_mock is not None
 
 
-def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, int]:
+def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
     """The suites under pytest, watched: a target that stops answering stops the run."""
     env = {**os.environ, **settings.to_env()}
     # A session of its own, so the watchdog can interrupt pytest and its workers together.
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
-    if liveness.watch(process, settings.base_url):
+    if liveness.watch(process, settings.target_url):
         return GONE, Exit.TARGET
-    if process.returncode not in (0, 1, 5) and not liveness.answers(settings.base_url):
+    if process.returncode not in (0, 1, 5) and not liveness.answers(settings.target_url):
         return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
     if process.returncode == 5:
         return "no test matched --include/--exclude/--scenario/--suite", Exit.USAGE

@@ -87,5 +87,5 @@ def request_failed(session: SuiteSession, exc: Exception, operation_id: str, req
         reason = f"{request} ({type(exc).__name__})"
         breach = timeout_breach(operation_id, reason, DEFAULT_RESPONSE_TIMEOUT)
         blocked(session, breach, operation_id)
-    if not liveness.answers(session.settings.base_url):
+    if not liveness.answers(session.settings.target_url):
         pytest.exit(f"target went away: {request}", returncode=3)
