@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import allure
-from schemathesis import GenerationMode, Response
+from schemathesis import Case, GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
 from conformance import budget
@@ -28,6 +28,7 @@ from conformance.reporting.categories import category_of, error_category
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
+from spec import Operation
 
 TOKEN_VARIABLE = blocking.TOKEN_VARIABLE
 
@@ -51,16 +52,14 @@ def excluded_checks(spec, operation) -> list:
     return [ST_IGNORED_AUTH]
 
 
-def exchange_of(session: SuiteSession, response) -> Exchange:
+def exchange_of(session: SuiteSession, response: Response) -> Exchange:
     redactor = session.harness.redactor
-    request = response.request
-    body = (
-        request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
-    )
+    request = response.request  # a requests.PreparedRequest, typed loosely: narrowed here
+    body = _text(request.body) if isinstance(request.body, str | bytes) else None
     return Exchange(
-        method=request.method,
-        url=redactor.text(request.url),
-        request_headers=redactor.headers(dict(request.headers)),
+        method=request.method or "",
+        url=redactor.text(request.url or ""),
+        request_headers=redactor.headers({k: _text(v) for k, v in request.headers.items()}),
         request_body=redactor.text(body) if body else None,
         status=response.status_code,
         response_headers=redactor.headers({k: ", ".join(v) for k, v in response.headers.items()}),
@@ -69,7 +68,13 @@ def exchange_of(session: SuiteSession, response) -> Exchange:
     )
 
 
-def reproduction(session: SuiteSession, case, operation_id: str, rerun: str | None = None) -> str:
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def reproduction(
+    session: SuiteSession, case: Case, operation_id: str, rerun: str | None = None
+) -> str:
     """The case as curl, and the run that replays its test (default: the operation's property
     test alone)."""
     curl = session.harness.redactor.text(case.as_curl_command())
@@ -80,7 +85,7 @@ def reproduction(session: SuiteSession, case, operation_id: str, rerun: str | No
     return f"{curl}\n# replay the generated cases: {rerun}"
 
 
-def run_case(session: SuiteSession, case, sample: bool) -> None:
+def run_case(session: SuiteSession, case: Case, sample: bool) -> None:
     harness = session.harness
     operation = harness.spec.operation(operation_of(case))
     if operation.operation_id not in session.labelled:
@@ -109,7 +114,9 @@ def run_case(session: SuiteSession, case, sample: bool) -> None:
         raise
 
 
-def _call_and_check(session: SuiteSession, case, operation, positive: bool, sample: bool) -> None:
+def _call_and_check(
+    session: SuiteSession, case: Case, operation: Operation, positive: bool, sample: bool
+) -> None:
     harness = session.harness
     snapshots.take(harness, case)
     try:
@@ -133,7 +140,7 @@ def _call_and_check(session: SuiteSession, case, operation, positive: bool, samp
         snapshots.pop(harness, case)
 
 
-def send_case(session: SuiteSession, case) -> Response:
+def send_case(session: SuiteSession, case: Case) -> Response:
     """Send a generated case through the run's throttle; a 401 renews the token and replays."""
 
     def recall() -> Response:
@@ -142,7 +149,9 @@ def send_case(session: SuiteSession, case) -> Response:
     return replay_after_401(case, recall(), session.harness.auth, session.reauth, recall)
 
 
-def _record_error(session: SuiteSession, case, operation, check: str, kind: str, exc) -> None:
+def _record_error(
+    session: SuiteSession, case: Case, operation: Operation, check: str, kind: str, exc: Exception
+) -> None:
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
     repro = reproduction(session, case, operation.operation_id)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
@@ -155,7 +164,12 @@ def _record_error(session: SuiteSession, case, operation, check: str, kind: str,
 
 
 def record_failure_group(
-    session: SuiteSession, case, operation, response, group: FailureGroup, rerun: str | None = None
+    session: SuiteSession,
+    case: Case,
+    operation: Operation,
+    response: Response,
+    group: FailureGroup,
+    rerun: str | None = None,
 ) -> None:
     repro = reproduction(session, case, operation.operation_id, rerun)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
@@ -180,7 +194,7 @@ def record_failure_group(
 
 
 def label_failure(
-    session: SuiteSession, operation, checks: list[str], categories: list[str]
+    session: SuiteSession, operation: Operation, checks: list[str], categories: list[str]
 ) -> None:
     """Title and category labels of the failed result, each label once: Hypothesis replays a
     failing case while it shrinks, and every replay comes through here."""

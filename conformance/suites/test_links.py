@@ -8,12 +8,13 @@ the property tests, ours included (audit log, read-after-write, tenant isolation
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
-from schemathesis import Response
+from schemathesis import Case, Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
@@ -38,20 +39,22 @@ def link_workflow() -> type:
 class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
 
-    def before_call(self, case) -> None:
+    def before_call(self, case: Case) -> None:
         snapshots.take(current().harness, case)
 
-    def get_call_kwargs(self, case) -> dict:
+    def get_call_kwargs(self, case: Case) -> dict:
         return {"session": current().http}  # the run's throttle
 
-    def call(self, case, **kwargs) -> Response:
+    def call(self, case: Case, **kwargs: Any) -> Response:
         session = current()
         response = case.call(**kwargs)
         return replay_after_401(
             case, response, session.harness.auth, session.reauth, lambda: case.call(**kwargs)
         )
 
-    def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+    def validate_response(
+        self, response: Response, case: Case, additional_checks: object = None, **kwargs: Any
+    ) -> None:
         session = current()
         operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)

@@ -7,15 +7,18 @@ business logic instead of bouncing off a 404.
 
 from __future__ import annotations
 
+from schemathesis import Case
+
 from conformance.suites.runner import run_case
 from conformance.suites.schema import suite_schema
+from conformance.suites.session import SuiteSession
 
 schema = suite_schema()
 _sampled: set[str] = set()
 
 
 @schema.parametrize()
-def test_operation(case, suite):
+def test_operation(case: Case, suite: SuiteSession) -> None:
     label = case.operation.label
     run_case(suite, case, sample=label not in _sampled)
     _sampled.add(label)
