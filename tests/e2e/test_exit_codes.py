@@ -74,6 +74,18 @@ def test_an_unreachable_target_prints_only_the_error(tmp_path):
     ]
 
 
+def wait_for_progress(cli: subprocess.Popen, limit: float = 120) -> str:
+    """The run's output up to its first progress line (`[ 1/57] ...`): one test has finished."""
+    seen, deadline = "", time.monotonic() + limit
+    assert cli.stdout is not None
+    while time.monotonic() < deadline:
+        line = cli.stdout.readline()
+        seen += line
+        if not line or line.lstrip().startswith("["):
+            return seen
+    raise AssertionError(f"no progress within {limit}s: {seen}")
+
+
 @pytest.mark.slow
 def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
     mock = MockProcess(TOKEN)
@@ -87,8 +99,10 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
         "--token",
         TOKEN,
         *MERCHANT,
+        # The ci budget: a run long enough to be mid-way when the target dies (a smoke run
+        # can be over before the kill).
         "--profile",
-        "smoke",
+        "ci",
         "--reports-dir",
         str(tmp_path),
     ]
@@ -101,11 +115,12 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
         start_new_session=True,
     )
     try:
-        time.sleep(8)  # the suites are under way
+        seen = wait_for_progress(cli)  # a test has finished: the suites are under way
         assert cli.poll() is None, "the run ended before the target was killed"
         mock.kill()
         killed = time.monotonic()
         output, _ = cli.communicate(timeout=GONE_WITHIN + 60)
+        output = seen + output
         stopped_after = time.monotonic() - killed
     finally:
         mock.kill()
