@@ -61,7 +61,7 @@ def _check_success(harness: Harness, case, response, before) -> None:
         start = snapshot.audit_count if snapshot else 0
         new = events[start:]
         # Read at most once: for whether anything changed, and for the items an order touched.
-        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref))
+        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref, case))
         unchanged = snapshot is not None and snapshots.stable(after()) == snapshots.stable(
             snapshot.resource
         )
