@@ -16,6 +16,7 @@ from typing import Any
 from conformance.harness import Harness, Snapshot
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from conformance.together import together
 from spec.audit import audit_ids
 
 VOLATILE = ("updatedAt", "lastModifiedDate")
@@ -83,12 +84,19 @@ def fresh_state(harness: Harness, ref: ResourceRef) -> tuple[Any, list[dict[str,
     ):
         return state()
 
+    def state_at_once() -> tuple[Any, list[dict[str, Any]] | None]:
+        # One we wrote exists: its log is worth reading alongside, in the same round trip.
+        resource, events = together(
+            [lambda: read(harness, ref), lambda: audit_events(harness, ref)]
+        )
+        return resource, events if resource is not None else None
+
     def shows_our_writes(value) -> bool:
         # An existing resource has at least its creation event (the audit rule).
         resource, events = value
         return resource is not None and bool(events) and harness.writes.shown_by(ref.id, events)
 
-    value = poll_until(state, shows_our_writes, harness.settings.poll_timeout)
+    value = poll_until(state_at_once, shows_our_writes, harness.settings.poll_timeout)
     harness.writes.settle(ref.id)
     return value
 
