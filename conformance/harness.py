@@ -48,6 +48,7 @@ class Harness:
     throttle: Throttle
     http: requests.Session  # for generated cases: the same throttle as the client's
     snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -162,20 +162,30 @@ def limited_session(throttle: Throttle) -> requests.Session:
 class LimitedRequestsTransport(RequestsTransport):
     """Schemathesis' requests transport for a call that brings no session of its own.
 
-    Schemathesis sends its `ignored_auth` probes on a fresh session, so that no credentials carry
-    over; this one is fresh too, but behind the run's throttle."""
+    Schemathesis sends its `ignored_auth` probes without the run's session, so that no credentials
+    carry over. A fresh session per probe would open a new connection per probe (on staging a TCP
+    and TLS handshake each), so the probes share one keep-alive session of their own, behind the
+    run's throttle: it never holds credentials (no auth, and Schemathesis empties its headers for
+    the call), and its cookies are dropped after every probe."""
 
     def __init__(self, throttle: Throttle) -> None:
         super().__init__()
         self._throttle = throttle
         # Schemathesis registers its body serializers on its own transport: use the same ones.
         self._serializers = REQUESTS_TRANSPORT._serializers
+        self._probe_session: requests.Session | None = None
+        self._probe_lock = threading.Lock()  # the send swaps the session's headers
 
     def send(self, case, *, session: requests.Session | None = None, **kwargs):
         if session is not None:
             return super().send(case, session=session, **kwargs)
-        with limited_session(self._throttle) as fresh:
-            return super().send(case, session=fresh, **kwargs)
+        with self._probe_lock:
+            if self._probe_session is None:
+                self._probe_session = limited_session(self._throttle)
+            try:
+                return super().send(case, session=self._probe_session, **kwargs)
+            finally:
+                self._probe_session.cookies.clear()
 
 
 @functools.cache

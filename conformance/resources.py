@@ -38,7 +38,7 @@ class ResourcePaths:
         values = [ref.parent_id, ref.id] if len(names) == 2 else [ref.id]
         return operation.url(dict(zip(names, values, strict=True)))
 
-    def read(self, ref: ResourceRef) -> str | None:
+    def read(self, ref: ResourceRef) -> str:
         operation_id = OPERATIONS[ref.kind][0]
         if operation_id is None:
             return self._fill("getShipmentById", ResourceRef("Shipment", ref.parent_id or ""))

@@ -19,6 +19,7 @@ from conformance.harness import Harness
 from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from conformance.together import together
 from spec import SAFE_METHODS
 
 
@@ -62,7 +63,7 @@ def _check_success(harness: Harness, case, response, before) -> None:
         start = snapshot.audit_count if snapshot else 0
         new = events[start:]
         # Read at most once: for whether anything changed, and for the items an order touched.
-        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref))
+        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref, case))
         unchanged = snapshot is not None and snapshots.stable(after()) == snapshots.stable(
             snapshot.resource
         )
@@ -118,8 +119,9 @@ def _check_related(
     if ref.kind == "Order":
         for item in (after() or {}).get("items", []):
             related.append(ResourceRef("OrderItem", item["id"]))
-    for item_ref in related:
-        for event in snapshots.audit_events(harness, item_ref) or []:
+    logs = together([lambda r=r: snapshots.audit_events(harness, r) for r in related])
+    for item_ref, log in zip(related, logs, strict=True):
+        for event in log or []:
             if event.get("requestId") == request_id:
                 _check_event(harness, case, item_ref, event, expected_version=event.get("version"))
     if ref.kind == "Shipment":
@@ -151,14 +153,20 @@ def _check_refusal(harness: Harness, case, response, before) -> None:
         ref = ResourceRef(kind, resource_id, snapshot.parent_id)
         if snapshot.resource is None:
             continue
-        events = snapshots.audit_events(harness, ref) or []
+        log, resource = together(
+            [
+                lambda r=ref: snapshots.audit_events(harness, r),
+                lambda r=ref: snapshots.read(harness, r),
+            ]
+        )
+        events = log or []
         if len(events) != snapshot.audit_count:
             _fail(
                 case,
                 "Refused call left audit events",
                 f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} got {len(events) - snapshot.audit_count} new events",
             )
-        if snapshots.stable(snapshots.read(harness, ref)) != snapshots.stable(snapshot.resource):
+        if snapshots.stable(resource) != snapshots.stable(snapshot.resource):
             _fail(
                 case,
                 "Refused call changed state",

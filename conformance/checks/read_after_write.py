@@ -55,8 +55,8 @@ def make_read_after_write_check(harness: Harness):
     return read_after_write
 
 
-def _get(harness: Harness, path: str) -> tuple[int, Any]:
-    response = harness.client.get(path)
+def _get(harness: Harness, path: str, case=None) -> tuple[int, Any]:
+    response = snapshots.read_after_call(harness, case, path) if case else harness.client.get(path)
     try:
         return response.status_code, response.json()
     except ValueError:
@@ -68,7 +68,7 @@ def _created(harness, case, response, before) -> str | None:
     location = response_header(response, "Location")
     if not location:
         return "201 without a Location header"
-    status, body = _get(harness, location)
+    status, body = _get(harness, location, case)
     if status != 200:
         return f"GET {location} (the Location of the new resource) answered {status}"
     sent = case.body or {}
@@ -104,7 +104,9 @@ def _gone(harness, case, response, before) -> str | None:
 
 @verifies("updateOrder")
 def _order_updated(harness, case, response, before) -> str | None:
-    order = snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"])) or {}
+    order = (
+        snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"]), case) or {}
+    )
     # Undeclared extra properties may be ignored by the API; only declared fields must persist.
     declared = harness.spec.operation("updateOrder").request_schema or {}
     for key, value in (case.body or {}).items():
@@ -126,7 +128,7 @@ def _cancelled(harness, case, response, before) -> str | None:
     was = {i["id"]: i for i in before[0].resource.get("items", [])}
     now = {
         i["id"]: i
-        for i in (snapshots.read(harness, ResourceRef("Order", before[0].id)) or {}).get(
+        for i in (snapshots.read(harness, ResourceRef("Order", before[0].id), case) or {}).get(
             "items", []
         )
     }
@@ -161,7 +163,7 @@ def _refunded(harness, case, response, before) -> str | None:
     was = {i["id"]: i["refundData"] for i in before[0].resource.get("items", [])}
     now = {
         i["id"]: i["refundData"]
-        for i in (snapshots.read(harness, ResourceRef("Order", before[0].id)) or {}).get(
+        for i in (snapshots.read(harness, ResourceRef("Order", before[0].id), case) or {}).get(
             "items", []
         )
     }
@@ -184,7 +186,9 @@ def _refunded(harness, case, response, before) -> str | None:
 
 @verifies("holdOrder")
 def _held(harness, case, response, before) -> str | None:
-    order = snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"])) or {}
+    order = (
+        snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"]), case) or {}
+    )
     return (
         None
         if order.get("status") == "CustomerCareHold"

@@ -2,6 +2,11 @@
 
 Schemathesis calls `before_call` for generated and link-followed calls alike, so the checks that
 compare before and after work in every phase.
+
+After the call, several checks read the same resource (the audit check, to see what changed;
+read-after-write, to see the write). `read_after_call` lets the next check use the answer the
+previous one got instead of a round trip of its own; each answer is used once, so a check that
+polls still reads afresh on its second try.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any
 from conformance.harness import Harness, Snapshot
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
+from conformance.together import together
 from spec import SAFE_METHODS
 from spec.audit import audit_ids
 
@@ -32,11 +38,26 @@ def refs(case, response_body: Any = None, before: bool = False) -> list[Resource
     return [ResourceRef(declared["resource"], i, parent) for i in ids]
 
 
-def read(harness: Harness, ref: ResourceRef) -> Any:
-    response = harness.client.get(harness.paths.read(ref))
+def read(harness: Harness, ref: ResourceRef, case=None) -> Any:
+    """The resource, or None if it does not answer 200; after `case`'s call, a shared read."""
+    path = harness.paths.read(ref)
+    response = read_after_call(harness, case, path) if case else harness.client.get(path)
     if response.status_code != 200:
         return None
     return unwrap(ref.kind, response.json(), ref)
+
+
+def read_after_call(harness: Harness, case, path: str):
+    """GET `path` for a check of `case`: the answer another check of the same case got and left
+    unused, or a fresh one, left for the next check. Cleared with the case's snapshot (`pop`)."""
+    with harness.lock:
+        left = harness.shared_reads.pop((case.id, path), None)
+    if left is not None:
+        return left
+    response = harness.client.get(path)
+    with harness.lock:
+        harness.shared_reads[(case.id, path)] = response
+    return response
 
 
 def audit_events(harness: Harness, ref: ResourceRef) -> list[dict[str, Any]] | None:
@@ -60,12 +81,19 @@ def fresh_state(harness: Harness, ref: ResourceRef) -> tuple[Any, list[dict[str,
     ):
         return state()
 
+    def state_at_once() -> tuple[Any, list[dict[str, Any]] | None]:
+        # One we wrote exists: its log is worth reading alongside, in the same round trip.
+        resource, events = together(
+            [lambda: read(harness, ref), lambda: audit_events(harness, ref)]
+        )
+        return resource, events if resource is not None else None
+
     def shows_our_writes(value) -> bool:
         # An existing resource has at least its creation event (the audit rule).
         resource, events = value
         return resource is not None and bool(events) and harness.writes.shown_by(ref.id, events)
 
-    value = poll_until(state, shows_our_writes, harness.settings.poll_timeout)
+    value = poll_until(state_at_once, shows_our_writes, harness.settings.poll_timeout)
     harness.writes.settle(ref.id)
     return value
 
@@ -96,6 +124,8 @@ def take(harness: Harness, case) -> None:
 
 def pop(harness: Harness, case) -> list[Snapshot] | None:
     with harness.lock:
+        for key in [k for k in harness.shared_reads if k[0] == case.id]:
+            del harness.shared_reads[key]
         return harness.snapshots.pop(case.id, None)
 
 

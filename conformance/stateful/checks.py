@@ -8,6 +8,7 @@ order's resources is caught too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,7 @@ from conformance.checks.failures import AuditFailure, LifecycleFailure, ListingF
 from conformance.stateful.entities import Order
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
+from conformance.together import together
 
 EPSILON = 1e-6
 # fields whose last audited newValue must equal what the resource reads now
@@ -247,10 +249,14 @@ class Verifier:
         return self.target.read(operation_id, **{name: resource.id})
 
     def check_audit(self, order: Order, operation: str, current: dict) -> None:
-        for kind, handle in self.audit_keys(order):
+        keys = self.audit_keys(order)
+        # The first read of every log at once (one round trip, not one a log); a log still
+        # behind is then read again on its own until it settles.
+        first = together([partial(self.read_audit, kind, handle) for kind, handle in keys])
+        for (kind, handle), read in zip(keys, first, strict=True):
             want = self.model.audit[kind, handle]
             (_, body), problems = self.target.poller.settle(
-                partial(self.read_audit, kind, handle),
+                _first_then(read, partial(self.read_audit, kind, handle)),
                 partial(_count_problems, want=want),
             )
             if problems:
@@ -349,6 +355,16 @@ def _differ(what: str, got: Any, want: Any) -> list[str]:
 
 def _gone_problems(handle: str, got: tuple[int, Any]) -> list[str]:
     return [] if got[0] == 404 else [f"{handle} deleted, GET answered {got[0]}"]
+
+
+def _first_then(first: Any, read: Callable[[], Any]) -> Callable[[], Any]:
+    """A read that answers `first` the first time it is called and reads afresh after that."""
+    pending = [first]
+
+    def next_read() -> Any:
+        return pending.pop() if pending else read()
+
+    return next_read
 
 
 def _count_problems(got: tuple[int, Any], want: int) -> list[str]:
