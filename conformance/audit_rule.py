@@ -12,7 +12,7 @@ from typing import Any
 
 
 def event_problems(
-    event: dict[str, Any], action: str, version: int, identity: str | None
+    event: dict[str, Any], action: str, version: int | None, identity: str | None
 ) -> list[tuple[str, str]]:
     """(title, what is wrong) for each way `event` breaks the rule; empty when it keeps it.
     `identity` None: the caller is unknown and the actor is not judged."""

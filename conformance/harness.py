@@ -56,25 +56,24 @@ class Harness:
     def build(cls, settings: RunSettings, transport=None, gated: bool = True) -> Harness:
         """The run's machinery. `gated=False` is for the tools that observe a target rather
         than hold it to the spec (drift, compare): their clients record whatever answers."""
-        if not settings.base_url:
-            raise ValueError("the harness needs a target base URL")
+        base_url = settings.target_url
         spec = load_spec(settings.spec_path)
         redactor = Redactor(settings.secrets())
         throttle = throttle_for(settings.rate_limit, settings.limiter_path)
         transport = limited_transport(throttle, transport)
-        auth = provider_for(settings.credentials, settings.base_url, redactor, transport)
+        auth = provider_for(settings.credentials, base_url, redactor, transport)
         # What the machinery reads is checked against the spec before it is used (contract.py).
         gate = ContractGate(spec)
 
         def client_for(auth: TokenProvider) -> ApiClient:
             if gated:
-                return GatedClient(settings.base_url, auth, redactor, gate, transport=transport)
-            return ApiClient(settings.base_url, auth, redactor, transport=transport)
+                return GatedClient(base_url, auth, redactor, gate, transport=transport)
+            return ApiClient(base_url, auth, redactor, transport=transport)
 
         client = client_for(auth)
         tenant_client = None
         if settings.tenant_b.kind:
-            tenant_auth = provider_for(settings.tenant_b, settings.base_url, redactor, transport)
+            tenant_auth = provider_for(settings.tenant_b, base_url, redactor, transport)
             tenant_client = client_for(tenant_auth)
         factory = Factory(
             client,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from conformance.audit_rule import event_problems
 from conformance.checks import snapshots
@@ -36,7 +36,7 @@ def make_audit_check(harness: Harness):
     return audit_log_side_effect
 
 
-def _fail(case, title: str, message: str) -> None:
+def _fail(case, title: str, message: str) -> NoReturn:
     raise AuditFailure(
         operation=case.operation.label, title=title, message=message, check="audit_log_side_effect"
     )
@@ -101,7 +101,7 @@ def _events_after(harness: Harness, ref: ResourceRef, snapshot, response) -> lis
 
 
 def _check_event(
-    harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int
+    harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int | None
 ) -> None:
     for title, problem in event_problems(
         event, operation_of(case), expected_version, harness.auth.identity
@@ -119,7 +119,7 @@ def _check_related(
     if ref.kind == "Order":
         for item in (after() or {}).get("items", []):
             related.append(ResourceRef("OrderItem", item["id"]))
-    logs = together([lambda r=r: snapshots.audit_events(harness, r) for r in related])
+    logs = together([functools.partial(snapshots.audit_events, harness, r) for r in related])
     for item_ref, log in zip(related, logs, strict=True):
         for event in log or []:
             if event.get("requestId") == request_id:
@@ -155,8 +155,8 @@ def _check_refusal(harness: Harness, case, response, before) -> None:
             continue
         log, resource = together(
             [
-                lambda r=ref: snapshots.audit_events(harness, r),
-                lambda r=ref: snapshots.read(harness, r),
+                functools.partial(snapshots.audit_events, harness, ref),
+                functools.partial(snapshots.read, harness, ref),
             ]
         )
         events = log or []

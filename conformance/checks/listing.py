@@ -75,7 +75,7 @@ def make_listing_check(harness):
             _fail(
                 case,
                 "Pages overlap",
-                f"page {page} and page {page + 1} both contain {sorted(repeated)[:5]}",
+                f"page {page} and page {page + 1} both contain {sorted(repeated, key=str)[:5]}",
             )
 
     return paging_and_filters
