@@ -25,8 +25,9 @@ from conformance.settings import PROFILES
 GOAL = 1.3
 
 
-def timed(side: str, args: argparse.Namespace, log: Path, workdir: Path | None = None
-          ) -> tuple[float, float]:  # fmt: skip
+def timed(
+    side: str, args: argparse.Namespace, log: Path, workdir: Path | None = None
+) -> tuple[float, float]:
     """Wall seconds and CPU seconds (the command and every process it waited for) of one run.
     CPU time barely moves with the machine's load, so it backs up the noisier wall time.
     The run starts in `workdir` (kept, with its Hypothesis caches) or in a fresh directory."""
@@ -40,12 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     add_budget_arguments(parser)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
-    parser.add_argument("--max-seconds", type=float, default=1800,
-                        help="stop starting repetitions after this long")  # fmt: skip
-    parser.add_argument("--warm", action="store_true",
-                        help="each side keeps one working directory (Hypothesis' caches in "
-                        ".hypothesis/, as a CI job that caches it) after one unrecorded warm-up "
-                        "run; default: every run starts cold in a fresh directory")  # fmt: skip
+    parser.add_argument(
+        "--max-seconds", type=float, default=1800, help="stop starting repetitions after this long"
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="each side keeps one working directory (Hypothesis' caches in "
+        ".hypothesis/, as a CI job that caches it) after one unrecorded warm-up "
+        "run; default: every run starts cold in a fresh directory",
+    )
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "bench.log")
     args = parser.parse_args(argv)
     args.log.write_text("", encoding="utf-8")
@@ -67,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             wall, used = timed(side, args, args.log, workdirs[side])
             times[side].append(wall)
             cpu[side].append(used)
-            print(f"repetition {repetition + 1}: {side}: {wall:.1f} s wall, {used:.1f} s CPU",
-                  flush=True)  # fmt: skip
+            print(
+                f"repetition {repetition + 1}: {side}: {wall:.1f} s wall, {used:.1f} s CPU",
+                flush=True,
+            )
     print(render(times, cpu, args))
     for workdir in workdirs.values():
         if workdir is not None:
@@ -79,14 +86,19 @@ def main(argv: list[str] | None = None) -> int:
 def render(times: dict[str, list[float]], cpu: dict[str, list[float]], args) -> str:
     budget = PROFILES[args.profile]
     scope = ", ".join(args.include) or "all operations"
-    lines = [f"profile {args.profile} ({budget.max_examples} examples, phases "
-             f"{','.join(budget.phases)}), seed {args.seed}, {scope}, our suite: {args.suite}, "
-             f"caches: {'warm' if args.warm else 'cold'}", "",
-             f"{'side':<28}{'median wall s':>14}{'median CPU s':>14}  wall runs"]  # fmt: skip
+    lines = [
+        f"profile {args.profile} ({budget.max_examples} examples, phases "
+        f"{','.join(budget.phases)}), seed {args.seed}, {scope}, our suite: {args.suite}, "
+        f"caches: {'warm' if args.warm else 'cold'}",
+        "",
+        f"{'side':<28}{'median wall s':>14}{'median CPU s':>14}  wall runs",
+    ]
     for side, runs in times.items():
-        lines.append(f"{side:<28}{statistics.median(runs):>14.1f}"
-                     f"{statistics.median(cpu[side]):>14.1f}  "
-                     f"{' '.join(f'{t:.1f}' for t in runs)}")  # fmt: skip
+        lines.append(
+            f"{side:<28}{statistics.median(runs):>14.1f}"
+            f"{statistics.median(cpu[side]):>14.1f}  "
+            f"{' '.join(f'{t:.1f}' for t in runs)}"
+        )
     ours_side, plain_side = SIDES
     ratio = statistics.median(times[ours_side]) / statistics.median(times[plain_side])
     cpu_ratio = statistics.median(cpu[ours_side]) / statistics.median(cpu[plain_side])

@@ -15,9 +15,22 @@ MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 8
 # Words a mock or a misconfigured target hands out as "tokens"; none of them is a secret.
 COMMON_WORDS = frozenset(
-    {"string", "password", "secret", "token", "changeme", "undefined", "null", "example",
-     "access_token", "bearer", "placeholder", "test", "admin"}
-)  # fmt: skip
+    {
+        "string",
+        "password",
+        "secret",
+        "token",
+        "changeme",
+        "undefined",
+        "null",
+        "example",
+        "access_token",
+        "bearer",
+        "placeholder",
+        "test",
+        "admin",
+    }
+)
 _SECRET_FIELDS = ("access_token", "refresh_token", "client_secret", "password", "token")
 _FIELD_PATTERN = re.compile(
     r'("(?:' + "|".join(_SECRET_FIELDS) + r')"\s*:\s*)"[^"]*"', re.IGNORECASE

@@ -112,8 +112,11 @@ class MockApp:
         return endpoint
 
     async def health(self, request: Request) -> Response:
-        body = {"status": "ok", "faults": list(self.faults.names),
-                "next_version": self.config.next_version}  # fmt: skip
+        body = {
+            "status": "ok",
+            "faults": list(self.faults.names),
+            "next_version": self.config.next_version,
+        }
         return json_response(200, body)
 
     async def reset(self, request: Request) -> Response:

@@ -66,7 +66,11 @@ def audit_action(enabled: bool, operation_id: str) -> str:
 
 def describe() -> list[dict[str, object]]:
     return [
-        {"name": c.name, "aspect": c.aspect, "operations": list(c.operations),
-         "description": c.description}
+        {
+            "name": c.name,
+            "aspect": c.aspect,
+            "operations": list(c.operations),
+            "description": c.description,
+        }
         for c in CHANGES
-    ]  # fmt: skip
+    ]

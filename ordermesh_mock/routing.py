@@ -77,8 +77,10 @@ class SpecRoutes(BaseRoute):
         if found is None:
             return Match.NONE, {}
         resource, params = found
-        child = {"path_params": {**scope.get("path_params", {}), **params},
-                 "ordermesh_resource": resource}  # fmt: skip
+        child = {
+            "path_params": {**scope.get("path_params", {}), **params},
+            "ordermesh_resource": resource,
+        }
         return (Match.FULL if resource.allows(scope["method"]) else Match.PARTIAL), child
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:

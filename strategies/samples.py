@@ -30,9 +30,13 @@ def address(rng: random.Random) -> dict[str, Any]:
 
 def sku(rng: random.Random) -> str:
     return "-".join(
-        (rng.choice(domain.PRODUCTS), rng.choice(domain.COLORS), rng.choice(domain.SIZES),
-         f"{rng.randint(0, 999):03d}")
-    )  # fmt: skip
+        (
+            rng.choice(domain.PRODUCTS),
+            rng.choice(domain.COLORS),
+            rng.choice(domain.SIZES),
+            f"{rng.randint(0, 999):03d}",
+        )
+    )
 
 
 def order_item(rng: random.Random, currency: str = "USD") -> dict[str, Any]:

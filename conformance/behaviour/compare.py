@@ -40,8 +40,13 @@ class Difference:
     keys: list[str] = field(default_factory=list)  # the cases and flow steps that showed it
 
     def as_dict(self) -> dict[str, Any]:
-        return {"operation": self.operation, "aspect": self.aspect, "a": self.a, "b": self.b,
-                "keys": self.keys}  # fmt: skip
+        return {
+            "operation": self.operation,
+            "aspect": self.aspect,
+            "a": self.a,
+            "b": self.b,
+            "keys": self.keys,
+        }
 
 
 class Signature:

@@ -25,15 +25,21 @@ class FlowRunner:
         self.step = 0
         self.audit_seen: dict[ResourceRef, int] = {}
 
-    def call(self, operation_id: str, path: dict[str, str] | None = None, json: Any = None,
-             params: dict[str, Any] | None = None) -> Any:  # fmt: skip
+    def call(
+        self,
+        operation_id: str,
+        path: dict[str, str] | None = None,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
         """Send one step, record it, and return the parsed body (or None)."""
         harness = self.target.harness
         operation = harness.spec.operation(operation_id)
         path = path or {}
         url = operation.url(path)
-        response = harness.client.request(operation.method, url, json=json, params=params,
-                                          authenticated=operation.needs_auth)  # fmt: skip
+        response = harness.client.request(
+            operation.method, url, json=json, params=params, authenticated=operation.needs_auth
+        )
         media = response.headers.get("content-type")
         body = response.json() if media and "json" in media and response.content else None
         self.step += 1

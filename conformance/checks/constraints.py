@@ -91,9 +91,12 @@ def _remove(path: tuple, name: str) -> Callable[[Any], bool]:
 def _clone(case) -> SimpleNamespace:
     """What the preparers touch of a case, copied so it can be re-prepared independently."""
     return SimpleNamespace(
-        operation=case.operation, meta=case.meta, body=copy.deepcopy(case.body),
-        path_parameters=dict(case.path_parameters or {}), query=dict(case.query or {}),
-    )  # fmt: skip
+        operation=case.operation,
+        meta=case.meta,
+        body=copy.deepcopy(case.body),
+        path_parameters=dict(case.path_parameters or {}),
+        query=dict(case.query or {}),
+    )
 
 
 def make_single_violation_check(harness: Harness):

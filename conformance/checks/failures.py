@@ -19,8 +19,15 @@ class ProjectFailure(Failure, OrderMeshError):
     category = "other"
     operation: str  # always known for our failures, unlike some of Schemathesis' own
 
-    def __init__(self, *, operation: str, title: str, message: str, check: str,
-                 severity: Severity = Severity.HIGH) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        operation: str,
+        title: str,
+        message: str,
+        check: str,
+        severity: Severity = Severity.HIGH,
+    ) -> None:
         super().__init__(operation=operation, title=title, message=message, severity=severity)
         # Which of our checks said so; the report groups by it. Schemathesis' `Failure.checks`
         # is a class variable (the checks that can raise a failure class); ours vary per

@@ -44,8 +44,11 @@ USAGE = Usage(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = add_target_options(parser, "target A (default: the embedded mock)")
-    target.add_argument("--compare-with", metavar="URL",
-                        help="target B (default: the embedded mock in next-version mode)")  # fmt: skip
+    target.add_argument(
+        "--compare-with",
+        metavar="URL",
+        help="target B (default: the embedded mock in next-version mode)",
+    )
     add_observe_options(parser, "Hypothesis seed, the same for both targets (default: random)")
 
 
@@ -61,9 +64,12 @@ def observe_both(
     like = settings.credentials if settings.base_url or compare_with else None
     plans = [
         (settings, settings.base_url or "embedded mock", False),
-        (replace(settings, base_url=compare_with), compare_with or "embedded mock (next version)",
-         compare_with is None),
-    ]  # fmt: skip
+        (
+            replace(settings, base_url=compare_with),
+            compare_with or "embedded mock (next version)",
+            compare_with is None,
+        ),
+    ]
     for name, (target_settings, label, next_version) in zip("AB", plans, strict=True):
         with open_target(
             target_settings, name, next_version=next_version, sign_in_like=like
@@ -117,8 +123,13 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
     except TargetError as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
         return Exit.TARGET
-    notes = {"seed": settings.seed, "max_examples": max_examples, "flows": list(FLOWS),
-             "pairs": len({o.key for o in a} & {o.key for o in b}), "stopped_flows": stopped}  # fmt: skip
+    notes = {
+        "seed": settings.seed,
+        "max_examples": max_examples,
+        "flows": list(FLOWS),
+        "pairs": len({o.key for o in a} & {o.key for o in b}),
+        "stopped_flows": stopped,
+    }
     reports = Path(settings.reports_dir)
     write_reports(reports, label_a, label_b, differences, notes)
     summarise(differences, echo)

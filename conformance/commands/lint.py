@@ -58,10 +58,22 @@ def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
         raise SpectralUnavailable(not_found("spectral"))
     result = subprocess.run(
         # -q: without it Spectral appends a "No results" line to the JSON on stdout.
-        [*spectral, "lint", str(spec_path), "-f", "json", "-q", "--fail-severity", "error",
-         "--ruleset", str(ruleset())],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            *spectral,
+            "lint",
+            str(spec_path),
+            "-f",
+            "json",
+            "-q",
+            "--fail-severity",
+            "error",
+            "--ruleset",
+            str(ruleset()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     try:
         findings: list[dict[str, Any]] = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:

@@ -83,8 +83,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument("--profile", choices=sorted(PROFILES), help="smoke, ci (default) or full")
     budget.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
     budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
-    budget.add_argument("--shard", type=shard_spec, metavar="K/N",
-                        help="run only the K-th of N parts of the tests (CI machines; pytest-split)")  # fmt: skip
+    budget.add_argument(
+        "--shard",
+        type=shard_spec,
+        metavar="K/N",
+        help="run only the K-th of N parts of the tests (CI machines; pytest-split)",
+    )
     budget.add_argument(
         "--max-failures",
         type=int,
@@ -105,8 +109,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="RPS",
         help="max requests per second (default: no limit)",
     )
-    budget.add_argument("--cleanup", action=argparse.BooleanOptionalAction, default=None,
-                        help="cancel the orders the run created (default: on)")  # fmt: skip
+    budget.add_argument(
+        "--cleanup",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="cancel the orders the run created (default: on)",
+    )
     budget.add_argument(
         "--poll-timeout", type=float, help="read-after-write wait, seconds (default 5)"
     )
@@ -119,8 +127,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: REPORTS_DIR/history.jsonl; a run never clears it)",
     )
     out.add_argument("--quiet", action="store_true", help="print the summary only, no progress")
-    out.add_argument("--lifecycle-threshold", type=float,
-                     help="share of states and transitions the scenarios must cover (default 1.0)")  # fmt: skip
+    out.add_argument(
+        "--lifecycle-threshold",
+        type=float,
+        help="share of states and transitions the scenarios must cover (default 1.0)",
+    )
     add_auth_arguments(parser)
 
 

@@ -84,17 +84,31 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     command = [
         # -P: a checkout in the working directory must not shadow the installed package that
         # SUITES comes from (tox's non-editable install, run from the project root).
-        sys.executable, "-P", "-m", "pytest", str(SUITES), "-p", "no:cacheprovider",
-        "--alluredir", str(reports / "allure-results"), "--junitxml", str(reports / "junit.xml"),
-        "-o", "junit_family=xunit2", "-q", "--no-header", "-rN",
+        sys.executable,
+        "-P",
+        "-m",
+        "pytest",
+        str(SUITES),
+        "-p",
+        "no:cacheprovider",
+        "--alluredir",
+        str(reports / "allure-results"),
+        "--junitxml",
+        str(reports / "junit.xml"),
+        "-o",
+        "junit_family=xunit2",
+        "-q",
+        "--no-header",
+        "-rN",
         # The suites run as the run's settings say, whatever a checkout's own pytest config adds
         # for the project's tests (xdist, marker filters).
-        "-o", "addopts=",
+        "-o",
+        "addopts=",
         # The suite raises its own failures and has no bare asserts. Rewriting asserts would
         # recompile all of Schemathesis (a pytest plugin) at every start wherever bytecode is not
         # cached (PYTHONDONTWRITEBYTECODE, read-only site-packages): about 4 s of CPU per process.
         "--assert=plain",
-    ]  # fmt: skip
+    ]
     # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
     command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
     if settings.quiet:
@@ -198,9 +212,16 @@ def execute(settings: RunSettings, echo=print) -> int:
         requests = sum(entry["cases"] for entry in merged["operations"].values())
         error = f"target went away after {requests} requests"
     summary = build_summary(
-        settings, spec, lifecycle, merged, time.monotonic() - started, status == Exit.OK, error,
-        tests=junit_totals(reports / "junit.xml"), embedded=embedded,
-    )  # fmt: skip
+        settings,
+        spec,
+        lifecycle,
+        merged,
+        time.monotonic() - started,
+        status == Exit.OK,
+        error,
+        tests=junit_totals(reports / "junit.xml"),
+        embedded=embedded,
+    )
     status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == Exit.OK and shortfall:
@@ -217,10 +238,15 @@ def execute(settings: RunSettings, echo=print) -> int:
     picture_problem = write_picture(reports, lifecycle, summary)
     write_results_extras(
         reports / "allure-results",
-        {"target": settings.base_url or "embedded mock", "git_revision": summary["git_revision"],
-         **summary["versions"], "profile": settings.profile, "seed": settings.seed,
-         "run_id": settings.run_id},
-    )  # fmt: skip
+        {
+            "target": settings.base_url or "embedded mock",
+            "git_revision": summary["git_revision"],
+            **summary["versions"],
+            "profile": settings.profile,
+            "seed": settings.seed,
+            "run_id": settings.run_id,
+        },
+    )
     problem = html.finish()
     finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")

@@ -27,7 +27,7 @@ from conformance.selftest.matrix import (
     judge_clean,
     run_command,
     run_jobs,
-)  # fmt: skip
+)
 from conformance.selftest.plain import run_plain
 from conformance.selftest.proxied import MOCK_ENV, proxied_mock
 from conformance.selftest.render import Matrix, terminal, write
@@ -121,8 +121,14 @@ def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) ->
     outcome = execute_run(command, reports, options.run_timeout)
     result = judge(expectation, outcome, options.seed, str(reports), profile)
     if options.plain:  # same budget: same profile, operations and seed
-        result.plain = run_plain(expectation.fault, operations, PROFILES[profile], options.seed,
-                                 reports, options.run_timeout)  # fmt: skip
+        result.plain = run_plain(
+            expectation.fault,
+            operations,
+            PROFILES[profile],
+            options.seed,
+            reports,
+            options.run_timeout,
+        )
     return result
 
 
@@ -207,8 +213,10 @@ def execute(options: SelftestOptions, echo=print) -> int:
     started = time.monotonic()
     reports_dir = Path(options.reports_dir)
     jobs = plan(options, selected, reports_dir / "selftest")
-    echo(f"selftest: {len(selected)} faults + {options.seeds} clean seeds per target, profile "
-         f"{options.profile}, seed {options.seed}, {options.jobs} in parallel")  # fmt: skip
+    echo(
+        f"selftest: {len(selected)} faults + {options.seeds} clean seeds per target, profile "
+        f"{options.profile}, seed {options.seed}, {options.jobs} in parallel"
+    )
     results = run_jobs(jobs, options.jobs, progress_printer(len(jobs), echo))
     matrix = Matrix(
         faults=[r for r in results if isinstance(r, FaultResult)],

@@ -83,10 +83,17 @@ class HtmlReport:
         node_modules = package_dir(ALLURE_CORE)
         if node_modules is not None and shutil.which("node"):
             self.process = subprocess.Popen(
-                ["node", str(EARLY_GENERATOR), str(self.results_dir), str(self.config),
-                 str(node_modules)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            )  # fmt: skip
+                [
+                    "node",
+                    str(EARLY_GENERATOR),
+                    str(self.results_dir),
+                    str(self.config),
+                    str(node_modules),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
         return self
 
     def finish(self) -> str | None:
@@ -99,10 +106,19 @@ class HtmlReport:
             if command is None:
                 return no_allure()
             result = subprocess.run(
-                [*command, "generate", str(self.results_dir), "-o", str(self.report_dir),
-                 "-c", str(self.config)],
-                capture_output=True, text=True, timeout=300,
-            )  # fmt: skip
+                [
+                    *command,
+                    "generate",
+                    str(self.results_dir),
+                    "-o",
+                    str(self.report_dir),
+                    "-c",
+                    str(self.config),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             code, message = result.returncode, result.stderr
         if code != 0:
             return f"allure generate failed ({code}): {message.strip()[:300]}"

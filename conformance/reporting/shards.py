@@ -122,25 +122,39 @@ def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None
     ]
     tests = junit_totals(out / "junit.xml")
     summary = build_summary(
-        settings, spec, load_lifecycle(), merge_parts(str(out)),
+        settings,
+        spec,
+        load_lifecycle(),
+        merge_parts(str(out)),
         duration=max(s["duration_seconds"] for s in summaries),  # shards run side by side
         tests_passed=all(s["passed"] for s in summaries) and not tests["failed"] + tests["errors"],
-        error="; ".join(errors) or None, tests=tests,
-    )  # fmt: skip
+        error="; ".join(errors) or None,
+        tests=tests,
+    )
     shortfall = lifecycle_shortfall(settings, summary)
     if shortfall:
         summary["passed"], summary["error"] = False, summary["error"] or shortfall
     summary["shards"] = [
-        {"dir": str(d), "shard": s.get("selection", {}).get("shard"), "run_id": s.get("run_id"),
-         "target": s.get("target"), "duration_seconds": s["duration_seconds"],
-         "passed": s["passed"]}
+        {
+            "dir": str(d),
+            "shard": s.get("selection", {}).get("shard"),
+            "run_id": s.get("run_id"),
+            "target": s.get("target"),
+            "duration_seconds": s["duration_seconds"],
+            "passed": s["passed"],
+        }
         for d, s in zip(shard_dirs, summaries, strict=True)
-    ]  # fmt: skip
+    ]
     write_summary(out / "summary.json", summary)
     write_results_extras(
         out / "allure-results",
-        {"target": summary["target"] or "embedded mock", "spec_version": spec.version,
-         "profile": summary["profile"], "seed": summary["seed"],
-         "shards": len(shard_dirs), "run_ids": " ".join(sh["run_id"] or "" for sh in summary["shards"])},
-    )  # fmt: skip
+        {
+            "target": summary["target"] or "embedded mock",
+            "spec_version": spec.version,
+            "profile": summary["profile"],
+            "seed": summary["seed"],
+            "shards": len(shard_dirs),
+            "run_ids": " ".join(sh["run_id"] or "" for sh in summary["shards"]),
+        },
+    )
     return summary

@@ -16,10 +16,16 @@ from spec import Lifecycle, Spec, load_spec
 
 
 def build_summary(
-    settings: RunSettings, spec: Spec, lifecycle: Lifecycle, merged: dict[str, Any],
-    duration: float, tests_passed: bool, error: str | None = None,
-    tests: dict[str, int] | None = None, embedded: bool | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    settings: RunSettings,
+    spec: Spec,
+    lifecycle: Lifecycle,
+    merged: dict[str, Any],
+    duration: float,
+    tests_passed: bool,
+    error: str | None = None,
+    tests: dict[str, int] | None = None,
+    embedded: bool | None = None,
+) -> dict[str, Any]:
     operations = {}
     for op in spec.operations:
         entry = merged["operations"].get(op.operation_id)

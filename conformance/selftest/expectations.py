@@ -53,8 +53,9 @@ class Expectation:
         return BY_NAME[self.fault].category
 
 
-def _e(fault: str, checks: Iterable[str], operations: Iterable[str], why: str,
-       profile: str = "smoke") -> Expectation:  # fmt: skip
+def _e(
+    fault: str, checks: Iterable[str], operations: Iterable[str], why: str, profile: str = "smoke"
+) -> Expectation:
     return Expectation(fault, tuple(checks), tuple(operations), why, profile)
 
 
@@ -72,58 +73,154 @@ NEGATIVE, IGNORED_AUTH, SERVER_ERROR = (
 )
 
 EXPECTATIONS: tuple[Expectation, ...] = (
-    _e("order-missing-status", [SCHEMA], ["getOrderById", "getOrderBySafeId"],
-       "required `status` missing from a 200 body"),
-    _e("shipment-status-as-string", [SCHEMA], ["createShipment", "getShipmentById"],
-       "integer shipmentStatus serialized as a string"),
+    _e(
+        "order-missing-status",
+        [SCHEMA],
+        ["getOrderById", "getOrderBySafeId"],
+        "required `status` missing from a 200 body",
+    ),
+    _e(
+        "shipment-status-as-string",
+        [SCHEMA],
+        ["createShipment", "getShipmentById"],
+        "integer shipmentStatus serialized as a string",
+    ),
     _e("create-order-200", [STATUS], ["createOrder"], "200 is not a documented createOrder status"),
-    _e("hold-conflict-422", [STATUS, LIFECYCLE_STATUS], ["holdOrder"],
-       "a hold on an already held or closed order answers the undocumented 422"),
-    _e("bad-location-header", [READ_AFTER_WRITE], ["createOrder"],
-       "GET on the returned Location answers 404"),
-    _e("accepts-invalid-quantity", [SINGLE_VIOLATION, NEGATIVE], ["createOrder"],
-       "a valid order whose only problem is quantity 0 answers 201"),
-    _e("ignores-max-length", [SINGLE_VIOLATION, NEGATIVE], ["createOrder"],
-       "a valid order whose only problem is a 65-character externalId answers 201"),
-    _e("ignores-enum", [NEGATIVE], ["searchOrders"], "an unknown `status` value answers 200",
-       "ci"),  # one constraint broken at a time: the coverage phase
-    _e("ignores-required", [SINGLE_VIOLATION, NEGATIVE], ["createNote"],
-       "a valid note without `text` answers 201"),
-    _e("search-ignores-auth", [IGNORED_AUTH], ["searchOrders"],
-       "the request without a token answers 200"),
-    _e("cross-merchant-read", [TENANT], ["getOrderById"],
-       "merchant B reads merchant A's order"),
-    _e("cancel-not-persisted", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["cancelOrder"],
-       "the order reads back with the items still open"),
-    _e("delete-does-not-delete", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["deleteNote"],
-       "GET after DELETE answers 200"),
-    _e("put-not-idempotent", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateNote"],
-       "the note reads back as old + new text"),
-    _e("partial-put", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["updateNote"],
-       "a text longer than 20 characters reads back truncated"),
-    _e("audit-missing-on-update", [AUDIT, LIFECYCLE_AUDIT], ["updateOrder"], "updateOrder adds no audit event"),
-    _e("audit-wrong-values", [AUDIT, LIFECYCLE_AUDIT], ["cancelOrder"], "an item event with oldValue == newValue"),
-    _e("audit-wrong-actor", [AUDIT, LIFECYCLE_AUDIT], ["createOrder", "createNote"],
-       "the event's clientId is not the caller"),
-    _e("audit-missing-bulk", [AUDIT, LIFECYCLE_AUDIT], ["createOrdersBulk"],
-       "the second and later orders have no creation event"),
-    _e("refund-over-balance", [LIFECYCLE_STATUS], ["addRefund"],
-       "a refund above the remaining balance answers 200 and drives the balance negative"),
-    _e("refund-wrong-item", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["addRefund"],
-       "the named item's balance reads back unchanged"),
-    _e("cancelled-item-shippable", [LIFECYCLE_STATUS], ["createShipment"],
-       "a shipment for a Cancelled item answers 201"),
-    _e("partial-cancel-cancels-order", [READ_AFTER_WRITE, LIFECYCLE_STATE], ["cancelOrder"],
-       "an item not named in the cancel reads back Cancelled"),
-    _e("hold-does-not-block-shipping", [LIFECYCLE_STATUS], ["createShipment"],
-       "a shipment for a held order answers 201"),
-    _e("pagination-repeats", [LISTING, LIFECYCLE_LISTING], ["listOrders"],
-       "page 2 repeats the last record of page 1", "ci"),  # needs a case asking for page 1
-    _e("search-filter-ignored", [LISTING, LIFECYCLE_LISTING], ["searchOrders"],
-       "records with another status come back"),
-    _e("unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500",
-       "ci"),  # smoke's 3 examples may all be ASCII
-)  # fmt: skip
+    _e(
+        "hold-conflict-422",
+        [STATUS, LIFECYCLE_STATUS],
+        ["holdOrder"],
+        "a hold on an already held or closed order answers the undocumented 422",
+    ),
+    _e(
+        "bad-location-header",
+        [READ_AFTER_WRITE],
+        ["createOrder"],
+        "GET on the returned Location answers 404",
+    ),
+    _e(
+        "accepts-invalid-quantity",
+        [SINGLE_VIOLATION, NEGATIVE],
+        ["createOrder"],
+        "a valid order whose only problem is quantity 0 answers 201",
+    ),
+    _e(
+        "ignores-max-length",
+        [SINGLE_VIOLATION, NEGATIVE],
+        ["createOrder"],
+        "a valid order whose only problem is a 65-character externalId answers 201",
+    ),
+    _e(
+        "ignores-enum", [NEGATIVE], ["searchOrders"], "an unknown `status` value answers 200", "ci"
+    ),  # one constraint broken at a time: the coverage phase
+    _e(
+        "ignores-required",
+        [SINGLE_VIOLATION, NEGATIVE],
+        ["createNote"],
+        "a valid note without `text` answers 201",
+    ),
+    _e(
+        "search-ignores-auth",
+        [IGNORED_AUTH],
+        ["searchOrders"],
+        "the request without a token answers 200",
+    ),
+    _e("cross-merchant-read", [TENANT], ["getOrderById"], "merchant B reads merchant A's order"),
+    _e(
+        "cancel-not-persisted",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["cancelOrder"],
+        "the order reads back with the items still open",
+    ),
+    _e(
+        "delete-does-not-delete",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["deleteNote"],
+        "GET after DELETE answers 200",
+    ),
+    _e(
+        "put-not-idempotent",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateNote"],
+        "the note reads back as old + new text",
+    ),
+    _e(
+        "partial-put",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["updateNote"],
+        "a text longer than 20 characters reads back truncated",
+    ),
+    _e(
+        "audit-missing-on-update",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["updateOrder"],
+        "updateOrder adds no audit event",
+    ),
+    _e(
+        "audit-wrong-values",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["cancelOrder"],
+        "an item event with oldValue == newValue",
+    ),
+    _e(
+        "audit-wrong-actor",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["createOrder", "createNote"],
+        "the event's clientId is not the caller",
+    ),
+    _e(
+        "audit-missing-bulk",
+        [AUDIT, LIFECYCLE_AUDIT],
+        ["createOrdersBulk"],
+        "the second and later orders have no creation event",
+    ),
+    _e(
+        "refund-over-balance",
+        [LIFECYCLE_STATUS],
+        ["addRefund"],
+        "a refund above the remaining balance answers 200 and drives the balance negative",
+    ),
+    _e(
+        "refund-wrong-item",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["addRefund"],
+        "the named item's balance reads back unchanged",
+    ),
+    _e(
+        "cancelled-item-shippable",
+        [LIFECYCLE_STATUS],
+        ["createShipment"],
+        "a shipment for a Cancelled item answers 201",
+    ),
+    _e(
+        "partial-cancel-cancels-order",
+        [READ_AFTER_WRITE, LIFECYCLE_STATE],
+        ["cancelOrder"],
+        "an item not named in the cancel reads back Cancelled",
+    ),
+    _e(
+        "hold-does-not-block-shipping",
+        [LIFECYCLE_STATUS],
+        ["createShipment"],
+        "a shipment for a held order answers 201",
+    ),
+    _e(
+        "pagination-repeats",
+        [LISTING, LIFECYCLE_LISTING],
+        ["listOrders"],
+        "page 2 repeats the last record of page 1",
+        "ci",
+    ),  # needs a case asking for page 1
+    _e(
+        "search-filter-ignored",
+        [LISTING, LIFECYCLE_LISTING],
+        ["searchOrders"],
+        "records with another status come back",
+    ),
+    _e(
+        "unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500", "ci"
+    ),  # smoke's 3 examples may all be ASCII
+)
 
 # The fault proxy's rows (conformance/selftest/proxy_faults.py). `operations` are where the check
 # must catch the fault, which is not always an operation the proxy rewrites (audit logs, reads).

@@ -156,11 +156,28 @@ def judge_clean(
 # ---------------------------------------------------------------------------- running
 
 
-def run_command(profile: str, seed: int, reports: Path, faults: list[str],
-                operations: list[str], base_url: str | None = None) -> list[str]:  # fmt: skip
+def run_command(
+    profile: str,
+    seed: int,
+    reports: Path,
+    faults: list[str],
+    operations: list[str],
+    base_url: str | None = None,
+) -> list[str]:
     # -P: the run is the installed toolkit, as `ordermesh-conformance` runs, even from a checkout.
-    command = [sys.executable, "-P", "-m", "conformance.cli", "run", "--profile", profile,
-               "--seed", str(seed), "--reports-dir", str(reports)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        "conformance.cli",
+        "run",
+        "--profile",
+        profile,
+        "--seed",
+        str(seed),
+        "--reports-dir",
+        str(reports),
+    ]
     if base_url:
         command += ["--base-url", base_url]
     for name in faults:
@@ -178,8 +195,13 @@ def execute_run(
     started_wall, started = time.time(), time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         try:
-            code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
-                                  env={**os.environ, **(env or {})}).returncode  # fmt: skip
+            code = subprocess.run(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                env={**os.environ, **(env or {})},
+            ).returncode
         except subprocess.TimeoutExpired:
             out.write(f"\nselftest: run stopped after {timeout:.0f} s\n")
             code = -1

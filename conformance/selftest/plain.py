@@ -64,20 +64,43 @@ def quiet_malformed_request_warnings() -> None:
     logging.getLogger("uvicorn.error").addFilter(_DropMalformedRequestWarnings())
 
 
-def plain_command(st: str, base_url: str, token: str, profile: Profile, seed: int,
-                  operations: list[str], report: Path) -> list[str]:  # fmt: skip
+def plain_command(
+    st: str,
+    base_url: str,
+    token: str,
+    profile: Profile,
+    seed: int,
+    operations: list[str],
+    report: Path,
+) -> list[str]:
     command = [
-        st, "run", str(SPEC_PATH), "--url", base_url, "-H", f"Authorization: Bearer {token}",
-        "--phases", ",".join(profile.phases), "--max-examples", str(profile.max_examples),
-        "--seed", str(seed), "--no-color", "--report", "json", "--report-json-path", str(report),
-    ]  # fmt: skip
+        st,
+        "run",
+        str(SPEC_PATH),
+        "--url",
+        base_url,
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--phases",
+        ",".join(profile.phases),
+        "--max-examples",
+        str(profile.max_examples),
+        "--seed",
+        str(seed),
+        "--no-color",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
     for operation_id in operations:
         command += ["--include-operation-id", operation_id]
     return command
 
 
-def run_plain(fault: str, operations: list[str], profile: Profile, seed: int, reports: Path,
-              timeout: float) -> PlainResult:  # fmt: skip
+def run_plain(
+    fault: str, operations: list[str], profile: Profile, seed: int, reports: Path, timeout: float
+) -> PlainResult:
     st = st_executable()
     if st is None:
         return PlainResult(False, problem="the Schemathesis CLI `st` is not installed")

@@ -10,9 +10,16 @@ from typing import Any
 from conformance.selftest.matrix import CleanResult, FaultResult
 
 HEADERS = (
-    "fault", "category", "profile", "suite", "detected by", "at", "first (s)", "plain st",
+    "fault",
+    "category",
+    "profile",
+    "suite",
+    "detected by",
+    "at",
+    "first (s)",
+    "plain st",
     "plain st checks",
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -49,17 +56,19 @@ def rows(matrix: Matrix) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for result in matrix.faults:
         plain, plain_checks = _plain_cells(result)
-        out.append((
-            result.name,
-            result.category,
-            result.profile or "-",
-            "yes" if result.detected else "NO",
-            ", ".join(result.detected_by) or (result.problem or ""),
-            ", ".join(result.detected_at),
-            "-" if result.seconds is None else f"{result.seconds:.1f}",
-            plain,
-            plain_checks,
-        ))  # fmt: skip
+        out.append(
+            (
+                result.name,
+                result.category,
+                result.profile or "-",
+                "yes" if result.detected else "NO",
+                ", ".join(result.detected_by) or (result.problem or ""),
+                ", ".join(result.detected_at),
+                "-" if result.seconds is None else f"{result.seconds:.1f}",
+                plain,
+                plain_checks,
+            )
+        )
     return out
 
 
@@ -84,8 +93,9 @@ def totals_line(matrix: Matrix) -> str:
 def terminal(matrix: Matrix) -> str:
     table = [HEADERS, *rows(matrix)]
     widths = [max(len(r[i]) for r in table) for i in range(len(HEADERS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-             for r in table]  # fmt: skip
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines += ["", totals_line(matrix), "PASSED" if matrix.passed else "FAILED"]
     return "\n".join(lines)

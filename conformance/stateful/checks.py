@@ -218,8 +218,11 @@ class Verifier:
             for s in self.model.shipments.values()
             if s.deleted and s.order == order.handle
         ]
-        gone += [("getNoteById", {"noteId": self.model.notes[n].id}, n)
-                 for n in order.notes if self.model.notes[n].deleted]  # fmt: skip
+        gone += [
+            ("getNoteById", {"noteId": self.model.notes[n].id}, n)
+            for n in order.notes
+            if self.model.notes[n].deleted
+        ]
         for operation_id, params, handle in gone:
             _, problems = self.target.poller.settle(
                 partial(self.target.read, operation_id, **params),
@@ -340,8 +343,11 @@ class Verifier:
         for handle in order.items:
             item = model.items[handle]
             status, body = read("getOrderItemById", orderItemId=item.id)
-            problems += _differ(f"getOrderItemById({handle}).status",
-                                (body or {}).get("orderItem", {}).get("status"), item.status)  # fmt: skip
+            problems += _differ(
+                f"getOrderItemById({handle}).status",
+                (body or {}).get("orderItem", {}).get("status"),
+                item.status,
+            )
             status, body = read("getShipmentByOrderItemId", orderItemId=item.id)
             want_id = model.shipments[item.shipment].id if item.shipment else None
             got_id = (body or {}).get("id") if status == 200 else None

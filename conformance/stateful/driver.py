@@ -134,30 +134,33 @@ class Driver:
             rules = {r.rule for r in expected.refusals}
             if status not in statuses:
                 raise LifecycleFailure(
-                    check="lifecycle_status", operation=operation,
+                    check="lifecycle_status",
+                    operation=operation,
                     title="Forbidden call not refused",
                     message=f"{operation} answered {status}; the table forbids it ({', '.join(sorted(rules))})"
                     f" with {sorted(statuses)}",
-                )  # fmt: skip
+                )
             body = data if isinstance(data, dict) else {}
             named = body.get("rule") in rules or any(
                 f"[{r}]" in str(body.get("message")) for r in rules
             )
             if not named:
                 raise LifecycleFailure(
-                    check="lifecycle_status", operation=operation,
+                    check="lifecycle_status",
+                    operation=operation,
                     title="Refusal names the wrong rule",
                     message=f"{operation} answered {status} {body.get('rule') or body.get('message')!r};"
                     f" expected rule {' or '.join(sorted(rules))}",
-                )  # fmt: skip
+                )
             return
         documented = self.target.spec.operation(operation).success_statuses
         if status not in documented:
             raise LifecycleFailure(
-                check="lifecycle_status", operation=operation,
+                check="lifecycle_status",
+                operation=operation,
                 title="Allowed call refused",
                 message=f"{operation} answered {status} {str(data)[:300]}; the model expects {list(documented)}",
-            )  # fmt: skip
+            )
 
     def verify(self) -> None:
         """The invariant after each step: what the last step touched reads back as modelled."""
@@ -199,15 +202,24 @@ class Driver:
             "externalId": tag,
             "safeId": tag,
             "currencyCode": "USD",
-            "shippingAddress": {"firstName": "Ada", "lastName": "Lovelace", "line1": "1 Main St",
-                                "city": "Springfield", "zip": "12345", "countryCode": "US"},
+            "shippingAddress": {
+                "firstName": "Ada",
+                "lastName": "Lovelace",
+                "line1": "1 Main St",
+                "city": "Springfield",
+                "zip": "12345",
+                "countryCode": "US",
+            },
             "items": [
-                {"sku": f"SKU-{n}", "quantity": quantity,
-                 "customerPrice": {"currency": "USD", "amount": price},
-                 "customerShippingPrice": {"currency": "USD", "amount": shipping}}
+                {
+                    "sku": f"SKU-{n}",
+                    "quantity": quantity,
+                    "customerPrice": {"currency": "USD", "amount": price},
+                    "customerShippingPrice": {"currency": "USD", "amount": shipping},
+                }
                 for n, (quantity, price, shipping) in enumerate(lines)
             ],
-        }  # fmt: skip
+        }
 
     def _bind_order(self, handle: str, order_id: str, item_ids: list[str], body: dict) -> None:
         order = self.model.orders[handle]
@@ -230,17 +242,21 @@ class Driver:
         first = len(self.model.orders) + 1
         bodies = [self._order_body(f"order{first + n}", lines) for n, lines in enumerate(orders)]
         expected = self.model.create_orders_bulk(
-            [(b["externalId"], [tuple(x) for x in lines]) for b, lines in zip(bodies, orders, strict=True)]
-        )  # fmt: skip
+            [
+                (b["externalId"], [tuple(x) for x in lines])
+                for b, lines in zip(bodies, orders, strict=True)
+            ]
+        )
         handles = list(self.model.orders)[-len(orders) :]
         data = self._call(expected, set(handles), body={"bulk": bodies})
         results = data.get("results") or []
         if len(results) != len(bodies) or not all(r.get("success") for r in results):
             raise LifecycleFailure(
-                check="lifecycle_status", operation="createOrdersBulk",
+                check="lifecycle_status",
+                operation="createOrdersBulk",
                 title="Bulk create is not the sum of single creates",
                 message=f"every entry is a valid order, yet the results are {results}",
-            )  # fmt: skip
+            )
         for handle, result, body in zip(handles, results, bodies, strict=True):
             _, read = self._send(READ_BACK, orderId=result["id"])
             item_ids = [i["id"] for i in (read or {}).get("order", {}).get("items", [])]
@@ -362,9 +378,12 @@ class Driver:
                     f"entry {n}: {result}, the single call would be {'refused' if single.refused else 'allowed'}"
                 )
         if problems:
-            raise LifecycleFailure(check="lifecycle_status", operation="rerouteShipmentsBulk",
-                                   title="Bulk reroute differs from single reroutes",
-                                   message="; ".join(problems))  # fmt: skip
+            raise LifecycleFailure(
+                check="lifecycle_status",
+                operation="rerouteShipmentsBulk",
+                title="Bulk reroute differs from single reroutes",
+                message="; ".join(problems),
+            )
 
     @step("rejectShipment")
     def reject(self, *, shipment: str) -> None:

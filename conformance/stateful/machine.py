@@ -104,10 +104,16 @@ def _forbidden_call(model: Model, refusal: Refusal, resource) -> tuple[str, dict
     operation = refusal.operation
     if refusal.entity == "orderItem":
         return {
-            "cancelOrder": ("cancel", {"order": resource.order, "lines": [[resource.handle, None]]}),
-            "createShipment": ("create_shipment", {"order": resource.order, "items": [resource.handle]}),
+            "cancelOrder": (
+                "cancel",
+                {"order": resource.order, "lines": [[resource.handle, None]]},
+            ),
+            "createShipment": (
+                "create_shipment",
+                {"order": resource.order, "items": [resource.handle]},
+            ),
             "updateOrderItem": ("update_item", {"item": resource.handle}),
-        }.get(operation)  # fmt: skip
+        }.get(operation)
     if refusal.entity == "order":
         if operation == "holdOrder":
             return "hold", {"order": resource.handle}
@@ -297,7 +303,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.model.live_packages()))
     @rule(package=picks, ship=st.booleans())
     def update_package(self, package: int, ship: bool) -> None:
-        self.driver.update_package(package=_pick(self.model.live_packages(), package).handle, ship=ship)  # fmt: skip
+        self.driver.update_package(
+            package=_pick(self.model.live_packages(), package).handle, ship=ship
+        )
 
     # ------------------------------------------------------------------ refusals
     @precondition(lambda self: bool(forbidden_moves(self.model)))
@@ -337,9 +345,13 @@ def walk_settings(walks: int, steps: int, shrink: bool = True) -> settings:
 
 
 def run_walks(
-    target: Target, recorder: Recorder, walks: int, steps: int, walk_seed: int,
+    target: Target,
+    recorder: Recorder,
+    walks: int,
+    steps: int,
+    walk_seed: int,
     configure: Callable[[settings], settings] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Random walks; raises the shrunk failure, with `recorder.last` the walk that shows it."""
     machine = seed(walk_seed)(machine_for(target, recorder))
     chosen = walk_settings(walks, steps)

@@ -158,9 +158,16 @@ def _record_error(
     category = error_category(exc, operation)
     label_failure(session, operation, [check], [category])
     session.stats.failure(
-        {"check": check, "operation": operation.operation_id, "category": category,
-         "title": kind, "message": message, "reproduction": repro, "seed": session.settings.seed}
-    )  # fmt: skip
+        {
+            "check": check,
+            "operation": operation.operation_id,
+            "category": category,
+            "title": kind,
+            "message": message,
+            "reproduction": repro,
+            "seed": session.settings.seed,
+        }
+    )
 
 
 def record_failure_group(

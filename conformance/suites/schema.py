@@ -56,8 +56,10 @@ def build_schema(settings: RunSettings) -> BaseSchema:
     )
     # Our strategies and the coverage phase make large, filtered inputs on purpose.
     schema.config.suppress_health_check = [
-        HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large
-    ]  # fmt: skip
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ]
     for item in settings.include:
         schema = (
             schema.include(operation_id=item) if is_operation_id(item) else schema.include(tag=item)

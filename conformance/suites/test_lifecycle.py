@@ -48,13 +48,19 @@ def test_named_scenario(writable, name: str) -> None:
 def test_random_walks(writable) -> None:
     settings = writable.settings
     budget = settings.profile_budget
-    label(RANDOM_WALKS, f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}")  # fmt: skip
+    label(
+        RANDOM_WALKS,
+        f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}",
+    )
     recorder = Recorder()
     try:
         run_walks(
-            target_for(writable), recorder, budget.lifecycle_scenarios, budget.lifecycle_steps,
+            target_for(writable),
+            recorder,
+            budget.lifecycle_scenarios,
+            budget.lifecycle_steps,
             settings.seed,
-        )  # fmt: skip
+        )
     except ProjectFailure as failure:
         assert recorder.last is not None
         record_failure(writable, recorder.last, failure, RANDOM_WALKS)

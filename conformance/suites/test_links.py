@@ -62,10 +62,11 @@ class LinkChecks:
             # The base class forwards **kwargs as transport options; call the case directly so
             # the excluded checks are not sent to the HTTP client.
             case.validate_response(
-                response, additional_checks=project_checks(session),
+                response,
+                additional_checks=project_checks(session),
                 excluded_checks=excluded_checks(session.harness.spec, operation),
                 transport_kwargs=kwargs,
-            )  # fmt: skip
+            )
         except FailureGroup as group:
             rerun = replay_links(session.settings)
             record_failure_group(session, case, operation, response, group, rerun)
@@ -82,9 +83,12 @@ def test_link_following(suite: SuiteSession) -> None:
         f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, seed {suite.settings.seed}"
     )
     chosen = settings(
-        max_examples=budget.link_scenarios, stateful_step_count=budget.link_steps,
-        deadline=None, database=None, suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
+        max_examples=budget.link_scenarios,
+        stateful_step_count=budget.link_steps,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     try:
         workflow = seed(suite.settings.seed)(link_workflow())
         run_state_machine_as_test(workflow, settings=chosen)

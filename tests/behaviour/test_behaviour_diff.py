@@ -40,9 +40,12 @@ def test_next_version_shows_exactly_the_seeded_changes(tmp_path):
     assert by[("deleteNote", "status")]["a"] == ["204"]
     assert by[("deleteNote", "status")]["b"] == ["200"]
     assert by[("getOrderById", "shape")] | {"keys": []} == {
-        "operation": "getOrderById", "aspect": "shape", "a": [],
-        "b": ["$.order.priority: string"], "keys": [],
-    }  # fmt: skip
+        "operation": "getOrderById",
+        "aspect": "shape",
+        "a": [],
+        "b": ["$.order.priority: string"],
+        "keys": [],
+    }
     assert any(HOLD_AUDIT_ACTION in line for line in by[("holdOrder", "audit")]["b"])
     assert by[("getOrderBySafeId", "enum")]["b"] == ["$.order.status = 'Canceled'"]
 
@@ -52,9 +55,13 @@ def test_mock_against_itself_shows_nothing(tmp_path):
     url, stop = run_in_thread(MockConfig())
     creds = MOCK_MERCHANT_A
     try:
-        flags = {"client-id": creds.client_id, "client-secret": creds.client_secret,
-                 "username": creds.username, "password": creds.password,
-                 "merchant-id": creds.merchant_id}  # fmt: skip
+        flags = {
+            "client-id": creds.client_id,
+            "client-secret": creds.client_secret,
+            "username": creds.username,
+            "password": creds.password,
+            "merchant-id": creds.merchant_id,
+        }
         argv = [item for name, value in flags.items() for item in (f"--{name}", str(value))]
         code, report = run(tmp_path, "--compare-with", url, *argv)
     finally:
@@ -82,8 +89,12 @@ def test_compare_needs_the_merchant_of_a_live_b(tmp_path, capsys, monkeypatch):
 
 def test_shape_and_pairing_rules():
     assert shape({"a": [{"b": 1}, {"b": None}]}) == {
-        "$: object", "$.a: array", "$.a[*]: object", "$.a[*].b: integer", "$.a[*].b: null",
-    }  # fmt: skip
+        "$: object",
+        "$.a: array",
+        "$.a[*]: object",
+        "$.a[*].b: integer",
+        "$.a[*].b: null",
+    }
     spec = load_spec()
     a = [
         Observation("deleteNote#0", "deleteNote", "case", 204),

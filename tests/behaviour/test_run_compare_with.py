@@ -48,8 +48,18 @@ def next_version_mock(client_credentials):
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for name in ("BASE_URL", "TOKEN", "CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD",
-                 "MERCHANT_ID", "SEED", "REPORTS_DIR", "PROFILE"):  # fmt: skip
+    for name in (
+        "BASE_URL",
+        "TOKEN",
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "USERNAME",
+        "PASSWORD",
+        "MERCHANT_ID",
+        "SEED",
+        "REPORTS_DIR",
+        "PROFILE",
+    ):
         monkeypatch.delenv(f"ORDERMESH_{name}", raising=False)
     return monkeypatch
 
@@ -57,14 +67,33 @@ def clean_environment(monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("given_as", ["flags", "env"])
 def test_run_compare_with_explicit_credentials_lists_exactly_the_seeded_changes(
-    tmp_path, capfd, clean_environment, next_version_mock, client_credentials,
-    seeded_differences, given_as,
-):  # fmt: skip
+    tmp_path,
+    capfd,
+    clean_environment,
+    next_version_mock,
+    client_credentials,
+    seeded_differences,
+    given_as,
+):
     c = client_credentials
-    values = {"client_id": c.client_id, "client_secret": c.client_secret,
-              "merchant_id": c.merchant_id}  # fmt: skip
-    argv = ["run", "--profile", "smoke", "--seed", "424242", "--include", "getClientToken",
-            "--reports-dir", str(tmp_path), "--compare-with", next_version_mock]  # fmt: skip
+    values = {
+        "client_id": c.client_id,
+        "client_secret": c.client_secret,
+        "merchant_id": c.merchant_id,
+    }
+    argv = [
+        "run",
+        "--profile",
+        "smoke",
+        "--seed",
+        "424242",
+        "--include",
+        "getClientToken",
+        "--reports-dir",
+        str(tmp_path),
+        "--compare-with",
+        next_version_mock,
+    ]
     if given_as == "flags":
         argv += [item for k, v in values.items() for item in (f"--{k.replace('_', '-')}", v)]
     else:

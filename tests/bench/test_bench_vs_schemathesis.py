@@ -17,9 +17,18 @@ import pytest
 def test_one_repetition_on_one_operation_prints_both_sides_and_a_verdict(
     repo_root: Path, tmp_path: Path
 ) -> None:
-    command = [sys.executable, str(repo_root / "bench" / "bench_vs_schemathesis.py"),
-               "--repetitions", "1", "--include", "getClientToken", "--timeout", "120",
-               "--log", str(tmp_path / "bench.log")]  # fmt: skip
+    command = [
+        sys.executable,
+        str(repo_root / "bench" / "bench_vs_schemathesis.py"),
+        "--repetitions",
+        "1",
+        "--include",
+        "getClientToken",
+        "--timeout",
+        "120",
+        "--log",
+        str(tmp_path / "bench.log"),
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     medians = {
@@ -29,8 +38,11 @@ def test_one_repetition_on_one_operation_prints_both_sides_and_a_verdict(
         )
     }
     assert set(medians) == {"ordermesh-conformance run", "plain st run"}, proc.stdout
-    ratio = re.search(r"^ratio ([\d.]+)x wall, [\d.]+x CPU \(goal <= 1.3x wall\): (met|NOT met)$",
-                      proc.stdout, re.M)  # fmt: skip
+    ratio = re.search(
+        r"^ratio ([\d.]+)x wall, [\d.]+x CPU \(goal <= 1.3x wall\): (met|NOT met)$",
+        proc.stdout,
+        re.M,
+    )
     assert ratio, proc.stdout
     # The printed medians are rounded to 0.1 s; the ratio is computed from the exact ones.
     expected = medians["ordermesh-conformance run"] / medians["plain st run"]

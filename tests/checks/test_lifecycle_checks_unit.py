@@ -34,8 +34,9 @@ def model(lifecycle) -> Model:
     """One open order (order1) of one open item (item1), each with its creation event."""
     built = Model(lifecycle)
     built.orders["order1"] = Order("order1", "ext-1", ["item1"], id=ORDER, safe_id="omct-1")
-    built.items["item1"] = Item("item1", "order1", 2, 10.0, 5.0, price_balance=20.0,
-                                shipping_balance=5.0, id=ITEM)  # fmt: skip
+    built.items["item1"] = Item(
+        "item1", "order1", 2, 10.0, 5.0, price_balance=20.0, shipping_balance=5.0, id=ITEM
+    )
     built.audit.update({("Order", "order1"): 1, ("OrderItem", "item1"): 1})
     return built
 
@@ -47,8 +48,14 @@ def verifier(target, model) -> Verifier:
 
 def item_read(**fields: Any) -> dict[str, Any]:
     refund = {"remainingPriceBalance": 20.0, "remainingShippingBalance": 5.0, "refunds": []}
-    return {"id": ITEM, "status": "Open", "quantity": 2, "cancelledQuantity": 0,
-            "refundData": refund, **fields}  # fmt: skip
+    return {
+        "id": ITEM,
+        "status": "Open",
+        "quantity": 2,
+        "cancelledQuantity": 0,
+        "refundData": refund,
+        **fields,
+    }
 
 
 def created(action: str) -> dict[str, Any]:
@@ -60,8 +67,12 @@ def reads(api, target):
     """Stub the order as the model says it is, and its two audit logs; each part replaceable."""
 
     def stub(order_status: str = "Open", item: dict | None = None, order_events=None) -> None:
-        order = {"id": ORDER, "status": order_status, "shipmentIds": [],
-                 "items": [item or item_read()]}  # fmt: skip
+        order = {
+            "id": ORDER,
+            "status": order_status,
+            "shipmentIds": [],
+            "items": [item or item_read()],
+        }
         api.on("GET", target.path("getOrderById", orderId=ORDER), 200, {"order": order})
         events = order_events if order_events is not None else [created("createOrder")]
         api.on("GET", target.path("getOrderAuditLogs", orderId=ORDER), 200, {"auditLogs": events})
@@ -79,11 +90,21 @@ def test_an_order_that_reads_as_modelled_passes(verifier, reads):
 
 @pytest.mark.parametrize(
     "wrong",
-    [{"order_status": "Cancelled"}, {"item": item_read(cancelledQuantity=1)},
-     {"item": item_read(refundData={"remainingPriceBalance": 20.0, "remainingShippingBalance": 5.0,
-                                    "refunds": [{"amount": 25.0}]})}],
+    [
+        {"order_status": "Cancelled"},
+        {"item": item_read(cancelledQuantity=1)},
+        {
+            "item": item_read(
+                refundData={
+                    "remainingPriceBalance": 20.0,
+                    "remainingShippingBalance": 5.0,
+                    "refunds": [{"amount": 25.0}],
+                }
+            )
+        },
+    ],
     ids=["order-status", "item-quantity", "refund-over-paid"],
-)  # fmt: skip
+)
 def test_an_order_that_reads_otherwise_fails_lifecycle_state(verifier, reads, wrong):
     reads(**wrong)
     with pytest.raises(ProjectFailure) as raised:

@@ -58,8 +58,12 @@ def scenario(*operation_ids: str) -> Callable[[Scenario], Scenario]:
 
 @scenario("createOrder")
 def _create_order(world: World, shows: bool) -> tuple[Any, Any]:
-    body = {"merchantId": "m-1", "externalId": "ext-1", "safeId": "omct-1",
-            "items": [{"sku": "SKU-1"}, {"sku": "SKU-2"}]}  # fmt: skip
+    body = {
+        "merchantId": "m-1",
+        "externalId": "ext-1",
+        "safeId": "omct-1",
+        "items": [{"sku": "SKU-1"}, {"sku": "SKU-2"}],
+    }
     case = world.make_case("createOrder", body=body)
     skus = ["SKU-1", "SKU-2"] if shows else ["SKU-2", "SKU-1"]
     order = {"externalId": "ext-1", "safeId": "omct-1", "merchantId": "m-1"}

@@ -42,8 +42,9 @@ def run_cli(tmp_path):
         command = [sys.executable, "-m", "conformance.cli", *args]
         if "--reports-dir" not in args and args and args[0] == "run":
             command += ["--reports-dir", str(reports)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              env={**clean, **(env or {})})  # fmt: skip
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env={**clean, **(env or {})}
+        )
         return RunResult(done.returncode, done.stdout, done.stderr, reports)
 
     return run

@@ -35,8 +35,20 @@ def test_max_duration_stops_new_work_at_the_deadline(run_cli):
 
 
 def test_a_run_within_its_budgets_is_complete(run_cli):
-    result = run_cli("run", "--profile", "smoke", "--seed", "2", "--include", "listNotes",
-                     "--read-only", "--max-failures", "5", "--max-duration", "600")  # fmt: skip
+    result = run_cli(
+        "run",
+        "--profile",
+        "smoke",
+        "--seed",
+        "2",
+        "--include",
+        "listNotes",
+        "--read-only",
+        "--max-failures",
+        "5",
+        "--max-duration",
+        "600",
+    )
     assert result.code == 0, result.stdout[-3000:]
     assert result.summary["complete"] is True
     assert "incomplete_reason" not in result.summary

@@ -48,8 +48,15 @@ def test_a_live_target_without_a_merchant_id_is_a_usage_error(run_cli):
 
 def test_unreachable_target_exits_3_and_still_writes_the_summary(run_cli):
     url = f"http://127.0.0.1:{closed_port()}"
-    result = run_cli("run", "--base-url", url, "--token", "whatever",
-                     "--merchant-id", MOCK_MERCHANT_A.merchant_id)  # fmt: skip
+    result = run_cli(
+        "run",
+        "--base-url",
+        url,
+        "--token",
+        "whatever",
+        "--merchant-id",
+        MOCK_MERCHANT_A.merchant_id,
+    )
     assert result.code == 3, result.stderr
     assert "unreachable" in result.stdout + result.stderr
     summary = result.summary
@@ -57,9 +64,17 @@ def test_unreachable_target_exits_3_and_still_writes_the_summary(run_cli):
 
 
 def test_wrong_credentials_exit_3(run_cli, mock_with_secrets):
-    result = run_cli("run", "--base-url", mock_with_secrets, "--client-id", "om-client-a",
-                     "--client-secret", "not-the-secret",
-                     "--merchant-id", MOCK_MERCHANT_A.merchant_id)  # fmt: skip
+    result = run_cli(
+        "run",
+        "--base-url",
+        mock_with_secrets,
+        "--client-id",
+        "om-client-a",
+        "--client-secret",
+        "not-the-secret",
+        "--merchant-id",
+        MOCK_MERCHANT_A.merchant_id,
+    )
     assert result.code == 3, result.stdout + result.stderr
     assert "authentication failed" in result.stdout + result.stderr
     assert "not-the-secret" not in result.stdout + result.stderr

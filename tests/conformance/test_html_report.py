@@ -23,9 +23,16 @@ def results(tmp_path) -> Path:
     directory = tmp_path / "allure-results"
     directory.mkdir()
     for n, status in enumerate(STATUSES):
-        result = {"uuid": str(uuid.uuid4()), "historyId": f"h{n}", "name": f"case {n}",
-                  "fullName": f"tests.case_{n}", "status": status, "start": 1000 * n,
-                  "stop": 1000 * n + 5, "labels": [{"name": "suite", "value": "report"}]}  # fmt: skip
+        result = {
+            "uuid": str(uuid.uuid4()),
+            "historyId": f"h{n}",
+            "name": f"case {n}",
+            "fullName": f"tests.case_{n}",
+            "status": status,
+            "start": 1000 * n,
+            "stop": 1000 * n + 5,
+            "labels": [{"name": "suite", "value": "report"}],
+        }
         (directory / f"{result['uuid']}-result.json").write_text(json.dumps(result))
     return directory
 
@@ -68,9 +75,18 @@ def test_without_node_one_line_says_so(tmp_path, results, monkeypatch):
 
 def test_a_run_without_node_keeps_its_results_and_says_why(run_cli, mock_with_secrets):
     env = {"ORDERMESH_TOKEN": TOKEN, "PATH": str(Path(sys.executable).parent)}
-    result = run_cli("run", "--base-url", mock_with_secrets, "--merchant-id",
-                     MOCK_MERCHANT_A.merchant_id, "--profile", "smoke",
-                     "--include", "getOrderById", env=env)  # fmt: skip
+    result = run_cli(
+        "run",
+        "--base-url",
+        mock_with_secrets,
+        "--merchant-id",
+        MOCK_MERCHANT_A.merchant_id,
+        "--profile",
+        "smoke",
+        "--include",
+        "getOrderById",
+        env=env,
+    )
     assert result.code == 0, result.stdout + result.stderr
     assert [line for line in result.stdout.splitlines() if line.endswith(NO_NODE)]
     assert any(result.reports.glob("allure-results/*-result.json"))

@@ -19,8 +19,17 @@ from tests.conformance.conftest import live_env
 from tests.conformance.proxy import CountingProxy, serve
 
 # A small run of some 150 requests: two read operations and their link-following, no writes.
-SMALL_RUN = ("--profile", "ci", "--seed", "3", "--read-only",
-             "--include", "getOrderById", "--include", "listNotes")  # fmt: skip
+SMALL_RUN = (
+    "--profile",
+    "ci",
+    "--seed",
+    "3",
+    "--read-only",
+    "--include",
+    "getOrderById",
+    "--include",
+    "listNotes",
+)
 
 
 @pytest.fixture
@@ -80,8 +89,17 @@ def test_the_limit_holds_in_memory():
 def test_two_workers_share_one_limit(run_cli, mock_url):
     proxy = CountingProxy(mock_url)
     with serve(proxy) as url:
-        result = run_cli("run", "--base-url", url, "--workers", "2", "--rate-limit", "5",
-                         *SMALL_RUN, env=live_env())  # fmt: skip
+        result = run_cli(
+            "run",
+            "--base-url",
+            url,
+            "--workers",
+            "2",
+            "--rate-limit",
+            "5",
+            *SMALL_RUN,
+            env=live_env(),
+        )
     assert result.code == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert len(proxy.arrivals) >= 80  # enough to have pushed against the limit
     busiest, window = proxy.busiest_second()

@@ -44,9 +44,19 @@ def test_added_tokens_follow_the_same_rules():
 def test_a_target_whose_token_is_string_still_reports_type_string(run_cli):
     base_url, stop = run_in_thread(MockConfig(token="string", faults=("order-missing-status",)))
     try:
-        result = run_cli("run", "--base-url", base_url, "--token", "string",
-                         "--merchant-id", MOCK_MERCHANT_A.merchant_id, "--profile", "smoke",
-                         "--include", "getOrderById")  # fmt: skip
+        result = run_cli(
+            "run",
+            "--base-url",
+            base_url,
+            "--token",
+            "string",
+            "--merchant-id",
+            MOCK_MERCHANT_A.merchant_id,
+            "--profile",
+            "smoke",
+            "--include",
+            "getOrderById",
+        )
     finally:
         stop()
     assert result.code == 1, result.stdout + result.stderr

@@ -14,17 +14,31 @@ from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from tests.conformance.conftest import CLIENT_SECRET, TOKEN
 
-SMALL = ("--profile", "smoke", "--seed", "7", "--include", "createOrder",
-         "--include", "getOrderById", "--include", "getClientToken")  # fmt: skip
+SMALL = (
+    "--profile",
+    "smoke",
+    "--seed",
+    "7",
+    "--include",
+    "createOrder",
+    "--include",
+    "getOrderById",
+    "--include",
+    "getClientToken",
+)
 
 
 @pytest.fixture
 def faulty_mock():
     """create-order-200 makes createOrder fail its status check, so failure attachments exist."""
     base_url, stop = run_in_thread(
-        MockConfig(client_id="om-client-a", client_secret=CLIENT_SECRET, token=TOKEN,
-                   faults=("create-order-200",))
-    )  # fmt: skip
+        MockConfig(
+            client_id="om-client-a",
+            client_secret=CLIENT_SECRET,
+            token=TOKEN,
+            faults=("create-order-200",),
+        )
+    )
     yield base_url
     stop()
 
@@ -45,8 +59,15 @@ def test_no_secret_reaches_any_file_or_output(run_cli, faulty_mock, auth):
         if auth == "client"
         else {"ORDERMESH_TOKEN": TOKEN}
     )
-    result = run_cli("run", "--base-url", faulty_mock, "--merchant-id",
-                     MOCK_MERCHANT_A.merchant_id, *SMALL, env=env)  # fmt: skip
+    result = run_cli(
+        "run",
+        "--base-url",
+        faulty_mock,
+        "--merchant-id",
+        MOCK_MERCHANT_A.merchant_id,
+        *SMALL,
+        env=env,
+    )
     assert result.code == 1, result.stdout + result.stderr  # the fault was found...
     written = list(result.reports.rglob("*"))
     assert any(p.name.endswith("-attachment.json") for p in written)  # ...and attached
@@ -56,13 +77,22 @@ def test_no_secret_reaches_any_file_or_output(run_cli, faulty_mock, auth):
 
 
 def test_a_failure_carries_a_curl_that_reproduces_it(run_cli, faulty_mock):
-    result = run_cli("run", "--base-url", faulty_mock, "--token", TOKEN, "--merchant-id",
-                     MOCK_MERCHANT_A.merchant_id, *SMALL)  # fmt: skip
+    result = run_cli(
+        "run",
+        "--base-url",
+        faulty_mock,
+        "--token",
+        TOKEN,
+        "--merchant-id",
+        MOCK_MERCHANT_A.merchant_id,
+        *SMALL,
+    )
     assert result.code == 1
     failure = next(
-        f for f in result.summary["failures"]
+        f
+        for f in result.summary["failures"]
         if f["operation"] == "createOrder" and f["check"] == "status_code_conformance"
-    )  # fmt: skip
+    )
     assert str(result.summary["seed"]) in failure["reproduction"]
     curl = next(line for line in failure["reproduction"].splitlines() if line.startswith("curl "))
     assert re.search(r"-X POST .*/v1/orders", curl)
@@ -70,9 +100,16 @@ def test_a_failure_carries_a_curl_that_reproduces_it(run_cli, faulty_mock):
     fresh_url, stop = run_in_thread(MockConfig(token=TOKEN, faults=("create-order-200",)))
     try:
         replay = subprocess.run(
-            ["bash", "-c", curl.replace(faulty_mock, fresh_url) + " -s -o /dev/null -w '%{http_code}'"],
-            capture_output=True, text=True, timeout=30, env={**os.environ, "ORDERMESH_TOKEN": TOKEN},
-        )  # fmt: skip
+            [
+                "bash",
+                "-c",
+                curl.replace(faulty_mock, fresh_url) + " -s -o /dev/null -w '%{http_code}'",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "ORDERMESH_TOKEN": TOKEN},
+        )
     finally:
         stop()
     # The fault answers 200 where the spec says 201: the replay shows the same violation.

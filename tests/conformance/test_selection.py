@@ -84,8 +84,18 @@ def test_an_unknown_scenario_is_a_usage_error():
 
 def collected(settings: RunSettings) -> list[str]:
     """The suite's tests pytest keeps for `settings` (collection starts an embedded mock)."""
-    command = [sys.executable, "-m", "pytest", str(SUITES), "--collect-only", "-q",
-               "-p", "no:cacheprovider", "-o", "addopts="]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(SUITES),
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+    ]
     env = {**os.environ, **settings.to_env()}
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stdout + done.stderr

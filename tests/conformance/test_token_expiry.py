@@ -24,9 +24,23 @@ def test_a_run_longer_than_many_token_lifetimes_has_no_auth_failures(run_cli):
     url, stop = run_in_thread(MockConfig(client_token_ttl=TTL))
     try:
         # About 150 requests at 2 per second: over a minute, a dozen token lifetimes.
-        result = run_cli("run", "--base-url", url, "--rate-limit", "2", "--profile", "ci",
-                         "--seed", "5", "--read-only", "--include", "getOrderById",
-                         "--include", "listNotes", env=live_env())  # fmt: skip
+        result = run_cli(
+            "run",
+            "--base-url",
+            url,
+            "--rate-limit",
+            "2",
+            "--profile",
+            "ci",
+            "--seed",
+            "5",
+            "--read-only",
+            "--include",
+            "getOrderById",
+            "--include",
+            "listNotes",
+            env=live_env(),
+        )
     finally:
         stop()
     summary = result.summary

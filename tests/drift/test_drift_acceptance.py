@@ -103,8 +103,11 @@ def test_overlay_targets_are_standard_jsonpath(faulty_report, tmp_path):
     targets = [a["target"] for a in overlay["actions"]]
     out = subprocess.run(
         ["node", "-e", script, str(spec_json), json.dumps(targets)],
-        capture_output=True, text=True, check=True, cwd=SPEC_PATH.parent.parent,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=SPEC_PATH.parent.parent,
+    )
     assert json.loads(out.stdout) == [1] * len(targets)
 
 

@@ -74,9 +74,15 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-extensions"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-extensions",
+            ],
+        )
         yield chromium
         chromium.close()
 

@@ -92,10 +92,24 @@ def test_merged_report_adds_up_the_shards(shards, merged, single):
 
 
 def test_merge_refuses_shards_of_different_runs(shards, conformance_cli, tmp_path):
-    other = conformance_cli("run", "--profile", "smoke", "--seed", "12", "--include", "listNotes",
-                            reports=tmp_path / "other")  # fmt: skip
-    merge = conformance_cli("report", "--merge", str(shards[0].reports), "--merge",
-                            str(other.reports), reports=tmp_path / "merged")  # fmt: skip
+    other = conformance_cli(
+        "run",
+        "--profile",
+        "smoke",
+        "--seed",
+        "12",
+        "--include",
+        "listNotes",
+        reports=tmp_path / "other",
+    )
+    merge = conformance_cli(
+        "report",
+        "--merge",
+        str(shards[0].reports),
+        "--merge",
+        str(other.reports),
+        reports=tmp_path / "merged",
+    )
     assert merge.returncode == 2
     assert "seed" in merge.output and "same --seed" in merge.output
 

@@ -19,7 +19,7 @@ from conformance.selftest.expectations import (
     UnknownFaultError,
     run_profile,
     select,
-)  # fmt: skip
+)
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.settings import PROFILES
 from conformance.suites.runner import project_checks
@@ -63,8 +63,13 @@ def test_expected_checks_are_checks_the_suite_runs():
 
 def test_the_named_project_check_constants_exist():
     ours = {c.__name__ for c in project_checks(types.SimpleNamespace(harness=None, checks=[]))}
-    for name in (expectations.AUDIT, expectations.READ_AFTER_WRITE, expectations.TENANT,
-                 expectations.LISTING, expectations.SINGLE_VIOLATION):  # fmt: skip
+    for name in (
+        expectations.AUDIT,
+        expectations.READ_AFTER_WRITE,
+        expectations.TENANT,
+        expectations.LISTING,
+        expectations.SINGLE_VIOLATION,
+    ):
         assert name in ours
 
 

@@ -15,15 +15,19 @@ from conformance.selftest.matrix import (
     judge_clean,
     run_command,
     run_jobs,
-)  # fmt: skip
+)
 
 EXPECTED = BY_FAULT["create-order-200"]  # caught by status_code_conformance
 
 
 def summary(*checks: str, error: str | None = None, cases: int = 7) -> dict:
     failures = [{"check": c, "operation": "createOrder", "title": "t"} for c in checks]
-    return {"failures": failures, "passed": not failures and error is None, "error": error,
-            "totals": {"cases": cases, "setup_errors": 0}}  # fmt: skip
+    return {
+        "failures": failures,
+        "passed": not failures and error is None,
+        "error": error,
+        "totals": {"cases": cases, "setup_errors": 0},
+    }
 
 
 def outcome(code: int, data: dict | None, *tests: FailedTest) -> RunOutcome:
@@ -31,8 +35,9 @@ def outcome(code: int, data: dict | None, *tests: FailedTest) -> RunOutcome:
 
 
 def test_detected_by_the_expected_check_with_time_of_first_failure():
-    run = outcome(1, summary("status_code_conformance"), FailedTest("t::b", 9.0),
-                  FailedTest("t::a", 4.25))  # fmt: skip
+    run = outcome(
+        1, summary("status_code_conformance"), FailedTest("t::b", 9.0), FailedTest("t::a", 4.25)
+    )
     result = judge(EXPECTED, run, seed=5, reports_dir="r")
     assert result.detected
     assert result.detected_by == ["status_code_conformance"]
@@ -98,11 +103,19 @@ def test_run_command_names_fault_operations_profile_and_seed(tmp_path):
 def test_failed_tests_from_allure_results(tmp_path):
     start = time.time()
     results = [
-        {"name": "createOrder: POST /v1/orders", "status": "failed", "stop": (start + 3) * 1000,
-         "fullName": "conformance.suites.test_operations#test_operation"},
-        {"name": "listOrders: GET /v1/orders", "status": "passed", "stop": (start + 1) * 1000,
-         "fullName": "conformance.suites.test_operations#test_operation"},
-    ]  # fmt: skip
+        {
+            "name": "createOrder: POST /v1/orders",
+            "status": "failed",
+            "stop": (start + 3) * 1000,
+            "fullName": "conformance.suites.test_operations#test_operation",
+        },
+        {
+            "name": "listOrders: GET /v1/orders",
+            "status": "passed",
+            "stop": (start + 1) * 1000,
+            "fullName": "conformance.suites.test_operations#test_operation",
+        },
+    ]
     for index, result in enumerate(results):
         (tmp_path / f"{index}-result.json").write_text(json.dumps(result))
     (found,) = failed_tests(tmp_path, start)

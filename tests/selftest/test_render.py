@@ -11,13 +11,22 @@ from conformance.selftest.render import Matrix, as_json, markdown, terminal, wri
 
 def fault(name: str, detected: bool, plain: PlainResult | None) -> FaultResult:
     return FaultResult(
-        name=name, category="status-code", expected_checks=["status_code_conformance"],
-        operations=["createOrder"], detected=detected,
-        detected_by=["status_code_conformance"] if detected else [], other_checks=[],
-        tests=[], seconds=2.5 if detected else None, run_seconds=10.0, seed=1, reports_dir="r",
+        name=name,
+        category="status-code",
+        expected_checks=["status_code_conformance"],
+        operations=["createOrder"],
+        detected=detected,
+        detected_by=["status_code_conformance"] if detected else [],
+        other_checks=[],
+        tests=[],
+        seconds=2.5 if detected else None,
+        run_seconds=10.0,
+        seed=1,
+        reports_dir="r",
         profile="smoke",
-        problem=None if detected else "no failure in 3 cases", plain=plain,
-    )  # fmt: skip
+        problem=None if detected else "no failure in 3 cases",
+        plain=plain,
+    )
 
 
 def matrix(clean_ok: bool = True) -> Matrix:

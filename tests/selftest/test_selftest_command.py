@@ -23,11 +23,23 @@ def test_bad_numbers_are_usage_errors(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_two_faults_and_a_clean_seed(tmp_path, capsys):
-    code = main([
-        "selftest", "--profile", "smoke", "--fault", "create-order-200",
-        "--fault", "search-ignores-auth", "--seeds", "1", "--jobs", "2",
-        "--reports-dir", str(tmp_path),
-    ])  # fmt: skip
+    code = main(
+        [
+            "selftest",
+            "--profile",
+            "smoke",
+            "--fault",
+            "create-order-200",
+            "--fault",
+            "search-ignores-auth",
+            "--seeds",
+            "1",
+            "--jobs",
+            "2",
+            "--reports-dir",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     data = json.loads((tmp_path / "selftest.json").read_text())
     assert code == 0, out

@@ -24,11 +24,20 @@ from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 
 STATE_AUDIT_RULE_FAULTS = (
-    "cancel-not-persisted", "audit-missing-on-update", "audit-wrong-values", "audit-wrong-actor",
-    "audit-missing-bulk", "refund-over-balance", "refund-wrong-item", "cancelled-item-shippable",
-    "partial-cancel-cancels-order", "hold-does-not-block-shipping", "put-not-idempotent",
-    "partial-put", "delete-does-not-delete",
-)  # fmt: skip
+    "cancel-not-persisted",
+    "audit-missing-on-update",
+    "audit-wrong-values",
+    "audit-wrong-actor",
+    "audit-missing-bulk",
+    "refund-over-balance",
+    "refund-wrong-item",
+    "cancelled-item-shippable",
+    "partial-cancel-cancels-order",
+    "hold-does-not-block-shipping",
+    "put-not-idempotent",
+    "partial-put",
+    "delete-does-not-delete",
+)
 HANDFUL = 6
 FAULT_BUDGET = (40, 15)  # walks x steps per seed
 FAULT_SEEDS = (1, 2, 3)
@@ -86,12 +95,23 @@ def test_a_fault_fails_a_shrunk_walk_that_replays(fault):
             replay(driver.journal, base_url=url)
         assert (replayed.value.check, replayed.value.title) == (failure.check, failure.title)
         replay(driver.journal, base_url=clean_url)  # the steps are fine on a correct target
-        script = curl_script(driver.journal, driver.failed_reads, failure.title, seed,
-                             f"{target.run_id}-{driver.nonce}", url)  # fmt: skip
-        env = {**os.environ, "ORDERMESH_BASE_URL": url, "ORDERMESH_CLIENT_ID": "om-client-a",
-               "ORDERMESH_CLIENT_SECRET": "om-secret-a"}  # fmt: skip
-        ran = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
-                             timeout=60)  # fmt: skip
+        script = curl_script(
+            driver.journal,
+            driver.failed_reads,
+            failure.title,
+            seed,
+            f"{target.run_id}-{driver.nonce}",
+            url,
+        )
+        env = {
+            **os.environ,
+            "ORDERMESH_BASE_URL": url,
+            "ORDERMESH_CLIENT_ID": "om-client-a",
+            "ORDERMESH_CLIENT_SECRET": "om-secret-a",
+        }
+        ran = subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=60
+        )
         assert ran.returncode == 0, ran.stderr
         statuses = [line.rsplit(" ", 1)[-1] for line in ran.stdout.splitlines() if " -> " in line]
         recorded = [str(e.status) for s in driver.journal for e in s.exchanges]

@@ -23,8 +23,11 @@ def model(lifecycle) -> Model:
 def test_create_fires_the_creation_transitions_and_one_event_per_resource(model):
     expected = model.create_order("ext-1", LINES)
     assert sorted(expected.transitions) == ["item.create", "item.create", "order.create"]
-    assert expected.audit == {("Order", "order1"): 1, ("OrderItem", "item1"): 1,
-                              ("OrderItem", "item2"): 1}  # fmt: skip
+    assert expected.audit == {
+        ("Order", "order1"): 1,
+        ("OrderItem", "item1"): 1,
+        ("OrderItem", "item2"): 1,
+    }
     assert model.items["item1"].price_balance == 20.0
 
 
@@ -41,7 +44,10 @@ def test_a_hold_blocks_shipping_with_the_tables_rule(model, lifecycle):
     model.hold("order1")
     expected = model.create_shipment("order1", ["item1"])
     assert [r.rule for r in expected.refusals] == ["hold-blocks-shipment"]
-    assert expected.refusals[0].status == lifecycle.refusal("order", "CustomerCareHold", "createShipment").status  # fmt: skip
+    assert (
+        expected.refusals[0].status
+        == lifecycle.refusal("order", "CustomerCareHold", "createShipment").status
+    )
     assert not expected.audit and model.items["item1"].status == "Open"
 
 
@@ -109,9 +115,14 @@ def test_predictions_follow_an_edited_table():
 
 def test_every_refusal_in_the_table_has_a_forbidden_move(lifecycle):
     handled = set(SHIPMENT_ACTIONS) | {
-        "cancelOrder", "createShipment", "updateOrderItem", "holdOrder", "updateOrder",
-        "updatePackage", "unassignShipmentItems",
-    }  # fmt: skip
+        "cancelOrder",
+        "createShipment",
+        "updateOrderItem",
+        "holdOrder",
+        "updateOrder",
+        "updatePackage",
+        "unassignShipmentItems",
+    }
     assert {r.operation for r in lifecycle.refusals} <= handled
 
 
