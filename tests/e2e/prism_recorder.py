@@ -38,8 +38,10 @@ class Exchange:
     started: float = 0.0
     ended: float = 0.0
 
-    def within(self, outer: Exchange) -> bool:
-        return outer.started <= self.started and self.ended <= outer.ended
+    def forwarded_from(self, outer: Exchange) -> bool:
+        """Whether this exchange behind Prism can be the one Prism made for `outer`."""
+        same = self.method == outer.method and _path(self.target) == _path(outer.target)
+        return same and outer.started <= self.started and self.ended <= outer.ended
 
     def describe(self) -> str:
         return (
@@ -63,6 +65,10 @@ def _headers(scope: dict[str, Any]) -> str:
             shown = f"{shown[:7]}...({len(value)} bytes)"
         pairs.append(f"{name.decode('latin-1')}: {shown!r}")
     return "{" + ", ".join(pairs) + "}"
+
+
+def _path(target: str) -> str:
+    return target.split("?")[0]
 
 
 def _target(scope: dict[str, Any]) -> str:
@@ -120,19 +126,19 @@ def record(app: Any, recorder: Recorder) -> Callable[..., Any]:
 
 
 def catch_violations(recorder: Recorder) -> Callable[..., Any]:
-    """A `proxy` rewrite in front of Prism: records each answer carrying `sl-violations`."""
+    """A `proxy` rewrite in front of Prism: records every exchange, with Prism's
+    `sl-violations` verdict where it gave one."""
 
     async def rewrite(request: Request, body: bytes, forward: Callable[..., Any]) -> Response:
         started = time.monotonic()
         answer = await forward()
-        verdict = answer.headers.get("sl-violations")
-        if verdict is not None:
-            seen = Exchange(request.method, _target(request.scope), body, _headers(request.scope))
-            seen.status = answer.status_code
-            seen.content_type = answer.headers.get("content-type", "")
-            seen.response_body, seen.verdict = answer.body, verdict
-            seen.started, seen.ended = started, time.monotonic()
-            recorder.add(seen)
+        seen = Exchange(request.method, _target(request.scope), body, _headers(request.scope))
+        seen.status = answer.status_code
+        seen.content_type = answer.headers.get("content-type", "")
+        seen.response_body = answer.body
+        seen.verdict = answer.headers.get("sl-violations", "")
+        seen.started, seen.ended = started, time.monotonic()
+        recorder.add(seen)
         return answer
 
     return rewrite
@@ -152,12 +158,34 @@ def explain(front: Recorder, behind: Recorder) -> list[str]:
     upstream = behind.snapshot()
     paragraphs = []
     for flagged in front.snapshot():
-        if not is_error(flagged.verdict):
+        if not flagged.verdict or not is_error(flagged.verdict):
             continue
-        mock = [e.describe() for e in upstream if e.within(flagged) and e.method == flagged.method]
+        mock = [e.describe() for e in upstream if e.forwarded_from(flagged)]
         paragraphs.append(
             f"client: {flagged.describe()}\n"
             f"prism: {flagged.verdict}\n"
             f"mock, as prism forwarded it: {' | '.join(mock) or '(no exchange)'}"
         )
     return paragraphs
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def altered_bodies(front: Recorder, behind: Recorder) -> list[str]:
+    """Requests whose body reached the mock with another meaning than the client sent (Prism
+    re-serializes JSON bodies): a failure of the run on such a request is Prism's doing."""
+    upstream = behind.snapshot()
+    altered = []
+    for sent in front.snapshot():
+        forwarded = [e for e in upstream if e.forwarded_from(sent)]
+        if forwarded and _json(forwarded[0].request_body) != _json(sent.request_body):
+            altered.append(
+                f"{sent.method} {sent.target}: sent {_shown(sent.request_body)}\n"
+                f"  forwarded {_shown(forwarded[0].request_body)}"
+            )
+    return altered
