@@ -176,16 +176,23 @@ def _json(body: bytes) -> Any:
         return body
 
 
-def altered_bodies(front: Recorder, behind: Recorder) -> list[str]:
-    """Requests whose body reached the mock with another meaning than the client sent (Prism
-    re-serializes JSON bodies): a failure of the run on such a request is Prism's doing."""
+def altered_requests(front: Recorder, behind: Recorder) -> list[tuple[Exchange, Exchange]]:
+    """(as sent, as forwarded) for each request whose body reached the mock with another meaning
+    than the client gave it: Prism forwards `JSON.stringify` of what it parsed, so
+    2.958579878935189e+16 arrives as 29585798789351890, an int to Python and not equal to the float."""
     upstream = behind.snapshot()
     altered = []
     for sent in front.snapshot():
         forwarded = [e for e in upstream if e.forwarded_from(sent)]
         if forwarded and _json(forwarded[0].request_body) != _json(sent.request_body):
-            altered.append(
-                f"{sent.method} {sent.target}: sent {_shown(sent.request_body)}\n"
-                f"  forwarded {_shown(forwarded[0].request_body)}"
-            )
+            altered.append((sent, forwarded[0]))
     return altered
+
+
+def altered_bodies(front: Recorder, behind: Recorder) -> list[str]:
+    """`altered_requests`, for a failure message."""
+    return [
+        f"{sent.method} {sent.target}: sent {_shown(sent.request_body)}\n"
+        f"  forwarded {_shown(forwarded.request_body)}"
+        for sent, forwarded in altered_requests(front, behind)
+    ]

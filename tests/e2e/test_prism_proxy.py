@@ -11,12 +11,16 @@ parses to a falsy value (`null`, `false`, `0`, `""`) is dropped while the client
 is passed on. The mock then waits its body timeout for bytes that never come and answers 400; it
 closes that connection, since the bytes it still expects would be read as the next request.
 A failure is printed with both sides of Prism (`prism_recorder.py`), so such a change shows.
+The smoke run's read-after-write check fails on a write Prism changed (2.958579878935189e+16 is
+forwarded as 29585798789351890, an int the mock stores exactly, not the float sent): such a
+failure is not counted when the recorders show that Prism changed that operation's body.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -31,7 +35,15 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 from e2e_targets import proxy, serve
-from prism_recorder import Recorder, altered_bodies, catch_violations, explain, record
+from prism_recorder import (
+    Exchange,
+    Recorder,
+    altered_bodies,
+    altered_requests,
+    catch_violations,
+    explain,
+    record,
+)
 
 from ordermesh_mock.app import create_app
 from ordermesh_mock.auth import MERCHANT_A
@@ -290,19 +302,42 @@ def test_a_smoke_run_through_prism_finds_no_violation(prism, repo_root, tmp_path
     assert totals["setup_errors"] == 0
     assert totals["operations_tested"] == 49
     assert totals["positive_2xx_share"] > 0.95
-    altered = "\n".join(altered_bodies(prism.front, prism.behind))
-    assert _failures_not_from_prism(reports / "junit.xml") == [], (
-        f"bodies Prism changed:\n{altered}"
-    )
+    altered = altered_requests(prism.front, prism.behind)
+    failures = _failures_not_from_prism(reports / "junit.xml", [sent for sent, _ in altered])
+    shown = "\n".join(altered_bodies(prism.front, prism.behind))
+    assert failures == [], f"bodies Prism changed:\n{shown}"
 
 
-def _failures_not_from_prism(junit: Path) -> list[str]:
+OPERATION = re.compile(r"operation='(\w+) (/[^']*)'")
+
+
+def _template_matches(template: str, target: str) -> bool:
+    pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, target.split("?")[0]) is not None
+
+
+def _prism_changed_the_write(message: str, altered: list[Exchange]) -> bool:
+    """A read-after-write failure of an operation whose request body Prism changed on its way
+    (see the module docstring): what was written is not what the client sent."""
+    found = OPERATION.search(message)
+    if "Write not visible on read" not in message or found is None:
+        return False
+    method, template = found.groups()
+    return any(e.method == method and _template_matches(template, e.target) for e in altered)
+
+
+def _failures_not_from_prism(junit: Path, altered: list[Exchange]) -> list[str]:
     """Failure messages other than Prism's own answers (its problem+json 401s, or no answer to a
-    body that is not JSON, which the run's client reports as a read timeout)."""
+    body that is not JSON, which the run's client reports as a read timeout) and than writes of
+    a body Prism changed."""
     own = ("application/problem+json", "ReadTimeout")
     messages = [
         failure.get("message") or ""
         for case in ElementTree.parse(junit).iter("testcase")
         for failure in [*case.findall("failure"), *case.findall("error")]
     ]
-    return [m[:300] for m in messages if not any(mark in m for mark in own)]
+    return [
+        m[:300]
+        for m in messages
+        if not any(mark in m for mark in own) and not _prism_changed_the_write(m, altered)
+    ]
