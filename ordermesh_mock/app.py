@@ -152,7 +152,7 @@ class MockApp:
             try:
                 raw = b""
                 if validator.body is not None:
-                    raw = await read_body(request, self.max_body, self.config.body_timeout)
+                    raw = await read_body(request, self.max_body, self.config.body_timeout, headers)
                 path, query = validator.parameters(request.path_params, query_params, self.relax)
                 body = validator.parse_body(raw, request.headers.get("content-type"), self.relax)
             except ApiError as exc:

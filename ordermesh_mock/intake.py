@@ -36,8 +36,23 @@ def declared_too_large(declared: str | None, limit: int) -> bool:
     return len(declared) > _MAX_LENGTH_DIGITS or int(declared) > limit
 
 
-async def read_body(request: Request, limit: int, timeout: float) -> bytes:
-    """The whole body, or ApiError 413 (over `limit` bytes) or 408 (not complete in time)."""
+async def read_body(
+    request: Request, limit: int, timeout: float, answer_headers: dict[str, str]
+) -> bytes:
+    """The whole body, or ApiError 413 (over `limit` bytes) or 408 (not complete in time).
+
+    A refused body was not read to its end, so the connection is mid-request: the bytes still
+    owed would be parsed as the next request on it (a proxy that keeps a client's
+    Content-Length but drops the body, as Prism does for a JSON `null`, then gets a text/plain
+    "Invalid HTTP request" for an innocent next call). The refusal closes the connection."""
+    try:
+        return await _read(request, limit, timeout)
+    except ApiError:
+        answer_headers["Connection"] = "close"
+        raise
+
+
+async def _read(request: Request, limit: int, timeout: float) -> bytes:
     if declared_too_large(request.headers.get("content-length"), limit):
         raise too_large(limit)
     chunks: list[bytes] = []

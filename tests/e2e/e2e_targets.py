@@ -48,9 +48,11 @@ def html_site() -> Starlette:
     return Starlette(routes=[Route("/{path:path}", page, methods=METHODS)])
 
 
-def proxy(upstream: str, rewrite: Rewrite | None = None) -> Callable[..., Awaitable[None]]:
+def proxy(
+    upstream: str, rewrite: Rewrite | None = None, timeout: float = 30
+) -> Callable[..., Awaitable[None]]:
     """Forward every request to `upstream`; `rewrite(request, body, forward)` may answer instead."""
-    client = httpx.AsyncClient(base_url=upstream, timeout=30)
+    client = httpx.AsyncClient(base_url=upstream, timeout=timeout)
 
     async def forward_request(request: Request, body: bytes) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}

@@ -214,3 +214,36 @@ def test_a_body_that_never_arrives_times_out_over_loopback():
     assert answer.startswith("HTTP/1.1 400"), answer
     assert "not received within 0.5 s" in answer
     assert elapsed < 4
+
+
+def _exchange_on_one_connection(base_url: str, first: str, then: str) -> tuple[str, str]:
+    """Send `first`, read its answer, send `then` on the same connection, read what follows."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(first.encode())
+        answer = sock.recv(4096).decode()
+        try:
+            sock.sendall(then.encode())
+            following = sock.recv(4096).decode()
+        except OSError:  # already closed by the mock: nothing follows
+            following = ""
+    return answer, following
+
+
+def test_a_body_that_never_arrives_closes_the_connection():
+    """The mock answers before the announced bytes came, so they would be read as the start of
+    the next request on the connection (Prism forwards a JSON `null` body as a Content-Length
+    with no body, and its next call got uvicorn's text/plain "Invalid HTTP request")."""
+    base_url, stop = run_in_thread(MockConfig(token=TOKEN, body_timeout=0.5))
+    auth = f"Host: mock\r\nAuthorization: Bearer {TOKEN}\r\n"
+    promised = f"PUT /v1/notes/0123456789abcdef01234567 HTTP/1.1\r\n{auth}Content-Length: 4\r\n"
+    then = f"GET /v1/notes HTTP/1.1\r\n{auth}\r\n"
+    try:
+        answer, following = _exchange_on_one_connection(
+            base_url, promised + "Content-Type: application/json\r\n\r\n", then
+        )
+    finally:
+        stop()
+    assert answer.startswith("HTTP/1.1 400"), answer
+    assert "connection: close" in answer.lower()
+    assert following == "", following
