@@ -29,6 +29,8 @@ RUN_KEYS: dict[str, type] = {
     "workers": int,
     "include": list,
     "exclude": list,
+    "scenario": list,
+    "suite": list,
     "read_only": bool,
     "rate_limit": float,
     "cleanup": bool,
@@ -41,6 +43,8 @@ RUN_KEYS: dict[str, type] = {
     "max_failures": int,
     "max_duration": float,
 }
+# A variable's list separator, where not a comma: scenario names hold commas.
+LIST_SEPARATORS = {"scenario": ";"}
 # [auth] and [auth.tenant_b] keys (tenant B's variables are ORDERMESH_TENANT_B_<KEY>)
 AUTH_KEYS = ("merchant_id", "client_id", "client_secret", "username", "password", "token")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -132,7 +136,8 @@ def from_env(key: str, kind: type, environ: dict[str, str]) -> Any:
             return raw.lower() in TRUE
         raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
     if kind is list:
-        return [item.strip() for item in raw.split(",") if item.strip()]
+        separator = LIST_SEPARATORS.get(key, ",")
+        return [item.strip() for item in raw.split(separator) if item.strip()]
     try:
         return kind(raw)
     except ValueError:

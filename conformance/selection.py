@@ -65,6 +65,15 @@ def check_scenarios(names: Iterable[str], known: Iterable[str]) -> None:
         )
 
 
+def check_suites(names: Iterable[str]) -> None:
+    """A suite named in a variable or config file is checked as argparse checks the flag."""
+    unknown = sorted(set(names) - set(SUITES))
+    if unknown:
+        raise ConfigError(
+            f"--suite {', '.join(map(repr, unknown))}: no such suite; one of {', '.join(SUITES)}"
+        )
+
+
 def _replay(settings: RunSettings, selection: list[str]) -> str:
     words = ["ordermesh-conformance", "run", "--seed", str(settings.seed)]
     words += ["--profile", settings.profile, *selection]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from conformance.config_file import RUN_KEYS, env_name, find_config, from_env, validate
-from conformance.selection import SUITES, check_scenarios
+from conformance.selection import SUITES, check_scenarios, check_suites
 from conformance.settings import PROFILES, ConfigError, RunSettings, credentials_from, new_run_id
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
@@ -256,8 +256,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         workers=pick("workers", "workers", 1),
         include=tuple(pick("include", "include", [])),
         exclude=tuple(pick("exclude", "exclude", [])),
-        scenarios=tuple(getattr(args, "scenarios", ())),
-        suites=tuple(getattr(args, "suites", ())),
+        scenarios=tuple(pick("scenarios", "scenario", [])),
+        suites=tuple(pick("suites", "suite", [])),
         read_only=pick("read_only", "read_only", False),
         rate_limit=pick("rate_limit", "rate_limit", None),
         cleanup=pick("cleanup", "cleanup", True),
@@ -279,6 +279,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         lifecycle_threshold=pick("lifecycle_threshold", "lifecycle_threshold", 1.0),
     )
     check_scenarios(settings.scenarios, scenario_operations())
+    check_suites(settings.suites)
     schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs
     check_flags(args, settings)
     return settings.check()

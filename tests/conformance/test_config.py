@@ -23,6 +23,8 @@ VALUES = {
     "workers": ("3", 3),
     "include": ("getOrderById,listNotes", ("getOrderById", "listNotes")),
     "exclude": ("Notes", ("Notes",)),
+    "scenario": ("create, ship, cancel, refund; notes", ("create, ship, cancel, refund", "notes")),
+    "suite": ("lifecycle,links", ("lifecycle", "links")),
     "read_only": ("true", True),
     "rate_limit": ("5", 5.0),
     "cleanup": ("false", False),
@@ -35,7 +37,7 @@ VALUES = {
     "history": ("h.jsonl", "h.jsonl"),
     "quiet": ("yes", True),
 }
-FIELD = {"spec": "spec_path", "history": "history_path"}
+FIELD = {"spec": "spec_path", "history": "history_path", "scenario": "scenarios", "suite": "suites"}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
 
 
@@ -57,6 +59,11 @@ def test_every_setting_has_a_variable():
             continue
         settings = parse(env={env_name(key): raw, **CREDENTIALS})
         assert getattr(settings, FIELD.get(key, key)) == expected, key
+
+
+def test_an_unknown_suite_in_a_variable_is_named():
+    with pytest.raises(ConfigError, match="--suite 'lifecyle': no such suite"):
+        parse(env={"ORDERMESH_SUITE": "lifecyle", **CREDENTIALS})
 
 
 def test_unknown_key_is_named(in_tmp):
