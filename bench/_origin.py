@@ -9,8 +9,8 @@ header naming the sender, found by walking the call stack from the innermost fra
 the first frame that matches a rule below names the kind, and the next outer frame of another
 kind, if any, says what it ran for ("setup (in single-violation probe)"). The lifecycle
 scenarios' requests are named by the module and function of conformance/stateful/ that sent
-them ("lifecycle checks.read_audit"), since one label would hide which of their reads dominate. The delay proxy counts
-by that header and strips it before the mock sees the request.
+them ("lifecycle checks.read_audit"), since one label would hide which of their reads
+dominate. The delay proxy counts by that header and strips it before the mock sees the request.
 """
 
 from __future__ import annotations

@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             compares.append(compare)
     totals = [a + b for a, b in zip(loads, compares, strict=True)]
     print(
-        f"spec lines: {sizes[0]} (base), {sizes[1]} (revision); changes: {count}; runs: {len(totals)}"
+        f"spec lines: {sizes[0]} (base), {sizes[1]} (revision); "
+        f"changes: {count}; runs: {len(totals)}"
     )
     print(f"{'stage':<26}{'median s':>10}{'min s':>10}{'max s':>10}")
     for name, runs in (

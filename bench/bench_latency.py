@@ -204,7 +204,8 @@ def render(runs: dict[str, list[LatencyRun]], args: argparse.Namespace) -> str:
     scope = ", ".join(args.include) or "all operations"
     header = (
         f"profile {args.profile} ({budget.max_examples} examples, phases "
-        f"{','.join(budget.phases)}), seed {args.seed}, workers {args.workers} (ours {args.our_workers or args.workers}), {scope}, "
+        f"{','.join(budget.phases)}), seed {args.seed}, workers {args.workers} "
+        f"(ours {args.our_workers or args.workers}), {scope}, "
         f"our suite: {args.suite}, {args.latency_ms:g} ms per request, "
         f"{len(runs[OURS])} runs per side"
     )

@@ -1,8 +1,9 @@
 """Run settings: profiles, target, credentials and budgets, from flags, env vars or a config file.
 
 Precedence, highest first: command-line flags, then `ORDERMESH_*` environment variables, then the
-config file (conformance/config_file.py), then defaults. The CLI builds a `RunSettings`, passes it to the pytest run
-through the environment (`to_env`), and the suites read it back with `RunSettings.from_env()`.
+config file (conformance/config_file.py), then defaults. The CLI builds a `RunSettings`, passes
+it to the pytest run through the environment (`to_env`), and the suites read it back with
+`RunSettings.from_env()`.
 """
 
 from __future__ import annotations
@@ -202,7 +203,8 @@ class RunSettings:
             )
         if self.base_url and self.credentials.kind is None:
             raise ConfigError(
-                "no credentials for the target: set ORDERMESH_CLIENT_ID and ORDERMESH_CLIENT_SECRET, "
+                "no credentials for the target: "
+                "set ORDERMESH_CLIENT_ID and ORDERMESH_CLIENT_SECRET, "
                 "ORDERMESH_USERNAME and ORDERMESH_PASSWORD, or ORDERMESH_TOKEN"
             )
         self.credentials.validate("ORDERMESH_")

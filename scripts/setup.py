@@ -6,7 +6,7 @@ installed yet. Each step checks first and does only what is missing, so a second
 nothing. Where it cannot install something it names what is missing and how to get it, and
 exits non-zero: a missing tool must stop setup, not fail a test ten minutes later.
 
-    python3 scripts/setup.py            # .venv, the package with its dev tools, npm ci, Debian tools
+    python3 scripts/setup.py  # .venv, the package with its dev tools, npm ci, Debian tools
 """
 
 from __future__ import annotations

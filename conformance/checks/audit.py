@@ -137,7 +137,8 @@ def _check_related(
                 _fail(
                     case,
                     "Shipment message log",
-                    f"shipment {ref.id}: {len(same)} message events for request {request_id}, expected 1",
+                    f"shipment {ref.id}: {len(same)} message events for request {request_id}, "
+                    "expected 1",
                 )
 
 
@@ -164,11 +165,13 @@ def _check_refusal(harness: Harness, case, response, before) -> None:
             _fail(
                 case,
                 "Refused call left audit events",
-                f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} got {len(events) - snapshot.audit_count} new events",
+                f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} "
+                f"got {len(events) - snapshot.audit_count} new events",
             )
         if snapshots.stable(resource) != snapshots.stable(snapshot.resource):
             _fail(
                 case,
                 "Refused call changed state",
-                f"{operation_of(case)} answered {response.status_code} but {kind} {resource_id} changed",
+                f"{operation_of(case)} answered {response.status_code} "
+                f"but {kind} {resource_id} changed",
             )

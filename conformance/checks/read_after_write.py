@@ -145,7 +145,10 @@ def _cancelled(harness, case, response, before) -> str | None:
             quantity = asked.get(item_id) or open_before
             expected = item["cancelledQuantity"] + min(quantity, open_before)
             if item["status"] == "Open" and after.get("cancelledQuantity") != expected:
-                return f"item {item_id}: cancelledQuantity {after.get('cancelledQuantity')}, expected {expected}"
+                return (
+                    f"item {item_id}: cancelledQuantity {after.get('cancelledQuantity')}, "
+                    f"expected {expected}"
+                )
         elif (after.get("status"), after.get("cancelledQuantity")) != (
             item["status"],
             item["cancelledQuantity"],
@@ -180,7 +183,10 @@ def _refunded(harness, case, response, before) -> str | None:
     for item_id, data in expected.items():
         for key in ("remainingPriceBalance", "remainingShippingBalance"):
             if round(now.get(item_id, {}).get(key, -1), 2) != round(data[key], 2):
-                return f"item {item_id}: {key} is {now.get(item_id, {}).get(key)}, expected {data[key]}"
+                return (
+                    f"item {item_id}: {key} is {now.get(item_id, {}).get(key)}, "
+                    f"expected {data[key]}"
+                )
     return None
 
 

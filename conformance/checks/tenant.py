@@ -25,7 +25,10 @@ def make_tenant_check(harness: Harness):
             raise TenantFailure(
                 operation=case.operation.label,
                 title="Another merchant can read this resource",
-                message=f"GET {path} with merchant B's token answered {other.status_code}, expected 403 or 404",
+                message=(
+                    f"GET {path} with merchant B's token answered {other.status_code}, "
+                    "expected 403 or 404"
+                ),
                 check="tenant_isolation",
             )
 

@@ -36,7 +36,10 @@ USAGE = Usage(
     examples=(
         "drift --base-url https://staging-v2.ordermesh.example",
         "drift --fault order-missing-status --seed 7",
-        "drift --apply-overlay reports/drift.overlay.yaml --spec spec/ordermesh.yaml --out new.yaml",
+        (
+            "drift --apply-overlay reports/drift.overlay.yaml "
+            "--spec spec/ordermesh.yaml --out new.yaml"
+        ),
     ),
     exits={Exit.OK: "the target matches the spec", Exit.FAILURES: "the target drifts from it"},
 )

@@ -48,7 +48,7 @@ def ruleset() -> Path:
 
 
 class SpectralUnavailable(RuntimeError):
-    """Spectral could not judge the spec (not installed, or it crashed): our side, not the spec's."""
+    """Spectral could not judge the spec (not installed, or crashed): our side, not the spec's."""
 
 
 def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:

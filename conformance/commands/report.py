@@ -65,7 +65,8 @@ def report(reports_dir: Path, merge: list[Path] | None = None, spec_path: str | 
     results = reports_dir / "allure-results"
     if not results.is_dir():
         raise ConfigError(
-            f"--reports-dir {reports_dir}: no allure-results/ inside; run `ordermesh-conformance run` first"
+            f"--reports-dir {reports_dir}: no allure-results/ inside; "
+            "run `ordermesh-conformance run` first"
         )
     problem = build_html(
         results,

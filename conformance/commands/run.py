@@ -144,7 +144,8 @@ def run_tests(
             )
         preflight(settings, redactor)
         echo(
-            f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, target {settings.base_url}"
+            f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, "
+            f"target {settings.base_url}"
         )
         error, status = run_pytest(settings, reports)
     except TargetError as exc:

@@ -191,7 +191,10 @@ def progress_printer(total: int, echo):
 
 def describe(result: object) -> str:
     if isinstance(result, CleanResult):
-        return f"{'passed' if result.passed else 'FAILED: ' + str(result.problem)} ({result.run_seconds:.0f} s)"
+        return (
+            f"{'passed' if result.passed else 'FAILED: ' + str(result.problem)} "
+            f"({result.run_seconds:.0f} s)"
+        )
     assert isinstance(result, FaultResult)
     verdict = (
         f"detected by {', '.join(result.detected_by)} at {', '.join(result.detected_at)} "

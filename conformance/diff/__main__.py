@@ -1,4 +1,4 @@
-"""`python -m conformance.diff OLD NEW ...`: `ordermesh-conformance diff`, parsed by the one tree."""
+"""`python -m conformance.diff OLD NEW ...`: `ordermesh-conformance diff`, via the one CLI tree."""
 
 import sys
 

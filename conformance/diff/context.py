@@ -44,7 +44,7 @@ class Resolved:
 
 
 def resolve(spec: Spec, node: Any, pointer: str) -> Resolved:
-    """Follow `$ref`s from `node`, remembering the pointer of the target and every hop's provenance."""
+    """Follow `$ref`s from `node`, keeping the target's pointer and every hop's provenance."""
     hops: list[Any] = []
 
     def lookup(ref: str) -> Any:
@@ -122,9 +122,10 @@ NULL_SCHEMA = {"type": "null"}
 
 
 def null_wrapped(body: dict[str, Any]) -> tuple[str, int] | None:
-    """(`anyOf`|`oneOf`, the index of the one other branch) of a schema that is 3.1's spelling of a nullable
-    schema, `[schema, {type: "null"}]`: it means what 3.0's `nullable: true` beside the schema
-    meant, so both spellings flatten alike and moving between them is no change."""
+    """(`anyOf`|`oneOf`, the index of the one other branch) of a schema that is 3.1's
+    spelling of a nullable schema, `[schema, {type: "null"}]`: it means what 3.0's
+    `nullable: true` beside the schema meant, so both spellings flatten alike and moving
+    between them is no change."""
     for key in ("anyOf", "oneOf"):
         members = body.get(key)
         if isinstance(members, list) and len(members) == 2 and NULL_SCHEMA in members:

@@ -27,7 +27,9 @@ def _methods(item: dict[str, Any] | None) -> list[str]:
     "security-scheme-changed",
     scope="document",
     level="breaking",
-    summary="A security scheme used by the API changed its type, scheme or location, or was removed.",
+    summary=(
+        "A security scheme used by the API changed its type, scheme or location, or was removed."
+    ),
     oasdiff="api-security-component-type-changed, api-security-component-removed",
 )
 def security_scheme_changed(pair: DocumentPair) -> Iterator[Finding]:

@@ -52,6 +52,7 @@ def _bound_rule(
 
 INF = math.inf
 # rule id, keyword, value when absent, moves up?, tightens?, summary, oasdiff check ids
+# Not formatted: a table, one rule per row, easier to scan and compare than one value per line.
 # fmt: off
 _BOUNDS: tuple[tuple[str, str, float, bool, bool, str, str], ...] = (
     ("max-length-decreased", "maxLength", INF, False, True, "maxLength lowered or set.",
@@ -141,8 +142,8 @@ for _args in (
         True,
         True,
         True,
-        "request-property-min-increased, request-parameter-min-increased, request-property-min-set, "
-        "request-property-exclusive-min-set",
+        "request-property-min-increased, request-parameter-min-increased, "
+        "request-property-min-set, request-property-exclusive-min-set",
     ),
     (
         "minimum-decreased",
@@ -156,8 +157,8 @@ for _args in (
         False,
         False,
         True,
-        "request-property-max-decreased, request-parameter-max-decreased, request-property-max-set, "
-        "request-property-exclusive-max-set",
+        "request-property-max-decreased, request-parameter-max-decreased, "
+        "request-property-max-set, request-property-exclusive-max-set",
     ),
     (
         "maximum-increased",

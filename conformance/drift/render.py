@@ -52,7 +52,10 @@ def _table(findings: list[DriftFinding]) -> list[str]:
     if not findings:
         return ["None.", ""]
     lines = [
-        "| kind | what the target does | spec node to change | element (provenance) | operations | seen |",
+        (
+            "| kind | what the target does | spec node to change | element (provenance) "
+            "| operations | seen |"
+        ),
         "|---|---|---|---|---|---|",
     ]
     for f in findings:

@@ -165,8 +165,9 @@ def render_table(summary: dict[str, Any]) -> str:
     share = totals["positive_2xx_share"]
     lines += [
         "",
-        f"operations tested {totals['operations_tested']}/{totals['operations']}, cases {totals['cases']}, "
-        f"failures {totals['failures']}, positive 2xx {'-' if share is None else f'{share:.1%}'}",
+        f"operations tested {totals['operations_tested']}/{totals['operations']}, "
+        f"cases {totals['cases']}, failures {totals['failures']}, "
+        f"positive 2xx {'-' if share is None else f'{share:.1%}'}",
         f"lifecycle: states {life['states_covered']}/{life['states_total']}, "
         f"transitions {life['transitions_covered']}/{life['transitions_total']}",
         f"seed {summary['seed']}  profile {summary['profile']}  {summary['duration_seconds']} s  "
@@ -174,7 +175,8 @@ def render_table(summary: dict[str, Any]) -> str:
     ]
     for failure in summary["failures"][:20]:
         lines.append(
-            f"  [{failure['category']}] {failure['operation']}: {failure['check']}: {failure['title']}"
+            f"  [{failure['category']}] {failure['operation']}: "
+            f"{failure['check']}: {failure['title']}"
         )
     for name, blocked in summary.get("blocked", {}).items():
         lines += [f"  [blocked] {name}: {line}" for line in blocked]

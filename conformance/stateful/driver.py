@@ -137,8 +137,10 @@ class Driver:
                     check="lifecycle_status",
                     operation=operation,
                     title="Forbidden call not refused",
-                    message=f"{operation} answered {status}; the table forbids it ({', '.join(sorted(rules))})"
-                    f" with {sorted(statuses)}",
+                    message=(
+                        f"{operation} answered {status}; the table forbids it "
+                        f"({', '.join(sorted(rules))}) with {sorted(statuses)}"
+                    ),
                 )
             body = data if isinstance(data, dict) else {}
             named = body.get("rule") in rules or any(
@@ -149,8 +151,11 @@ class Driver:
                     check="lifecycle_status",
                     operation=operation,
                     title="Refusal names the wrong rule",
-                    message=f"{operation} answered {status} {body.get('rule') or body.get('message')!r};"
-                    f" expected rule {' or '.join(sorted(rules))}",
+                    message=(
+                        f"{operation} answered {status} "
+                        f"{body.get('rule') or body.get('message')!r}; "
+                        f"expected rule {' or '.join(sorted(rules))}"
+                    ),
                 )
             return
         documented = self.target.spec.operation(operation).success_statuses
@@ -159,7 +164,10 @@ class Driver:
                 check="lifecycle_status",
                 operation=operation,
                 title="Allowed call refused",
-                message=f"{operation} answered {status} {str(data)[:300]}; the model expects {list(documented)}",
+                message=(
+                    f"{operation} answered {status} {str(data)[:300]}; "
+                    f"the model expects {list(documented)}"
+                ),
             )
 
     def verify(self) -> None:
@@ -375,7 +383,8 @@ class Driver:
                 and result.get("statusCode") not in {r.status for r in single.refusals}
             ):
                 problems.append(
-                    f"entry {n}: {result}, the single call would be {'refused' if single.refused else 'allowed'}"
+                    f"entry {n}: {result}, the single call would be "
+                    f"{'refused' if single.refused else 'allowed'}"
                 )
         if problems:
             raise LifecycleFailure(

@@ -69,7 +69,9 @@ def pytest_snippet(steps: list[Step], headline: str, seed: int, faults: tuple[st
     return "\n".join(lines)
 
 
-CURL_PRELUDE = r"""#!/usr/bin/env bash
+# Two long lines of the script are split between adjacent literals (the text is unchanged).
+CURL_PRELUDE = (
+    r"""#!/usr/bin/env bash
 # Reproduce: {headline} (seed {seed})
 # Needs curl and jq. Set ORDERMESH_BASE_URL and either ORDERMESH_TOKEN or
 # ORDERMESH_CLIENT_ID / ORDERMESH_CLIENT_SECRET.
@@ -77,19 +79,22 @@ set -euo pipefail
 BASE_URL="${{ORDERMESH_BASE_URL:?set ORDERMESH_BASE_URL}}"
 TAG="repro-$(date +%s)-$RANDOM"
 if [ -z "${{ORDERMESH_TOKEN:-}}" ]; then
-  ORDERMESH_TOKEN=$(jq -n --arg id "${{ORDERMESH_CLIENT_ID:?}}" --arg secret "${{ORDERMESH_CLIENT_SECRET:?}}" \
+  ORDERMESH_TOKEN=$(jq -n --arg id "${{ORDERMESH_CLIENT_ID:?}}" """
+    r"""--arg secret "${{ORDERMESH_CLIENT_SECRET:?}}" \
     '{{client_id: $id, client_secret: $secret}}' \
     | curl -sS -X POST "$BASE_URL/user/v1/clients/token" -H 'Content-Type: application/json' -d @- \
     | jq -r .access_token)
 fi
 call() {{  # METHOD PATH [JSON]: prints the status, leaves the body in $BODY
-  local args=(-sS -X "$1" "$BASE_URL$2" -H "Authorization: Bearer $ORDERMESH_TOKEN" -w '\n%{{http_code}}')
+  local args=(-sS -X "$1" "$BASE_URL$2" -H "Authorization: Bearer $ORDERMESH_TOKEN" """
+    r"""-w '\n%{{http_code}}')
   if [ $# -ge 3 ]; then args+=(-H 'Content-Type: application/json' -d "$3"); fi
   local out; out=$(curl "${{args[@]}}")
   BODY=${{out%$'\n'*}}; STATUS=${{out##*$'\n'}}
   echo "$1 $2 -> $STATUS"
 }}
 """
+)
 
 
 def curl_script(

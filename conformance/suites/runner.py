@@ -48,7 +48,8 @@ def project_checks(session: SuiteSession) -> list:
 
 
 def excluded_checks(spec, operation) -> list:
-    """Schemathesis' `ignored_auth` runs as our once-per-operation version (checks/ignored_auth.py)."""
+    """Schemathesis' `ignored_auth` runs as our once-per-operation version
+    (checks/ignored_auth.py)."""
     return [ST_IGNORED_AUTH]
 
 

@@ -50,7 +50,8 @@ def test_random_walks(writable) -> None:
     budget = settings.profile_budget
     label(
         RANDOM_WALKS,
-        f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, seed {settings.seed}",
+        f"random walks: {budget.lifecycle_scenarios} x {budget.lifecycle_steps} steps, "
+        f"seed {settings.seed}",
     )
     recorder = Recorder()
     try:

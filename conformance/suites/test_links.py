@@ -80,7 +80,8 @@ def test_link_following(suite: SuiteSession) -> None:
     allure.dynamic.epic(allure_steps.LINKS_EPIC)
     allure.dynamic.feature("Spec links")
     allure.dynamic.title(
-        f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, seed {suite.settings.seed}"
+        f"link-following: {budget.link_scenarios} x {budget.link_steps} steps, "
+        f"seed {suite.settings.seed}"
     )
     chosen = settings(
         max_examples=budget.link_scenarios,

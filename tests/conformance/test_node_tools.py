@@ -1,4 +1,4 @@
-"""Node tools are found from ORDERMESH_NODE_MODULES, the working directory or PATH, in that order."""
+"""Node tools come from ORDERMESH_NODE_MODULES, the working directory or PATH, in that order."""
 
 from __future__ import annotations
 

@@ -123,7 +123,8 @@ def test_throttled_run_passes_and_waits_only_what_it_was_told(run_cli, mock_url)
     assert result.summary["totals"]["failures"] == 0
     told = throttling.throttled * 1.0
     print(
-        f"{throttling.throttled} 429s, {plain_seconds:.1f}s plain, {throttled_seconds:.1f}s throttled"
+        f"{throttling.throttled} 429s, {plain_seconds:.1f}s plain, "
+        f"{throttled_seconds:.1f}s throttled"
     )
     assert throttling.throttled >= 10
     assert result.summary["requests"]["throttled_retries"] >= throttling.throttled - 1

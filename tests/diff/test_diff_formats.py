@@ -81,7 +81,8 @@ def test_markdown_changelog_is_grouped_by_docs_section(capsys, tmp_path: Path) -
     base = (
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
         "  /orders: {get: {tags: [Orders], responses: {'200': {description: ok}}}}\n"
-        "  /notes: {get: {tags: [Notes], parameters: [{name: q, in: query, schema: {type: string}}],"
+        "  /notes: {get: {tags: [Notes],"
+        " parameters: [{name: q, in: query, schema: {type: string}}],"
         " responses: {'200': {description: ok}}}}\n"
     )
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
@@ -113,7 +114,10 @@ def test_today_and_notice_options_drive_the_sunset_verdict(capsys, tmp_path: Pat
     head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
     old.write_text(
         head
-        + "  /a: {get: {deprecated: true, x-sunset: '2026-03-01', responses: {'200': {description: ok}}}}\n"
+        + (
+            "  /a: {get: {deprecated: true, x-sunset: '2026-03-01',"
+            " responses: {'200': {description: ok}}}}\n"
+        )
     )
     new.write_text(head + "  /b: {get: {responses: {'200': {description: ok}}}}\n")
     before = _run(capsys, old, new, "--today", "2026-02-01", "--format", "json")

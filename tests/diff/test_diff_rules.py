@@ -68,7 +68,7 @@ REQUIRED_Q = {**OPTIONAL_Q, "required": True}
 OK = {"description": "ok"}
 
 CASES: list[Case] = [
-    # ------------------------------------------------------------ document, paths, operations
+    # ------------------------------------------------------- document, paths, operations
     Case(
         "security-scheme-changed",
         "breaking",
@@ -117,7 +117,7 @@ CASES: list[Case] = [
         lambda o, n: put(p(n)["/items"]["get"], "security", [{"bearerAuth": ["admin"]}]),
     ),
     Case("security-changed", "breaking", LIST, lambda o, n: put(n, "security", [{"apiKey": []}])),
-    # ------------------------------------------------------------ parameters
+    # ------------------------------------------------------- parameters
     Case(
         "parameter-removed",
         "breaking",
@@ -167,7 +167,7 @@ CASES: list[Case] = [
         LIST,
         lambda o, n: put(param(n, "fields"), "explode", False),
     ),
-    # ------------------------------------------------------------ request bodies
+    # ------------------------------------------------------- request bodies
     Case(
         "request-body-became-required",
         "breaking",
@@ -202,7 +202,7 @@ CASES: list[Case] = [
         POST,
         lambda o, n: put(p(n)["/items"]["post"]["requestBody"]["content"], "text/plain", {}),
     ),
-    # ------------------------------------------------------------ responses
+    # ------------------------------------------------------- responses
     Case(
         "success-status-changed",
         "breaking",
@@ -276,7 +276,7 @@ CASES: list[Case] = [
         POST,
         lambda o, n: put(created(n)["links"], "ListItems", {"operationId": "listItems"}),
     ),
-    # ------------------------------------------------------------ type, format, enum, nullable
+    # ------------------------------------------------------- type, format, enum, nullable
     Case("type-changed", "breaking", POST, lambda o, n: put(inp(n)["size"], "type", "string")),
     Case("type-changed", "breaking", GET, lambda o, n: put(inp(n)["size"], "type", "string")),
     Case(
@@ -350,7 +350,7 @@ CASES: list[Case] = [
             n["components"]["schemas"]["ItemPage"]["properties"]["items"], "nullable", True
         ),
     ),
-    # ------------------------------------------------------------ bounds
+    # ------------------------------------------------------- bounds
     Case(
         "max-length-decreased", "breaking", POST, lambda o, n: put(inp(n)["name"], "maxLength", 40)
     ),
@@ -417,7 +417,7 @@ CASES: list[Case] = [
         POST,
         lambda o, n: put(inp(n)["size"], "exclusiveMaximum", True),
     ),
-    # ------------------------------------------------------------ pattern, default, additionalProperties
+    # ------------------------------------------------------- pattern, default, additionalProperties
     Case(
         "pattern-added", "breaking", POST, lambda o, n: put(inp(n)["code"], "pattern", "^[A-Z]+$")
     ),
@@ -465,7 +465,7 @@ CASES: list[Case] = [
         GET,
         lambda o, n: drop(item(n)["properties"]["flags"], "additionalProperties"),
     ),
-    # ------------------------------------------------------------ properties
+    # ------------------------------------------------------- properties
     Case(
         "request-property-required-added",
         "breaking",

@@ -56,7 +56,8 @@ def proxy(
 
     async def forward_request(request: Request, body: bytes) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}
-        # The raw path: negative cases send percent-encoded bytes that must reach the target as sent.
+        # The raw path: negative cases send percent-encoded bytes that must reach the
+        # target as sent.
         raw = request.scope["raw_path"].decode("latin-1")
         query = request.scope.get("query_string", b"").decode("latin-1")
         answer = await client.request(
