@@ -179,7 +179,8 @@ def _json(body: bytes) -> Any:
 def altered_requests(front: Recorder, behind: Recorder) -> list[tuple[Exchange, Exchange]]:
     """(as sent, as forwarded) for each request whose body reached the mock with another meaning
     than the client gave it: Prism forwards `JSON.stringify` of what it parsed, so
-    2.958579878935189e+16 arrives as 29585798789351890, an int to Python and not equal to the float."""
+    2.958579878935189e+16 arrives as 29585798789351890, an int to Python and not equal to the
+    float."""
     upstream = behind.snapshot()
     altered = []
     for sent in front.snapshot():
