@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 
-from conformance.auth import AuthError, UnexpectedAnswer, provider_for
+from conformance.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
 from conformance.harness import limited_transport
 from conformance.limiter import throttle_for
 from conformance.redaction import Redactor
@@ -50,7 +50,7 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             response = http.get(
-                settings.target_url.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"}
+                settings.target_url.rstrip("/") + path, headers=bearer_header(token)
             )
     except httpx.HTTPError as exc:
         raise TargetError(
