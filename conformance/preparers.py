@@ -134,6 +134,13 @@ def _create_orders_bulk(p: Preparation, case) -> None:
             _own_order_payload(p, payload)
 
 
+@prepares("listOrders")
+def _list_orders(p: Preparation, case) -> None:
+    """Two orders at least, even on an empty target, so the listing has a second page for the
+    paging check (checks/listing.py) to read."""
+    p.shared("second order", lambda: (p.order, p.factory.order(items=1)))
+
+
 @prepares("searchOrderItems", "searchShipments")
 def _search_by_order(p: Preparation, case) -> None:
     if case.query and "orderId" in case.query:

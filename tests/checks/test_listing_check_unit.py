@@ -41,9 +41,29 @@ def test_a_record_on_two_pages_fails(check, api, first_page):
         check(None, response, case)
 
 
-def test_the_last_page_asks_for_no_more(check, api, make_case):
+def test_a_listing_on_one_page_is_paged_smaller_once_per_operation(check, api, make_case):
     case = make_case("searchOrders", query={"pageSize": 2})
+    api.on("GET", case.formatted_path, 200, page(1, "o1"), when={"page": 1})
+    api.on("GET", case.formatted_path, 200, page(2, "o2"), when={"page": 2})
     assert check(None, answer(case, 200, page(1, "o1", "o2", total=2)), case) is None
+    assert check(None, answer(case, 200, page(1, "o1", "o2", total=2)), case) is None
+    assert api.sent() == [
+        f"GET {case.formatted_path}?pageSize=1&page=1",
+        f"GET {case.formatted_path}?pageSize=1&page=2",
+    ]
+
+
+def test_an_overlap_found_by_paging_smaller_fails(check, api, make_case):
+    case = make_case("searchOrders", query={"pageSize": 2})
+    api.on("GET", case.formatted_path, 200, page(1, "o1"), when={"page": 1})
+    api.on("GET", case.formatted_path, 200, page(2, "o1"), when={"page": 2})
+    with pytest.raises(ListingFailure, match="page 1 and page 2 both contain"):
+        check(None, answer(case, 200, page(1, "o1", "o2", total=2)), case)
+
+
+def test_a_single_record_asks_for_no_more(check, api, make_case):
+    case = make_case("searchOrders", query={"pageSize": 2})
+    assert check(None, answer(case, 200, page(1, "o1", total=1)), case) is None
     assert api.sent() == []
 
 
