@@ -82,8 +82,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     command = [
-        # -P: a checkout in the working directory must not shadow the installed package that
-        # SUITES comes from (tox's non-editable install, run from the project root).
+        # -P: the working directory must not shadow the copy SUITES comes from (PYTHONPATH
+        # names that copy's folder first: see same_toolkit_path).
         sys.executable,
         "-P",
         "-m",
@@ -156,9 +156,16 @@ def run_tests(
     return settings, status, error, stop_mock is not None
 
 
+def same_toolkit_path() -> str:
+    """PYTHONPATH for the suites' pytest: the folder this toolkit was imported from first, so
+    pytest imports the same copy as SUITES (an installed one, or a checkout run with `-m`)."""
+    here = str(SUITES.parent.parent)
+    return os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
 def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
     """The suites under pytest, watched: a target that stops answering stops the run."""
-    env = {**os.environ, **settings.to_env()}
+    env = {**os.environ, **settings.to_env(), "PYTHONPATH": same_toolkit_path()}
     # A session of its own, so the watchdog can interrupt pytest and its workers together.
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
     if liveness.watch(process, settings.target_url):
