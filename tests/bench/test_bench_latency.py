@@ -30,7 +30,8 @@ def test_tiny_run_prints_a_full_table_whose_ratios_match_its_medians(
     repo_root: Path, tmp_path: Path
 ) -> None:
     command = [sys.executable, str(repo_root / "bench" / "bench_latency.py")]
-    command += ["--repetitions", "1", "--include", "listNotes", "--latency-ms", "2"]
+    command += ["--repetitions", "1", "--include", "listNotes", "--include", "getNoteById"]
+    command += ["--latency-ms", "2"]
     command += ["--timeout", "120", "--log", str(tmp_path / "bench.log")]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -46,3 +47,8 @@ def test_tiny_run_prints_a_full_table_whose_ratios_match_its_medians(
     assert ours[2] >= 1 and plain[2] >= 1  # generated cases seen by the proxy on both sides
     assert "| generated case | `GET /v1/notes` |" in proc.stdout
     assert "| st check ignored_auth | `GET /v1/notes` |" in proc.stdout
+    # getNoteById's note is made by setup. Only a token fetch is a "token" request, not every
+    # request the token authenticates.
+    assert "| setup | `POST /v1/notes` |" in proc.stdout
+    token_rows = re.findall(r"^\| token \| `([^`]+)` \|", proc.stdout, re.MULTILINE)
+    assert token_rows and all("/user/v1/" in request for request in token_rows), token_rows
