@@ -25,6 +25,7 @@ FILTERS = (
     "resourceType",
 )
 LIST_KEYS = ("orders", "orderItems", "shipments", "notes")
+OVERLAP_TRIES = 3  # reads of a page pair before a listing that keeps moving gets no verdict
 
 
 def _records(body) -> list[dict] | None:
@@ -45,22 +46,38 @@ def make_listing_check(harness):
             repaged.add(case.operation.label)
         return not seen
 
-    def overlap(case, query: dict, page: int, size: int, records: list[dict]) -> None:
-        following = harness.client.get(
-            case.formatted_path, params={**query, "page": page + 1, "pageSize": size}
+    def ids_on(case, query: dict, page: int, size: int) -> list | None:
+        answer = harness.client.get(
+            case.formatted_path, params={**query, "page": page, "pageSize": size}
         )
-        if following.status_code != 200:
-            return
-        repeated = {r.get("id") for r in records} & {
-            r.get("id") for r in _records(following.json()) or []
-        }
-        if repeated:
-            _fail(
-                case,
-                "Pages overlap",
-                f"page {page} and page {page + 1} both contain {sorted(repeated, key=str)[:5]}"
-                f" (pageSize {size})",
-            )
+        records = _records(answer.json()) if answer.status_code == 200 else None
+        return None if records is None else [r.get("id") for r in records]
+
+    def overlap(case, query: dict, page: int, size: int, records: list[dict]) -> None:
+        """Fail when page+1 repeats a record of `records` (page `page`), unless the listing moved
+        meanwhile: other writers (another worker of this run, other users of a shared staging)
+        insert records that shift every later page. So an overlap counts only when page `page`,
+        read again after page+1, still shows the same records; a listing that keeps moving is
+        tried again a few times and then left without a verdict."""
+        ids = [r.get("id") for r in records]
+        for _ in range(OVERLAP_TRIES):
+            following = ids_on(case, query, page + 1, size)
+            if following is None:
+                return
+            repeated = set(ids) & set(following)
+            if not repeated:
+                return
+            again = ids_on(case, query, page, size)
+            if again == ids:
+                _fail(
+                    case,
+                    "Pages overlap",
+                    f"page {page} and page {page + 1} both contain "
+                    f"{sorted(repeated, key=str)[:5]} (pageSize {size})",
+                )
+            if again is None:
+                return
+            ids = again
 
     def paged_smaller(case, query: dict, total: int) -> None:
         """Two pages of what fitted on one: page 1 and 2 at half the records."""

@@ -36,9 +36,22 @@ def test_distinct_pages_pass_and_the_next_page_keeps_the_filters(check, api, fir
 
 def test_a_record_on_two_pages_fails(check, api, first_page):
     case, response = first_page
-    api.on("GET", case.formatted_path, 200, page(2, "o2", "o3"))
+    api.on("GET", case.formatted_path, 200, page(1, "o1", "o2"), when={"page": 1})
+    api.on("GET", case.formatted_path, 200, page(2, "o2", "o3"), when={"page": 2})
     with pytest.raises(ListingFailure, match="o2"):
         check(None, response, case)
+    # page 1 is read again after page 2: it had not moved, so the overlap is the target's
+    assert [request.url.params["page"] for request in api.requests] == ["2", "1"]
+
+
+def test_an_overlap_made_by_a_concurrent_insert_passes(check, api, first_page):
+    """Another writer put o0 first after the case read page 1 (o1, o2): page 2 now starts with
+    o2. Page 1 read again shows the shift, and the pair read again does not overlap."""
+    case, response = first_page
+    api.on("GET", case.formatted_path, 200, page(1, "o0", "o1", total=5), when={"page": 1})
+    api.on("GET", case.formatted_path, 200, page(2, "o2", "o3", total=5), when={"page": 2})
+    assert check(None, response, case) is None
+    assert [request.url.params["page"] for request in api.requests] == ["2", "1", "2"]
 
 
 def test_a_listing_on_one_page_is_paged_smaller_once_per_operation(check, api, make_case):
