@@ -63,8 +63,9 @@ def wait_until_up(base_url: str, process: subprocess.Popen, timeout: float = 30)
 def ours(base_url: str, args: argparse.Namespace, reports: Path) -> Command:
     command = [sys.executable, "-m", "conformance.cli", "run", "--base-url", base_url]
     command += ["--profile", args.profile, "--seed", str(args.seed)]
-    workers = args.our_workers or args.workers
-    command += ["--workers", str(workers), "--reports-dir", str(reports)]
+    command += ["--workers", str(args.workers), "--reports-dir", str(reports)]
+    if args.our_concurrency:
+        command += ["--concurrency", str(args.our_concurrency)]
     command += [arg for op in args.include for arg in ("--include", op)]
     env = {
         "ORDERMESH_CLIENT_ID": MOCK_MERCHANT_A.client_id or "",
@@ -107,10 +108,10 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=sorted(PROFILES), default="smoke")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="on both sides (default 1)")
-    # Our run's workers wait on round trips, not on the CPU: on a slow network more of them than
-    # cores can pay off, while the plain run is left as `st run` users run it.
-    ours_only = "our side only (default: --workers), to measure extra workers against latency"
-    parser.add_argument("--our-workers", type=int, default=None, help=ours_only)
+    # Against latency our run's processes wait on round trips, not on the CPU: --concurrency
+    # runs more of them than cores. `st run` has no such knob; it is left as its users run it.
+    ours_only = "our side's --concurrency (default: what `run` picks for a loopback target)"
+    parser.add_argument("--our-concurrency", type=int, default=None, help=ours_only)
     only = "only these operations (default: all)"
     parser.add_argument("--include", action="append", default=[], metavar="OPERATION_ID", help=only)
     suites = "operations: our per-operation tests only, like the plain run (default); all: with "

@@ -32,7 +32,7 @@ from _origin import GENERATED
 from _servers import serve
 from _sides import OURS, PLAIN, SIDES, Command, add_budget_arguments, clean_mock, run_logged
 
-from conformance.settings import PROFILES
+from conformance.settings import PROFILES, REMOTE_CONCURRENCY
 from ordermesh_mock.server import free_port
 
 BENCH = Path(__file__).resolve().parent
@@ -89,6 +89,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_budget_arguments(parser)
     parser.add_argument("--latency-ms", type=float, default=50.0, help="added to every request")
+    # The proxy is on loopback, where `run` would pick one request at a time: give our side what
+    # it picks for a remote target, which the proxy stands in for.
+    parser.set_defaults(our_concurrency=REMOTE_CONCURRENCY)
     parser.add_argument("--repetitions", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=3600, help="per run, seconds")
     parser.add_argument(
@@ -205,7 +208,7 @@ def render(runs: dict[str, list[LatencyRun]], args: argparse.Namespace) -> str:
     header = (
         f"profile {args.profile} ({budget.max_examples} examples, phases "
         f"{','.join(budget.phases)}), seed {args.seed}, workers {args.workers} "
-        f"(ours {args.our_workers or args.workers}), {scope}, "
+        f"(ours concurrency {args.our_concurrency or args.workers}), {scope}, "
         f"our suite: {args.suite}, {args.latency_ms:g} ms per request, "
         f"{len(runs[OURS])} runs per side"
     )

@@ -27,6 +27,7 @@ RUN_KEYS: dict[str, type] = {
     "profile": str,
     "seed": int,
     "workers": int,
+    "concurrency": int,
     "include": list,
     "exclude": list,
     "scenario": list,

@@ -13,7 +13,7 @@ from conformance.auth import TokenProvider, bearer_header, provider_for
 from conformance.client import ApiClient
 from conformance.contract import ContractGate, GatedClient
 from conformance.factory import Factory, Ledger
-from conformance.limiter import LimitedTransport, Throttle, limited_session, throttle_for
+from conformance.limiter import LimitedTransport, Throttle, limited_session, run_throttle
 from conformance.polling import WriteLog
 from conformance.preparers import Preparation
 from conformance.redaction import Redactor
@@ -59,7 +59,7 @@ class Harness:
         base_url = settings.target_url
         spec = load_spec(settings.spec_path)
         redactor = Redactor(settings.secrets())
-        throttle = throttle_for(settings.rate_limit, settings.limiter_path)
+        throttle = run_throttle(settings)
         transport = limited_transport(throttle, transport)
         auth = provider_for(settings.credentials, base_url, redactor, transport)
         # What the machinery reads is checked against the spec before it is used (contract.py).

@@ -4,6 +4,8 @@ Generated cases (requests, through Schemathesis), oracle reads, setup, cleanup a
 (httpx) all pass through the same `Throttle`, for both tenants. Across pytest-xdist workers the
 limit is one pyrate-limiter SQLite bucket, file-locked, whose path the CLI hands every worker, so
 `--rate-limit 5` means 5 requests per second for the whole run, not per process or per client.
+The same `Throttle` holds a place among `--concurrency` requests in flight (in_flight.py) while a
+request is out.
 
 A 429, or a 503 with `Retry-After`, is waited out (seconds or an HTTP date, as Schemathesis parses
 it) and the request sent again, at most `MAX_RETRIES` times with each wait capped at
@@ -17,6 +19,8 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 import httpx
 import requests
@@ -29,6 +33,11 @@ from schemathesis.transport.requests import (
     RequestsTransport,
     SameHostRedirectsSession,
 )
+
+from conformance.in_flight import InFlightCap
+
+if TYPE_CHECKING:
+    from conformance.settings import RunSettings
 
 MAX_RETRIES = 5
 MAX_RETRY_WAIT = 60.0  # seconds, Schemathesis' own cap on a Retry-After
@@ -59,10 +68,14 @@ def build_bucket(per_second: float, shared_path: str | None = None) -> AbstractB
 
 
 class Throttle:
-    """Waits for the rate limit before each request and says how long to back off after one."""
+    """Waits for the rate limit before each request and says how long to back off after one;
+    with `in_flight`, also holds one of that many slots while the request is out (in_flight.py)."""
 
-    def __init__(self, per_second: float | None, shared_path: str | None = None) -> None:
+    def __init__(
+        self, per_second: float | None, shared_path: str | None = None, in_flight: int | None = None
+    ) -> None:
         self._bucket = build_bucket(per_second, shared_path) if per_second else None
+        self._cap = InFlightCap(in_flight, shared_path) if in_flight else None
         self._lock = threading.Lock()
         self.retries = 0  # requests sent again after a 429/503
         self.waited = 0.0  # seconds spent in those waits
@@ -94,7 +107,8 @@ class Throttle:
         """Call `attempt_once` until it returns a response not to retry."""
         for attempt in range(MAX_RETRIES + 1):
             self.acquire()
-            status, headers = attempt_once()
+            with self._cap.slot() if self._cap else nullcontext():
+                status, headers = attempt_once()
             delay = self.backoff(status, headers, attempt)
             if delay is None:
                 return
@@ -102,9 +116,16 @@ class Throttle:
 
 
 @functools.cache
-def throttle_for(per_second: float | None, shared_path: str | None) -> Throttle:
+def throttle_for(
+    per_second: float | None, shared_path: str | None, in_flight: int | None = None
+) -> Throttle:
     """The process's one throttle for a run's settings, whoever asks for it."""
-    return Throttle(per_second, shared_path)
+    return Throttle(per_second, shared_path, in_flight)
+
+
+def run_throttle(settings: RunSettings) -> Throttle:
+    """The one throttle of a run: its rate limit and its cap on requests in flight."""
+    return throttle_for(settings.rate_limit, settings.limiter_path, settings.concurrency)
 
 
 class LimitedTransport(httpx.BaseTransport):

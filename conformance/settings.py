@@ -8,9 +8,11 @@ it to the pytest run through the environment (`to_env`), and the suites read it 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -20,6 +22,9 @@ from spec import SPEC_PATH
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
+# Requests in flight by default against a target across a network, where a run waits on round
+# trips rather than on the CPU (bench/README.md has the measurements behind the number).
+REMOTE_CONCURRENCY = 8
 
 
 class ConfigError(OrderMeshError, ValueError):
@@ -123,6 +128,7 @@ class RunSettings:
     profile: str = "ci"
     seed: int = 0
     workers: int = 1
+    concurrency: int = 1  # requests in flight at most, from at least as many test processes
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()  # lifecycle scenarios named with --scenario
@@ -150,6 +156,11 @@ class RunSettings:
     @property
     def profile_budget(self) -> Profile:
         return PROFILES[self.profile]
+
+    @property
+    def processes(self) -> int:
+        """pytest processes: one per stream of concurrent work, or --workers for the CPU."""
+        return max(self.workers, self.concurrency)
 
     @property
     def target_url(self) -> str:
@@ -182,6 +193,8 @@ class RunSettings:
             )
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, got {self.workers}")
+        if self.concurrency < 1:
+            raise ConfigError(f"--concurrency must be at least 1, got {self.concurrency}")
         if not 1 <= self.shard_index <= self.shard_count:
             raise ConfigError(
                 f"--shard must be K/N with 1 <= K <= N, got {self.shard_index}/{self.shard_count}"
@@ -230,6 +243,17 @@ class RunSettings:
 
     def with_target(self, base_url: str) -> RunSettings:
         return replace(self, base_url=base_url)
+
+
+def default_concurrency(base_url: str | None, workers: int) -> int:
+    """One request at a time per worker on loopback (the embedded mock, a local server), where a
+    run is CPU-bound and every extra process costs its start-up; REMOTE_CONCURRENCY elsewhere."""
+    host = urllib.parse.urlsplit(base_url).hostname or "" if base_url else "localhost"
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return workers if loopback else max(workers, REMOTE_CONCURRENCY)
 
 
 def new_run_id() -> str:

@@ -12,7 +12,15 @@ from typing import Any, TextIO
 
 from conformance.config_file import RUN_KEYS, env_name, find_config, from_env, validate
 from conformance.selection import SUITES, check_scenarios, check_suites
-from conformance.settings import PROFILES, ConfigError, RunSettings, credentials_from, new_run_id
+from conformance.settings import (
+    PROFILES,
+    REMOTE_CONCURRENCY,
+    ConfigError,
+    RunSettings,
+    credentials_from,
+    default_concurrency,
+    new_run_id,
+)
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
 
@@ -83,6 +91,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument("--profile", choices=sorted(PROFILES), help="smoke, ci (default) or full")
     budget.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
     budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
+    budget.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight at most, from N test processes run at once (default: "
+        f"--workers on a loopback target, {REMOTE_CONCURRENCY} on any other)",
+    )
     budget.add_argument(
         "--shard",
         type=shard_spec,
@@ -241,19 +256,23 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
 
     def pick(name: str, key: str, default: Any) -> Any:
         flag = getattr(args, name, None)
-        if flag not in (None, [], False):
+        # Not `in (None, [], False)`: 0 == False, and `--workers 0` must reach the check.
+        if flag is not None and flag is not False and flag != []:
             return flag
         value = from_env(key, RUN_KEYS[key], environ)
         return value if value is not None else run_section.get(key, default)
 
     seed = pick("seed", "seed", None)
+    base_url, workers = pick("base_url", "base_url", None), pick("workers", "workers", 1)
+    concurrency = pick("concurrency", "concurrency", None)
     shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
-        base_url=pick("base_url", "base_url", None),
+        base_url=base_url,
         spec_path=pick("spec_path", "spec", RunSettings.spec_path),
         profile=pick("profile", "profile", "ci"),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),
-        workers=pick("workers", "workers", 1),
+        workers=workers,
+        concurrency=default_concurrency(base_url, workers) if concurrency is None else concurrency,
         include=tuple(pick("include", "include", [])),
         exclude=tuple(pick("exclude", "exclude", [])),
         scenarios=tuple(pick("scenarios", "scenario", [])),

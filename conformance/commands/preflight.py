@@ -11,7 +11,7 @@ import httpx
 
 from conformance.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
 from conformance.harness import limited_transport
-from conformance.limiter import throttle_for
+from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
 from spec import load_spec
@@ -26,7 +26,7 @@ class TargetError(RuntimeError):
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:
     # The run's rate limit covers the probes too.
-    transport = limited_transport(throttle_for(settings.rate_limit, settings.limiter_path))
+    transport = limited_transport(run_throttle(settings))
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             http.get(settings.target_url)

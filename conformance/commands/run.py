@@ -113,8 +113,8 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
     if settings.quiet:
         command += ["--tb=no", "-qq"]
-    if settings.workers > 1:
-        command += ["-n", str(settings.workers)]
+    if settings.processes > 1:
+        command += ["-n", str(settings.processes)]
     if settings.shard_count > 1:
         command += ["--splits", str(settings.shard_count), "--group", str(settings.shard_index)]
     return command
@@ -145,7 +145,7 @@ def run_tests(
         preflight(settings, redactor)
         echo(
             f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, "
-            f"target {settings.base_url}"
+            f"target {settings.base_url}, concurrency {settings.concurrency}"
         )
         error, status = run_pytest(settings, reports)
     except TargetError as exc:
@@ -181,9 +181,10 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
 
 @contextmanager
 def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
-    """The CLI and every pytest worker take their requests from one bucket in this file."""
-    if not settings.rate_limit:
-        yield settings
+    """The CLI and every pytest worker take their requests from one rate-limit bucket in this
+    folder, and their places in flight (--concurrency) from its slot files."""
+    if not settings.rate_limit and settings.processes == 1:
+        yield settings  # one process: the limit and the slots live in its memory
         return
     with tempfile.TemporaryDirectory(prefix="ordermesh-limit-") as folder:
         yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))

@@ -67,6 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="first seed (fixed, so a run is reproducible)",
     )
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="each run's --concurrency (default: the run's own, one request at a time on the mock)",
+    )
     parser.add_argument("--no-plain", action="store_true", help="skip the plain st column")
     parser.add_argument("--reports-dir", default="reports", help="where the matrix goes")
 
@@ -79,6 +85,7 @@ def handle(args: argparse.Namespace) -> int:
             seeds=args.seeds,
             seed=args.seed,
             jobs=args.jobs,
+            concurrency=args.concurrency,
             reports_dir=args.reports_dir,
             plain=not args.no_plain,
         )
@@ -92,6 +99,7 @@ class SelftestOptions:
     seeds: int = 3  # clean-mock runs, each with its own seed
     seed: int = DEFAULT_SEED
     jobs: int = 2
+    concurrency: int | None = None  # each run's --concurrency; None: the run's default
     reports_dir: str = "reports"
     plain: bool = True
     run_timeout: float = 600.0  # one run; a hung run is reported, not waited for forever
@@ -105,6 +113,8 @@ class SelftestOptions:
             raise ConfigError(f"--seeds must be at least 1, got {self.seeds}")
         if self.jobs < 1:
             raise ConfigError(f"--jobs must be at least 1, got {self.jobs}")
+        if self.concurrency is not None and self.concurrency < 1:
+            raise ConfigError(f"--concurrency must be at least 1, got {self.concurrency}")
         return self
 
 
@@ -114,10 +124,19 @@ def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) ->
     operations = list(expectation.operations)
     if expectation.proxied:
         with proxied_mock([expectation.fault]) as url:
-            command = run_command(profile, options.seed, reports, [], operations, url)
+            command = run_command(
+                profile, options.seed, reports, [], operations, url, concurrency=options.concurrency
+            )
             outcome = execute_run(command, reports, options.run_timeout, MOCK_ENV)
         return judge(expectation, outcome, options.seed, str(reports), profile)
-    command = run_command(profile, options.seed, reports, [expectation.fault], operations)
+    command = run_command(
+        profile,
+        options.seed,
+        reports,
+        [expectation.fault],
+        operations,
+        concurrency=options.concurrency,
+    )
     outcome = execute_run(command, reports, options.run_timeout)
     result = judge(expectation, outcome, options.seed, str(reports), profile)
     if options.plain:  # same budget: same profile, operations and seed
@@ -136,7 +155,9 @@ def clean_job(
     seed: int, operations: list[str], options: SelftestOptions, root: Path
 ) -> CleanResult:
     reports = root / f"clean-seed-{seed}"
-    command = run_command(options.profile, seed, reports, [], operations)
+    command = run_command(
+        options.profile, seed, reports, [], operations, concurrency=options.concurrency
+    )
     return judge_clean(seed, execute_run(command, reports, options.run_timeout), str(reports))
 
 
@@ -146,7 +167,9 @@ def clean_proxy_job(
     """The proxy with no fault must change nothing: the suite passes through it."""
     reports = root / f"clean-proxy-seed-{seed}"
     with proxied_mock([]) as url:
-        command = run_command(options.profile, seed, reports, [], operations, url)
+        command = run_command(
+            options.profile, seed, reports, [], operations, url, concurrency=options.concurrency
+        )
         outcome = execute_run(command, reports, options.run_timeout, MOCK_ENV)
     return judge_clean(seed, outcome, str(reports), "proxy")
 

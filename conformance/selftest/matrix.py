@@ -163,6 +163,7 @@ def run_command(
     faults: list[str],
     operations: list[str],
     base_url: str | None = None,
+    concurrency: int | None = None,
 ) -> list[str]:
     # -P: the run is the installed toolkit, as `ordermesh-conformance` runs, even from a checkout.
     command = [
@@ -184,6 +185,8 @@ def run_command(
         command += ["--fault", name]
     for operation_id in operations:
         command += ["--include", operation_id]
+    if concurrency:
+        command += ["--concurrency", str(concurrency)]
     return command
 
 

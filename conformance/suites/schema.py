@@ -10,7 +10,7 @@ from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
 from conformance.auth import bearer_header
-from conformance.limiter import throttle_for, throttle_schema
+from conformance.limiter import run_throttle, throttle_schema
 from conformance.selection import is_operation_id
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
@@ -44,7 +44,7 @@ def build_schema(settings: RunSettings) -> BaseSchema:
     schema: BaseSchema = schema_with_formats(load_spec(settings.spec_path).document, config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
-    throttle_schema(schema, throttle_for(settings.rate_limit, settings.limiter_path))
+    throttle_schema(schema, run_throttle(settings))
     # "stateful" drives the link-following test (test_links.py); parametrize ignores it.
     schema.config.phases.update(phases=[*profile.phases, "stateful"])
     # No example database: a run is reproduced from its seed, not from what an earlier run left

@@ -2,11 +2,14 @@
 
 It forwards every request to the mock and records when each one arrived, so a test can check the
 busiest one-second window of a whole run, every process included. With `throttle_every=N` it
-answers every N-th request itself with 429 and `Retry-After`, as a busy staging API would.
+answers every N-th request itself with 429 and `Retry-After`, as a busy staging API would. With
+`delay`, each request waits that many seconds before it is forwarded, as across a network, and
+`most_in_flight` is the most requests it held at one moment.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +33,9 @@ class CountingProxy:
     arrivals: list[float] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)  # "METHOD path (user agent)", in order
     throttled: int = 0
+    delay: float = 0.0
+    in_flight: int = 0
+    most_in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def __call__(self, scope, receive, send) -> None:
@@ -40,11 +46,18 @@ class CountingProxy:
             self.seen.append(f"{request.method} {request.url.path} ({agent})")
             refuse = self.throttle_every and len(self.arrivals) % self.throttle_every == 0
             self.throttled += bool(refuse)
-        if refuse:
-            response = Response(b"slow down", 429, {"Retry-After": self.retry_after})
-        else:
-            response = await self._forward(request)
-        await response(scope, receive, send)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if refuse:
+                response = Response(b"slow down", 429, {"Retry-After": self.retry_after})
+            else:
+                await asyncio.sleep(self.delay)
+                response = await self._forward(request)
+            await response(scope, receive, send)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     async def _forward(self, request: Request) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}

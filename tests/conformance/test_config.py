@@ -21,6 +21,7 @@ VALUES = {
     "profile": ("smoke", "smoke"),
     "seed": ("12", 12),
     "workers": ("3", 3),
+    "concurrency": ("5", 5),
     "include": ("getOrderById,listNotes", ("getOrderById", "listNotes")),
     "exclude": ("Notes", ("Notes",)),
     "scenario": ("create, ship, cancel, refund; notes", ("create, ship, cancel, refund", "notes")),
