@@ -60,3 +60,22 @@ def test_a_refused_call_is_not_probed(check, tenant_api, make_case):
     case = make_case("getOrderById", path_parameters={"orderId": ORDER_ID})
     assert check(None, answer(case, 404, {"message": "no"}), case) is None
     assert tenant_api.sent() == []
+
+
+def test_a_resource_is_read_by_merchant_b_once_per_operation_and_path(
+    check, tenant_api, order_read, note_created, make_case
+):
+    tenant_api.on("GET", f"/v1/orders/{ORDER_ID}", 404, {"message": "no"})
+    tenant_api.on("GET", NOTE_PATH, 404, {"message": "no"})
+    other_id = "c" * 24
+    tenant_api.on("GET", f"/v1/orders/{other_id}", 404, {"message": "no"})
+    other = make_case("getOrderById", path_parameters={"orderId": other_id})
+    for case, response in (order_read, order_read, note_created, note_created):
+        assert check(None, response, case) is None
+    assert check(None, answer(other, 200, {"order": {"id": other_id}}), other) is None
+    assert tenant_api.sent() == [
+        f"GET /v1/orders/{ORDER_ID}",  # the second read of the same order is not repeated
+        f"GET {NOTE_PATH}",
+        f"GET {NOTE_PATH}",  # what a case creates is read every time
+        f"GET /v1/orders/{other_id}",
+    ]

@@ -1,8 +1,10 @@
-"""The same seed gives the same run, on a quiet machine and on a loaded one.
+"""The same seed gives the same run: on a quiet machine and on a loaded one, and at any
+--concurrency.
 
-Two smoke runs with one seed, each against a fresh embedded mock, the second while busy loops
-load every core (bounded in time and killed when the run ends). The digest of the requests sent
-(method, path template, status, counted) that summary.json records must be the same.
+Two smoke runs with one seed, each against a fresh embedded mock: the second while busy loops
+load every core (bounded in time and killed when the run ends), or with four tests at once. The
+digest of the requests sent (method, path template, status, counted) that summary.json records
+must be the same.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ def busy_loops(count: int) -> list[subprocess.Popen]:
     return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(count)]
 
 
-def smoke(reports) -> dict:
-    result = run_conformance("--profile", "smoke", "--seed", SEED, reports=reports, timeout=400)
+def smoke(reports, *extra: str) -> dict:
+    arguments = ("--profile", "smoke", "--seed", SEED, *extra)
+    result = run_conformance(*arguments, reports=reports, timeout=400)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return summary_of(reports)
 
@@ -41,12 +44,24 @@ def test_the_same_seed_sends_the_same_requests_under_load(tmp_path):
         for loop in loops:
             loop.kill()
             loop.wait()
+    assert_same_requests(quiet, loaded)
+
+
+@pytest.mark.slow
+@pytest.mark.long
+def test_the_same_seed_sends_the_same_requests_at_any_concurrency(tmp_path):
+    one_at_a_time = smoke(tmp_path / "one")
+    four_at_once = smoke(tmp_path / "four", "--concurrency", "4")
+    assert_same_requests(one_at_a_time, four_at_once)
+
+
+def assert_same_requests(first: dict, second: dict) -> None:
     differing = {
-        op: (entry["status_codes"], loaded["operations"][op]["status_codes"])
-        for op, entry in quiet["operations"].items()
-        if entry["status_codes"] != loaded["operations"][op]["status_codes"]
+        op: (entry["status_codes"], second["operations"][op]["status_codes"])
+        for op, entry in first["operations"].items()
+        if entry["status_codes"] != second["operations"][op]["status_codes"]
     }
     assert not differing, differing
-    assert quiet["totals"]["positive_cases"] == loaded["totals"]["positive_cases"]
-    assert len(quiet["request_digest"]) == 64
-    assert quiet["request_digest"] == loaded["request_digest"]
+    assert first["totals"]["positive_cases"] == second["totals"]["positive_cases"]
+    assert len(first["request_digest"]) == 64
+    assert first["request_digest"] == second["request_digest"]
