@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import textwrap
+import traceback
 from types import ModuleType
 from typing import Any, NoReturn
 
 from conformance.commands.usage import PROG, HelpFormatter
 from conformance.exit_codes import MEANINGS, Exit
-from conformance.settings import ConfigError
+from conformance.redaction import Redactor
+from conformance.settings import ConfigError, credentials_from
 
 DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
@@ -145,6 +148,19 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return Exit.USAGE
+    except Exception as exc:  # our bug: neither a finding about the API nor the user's mistake
+        redactor = Redactor(secrets_in_environment())
+        print(redactor.text(traceback.format_exc()), file=sys.stderr, end="")
+        message = redactor.text(f"{type(exc).__name__}: {exc}")
+        print(f"{PROG} {args.command}: internal error: {message}", file=sys.stderr)
+        return Exit.INTERNAL
+
+
+def secrets_in_environment() -> list[str]:
+    """The secrets the ORDERMESH_* variables hold: never printed, whatever failed."""
+    environ = dict(os.environ)
+    merchants = ("ORDERMESH_", "ORDERMESH_TENANT_B_")
+    return [s for prefix in merchants for s in credentials_from({}, environ, {}, prefix).secrets()]
 
 
 if __name__ == "__main__":

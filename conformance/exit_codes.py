@@ -2,7 +2,8 @@
 
 CI jobs branch on them, so they mean the same thing whichever command ran: 1 is always "the
 thing under test is wrong", 2 always "the command was used wrongly", 3 always "the target could
-not be judged". Each command's `--help` says what they mean for that command.
+not be judged", 4 always "the toolkit itself failed" (a bug of ours, which must never pass for a
+finding about the API). Each command's `--help` says what they mean for that command.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ class Exit(IntEnum):
     FAILURES = 1  # conformance failures, drift, behavioural differences, breaking changes...
     USAGE = 2  # a bad flag, variable or config file; a tool the command needs could not run
     TARGET = 3  # the target is unreachable, refuses the credentials or is not OrderMesh
+    INTERNAL = 4  # the toolkit failed: an unexpected exception, pytest's own error
 
 
 MEANINGS = {
@@ -23,4 +25,5 @@ MEANINGS = {
     "differences, breaking spec changes, missed faults",
     Exit.USAGE: "usage or configuration error (the message names the flag or variable)",
     Exit.TARGET: "target unreachable, authentication failed, or not an OrderMesh target",
+    Exit.INTERNAL: "internal error: the toolkit itself failed (a bug to report, not a finding)",
 }

@@ -174,8 +174,8 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
         return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
     if process.returncode == 5:
         return "no test matched --include/--exclude/--scenario/--suite", Exit.USAGE
-    if process.returncode not in (0, 1):
-        return f"pytest stopped with exit code {process.returncode}", Exit.USAGE
+    if process.returncode not in (0, 1):  # pytest's own error: ours, not the API's or the user's
+        return f"pytest stopped with exit code {process.returncode}", Exit.INTERNAL
     return None, Exit.FAILURES if process.returncode == 1 else Exit.OK
 
 

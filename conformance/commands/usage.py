@@ -29,7 +29,8 @@ class Usage:
     def epilog(self) -> str:
         lines = ["examples:", *(f"  {PROG} {example}" for example in self.examples), ""]
         lines.append("exit codes:")
-        for code in self.codes:
+        # Any command can fail itself (cli.main turns an unexpected exception into INTERNAL).
+        for code in dict.fromkeys((*self.codes, Exit.INTERNAL)):
             lines.append(f"  {code.value}  {self.exits.get(code, MEANINGS[code])}")
         return "\n".join(lines)
 

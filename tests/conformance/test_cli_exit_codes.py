@@ -1,9 +1,11 @@
-"""Exit codes: 2 for usage and configuration errors, 3 for an unreachable target or bad auth."""
+"""Exit codes: 2 for usage and configuration errors, 3 for an unreachable target or bad auth, 4
+when the toolkit itself fails (never 1, which says the API is wrong)."""
 
 from __future__ import annotations
 
 import socket
 
+from conformance import cli
 from conformance.settings import MOCK_MERCHANT_A
 
 
@@ -79,3 +81,30 @@ def test_wrong_credentials_exit_3(run_cli, mock_with_secrets):
     assert "authentication failed" in result.stdout + result.stderr
     assert "not-the-secret" not in result.stdout + result.stderr
     assert result.summary["passed"] is False
+
+
+def test_an_unexpected_exception_is_an_internal_error_and_keeps_secrets(monkeypatch, capsys):
+    secret = "s3cret-value-of-the-client"
+    monkeypatch.setenv("ORDERMESH_CLIENT_SECRET", secret)
+
+    def broken(args):
+        raise KeyError(f"lost {secret}")
+
+    monkeypatch.setattr(cli, "dispatch", broken)
+    assert cli.main(["run", "--profile", "smoke"]) == 4
+    err = capsys.readouterr().err
+    assert "run: internal error: KeyError" in err and "Traceback" in err
+    assert secret not in err
+
+
+def test_pytest_failing_itself_is_an_internal_error_not_a_finding(run_cli):
+    result = run_cli(
+        "run",
+        "--profile",
+        "smoke",
+        "--include",
+        "getOrderById",
+        env={"PYTEST_ADDOPTS": "--no-such-pytest-option"},
+    )
+    assert result.code == 4, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "pytest stopped with exit code 4" in result.stdout + result.stderr
