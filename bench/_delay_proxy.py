@@ -5,8 +5,9 @@ round trips; on loopback the mock answers in about 1 ms and hides that. This pro
 a run and a fresh mock, waits `--latency-ms` before forwarding each request (concurrent requests
 wait concurrently, as on a network), and tallies every request by sender, method, path template
 of spec/ordermesh.yaml and status class, and the connections opened by the sender of their first
-request (a new connection costs one more round trip on a network, TLS two or more; not added
-here). The sender is the `X-Bench-Origin` header that
+request. A new connection costs more round trips on a network (TCP one, TLS 1.3 one more), so
+the first request on each connection waits `--handshake-rtts` latencies more (default 0, none).
+The sender is the `X-Bench-Origin` header that
 bench/_origin.py adds on our side (stripped before forwarding); untagged requests count as
 "untagged". `GET /__bench__/counts` returns the tally as JSON and is not forwarded.
 
@@ -56,9 +57,12 @@ def template_of(path: str, templates: list[tuple[re.Pattern[str], str]]) -> str:
 class DelayProxyApp:
     """ASGI app: delay, forward to `upstream`, answer with its exact status, headers and bytes."""
 
-    def __init__(self, upstream: str, latency_s: float, spec_path: Path) -> None:
+    def __init__(
+        self, upstream: str, latency_s: float, spec_path: Path, handshake_rtts: float = 0.0
+    ) -> None:
         self.upstream = httpx.URL(upstream)
         self.latency_s = latency_s
+        self.handshake_s = handshake_rtts * latency_s
         self.templates = path_templates(spec_path)
         self.counts: Counter[tuple[str, str, str, str]] = Counter()
         self.clients: set[tuple] = set()  # client (host, port): one per connection
@@ -98,10 +102,12 @@ class DelayProxyApp:
             elif name not in HOP_BY_HOP:
                 headers.append((name, value))
         client = tuple(scope.get("client") or ())
+        delay = self.latency_s
         if client and client not in self.clients:  # the first request on a new connection
             self.clients.add(client)
             self.opened[origin] += 1
-        await asyncio.sleep(self.latency_s)
+            delay += self.handshake_s
+        await asyncio.sleep(delay)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
             raw_path += b"?" + scope["query_string"]
@@ -154,9 +160,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--upstream", required=True, help="the mock's base URL")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    rtts = "round trips a new connection costs before its first request (TCP 1, TLS 1.3 +1)"
+    parser.add_argument("--handshake-rtts", type=float, default=0.0, help=rtts)
     parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "ordermesh.yaml")
     args = parser.parse_args(argv)
-    app = DelayProxyApp(args.upstream, args.latency_ms / 1000, args.spec)
+    app = DelayProxyApp(args.upstream, args.latency_ms / 1000, args.spec, args.handshake_rtts)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
 
 

@@ -51,12 +51,13 @@ class LatencyRun:
 
 
 @contextmanager
-def delayed_mock(latency_ms: float) -> Iterator[str]:
+def delayed_mock(latency_ms: float, handshake_rtts: float) -> Iterator[str]:
     """A fresh mock with the delay proxy in front; yields the proxy's base URL."""
     with clean_mock() as mock_url:
         port = free_port()
         command = [sys.executable, str(BENCH / "_delay_proxy.py"), "--upstream", mock_url]
         command += ["--port", str(port), "--latency-ms", str(latency_ms)]
+        command += ["--handshake-rtts", str(handshake_rtts)]
         with serve("delay-proxy", command, COUNTS_PATH, port, start_timeout=30) as proxy:
             yield proxy.base_url
 
@@ -76,7 +77,10 @@ def tagged(side: str, command: Command) -> Command:
 
 
 def run_side(side: str, args: argparse.Namespace) -> LatencyRun:
-    with delayed_mock(args.latency_ms) as base_url, tempfile.TemporaryDirectory() as work:
+    with (
+        delayed_mock(args.latency_ms, args.handshake_rtts) as base_url,
+        tempfile.TemporaryDirectory() as work,
+    ):
         command = tagged(side, SIDES[side](base_url, args, Path(work)))
         wall, _ = run_logged(command, Path(work), args.log, args.timeout)
         counted = httpx.get(base_url + COUNTS_PATH, timeout=10).json()
@@ -89,6 +93,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_budget_arguments(parser)
     parser.add_argument("--latency-ms", type=float, default=50.0, help="added to every request")
+    handshake = "more latencies the first request on a new connection waits (TCP + TLS: 2)"
+    parser.add_argument("--handshake-rtts", type=float, default=2.0, help=handshake)
     # The proxy is on loopback, where `run` would pick one request at a time: give our side what
     # it picks for a remote target, which the proxy stands in for.
     parser.set_defaults(our_concurrency=REMOTE_CONCURRENCY)
@@ -209,7 +215,8 @@ def render(runs: dict[str, list[LatencyRun]], args: argparse.Namespace) -> str:
         f"profile {args.profile} ({budget.max_examples} examples, phases "
         f"{','.join(budget.phases)}), seed {args.seed}, workers {args.workers} "
         f"(ours concurrency {args.our_concurrency or args.workers}), {scope}, "
-        f"our suite: {args.suite}, {args.latency_ms:g} ms per request, "
+        f"our suite: {args.suite}, {args.latency_ms:g} ms per request "
+        f"(+{args.handshake_rtts:g} round trips per new connection), "
         f"{len(runs[OURS])} runs per side"
     )
     parts = [header, "", summary_table(runs)]
