@@ -10,13 +10,17 @@ the first frame that matches a rule below names the kind, and the next outer fra
 kind, if any, says what it ran for ("setup (in single-violation probe)"). The lifecycle
 scenarios' requests are named by the module and function of conformance/stateful/ that sent
 them ("lifecycle checks.read_audit"), since one label would hide which of their reads
-dominate. The delay proxy counts by that header and strips it before the mock sees the request.
+dominate. A request sent from a thread pool (conformance/together.py's reads sent together, the
+cleanup's cancels) is named by the stack that handed it to the pool when its own stack names no
+sender. The delay proxy counts by that header and strips it before the mock sees the request.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -48,6 +52,7 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
 )
 NO_CONTEXT = {"token", GENERATED}
 _unmatched = "other (suite)"  # what a request no rule matches is: install() sets it
+_handed = threading.local()  # in a pool thread: the sender named by the stack that submitted
 
 
 def _kind(frame: FrameType) -> str | None:
@@ -89,7 +94,7 @@ def origin(frame: FrameType | None) -> str:
         elif kind and kind != first and not _same_family(first, kind):
             return first if kind == GENERATED else f"{first} (in {kind})"
         frame = frame.f_back
-    return first or _unmatched
+    return first or getattr(_handed, "origin", None) or _unmatched
 
 
 def _same_family(first: str, kind: str) -> bool:
@@ -107,6 +112,22 @@ def _tagging(send: Callable[..., Any]) -> Callable[..., Any]:
     return tagged_send
 
 
+def _handing_over(submit: Callable[..., Any]) -> Callable[..., Any]:
+    def submit_named(self: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        sender = origin(sys._getframe(1))
+
+        def named(*inner: Any, **inner_kw: Any) -> Any:
+            _handed.origin = sender
+            try:
+                return fn(*inner, **inner_kw)
+            finally:
+                _handed.origin = None
+
+        return submit(self, named, *args, **kwargs)
+
+    return submit_named
+
+
 def install(unmatched: str) -> None:
     """Tag every request this process sends from now on; `unmatched` names the ones no rule
     matches (in a plain `st run`: its generated cases)."""
@@ -114,6 +135,7 @@ def install(unmatched: str) -> None:
     _unmatched = unmatched
     httpx.Client.send = _tagging(httpx.Client.send)
     requests.adapters.HTTPAdapter.send = _tagging(requests.adapters.HTTPAdapter.send)
+    ThreadPoolExecutor.submit = _handing_over(ThreadPoolExecutor.submit)
 
 
 def pytest_configure(config: Any) -> None:
