@@ -19,6 +19,11 @@ class Exit(IntEnum):
     INTERNAL = 4  # the toolkit failed: an unexpected exception, pytest's own error
 
 
+# The suites' pytest exits with this when the target stopped answering mid-run. Not 3: pytest
+# itself exits 3 on its own internal error, which is ours to own, not the target's.
+PYTEST_TARGET_GONE = 13
+
+
 MEANINGS = {
     Exit.OK: "everything passed",
     Exit.FAILURES: "what the command checks failed: conformance failures, drift, behavioural "

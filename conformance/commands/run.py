@@ -17,7 +17,7 @@ from conformance import liveness, run_counts
 from conformance.commands.options import add_run_arguments, settings_from
 from conformance.commands.preflight import TargetError, preflight
 from conformance.commands.usage import Usage
-from conformance.exit_codes import Exit
+from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.run_outputs import (
@@ -170,8 +170,10 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
     if liveness.watch(process, settings.target_url):
         return GONE, Exit.TARGET
-    if process.returncode not in (0, 1, 5) and not liveness.answers(settings.target_url):
+    if process.returncode == PYTEST_TARGET_GONE:
         return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
+    if process.returncode not in (0, 1, 5) and not liveness.answers(settings.target_url):
+        return GONE, Exit.TARGET  # pytest broke off while the target was down: blame the target
     if process.returncode == 5:
         return "no test matched --include/--exclude/--scenario/--suite", Exit.USAGE
     if process.returncode not in (0, 1):  # pytest's own error: ours, not the API's or the user's

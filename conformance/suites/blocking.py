@@ -16,6 +16,7 @@ from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance import liveness
 from conformance.contract import ContractBreach, timeout_breach
+from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of
 from conformance.selection import replay_operation
@@ -88,4 +89,4 @@ def request_failed(session: SuiteSession, exc: Exception, operation_id: str, req
         breach = timeout_breach(operation_id, reason, DEFAULT_RESPONSE_TIMEOUT)
         blocked(session, breach, operation_id)
     if not liveness.answers(session.settings.target_url):
-        pytest.exit(f"target went away: {request}", returncode=3)
+        pytest.exit(f"target went away: {request}", returncode=PYTEST_TARGET_GONE)

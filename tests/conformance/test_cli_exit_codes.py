@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from conformance import cli
-from conformance.settings import MOCK_MERCHANT_A
+from conformance.commands import run
+from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
+from conformance.settings import MOCK_MERCHANT_A, RunSettings
 
 
 def closed_port() -> int:
@@ -108,3 +112,27 @@ def test_pytest_failing_itself_is_an_internal_error_not_a_finding(run_cli):
     )
     assert result.code == 4, result.stdout[-2000:] + result.stderr[-2000:]
     assert "pytest stopped with exit code 4" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pytest_code", "target_answers", "expected"),
+    [
+        (0, True, Exit.OK),
+        (1, True, Exit.FAILURES),
+        (PYTEST_TARGET_GONE, True, Exit.TARGET),  # the suite saw it go; it is back by now
+        (3, True, Exit.INTERNAL),  # pytest's own internal error, with the target fine: ours
+        (3, False, Exit.TARGET),  # the same while the target is down: it cannot be judged
+        (5, True, Exit.USAGE),  # nothing selected
+    ],
+)
+def test_how_the_suites_pytest_exit_is_blamed(
+    monkeypatch, tmp_path, pytest_code, target_answers, expected
+):
+    class Finished:
+        returncode = pytest_code
+
+    monkeypatch.setattr(run.subprocess, "Popen", lambda *args, **kwargs: Finished())
+    monkeypatch.setattr(run.liveness, "watch", lambda process, url: False)
+    monkeypatch.setattr(run.liveness, "answers", lambda url: target_answers)
+    settings = RunSettings(base_url="http://127.0.0.1:9")
+    assert run.run_pytest(settings, tmp_path)[1] == expected
