@@ -51,6 +51,15 @@ class Harness:
     shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
+
+    def first_time(self, *key: str) -> bool:
+        """True once per run (per process) for `key`: for checks that sample, not repeat, a read
+        whose answer does not change from case to case."""
+        with self.lock:
+            seen = key in self.done_once
+            self.done_once.add(key)
+        return not seen
 
     @classmethod
     def build(cls, settings: RunSettings, transport=None, gated: bool = True) -> Harness:

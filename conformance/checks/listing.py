@@ -38,28 +38,24 @@ def _records(body) -> list[dict] | None:
 
 
 def make_listing_check(harness):
-    repaged: set[str] = set()  # operations already paged smaller, once per run
-
-    def first_time(case) -> bool:
-        with harness.lock:
-            seen = case.operation.label in repaged
-            repaged.add(case.operation.label)
-        return not seen
-
     def ids_on(case, query: dict, page: int, size: int) -> list | None:
         answer = harness.client.get(
             case.formatted_path, params={**query, "page": page, "pageSize": size}
         )
-        records = _records(answer.json()) if answer.status_code == 200 else None
+        if answer.status_code != 200:
+            return None
+        try:
+            records = _records(answer.json())
+        except ValueError:  # not JSON: the schema check's finding at that answer, not ours
+            return None
         return None if records is None else [r.get("id") for r in records]
 
-    def overlap(case, query: dict, page: int, size: int, records: list[dict]) -> None:
-        """Fail when page+1 repeats a record of `records` (page `page`), unless the listing moved
+    def overlap(case, query: dict, page: int, size: int, ids: list) -> None:
+        """Fail when page+1 repeats a record of page `page` (`ids`), unless the listing moved
         meanwhile: other writers (another worker of this run, other users of a shared staging)
         insert records that shift every later page. So an overlap counts only when page `page`,
         read again after page+1, still shows the same records; a listing that keeps moving is
         tried again a few times and then left without a verdict."""
-        ids = [r.get("id") for r in records]
         for _ in range(OVERLAP_TRIES):
             following = ids_on(case, query, page + 1, size)
             if following is None:
@@ -82,12 +78,9 @@ def make_listing_check(harness):
     def paged_smaller(case, query: dict, total: int) -> None:
         """Two pages of what fitted on one: page 1 and 2 at half the records."""
         size = max(1, total // 2)
-        first = harness.client.get(
-            case.formatted_path, params={**query, "page": 1, "pageSize": size}
-        )
-        records = _records(first.json()) if first.status_code == 200 else None
-        if records:
-            overlap(case, query, 1, size, records)
+        ids = ids_on(case, query, 1, size)
+        if ids:
+            overlap(case, query, 1, size, ids)
 
     def paging_and_filters(ctx, response, case) -> None:
         if response.status_code != 200 or case.operation.method.upper() != "GET":
@@ -116,8 +109,12 @@ def make_listing_check(harness):
             return  # a malformed envelope is the schema check's finding; no next page to ask for
         page, size, total = paging
         if page * size < total and records:
-            overlap(case, query, page, size, records)
-        elif page == 1 and len(records) >= 2 and first_time(case):
+            overlap(case, query, page, size, [r.get("id") for r in records])
+        elif (
+            page == 1
+            and len(records) >= 2
+            and harness.first_time("paged smaller", case.operation.label)
+        ):
             paged_smaller(case, query, len(records))
 
     return paging_and_filters

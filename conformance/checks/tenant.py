@@ -16,21 +16,13 @@ ISOLATED = (403, 404)
 
 
 def make_tenant_check(harness: Harness):
-    tried: set[tuple[str, str]] = set()  # (operation, path) B has read already this run
-
-    def first_time(case, path: str) -> bool:
-        with harness.lock:
-            seen = (case.operation.label, path) in tried
-            tried.add((case.operation.label, path))
-        return not seen
-
     def tenant_isolation(ctx, response, case) -> None:
         if harness.tenant_client is None or not 200 <= response.status_code < 300:
             return
         method = case.operation.method.upper()
         if method == "GET" and case.path_parameters:
             path = case.formatted_path
-            if not first_time(case, path):
+            if not harness.first_time("tenant read", case.operation.label, path):
                 return
         elif method == "POST" and response_header(response, "Location"):
             path = response_header(response, "Location")
