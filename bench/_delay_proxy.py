@@ -19,14 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
-import yaml
+
+from conformance.operations import OperationRouter
+from spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 ORIGIN_HEADER = b"x-bench-origin"
@@ -35,23 +36,10 @@ HOP_BY_HOP = {b"host", b"connection", b"keep-alive", b"transfer-encoding", b"con
 UNTAGGED = "untagged"
 
 
-def path_templates(spec_path: Path) -> list[tuple[re.Pattern[str], str]]:
-    """Regexes for the spec's path templates, most literal segments first, so
-    `/v1/orders/search` wins over `/v1/orders/{orderId}`."""
-    paths = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["paths"]
-
-    def literal_segments(template: str) -> int:
-        return sum(1 for part in template.split("/") if part and "{" not in part)
-
-    ordered = sorted(paths, key=lambda t: (-literal_segments(t), -t.count("/"), t))
-    return [(re.compile("^" + re.sub(r"\{[^/}]+\}", "[^/]+", t) + "/?$"), t) for t in ordered]
-
-
-def template_of(path: str, templates: list[tuple[re.Pattern[str], str]]) -> str:
-    for pattern, template in templates:
-        if pattern.match(path):
-            return template
-    return "(not in the spec)"
+def template_of(method: str, path: str, router: OperationRouter) -> str:
+    """The spec's path template of a request, by the toolkit's own router."""
+    operation, _ = router.match(method, path)
+    return operation.path if operation else "(not in the spec)"
 
 
 class DelayProxyApp:
@@ -63,7 +51,7 @@ class DelayProxyApp:
         self.upstream = httpx.URL(upstream)
         self.latency_s = latency_s
         self.handshake_s = handshake_rtts * latency_s
-        self.templates = path_templates(spec_path)
+        self.router = OperationRouter(load_spec(spec_path))
         self.counts: Counter[tuple[str, str, str, str]] = Counter()
         self.clients: set[tuple] = set()  # client (host, port): one per connection
         self.opened: Counter[str] = (
@@ -122,7 +110,7 @@ class DelayProxyApp:
             content = b"".join([chunk async for chunk in response.aiter_raw()])
         finally:
             await response.aclose()
-        key = (origin, scope["method"], template_of(scope["path"], self.templates))
+        key = (origin, scope["method"], template_of(scope["method"], scope["path"], self.router))
         self.counts[(*key, f"{response.status_code // 100}xx")] += 1
         kept = [(n, v) for n, v in response.headers.raw if n.lower() not in HOP_BY_HOP]
         if "content-length" in response.headers:  # upstream's: right for HEAD too
