@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
+from pathlib import Path
 
 from conformance.settings import ConfigError, RunSettings
+from spec import SPEC_PATH
 
 PROPERTIES, LINKS, LIFECYCLE = "properties", "links", "lifecycle"
 SUITES = (PROPERTIES, LINKS, LIFECYCLE)
@@ -74,13 +76,25 @@ def check_suites(names: Iterable[str]) -> None:
         )
 
 
-def _replay(settings: RunSettings, selection: list[str]) -> str:
-    words = ["ordermesh-conformance", "run", "--seed", str(settings.seed)]
-    words += ["--profile", settings.profile, *selection]
-    if settings.read_only:
-        words.append("--read-only")
+def target_words(settings: RunSettings) -> list[str]:
+    """The flags that aim a replay at the run's own target: its URL (the embedded mock is
+    started afresh instead, with the run's faults), spec and config file. Credentials are not
+    among them: the replay reads them from the same ORDERMESH_* variables as the run."""
+    words = [] if settings.embedded or not settings.base_url else ["--base-url", settings.base_url]
+    if Path(settings.spec_path).resolve() != SPEC_PATH.resolve():
+        words += ["--spec", settings.spec_path]
+    if settings.config_path:
+        words += ["--config", settings.config_path]
     for fault in settings.mock_faults:
         words += ["--fault", fault]
+    return words
+
+
+def _replay(settings: RunSettings, selection: list[str]) -> str:
+    words = ["ordermesh-conformance", "run", *target_words(settings)]
+    words += ["--seed", str(settings.seed), "--profile", settings.profile, *selection]
+    if settings.read_only:
+        words.append("--read-only")
     return shlex.join(words)
 
 

@@ -124,6 +124,8 @@ def mock_credentials_like(other: Credentials) -> Credentials:
 @dataclass(frozen=True)
 class RunSettings:
     base_url: str | None = None  # None: start the embedded mock
+    embedded: bool = False  # base_url is the embedded mock this run started
+    config_path: str | None = None  # --config, as given (a replay line repeats it)
     spec_path: str = str(SPEC_PATH)
     profile: str = "ci"
     seed: int = 0
@@ -242,7 +244,7 @@ class RunSettings:
         return cls(**data)
 
     def with_target(self, base_url: str) -> RunSettings:
-        return replace(self, base_url=base_url)
+        return replace(self, base_url=base_url, embedded=False)
 
 
 def default_concurrency(base_url: str | None, workers: int) -> int:

@@ -268,6 +268,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
     shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
         base_url=base_url,
+        config_path=getattr(args, "config", None),
         spec_path=pick("spec_path", "spec", RunSettings.spec_path),
         profile=pick("profile", "profile", "ci"),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),

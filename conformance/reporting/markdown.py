@@ -18,6 +18,8 @@ MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
 
 def reproduction_line(failure: dict[str, Any]) -> str:
     """The one line to paste: the `ordermesh-conformance run` replay, else the first command."""
+    if failure.get("replay"):
+        return str(failure["replay"])
     lines = [ln.strip() for ln in (failure.get("reproduction") or "").splitlines() if ln.strip()]
     for line in lines:
         if "ordermesh-conformance run" in line:

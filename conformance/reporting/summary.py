@@ -180,4 +180,13 @@ def render_table(summary: dict[str, Any]) -> str:
         )
     for name, blocked in summary.get("blocked", {}).items():
         lines += [f"  [blocked] {name}: {line}" for line in blocked]
+    replays = replay_lines(summary)
+    if replays:
+        lines += ["", "replay (the same target, seed and selection; ORDERMESH_* credentials):"]
+        lines += replays
     return "\n".join(lines)
+
+
+def replay_lines(summary: dict[str, Any]) -> list[str]:
+    """Each distinct failure's replay line, once, in the order the failures came."""
+    return list(dict.fromkeys(f["replay"] for f in summary["failures"] if f.get("replay")))

@@ -43,10 +43,17 @@ def reproduction(driver: Driver, failure: ProjectFailure, session) -> tuple[str,
     """(pytest snippet, curl script) for the steps the driver ran, secrets redacted."""
     settings = session.settings
     headline = f"{failure.title} ({failure.check})"
-    snippet = pytest_snippet(driver.journal, headline, settings.seed, settings.mock_faults)
+    target = None if settings.embedded else settings.base_url
+    snippet = pytest_snippet(driver.journal, headline, settings.seed, settings.mock_faults, target)
     tag = f"{driver.target.run_id}-{driver.nonce}"
     curl = curl_script(
-        driver.journal, driver.failed_reads, headline, settings.seed, tag, settings.base_url or ""
+        driver.journal,
+        driver.failed_reads,
+        headline,
+        settings.seed,
+        tag,
+        settings.base_url or "",
+        settings.credentials.kind,
     )
     redact = session.harness.redactor.text
     return redact(snippet), redact(curl)
@@ -56,7 +63,8 @@ def record_failure(session, driver: Driver, failure: ProjectFailure, scenario: s
     """The failing steps as Allure steps, both reproductions attached, one stats record. The
     snippet ends with the run that replays the scenario (the walks: shrunk from the same seed)."""
     snippet, curl = reproduction(driver, failure, session)
-    snippet += f"\n# replay the scenario: {replay_scenario(session.settings, scenario)}\n"
+    rerun = replay_scenario(session.settings, scenario)
+    snippet += f"\n# replay the scenario: {rerun}\n"
     name = "shrunk steps" if scenario == RANDOM_WALKS else "steps"
     with allure.step(f"{name} that expose it ({len(driver.journal)}): {failure.title}"):
         for planned in driver.journal:
@@ -78,6 +86,7 @@ def record_failure(session, driver: Driver, failure: ProjectFailure, scenario: s
             "title": failure.title,
             "message": session.harness.redactor.text(failure.message)[:2000],
             "reproduction": snippet,
+            "replay": rerun,
             "seed": seed,
         }
     )

@@ -13,10 +13,12 @@ import re
 import shlex
 from typing import Any
 
+from conformance import curl_auth
 from conformance.client import Exchange
 from conformance.settings import MOCK_MERCHANT_A, RunSettings, credentials_from, new_run_id
 from conformance.stateful.driver import Driver, Step
 from conformance.stateful.scenarios import run_steps
+from spec import load_spec
 
 ID_PATTERN = re.compile(
     r"^(?:[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
@@ -45,13 +47,27 @@ def replay(steps: list[Step], base_url: str | None = None) -> Driver:
     return driver
 
 
-def pytest_snippet(steps: list[Step], headline: str, seed: int, faults: tuple[str, ...]) -> str:
+def pytest_snippet(
+    steps: list[Step],
+    headline: str,
+    seed: int,
+    faults: tuple[str, ...],
+    target: str | None = None,
+) -> str:
+    """`target`: the run's live target (None: the run's embedded mock, which a replay starts
+    again as `mock` with the run's faults)."""
     mock = "ordermesh-conformance mock --port 8080" + "".join(f" --fault {f}" for f in faults)
+    where = (
+        ["With the run's ORDERMESH_* credentials set:"]
+        if target
+        else [f"Start the target (e.g. `{mock}`), then:"]
+    )
+    url = shlex.quote(target or "http://127.0.0.1:8080")
     lines = [
         f'"""Reproduce: {headline} (seed {seed}).',
         "",
-        f"Start the target (e.g. `{mock}`), then:",
-        "    ORDERMESH_BASE_URL=http://127.0.0.1:8080 pytest this_file.py",
+        *where,
+        f"    ORDERMESH_BASE_URL={url} pytest this_file.py",
         '"""',
         "",
         "from conformance.stateful.driver import Step",
@@ -69,40 +85,52 @@ def pytest_snippet(steps: list[Step], headline: str, seed: int, faults: tuple[st
     return "\n".join(lines)
 
 
-# Two long lines of the script are split between adjacent literals (the text is unchanged).
-CURL_PRELUDE = (
-    r"""#!/usr/bin/env bash
+CURL_PRELUDE = r"""#!/usr/bin/env bash
 # Reproduce: {headline} (seed {seed})
-# Needs curl and jq. Set ORDERMESH_BASE_URL and either ORDERMESH_TOKEN or
-# ORDERMESH_CLIENT_ID / ORDERMESH_CLIENT_SECRET.
+# Needs curl and jq. Set ORDERMESH_BASE_URL and {credentials}.
 set -euo pipefail
 BASE_URL="${{ORDERMESH_BASE_URL:?set ORDERMESH_BASE_URL}}"
 TAG="repro-$(date +%s)-$RANDOM"
 if [ -z "${{ORDERMESH_TOKEN:-}}" ]; then
-  ORDERMESH_TOKEN=$(jq -n --arg id "${{ORDERMESH_CLIENT_ID:?}}" """
-    r"""--arg secret "${{ORDERMESH_CLIENT_SECRET:?}}" \
-    '{{client_id: $id, client_secret: $secret}}' \
-    | curl -sS -X POST "$BASE_URL/user/v1/clients/token" -H 'Content-Type: application/json' -d @- \
-    | jq -r .access_token)
+  {token_line}
 fi
 call() {{  # METHOD PATH [JSON]: prints the status, leaves the body in $BODY
-  local args=(-sS -X "$1" "$BASE_URL$2" -H "Authorization: Bearer $ORDERMESH_TOKEN" """
-    r"""-w '\n%{{http_code}}')
+  local args=(-sS -X "$1" "$BASE_URL$2" -w '\n%{{http_code}}')
+  args+=(-H "Authorization: Bearer $ORDERMESH_TOKEN")
   if [ $# -ge 3 ]; then args+=(-H 'Content-Type: application/json' -d "$3"); fi
   local out; out=$(curl "${{args[@]}}")
   BODY=${{out%$'\n'*}}; STATUS=${{out##*$'\n'}}
   echo "$1 $2 -> $STATUS"
 }}
 """
-)
+
+
+def credentials_needed(kind: str | None) -> str:
+    """The variables the script reads, for the kind of credentials the run used."""
+    fields = curl_auth.KIND_FIELDS.get(kind or "")
+    names = [curl_auth.variable(field) for field in fields] if fields else []
+    return " / ".join(names) + " (or ORDERMESH_TOKEN)" if names else "ORDERMESH_TOKEN"
 
 
 def curl_script(
-    steps: list[Step], final: list[Exchange], headline: str, seed: int, tag: str, base_url: str
+    steps: list[Step],
+    final: list[Exchange],
+    headline: str,
+    seed: int,
+    tag: str,
+    base_url: str,
+    kind: str | None = "client",
 ) -> str:
-    """`final`: the reads that exposed the failure, replayed last with the body printed."""
+    """`final`: the reads that exposed the failure, replayed last with the body printed. `kind`:
+    the credentials the run used, which the script fetches its token with."""
     known: dict[str, str] = {}  # id value -> shell variable
-    out = [CURL_PRELUDE.format(headline=headline, seed=seed)]
+    prelude = CURL_PRELUDE.format(
+        headline=headline,
+        seed=seed,
+        credentials=credentials_needed(kind),
+        token_line=curl_auth.token_line(load_spec(), kind, "$BASE_URL"),
+    )
+    out = [prelude]
     for planned in steps:
         out.append(f"\n# step: {planned.title()}")
         for exchange in planned.exchanges:

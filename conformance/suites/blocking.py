@@ -16,6 +16,7 @@ from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance import liveness
 from conformance.contract import ContractBreach, timeout_breach
+from conformance.curl_auth import bearer_reference, token_line
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of
@@ -23,7 +24,6 @@ from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
 # Generated cases go through requests, the suite's own reads through httpx.
-TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
 AUTH_HEADER = re.compile(r"-H '[Aa]uthorization: [^']*'")
 REQUEST_ERRORS = (
     requests.exceptions.Timeout,
@@ -48,21 +48,29 @@ def record_root(session: SuiteSession, breach: ContractBreach, rerun: str) -> No
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
             "reproduction": reproduction(session, breach, rerun),
+            "replay": rerun,
             "seed": session.settings.seed,
         }
     )
 
 
+def auth_line(session: SuiteSession) -> str:
+    """The shell line before a reproduction's curl that gets its token (curl_auth.py)."""
+    settings = session.settings
+    return token_line(session.harness.spec, settings.credentials.kind, settings.target_url)
+
+
 def reproduction(session: SuiteSession, breach: ContractBreach, rerun: str) -> str:
-    """A one-line curl of the answer that broke the contract (the token read from a shell
-    variable), and the run that replays it. A request that got no answer has no exchange."""
+    """A one-line curl of the answer that broke the contract (after the line that fetches its
+    token), and the run that replays it. A request that got no answer has no exchange."""
     settings = session.settings
     exchange = session.harness.client.last_exchange()
     if exchange is None or breach.check == "response_time":
         return f"# seed {settings.seed}; replay: {rerun}"
     curl = exchange.as_curl().replace(" \\\n  ", " ")
-    curl = AUTH_HEADER.sub(f'-H "Authorization: Bearer {TOKEN_VARIABLE}"', curl)
-    return f"{curl}\n# seed {settings.seed}; replay the test that met it: {rerun}"
+    curl = AUTH_HEADER.sub(f"-H {bearer_reference()}", curl)
+    replay = f"# seed {settings.seed}; replay the test that met it: {rerun}"
+    return f"{auth_line(session)}\n{curl}\n{replay}"
 
 
 def blocked(

@@ -21,6 +21,7 @@ from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
 from conformance.client import Exchange
 from conformance.contract import ContractBreach
+from conformance.curl_auth import bearer_reference
 from conformance.factory import SetupError
 from conformance.operations import operation_of
 from conformance.reporting import allure_steps
@@ -29,8 +30,6 @@ from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 from spec import Operation
-
-TOKEN_VARIABLE = blocking.TOKEN_VARIABLE
 
 
 def project_checks(session: SuiteSession) -> list:
@@ -73,17 +72,14 @@ def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def reproduction(
-    session: SuiteSession, case: Case, operation_id: str, rerun: str | None = None
-) -> str:
-    """The case as curl, and the run that replays its test (default: the operation's property
-    test alone)."""
+def reproduction(session: SuiteSession, case: Case, rerun: str) -> str:
+    """The line that fetches a token, the case as curl, and `rerun`, the run that replays its
+    test."""
     curl = session.harness.redactor.text(case.as_curl_command())
     # Schemathesis masks the header; point it at a shell variable so the replay authenticates
     # and the token itself is never written down.
-    curl = curl.replace("'Authorization: [Filtered]'", f'"Authorization: Bearer {TOKEN_VARIABLE}"')
-    rerun = rerun or replay_operation(session.settings, operation_id)
-    return f"{curl}\n# replay the generated cases: {rerun}"
+    curl = curl.replace("'Authorization: [Filtered]'", bearer_reference())
+    return f"{blocking.auth_line(session)}\n{curl}\n# replay the generated cases: {rerun}"
 
 
 def run_case(session: SuiteSession, case: Case, sample: bool) -> None:
@@ -154,7 +150,8 @@ def _record_error(
     session: SuiteSession, case: Case, operation: Operation, check: str, kind: str, exc: Exception
 ) -> None:
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
-    repro = reproduction(session, case, operation.operation_id)
+    rerun = replay_operation(session.settings, operation.operation_id)
+    repro = reproduction(session, case, rerun)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     category = error_category(exc, operation)
     label_failure(session, operation, [check], [category])
@@ -166,6 +163,7 @@ def _record_error(
             "title": kind,
             "message": message,
             "reproduction": repro,
+            "replay": rerun,
             "seed": session.settings.seed,
         }
     )
@@ -179,7 +177,8 @@ def record_failure_group(
     group: FailureGroup,
     rerun: str | None = None,
 ) -> None:
-    repro = reproduction(session, case, operation.operation_id, rerun)
+    rerun = rerun or replay_operation(session.settings, operation.operation_id)
+    repro = reproduction(session, case, rerun)
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     categories, checks = [], []
@@ -195,6 +194,7 @@ def record_failure_group(
                 "title": failure.title,
                 "message": session.harness.redactor.text(str(failure.message))[:2000],
                 "reproduction": repro,
+                "replay": rerun,
                 "seed": session.settings.seed,
             }
         )

@@ -50,7 +50,7 @@ def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None
     from ordermesh_mock.server import run_in_thread
 
     base_url, stop = run_in_thread(MockConfig(faults=tuple(settings.mock_faults)))
-    settings = replace(settings, base_url=base_url)
+    settings = replace(settings, base_url=base_url, embedded=True)
     if settings.credentials.kind is None:
         settings = replace(settings, credentials=MOCK_MERCHANT_A)
     if settings.tenant_b.kind is None:
