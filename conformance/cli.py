@@ -127,8 +127,9 @@ def run_then_compare(args: argparse.Namespace) -> int:
     --config file they came from. Composed here so neither command imports the other."""
     from conformance.commands import compare, run
 
-    settings = run.checked_settings(args)
-    status = run.execute(run.embedded_run_settings(settings, args.compare_with))
+    with run.usage_outputs(args):
+        settings = run.checked_settings(args)
+        status = run.execute(run.embedded_run_settings(settings, args.compare_with))
     return max(status, compare.after_run(settings, args.compare_with))
 
 

@@ -13,6 +13,7 @@ from conformance.harness import Harness
 from conformance.resources import response_header
 
 ISOLATED = (403, 404)
+CHECK = "tenant_isolation"
 
 
 def make_tenant_check(harness: Harness):
@@ -37,7 +38,7 @@ def make_tenant_check(harness: Harness):
                     f"GET {path} with merchant B's token answered {other.status_code}, "
                     "expected 403 or 404"
                 ),
-                check="tenant_isolation",
+                check=CHECK,
             )
 
     return tenant_isolation

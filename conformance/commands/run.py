@@ -14,12 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from conformance import liveness, run_counts
+from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
 from conformance.commands.preflight import TargetError, preflight
 from conformance.commands.usage import Usage
+from conformance.config_file import env_name
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
+from conformance.reporting.markdown import render_markdown
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -77,7 +81,21 @@ def embedded_run_settings(settings: RunSettings, compare_with: str | None) -> Ru
 
 
 def handle(args: argparse.Namespace) -> int:
-    return execute(checked_settings(args))
+    with usage_outputs(args):
+        return execute(checked_settings(args))
+
+
+@contextmanager
+def usage_outputs(args: argparse.Namespace) -> Iterator[None]:
+    """A usage error still leaves summary.json, summary.md and junit.xml where a reports folder
+    was given (flag or variable), for the CI steps that publish them."""
+    try:
+        yield
+    except ConfigError as exc:
+        folder = getattr(args, "reports_dir", None) or os.environ.get(env_name("reports_dir"))
+        if folder:
+            write_usage_outputs(Path(folder), str(exc))
+        raise
 
 
 def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
@@ -111,6 +129,7 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     ]
     # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
     command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
+    command += ["-p", "conformance.reporting.junit"]  # test cases named for CI test tabs
     if settings.quiet:
         command += ["--tb=no", "-qq"]
     if settings.processes > 1:
@@ -147,6 +166,8 @@ def run_tests(
             f"run {settings.run_id}: profile {settings.profile}, seed {settings.seed}, "
             f"target {settings.base_url}, concurrency {settings.concurrency}"
         )
+        for line in console_lines(checks_not_run(settings)):
+            echo(line)
         error, status = run_pytest(settings, reports)
     except TargetError as exc:
         error, status = redactor.text(str(exc)), Exit.TARGET
@@ -241,9 +262,13 @@ def execute(settings: RunSettings, echo=print) -> int:
         status = Exit.FAILURES
     if status == Exit.TARGET:  # lost before, or while, any operation finished
         summary["complete"], summary["incomplete_reason"] = False, error
+    summary["exit_code"] = int(status)
     write_summary(reports / "summary.json", summary)
+    if status in CASE:  # CI publishes junit.xml whatever the exit: it says what happened
+        write_error_junit(reports / "junit.xml", Exit(status), error or "")
     if status == Exit.TARGET and not merged["operations"]:
         html.cancel()  # nothing ran: the table and the report would be all zeros
+        (reports / "summary.md").write_text(render_markdown(summary, spec), encoding="utf-8")
         echo(f"error: {error}")
         return status
     picture_problem = write_picture(reports, lifecycle, summary)

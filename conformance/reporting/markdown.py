@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from conformance.exit_codes import Exit
 from conformance.reporting.allure_steps import docs_sections
+from conformance.reporting.exit_outputs import explanation, verdict
 from spec import Spec
 
 MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
@@ -84,11 +86,11 @@ def failure_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
-    verdict = "✅ PASSED" if summary["passed"] else "❌ FAILED"
     totals = summary["totals"]
     lines = [
-        f"## OrderMesh conformance: {verdict}",
+        f"## OrderMesh conformance: {verdict(summary)}",
         "",
+        *explanation(summary),
         f"Seed `{summary['seed']}` · profile `{summary['profile']}` · target "
         f"`{summary['target'] or 'embedded mock'}` · spec {summary['spec_version']} · "
         f"{summary['duration_seconds']} s · {totals['cases']} cases · "
@@ -97,6 +99,12 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
     ]
     if summary.get("error"):
         lines += [f"**Error:** {summary['error']}", ""]
+    if summary.get("checks_not_run"):
+        lines += ["### Checks that did not run", ""]
+        lines += [f"- **{check}**: {why}" for check, why in summary["checks_not_run"].items()]
+        lines.append("")
+    if not totals["cases"] and summary.get("exit_code") == Exit.TARGET:
+        return "\n".join([*lines, "Nothing was tested."]) + "\n"
     new, fixed = summary.get("new_failures"), summary.get("fixed_since_last")
     if new is None:
         lines += [

@@ -55,6 +55,7 @@ class Stats:
     setup_errors: Counter = field(default_factory=Counter)
     # operation -> "blocked by <operation>: <failure>" -> cases; blocked cases are not failures
     blocked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    recent: list[dict[str, Any]] = field(default_factory=list)  # since take_recent (junit.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def call(self, operation_id: str, status: int, positive: bool) -> None:
@@ -68,16 +69,28 @@ class Stats:
 
     def failure(self, record: dict[str, Any]) -> None:
         """One distinct failure per (check, operation, title). Hypothesis replays a failing case
-        while it shrinks; the last replay is the smallest, so its reproduction wins."""
+        while it shrinks; the last replay is the smallest, so its reproduction wins (within the
+        test that met it first)."""
         key = (record["check"], record["operation"], record.get("title"))
         with self.lock:
+            self.recent.append(record)
             for index, known in enumerate(self.failures):
                 if (known["check"], known["operation"], known.get("title")) == key:
-                    self.failures[index] = {**record, "occurrences": known["occurrences"] + 1}
+                    # Met again by another test (one that needed the same broken answer): the
+                    # first test's reproduction and replay stay.
+                    latest = record if record.get("replay") == known.get("replay") else known
+                    self.failures[index] = {**latest, "occurrences": known["occurrences"] + 1}
                     return
             self.failures.append({**record, "occurrences": 1})
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
+
+    def take_recent(self) -> list[dict[str, Any]]:
+        """The failure records since the last call: the current test's, tests run one at a time
+        in a process."""
+        with self.lock:
+            recent, self.recent = self.recent, []
+        return recent
 
     def block(self, operation_id: str, line: str) -> None:
         with self.lock:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance.checks.not_run import checks_not_run
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
@@ -88,6 +89,7 @@ def build_summary(
         },
         "operations": operations,
         "checks": dict(merged["checks"]),
+        "checks_not_run": checks_not_run(settings),
         "failures": failures,
         "lifecycle": coverage,
         # test or operation -> "blocked by <operation>: <failure>" lines (operations repeat them)
@@ -173,6 +175,8 @@ def render_table(summary: dict[str, Any]) -> str:
         f"seed {summary['seed']}  profile {summary['profile']}  {summary['duration_seconds']} s  "
         f"{'PASSED' if summary['passed'] else 'FAILED'}",
     ]
+    if summary.get("checks_not_run"):
+        lines.append(f"checks not run: {', '.join(summary['checks_not_run'])}")
     for failure in summary["failures"][:20]:
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: "

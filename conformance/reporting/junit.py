@@ -1,0 +1,102 @@
+"""junit.xml as CI test tabs show it: a test case per operation, scenario and walk, by name.
+
+pytest names a JUnit test case after the node id, and Schemathesis' tests of all operations share
+one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed 49
+identical rows. This plugin renames each report: the operationId with its docs section as the
+class name, a scenario by its name, and it starts a failure's message with the check and the
+category that failed. Hypothesis' statistics (base64, one property per test) stay out of the
+file. Loaded into the suites' pytest with `-p conformance.reporting.junit`; it runs in each
+xdist worker, before the report travels to the controller that writes the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pytest
+
+from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
+from conformance.settings import RunSettings
+from conformance.stateful.scenarios import RANDOM_WALKS
+from spec import load_spec
+
+LINK_FOLLOWING = "link-following"
+
+
+@functools.cache
+def operation_names(spec_path: str) -> dict[str, tuple[str, str]]:
+    """Schemathesis' test parameter ('METHOD /path') -> (docs section, operationId)."""
+    spec = load_spec(spec_path)
+    sections = docs_sections(spec)
+    return {
+        f"{op.method} {op.path}": (sections.get(op.tag, op.tag), op.operation_id)
+        for op in spec.operations
+    }
+
+
+def junit_name(test: str, spec_path: str) -> tuple[str, str] | None:
+    """(class name, name) for pytest's test name with its parameter, e.g.
+    `test_operation[POST /v1/orders]`; None for a test this plugin does not know."""
+    function, _, param = test.partition("[")
+    param = param.removesuffix("]")
+    if function == "test_operation":
+        return operation_names(spec_path).get(param)
+    if function == "test_named_scenario":
+        return LIFECYCLE_EPIC, param
+    if function == "test_random_walks":
+        return LIFECYCLE_EPIC, RANDOM_WALKS
+    if function == "test_link_following":
+        return LINKS_EPIC, LINK_FOLLOWING
+    return None
+
+
+def headline(records: list[dict[str, Any]]) -> str:
+    """`check [category]: title` for each distinct failure a test recorded."""
+    seen = dict.fromkeys(f"{r['check']} [{r['category']}]: {r['title']}" for r in records)
+    return "; ".join(seen)
+
+
+class JunitNames:
+    def __init__(self, settings: RunSettings) -> None:
+        self.spec_path = settings.spec_path
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        if call.when == "setup":
+            take_failures()  # what an earlier test left is not this one's
+        if call.when == "teardown":
+            # Hypothesis' plugin adds these to the XML after this hook; without them it does not.
+            item.__dict__.pop("hypothesis_statistics", None)
+        report = yield
+        names = junit_name(report.location[2], self.spec_path)
+        if names:
+            # LogXML names a test case after the node id: "<class name>::<name>".
+            report.nodeid = "::".join(names)
+        if report.failed and call.when == "call":
+            retitle(report, headline(take_failures()))
+        return report
+
+
+def take_failures() -> list[dict[str, Any]]:
+    """The failures this process recorded since the last call (none before the session)."""
+    from conformance.suites.session import current
+
+    if not current.cache_info().currsize:
+        return []
+    return current().stats.take_recent()
+
+
+def retitle(report: pytest.TestReport, title: str) -> None:
+    """Put `title` first in the failure message the JUnit file shows."""
+    if not title:
+        return
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        crash.message = f"{title}\n{crash.message}"
+    elif isinstance(report.longrepr, str):
+        report.longrepr = f"{title}\n{report.longrepr}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(JunitNames(RunSettings.from_env()), "ordermesh-junit")
