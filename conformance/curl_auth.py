@@ -46,13 +46,14 @@ def token_line(spec: Spec, kind: str | None, base_url: str) -> str:
         if base_url.startswith("$")
         else shlex.quote(base_url.rstrip("/") + operation.path)
     )
-    # jq builds the JSON body, so a secret with quotes in it stays one string.
-    args = " ".join(
-        f'--arg {field} "${{{variable(field)}:?set {variable(field)}}}"' for field in fields
-    )
+    # A missing variable stops the line, naming it; jq builds the JSON body, so a secret with
+    # quotes in it stays one string.
+    needed = " ".join(f'"${{{variable(field)}:?set {variable(field)}}}"' for field in fields)
+    args = " ".join(f'--arg {field} "${variable(field)}"' for field in fields)
     return (
-        f"{TOKEN_VARIABLE}=$(jq -n {args} '$ARGS.named' | curl -sS -X {operation.method} {url} "
-        f"-H 'Content-Type: application/json' -d @- | jq -r .{ACCESS_TOKEN})"
+        f": {needed} && {TOKEN_VARIABLE}=$(jq -n {args} '$ARGS.named' "
+        f"| curl -sS -X {operation.method} {url} -H 'Content-Type: application/json' -d @- "
+        f"| jq -r .{ACCESS_TOKEN})"
     )
 
 
