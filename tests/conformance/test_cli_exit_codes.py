@@ -42,7 +42,13 @@ def test_read_only_with_compare_with_is_refused_before_anything_runs(run_cli):
     result = run_cli("run", "--read-only", "--compare-with", url)
     assert result.code == 2
     assert "--compare-with" in result.stderr and "--read-only" in result.stderr
-    assert not result.reports.exists()  # refused before the run started
+    # Refused before the run started: the reports folder holds only what a usage error leaves.
+    assert sorted(p.name for p in result.reports.iterdir()) == [
+        "junit.xml",
+        "summary.json",
+        "summary.md",
+    ]
+    assert result.summary["exit_code"] == 2 and "--compare-with" in result.summary["error"]
 
 
 def test_a_live_target_without_a_merchant_id_is_a_usage_error(run_cli):
