@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from e2e_targets import STATIC_TOKEN as TOKEN
@@ -72,6 +74,18 @@ def test_an_unreachable_target_prints_only_the_error(tmp_path):
     assert [line for line in output.splitlines() if line.strip()] == [
         f"error: target {url} is unreachable: ConnectError"
     ]
+    assert_target_outputs(tmp_path, "is unreachable")
+
+
+def assert_target_outputs(reports: Path, what: str) -> None:
+    """What CI publishes says the target was the problem: summary.md, and junit.xml's error
+    test case (after the tests that ran, if any)."""
+    markdown = (reports / "summary.md").read_text(encoding="utf-8")
+    assert "TARGET NOT JUDGED" in markdown and what in markdown
+    cases = list(ET.parse(reports / "junit.xml").getroot().iter("testcase"))
+    errors = [case for case in cases if case.find("error") is not None]
+    assert [case.get("name") for case in errors][-1:] == ["target"]
+    assert what in errors[-1].find("error").get("message", "")
 
 
 def wait_for_progress(cli: subprocess.Popen, limit: float = 120) -> str:
@@ -134,3 +148,4 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
     assert written["incomplete_reason"].startswith("target went away after")
     assert written["totals"]["cases"] > 0
     assert not [f for f in written["failures"] if f["check"] == "suite_error"], written["failures"]
+    assert_target_outputs(tmp_path, "target went away after")
