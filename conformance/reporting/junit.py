@@ -5,8 +5,8 @@ one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actio
 identical rows. This plugin renames each report: the operationId with its docs section as the
 class name, a scenario by its name, and it starts a failure's message with the check and the
 category that failed. Hypothesis' statistics (base64, one property per test) stay out of the
-file. Loaded into the suites' pytest with `-p conformance.reporting.junit`; it runs in each
-xdist worker, before the report travels to the controller that writes the file.
+file. Loaded into the suites' pytest with `-p conformance.reporting.junit`: the message where
+the test ran (an xdist worker), the name where the file is written.
 """
 
 from __future__ import annotations
@@ -57,9 +57,8 @@ def headline(records: list[dict[str, Any]]) -> str:
     return "; ".join(seen)
 
 
-class JunitNames:
-    def __init__(self, settings: RunSettings) -> None:
-        self.spec_path = settings.spec_path
+class JunitMessages:
+    """Where the tests run: the failure message, and no statistics for the XML."""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
@@ -69,13 +68,24 @@ class JunitNames:
             # Hypothesis' plugin adds these to the XML after this hook; without them it does not.
             item.__dict__.pop("hypothesis_statistics", None)
         report = yield
+        if report.failed and call.when == "call":
+            retitle(report, headline(take_failures()))
+        return report
+
+
+class JunitRenames:
+    """Where junit.xml is written (the xdist controller, or the one process): an xdist worker
+    checks that each report keeps its item's node id, so the rename happens after it."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        self.spec_path = settings.spec_path
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         names = junit_name(report.location[2], self.spec_path)
         if names:
             # LogXML names a test case after the node id: "<class name>::<name>".
             report.nodeid = "::".join(names)
-        if report.failed and call.when == "call":
-            retitle(report, headline(take_failures()))
-        return report
 
 
 def take_failures() -> list[dict[str, Any]]:
@@ -99,4 +109,6 @@ def retitle(report: pytest.TestReport, title: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(JunitNames(RunSettings.from_env()), "ordermesh-junit")
+    config.pluginmanager.register(JunitMessages(), "ordermesh-junit-messages")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(JunitRenames(RunSettings.from_env()), "ordermesh-junit")
