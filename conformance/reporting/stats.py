@@ -69,17 +69,13 @@ class Stats:
 
     def failure(self, record: dict[str, Any]) -> None:
         """One distinct failure per (check, operation, title). Hypothesis replays a failing case
-        while it shrinks; the last replay is the smallest, so its reproduction wins (within the
-        test that met it first)."""
+        while it shrinks; the last replay is the smallest, so its reproduction wins."""
         key = (record["check"], record["operation"], record.get("title"))
         with self.lock:
             self.recent.append(record)
             for index, known in enumerate(self.failures):
                 if (known["check"], known["operation"], known.get("title")) == key:
-                    # Met again by another test (one that needed the same broken answer): the
-                    # first test's reproduction and replay stay.
-                    latest = record if record.get("replay") == known.get("replay") else known
-                    self.failures[index] = {**latest, "occurrences": known["occurrences"] + 1}
+                    self.failures[index] = {**record, "occurrences": known["occurrences"] + 1}
                     return
             self.failures.append({**record, "occurrences": 1})
             self.checks[record["check"]] += 1
