@@ -47,6 +47,7 @@ class Harness:
     paths: ResourcePaths
     throttle: Throttle
     http: requests.Session  # for generated cases: the same throttle as the client's
+    gate: ContractGate  # judges what the machinery reads; its listener reports the findings
     snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
     shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
@@ -91,6 +92,7 @@ class Harness:
             Ledger(),
             settings.poll_timeout,
             settings.seed,
+            spec,
         )
         return cls(
             settings=settings,
@@ -104,6 +106,7 @@ class Harness:
             paths=ResourcePaths(spec),
             throttle=throttle,
             http=limited_session(throttle),
+            gate=gate,
             writes=gate.writes,
         )
 

@@ -90,6 +90,34 @@ def category_of(failure: BaseException, operation: Operation | None) -> str:
     return category
 
 
+_SCHEMA_AT = re.compile(r"Schema at (\S+?):?\s*$", re.MULTILINE)
+_QUOTED = re.compile(r'^"([^"]+)"')
+# keywords whose violation names a property: which property is part of what broke
+_NAMING = ("required", "additionalProperties", "dependentRequired")
+
+
+def violation_key(check: str, failure: BaseException, operation_id: str) -> list[str] | None:
+    """A schema violation's identity: the named schema it broke and the field (the missing one,
+    for `required`), so one wrong component read by many operations is one failure. None for
+    every other failure (its operation is part of what it is)."""
+    if not isinstance(failure, JsonSchemaError):
+        return None
+    message = str(getattr(failure, "message", ""))
+    located = _SCHEMA_AT.search(message)
+    path = list(getattr(failure, "schema_path", None) or [])
+    if located is None or not path:
+        return None
+    named = _QUOTED.match(message)
+    if str(path[-1]) in _NAMING and named:
+        detail = named.group(1)  # the property the keyword names
+    else:  # the field whose value broke it: a wrong type and its enum are one violation
+        fields = [
+            str(p) for p in getattr(failure, "instance_path", None) or [] if isinstance(p, str)
+        ]
+        detail = fields[-1] if fields else ""
+    return [check, located.group(1), detail]
+
+
 def error_category(exc: BaseException, operation: Operation | None = None) -> str:
     """An error no check recorded: its own category, else the suite itself broke."""
     category = category_of(exc, operation)

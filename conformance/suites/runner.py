@@ -24,7 +24,7 @@ from conformance.contract import ContractBreach
 from conformance.factory import SetupError
 from conformance.operations import operation_of
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of, error_category
+from conformance.reporting.categories import category_of, error_category, violation_key
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
@@ -196,6 +196,7 @@ def record_failure_group(
                 "message": session.harness.redactor.text(str(failure.message))[:2000],
                 "reproduction": repro,
                 "seed": session.settings.seed,
+                "key": violation_key(checks[-1], failure, operation.operation_id),
             }
         )
     label_failure(session, operation, checks, categories)

@@ -68,4 +68,10 @@ def current() -> SuiteSession:
         settings, stop = embedded_mock(settings)
         atexit.register(stop)
     harness = Harness.build(settings)
-    return SuiteSession(settings, harness, Stats(), stop)
+    session = SuiteSession(settings, harness, Stats(), stop)
+    # Every finding of the contract gate is one failure at the operation that answered; the
+    # test that met it goes on (contract.py: fail forward).
+    from conformance.suites.blocking import record_finding
+
+    harness.gate.listener = functools.partial(record_finding, session)
+    return session
