@@ -32,12 +32,10 @@ OVERLAP_TRIES = 3  # reads of a page pair before a listing that keeps moving get
 
 
 def make_listing_check(harness):
-    words = vocabulary(harness.spec)
-
     def records_of(case, body) -> list[dict] | None:
         """The page's records, where the spec puts them (an undocumented list beside them, or
         a non-JSON answer, is not read: the schema check judges the answer)."""
-        records = words.records(operation_of(case), body)
+        records = vocabulary(harness.spec).records(operation_of(case), body)
         return None if records is None else [r for r in records if isinstance(r, dict)]
 
     def ids_on(case, query: dict, page: int, size: int) -> list | None:
