@@ -20,7 +20,7 @@ from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
 from conformance.settings import RunSettings
 from conformance.tls import tls_context
-from spec import Spec, load_spec
+from spec import Spec
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Harness:
         """The run's machinery. `gated=False` is for the tools that observe a target rather
         than hold it to the spec (drift, compare): their clients record whatever answers."""
         base_url = settings.target_url
-        spec = load_spec(settings.spec_path)
+        spec = settings.load_spec()
         redactor = Redactor(settings.secrets())
         throttle = run_throttle(settings)
         transport = limited_transport(throttle, transport)

@@ -20,6 +20,7 @@ from conformance.commands.usage import Usage
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.evidence import propose
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -35,7 +36,7 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, Credentials, RunSettings
-from spec import load_lifecycle, load_spec
+from spec import load_lifecycle
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
@@ -195,7 +196,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+        spec, lifecycle = settings.load_spec(), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
     if settings.max_duration:
@@ -233,6 +234,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         tests=junit_totals(reports / "junit.xml"),
         embedded=embedded,
     )
+    target = settings.base_url or "embedded mock"
+    summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == Exit.OK and shortfall:

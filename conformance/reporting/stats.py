@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
+OVERLAY_FILE = "spec.overlay.yaml"  # the spec corrections a run proposes (reporting/evidence.py)
 RUN_OUTPUTS = (
+    OVERLAY_FILE,
     "allure-results",
     "allure-report",
     PARTS_DIR,

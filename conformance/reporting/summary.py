@@ -12,7 +12,7 @@ from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
 from conformance.versions import git_revision, versions
-from spec import Lifecycle, Spec, load_spec
+from spec import Lifecycle, Spec
 
 
 def build_summary(
@@ -125,7 +125,7 @@ def lifecycle_shortfall(settings: RunSettings, summary: dict[str, Any]) -> str |
     threshold, coverage = settings.lifecycle_threshold, summary["lifecycle"]
     if not threshold or settings.include or settings.read_only or settings.shard_count > 1:
         return None
-    if not all_scenarios_run(settings, load_spec(settings.spec_path), scenario_operations()):
+    if not all_scenarios_run(settings, settings.load_spec(), scenario_operations()):
         return None
     if coverage["transitions_covered"] < threshold * coverage["transitions_total"]:
         return f"lifecycle coverage below the threshold {threshold:.0%}"

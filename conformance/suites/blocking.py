@@ -19,6 +19,7 @@ from conformance.contract import ContractBreach, timeout_breach
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
+from conformance.reporting.evidence import SHAPE_CHECKS, body_of
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
@@ -36,6 +37,10 @@ def record_finding(session: SuiteSession, breach: ContractBreach, response: http
     """The gate's listener: a finding on an answer the machinery read is a failure at the
     operation that answered, replayed by that operation's own property test."""
     record_root(session, breach, replay_operation(session.settings, breach.operation_id), response)
+    if session.evidence is not None and breach.check in SHAPE_CHECKS:
+        media = response.headers.get("content-type")
+        body = body_of(response.content)
+        session.evidence.keep(breach.operation_id, response.status_code, media, body)
 
 
 def record_root(

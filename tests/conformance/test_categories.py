@@ -62,9 +62,8 @@ def test_an_error_no_check_recorded_is_a_suite_error_unless_it_names_a_category(
 def test_the_toolkit_errors_share_one_root() -> None:
     from conformance.auth import AuthError
     from conformance.contract import ContractBreach
-    from conformance.drift.overlay import OverlayError
     from conformance.settings import ConfigError
     from conformance.stateful.entities import TableGap
 
-    for error in (AuthError, ContractBreach, OverlayError, ConfigError, TableGap, SetupError):
+    for error in (AuthError, ContractBreach, ConfigError, TableGap, SetupError):
         assert issubclass(error, OrderMeshError), error
