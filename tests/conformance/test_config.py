@@ -39,7 +39,13 @@ VALUES = {
     "history": ("h.jsonl", "h.jsonl"),
     "quiet": ("yes", True),
 }
-FIELD = {"overlay": "overlays", "spec": "spec_path", "history": "history_path", "scenario": "scenarios", "suite": "suites"}
+FIELD = {
+    "overlay": "overlays",
+    "spec": "spec_path",
+    "history": "history_path",
+    "scenario": "scenarios",
+    "suite": "suites",
+}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
 
 
@@ -78,10 +84,10 @@ def test_an_overlay_is_checked_before_running(in_tmp):
     assert settings.overlays == ("good.yaml",)
     status = settings.load_spec().document["components"]["schemas"]["OrderStatus"]
     assert status["x-provenance"] == "observed" and status["description"] == "respelled"
-    with pytest.raises(ConfigError, match="--overlay missing.yaml: no such file"):
+    with pytest.raises(ConfigError, match=re.escape("--overlay missing.yaml: no such file")):
         parse("--overlay", "missing.yaml", env=CREDENTIALS)
     (in_tmp / "stale.yaml").write_text(OVERLAY.replace("OrderStatus", "NoSuchSchema"))
-    with pytest.raises(ConfigError, match="stale.yaml: 1 target"):
+    with pytest.raises(ConfigError, match=re.escape("stale.yaml: 1 target")):
         parse("--overlay", "stale.yaml", env=CREDENTIALS)
 
 
