@@ -79,6 +79,21 @@ def body_of(content: bytes) -> Any:
         return None
 
 
+def element_provenance(
+    spec: Spec, operation_id: str, status: int, media_type: str | None, body: Any
+) -> str | None:
+    """The provenance of what an answer broke, judged as drift judges it, so a failure's
+    category and the overlay agree: `docs` when it breaks anything documented (the API's
+    defect), else `observed` or `inferred`; None when drift finds nothing to judge."""
+    answer = Observation("answer", operation_id, "evidence", status, media_type, body)
+    found = {f.provenance for f in analyse(spec, "", [answer]).findings}
+    if not found:
+        return None
+    if found - {"inferred", "observed"}:
+        return "docs"
+    return "observed" if "observed" in found else "inferred"
+
+
 def propose(reports_dir: str, spec: Spec, target: str, run_id: str) -> dict[str, Any]:
     """Judge the run's evidence as drift would; write REPORTS_DIR/spec.overlay.yaml when an
     inferred element was contradicted. Returns summary.json's `spec_overlay` section."""

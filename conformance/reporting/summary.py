@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance.reporting.categories import kind_of
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
@@ -60,7 +61,7 @@ def build_summary(
             for key in ("states", "transitions", "refusals", "failed")
         },
     }
-    failures = merged["failures"]
+    failures = [{**f, "kind": kind_of(f["category"])} for f in merged["failures"]]
     return {
         "request_digest": request_digest(spec, operations),
         "seed": settings.seed,
@@ -174,9 +175,18 @@ def render_table(summary: dict[str, Any]) -> str:
         f"{'PASSED' if summary['passed'] else 'FAILED'}",
     ]
     for failure in summary["failures"][:20]:
+        seen = failure.get("seen_at") or {}
+        elsewhere = f" (also at {len(seen)} other operations)" if seen else ""
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: "
-            f"{failure['check']}: {failure['title']}"
+            f"{failure['check']}: {failure['title']}{elsewhere}"
+        )
+    proposal = summary.get("spec_overlay") or {}
+    if proposal.get("path"):
+        lines.append(
+            f"  spec corrections proposed: {proposal['path']} "
+            f"({len(proposal['contradicted'])} inferred elements contradicted; "
+            f"review it, then run again with --overlay)"
         )
     for name, blocked in summary.get("blocked", {}).items():
         lines += [f"  [blocked] {name}: {line}" for line in blocked]

@@ -19,7 +19,7 @@ from conformance.contract import ContractBreach, timeout_breach
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
-from conformance.reporting.evidence import SHAPE_CHECKS, body_of
+from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
@@ -60,13 +60,28 @@ def record_root(
         {
             "check": breach.check,
             "operation": breach.operation_id,
-            "category": category_of(breach.failure, operation),
+            "category": category_of(breach.failure, operation, _provenance(session, response)),
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
             "reproduction": reproduction(session, breach, rerun, response),
             "key": violation_key(breach.check, breach.failure, breach.operation_id),
             "seed": session.settings.seed,
         }
+    )
+
+
+def _provenance(session: SuiteSession, response: httpx.Response | None) -> str | None:
+    """The provenance of what the answer broke (None: the operation's is used)."""
+    if response is None:
+        return None
+    request = response.request
+    operation_id = session.harness.gate.operation_id(request.method, request.url.path)
+    if operation_id is None:
+        return None
+    media = response.headers.get("content-type")
+    spec = session.harness.spec
+    return element_provenance(
+        spec, operation_id, response.status_code, media, body_of(response.content)
     )
 
 

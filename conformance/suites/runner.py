@@ -25,7 +25,7 @@ from conformance.factory import SetupError
 from conformance.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of, error_category, violation_key
-from conformance.reporting.evidence import SHAPE_CHECKS, body_of
+from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
@@ -184,16 +184,20 @@ def record_failure_group(
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     categories, checks = [], []
-    if session.evidence is not None and {check_of(f) for f in group.exceptions} & set(SHAPE_CHECKS):
+    provenance = None
+    if {check_of(f) for f in group.exceptions} & set(SHAPE_CHECKS):
         media = response.headers.get("content-type") or response.headers.get("Content-Type")
-        session.evidence.keep(
+        answer = (
             operation.operation_id,
             response.status_code,
             media[0] if isinstance(media, list) else media,
             body_of(response.content),
         )
+        provenance = element_provenance(session.harness.spec, *answer)
+        if session.evidence is not None:
+            session.evidence.keep(*answer)
     for failure in group.exceptions:
-        category = category_of(failure, operation)
+        category = category_of(failure, operation, provenance)
         categories.append(category)
         checks.append(check_of(failure))
         session.stats.failure(
