@@ -21,6 +21,7 @@ from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.evidence import propose
+from conformance.reporting.findings_results import write_findings
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -261,6 +262,11 @@ def execute(settings: RunSettings, echo=print) -> int:
             "run_id": settings.run_id,
         },
     )
+    # Findings no test failed on get results of their own: the page counts them beside the tests.
+    summary["totals"]["contract_findings"] = write_findings(
+        reports / "allure-results", summary["failures"], spec
+    )
+    write_summary(reports / "summary.json", summary)
     problem = html.finish()
     finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")

@@ -20,6 +20,7 @@ from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
+from conformance.reporting.findings_results import GATE
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
@@ -65,6 +66,7 @@ def record_root(
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
             "reproduction": reproduction(session, breach, rerun, response),
             "key": violation_key(breach.check, breach.failure, breach.operation_id),
+            "source": GATE,
             "seed": session.settings.seed,
         }
     )
