@@ -78,13 +78,15 @@ def check_suites(names: Iterable[str]) -> None:
 
 def target_words(settings: RunSettings) -> list[str]:
     """The flags that aim a replay at the run's own target: its URL (the embedded mock is
-    started afresh instead, with the run's faults), spec and config file. Credentials are not
-    among them: the replay reads them from the same ORDERMESH_* variables as the run."""
+    started afresh instead, with the run's faults), spec, config file and overlays. Credentials
+    are not among them: the replay reads them from the same ORDERMESH_* variables as the run."""
     words = [] if settings.embedded or not settings.base_url else ["--base-url", settings.base_url]
     if Path(settings.spec_path).resolve() != SPEC_PATH.resolve():
         words += ["--spec", settings.spec_path]
     if settings.config_path:
         words += ["--config", settings.config_path]
+    for overlay in settings.overlays:
+        words += ["--overlay", overlay]
     for fault in settings.mock_faults:
         words += ["--fault", fault]
     return words

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from conformance.errors import OrderMeshError
-from spec import SPEC_PATH
+from spec import SPEC_PATH, Spec, load_spec
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
@@ -127,6 +127,7 @@ class RunSettings:
     embedded: bool = False  # base_url is the embedded mock this run started
     config_path: str | None = None  # --config, as given (a replay line repeats it)
     spec_path: str = str(SPEC_PATH)
+    overlays: tuple[str, ...] = ()  # OpenAPI Overlays applied to the spec as it loads
     profile: str = "ci"
     seed: int = 0
     workers: int = 1
@@ -154,6 +155,10 @@ class RunSettings:
     shard_count: int = 1
     history_path: str | None = None  # Allure history kept across runs; None: in reports_dir
     quiet: bool = False  # print the summary only, no progress lines
+
+    def load_spec(self) -> Spec:
+        """The spec this run holds the target to: --spec with every --overlay applied."""
+        return load_spec(self.spec_path, self.overlays)
 
     @property
     def profile_budget(self) -> Profile:
@@ -239,7 +244,7 @@ class RunSettings:
         data = json.loads(raw)
         data["credentials"] = Credentials(**data["credentials"])
         data["tenant_b"] = Credentials(**data["tenant_b"])
-        for key in ("include", "exclude", "scenarios", "suites", "mock_faults"):
+        for key in ("include", "exclude", "scenarios", "suites", "mock_faults", "overlays"):
             data[key] = tuple(data.get(key, ()))
         return cls(**data)
 

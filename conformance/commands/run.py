@@ -22,7 +22,9 @@ from conformance.config_file import env_name
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.evidence import propose
 from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
+from conformance.reporting.findings_results import write_findings
 from conformance.reporting.markdown import render_markdown
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
@@ -39,7 +41,7 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, Credentials, RunSettings
-from spec import load_lifecycle, load_spec
+from spec import load_lifecycle
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
@@ -216,7 +218,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+        spec, lifecycle = settings.load_spec(), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
     if settings.max_duration:
@@ -254,6 +256,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         tests=junit_totals(reports / "junit.xml"),
         embedded=embedded,
     )
+    target = settings.base_url or "embedded mock"
+    summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == Exit.OK and shortfall:
@@ -283,6 +287,11 @@ def execute(settings: RunSettings, echo=print) -> int:
             "run_id": settings.run_id,
         },
     )
+    # Findings no test failed on get results of their own: the page counts them beside the tests.
+    summary["totals"]["contract_findings"] = write_findings(
+        reports / "allure-results", summary["failures"], spec
+    )
+    write_summary(reports / "summary.json", summary)
     problem = html.finish()
     finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")

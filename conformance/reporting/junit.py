@@ -25,9 +25,9 @@ LINK_FOLLOWING = "link-following"
 
 
 @functools.cache
-def operation_names(spec_path: str) -> dict[str, tuple[str, str]]:
+def operation_names(spec_path: str, overlays: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
     """Schemathesis' test parameter ('METHOD /path') -> (docs section, operationId)."""
-    spec = load_spec(spec_path)
+    spec = load_spec(spec_path, overlays)
     sections = docs_sections(spec)
     return {
         f"{op.method} {op.path}": (sections.get(op.tag, op.tag), op.operation_id)
@@ -35,13 +35,13 @@ def operation_names(spec_path: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def junit_name(test: str, spec_path: str) -> tuple[str, str] | None:
+def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tuple[str, str] | None:
     """(class name, name) for pytest's test name with its parameter, e.g.
     `test_operation[POST /v1/orders]`; None for a test this plugin does not know."""
     function, _, param = test.partition("[")
     param = param.removesuffix("]")
     if function == "test_operation":
-        return operation_names(spec_path).get(param)
+        return operation_names(spec_path, overlays).get(param)
     if function == "test_named_scenario":
         return LIFECYCLE_EPIC, param
     if function == "test_random_walks":
@@ -78,11 +78,11 @@ class JunitRenames:
     checks that each report keeps its item's node id, so the rename happens after it."""
 
     def __init__(self, settings: RunSettings) -> None:
-        self.spec_path = settings.spec_path
+        self.spec_path, self.overlays = settings.spec_path, settings.overlays
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        names = junit_name(report.location[2], self.spec_path)
+        names = junit_name(report.location[2], self.spec_path, self.overlays)
         if names:
             # LogXML names a test case after the node id: "<class name>::<name>".
             report.nodeid = "::".join(names)

@@ -51,11 +51,18 @@ def test_the_embedded_mock_is_not_named_but_its_faults_are():
     assert value(words, "--scenario") == "notes"
 
 
-def test_a_spec_and_config_file_given_are_named(tmp_path):
+def test_a_spec_config_file_and_overlay_given_are_named(tmp_path):
     spec, config = tmp_path / "v2 spec.yaml", tmp_path / "om.toml"
-    settings = replace(LIVE, spec_path=str(spec), config_path=str(config), read_only=True)
+    settings = replace(
+        LIVE,
+        spec_path=str(spec),
+        config_path=str(config),
+        overlays=("accepted.yaml",),
+        read_only=True,
+    )
     words = flags(replay_links(replace(settings, include=("Orders",))))
     assert (value(words, "--spec"), value(words, "--config")) == (str(spec), str(config))
+    assert value(words, "--overlay") == "accepted.yaml"
     assert value(words, "--include") == "Orders" and "--read-only" in words
 
 
