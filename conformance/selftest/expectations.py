@@ -40,6 +40,9 @@ class Expectation:
     # The smallest profile whose budget reaches the fault (e.g. the coverage phase, or enough
     # examples to hit page 2); selftest runs the fault at this or the requested profile.
     profile: str = "smoke"
+    # In a whole run its checks may fire at any operation, not only at `operations` (e.g. every
+    # audit event is wrong): a several-faults row keeps it apart from faults those checks name.
+    everywhere: bool = False
 
     @property
     def proxied(self) -> bool:
@@ -54,9 +57,14 @@ class Expectation:
 
 
 def _e(
-    fault: str, checks: Iterable[str], operations: Iterable[str], why: str, profile: str = "smoke"
+    fault: str,
+    checks: Iterable[str],
+    operations: Iterable[str],
+    why: str,
+    profile: str = "smoke",
+    everywhere: bool = False,
 ) -> Expectation:
-    return Expectation(fault, tuple(checks), tuple(operations), why, profile)
+    return Expectation(fault, tuple(checks), tuple(operations), why, profile, everywhere)
 
 
 def run_profile(expectation: Expectation, requested: str) -> str:
@@ -167,6 +175,7 @@ EXPECTATIONS: tuple[Expectation, ...] = (
         [AUDIT, LIFECYCLE_AUDIT],
         ["createOrder", "createNote"],
         "the event's clientId is not the caller",
+        everywhere=True,  # every audit event of every write
     ),
     _e(
         "audit-missing-bulk",
@@ -256,6 +265,7 @@ PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
         [READ_AFTER_WRITE, LIFECYCLE_STATE],
         ["updateOrder"],
         "the order reads back as it was before the PATCH",
+        everywhere=True,  # every later read of that order, whichever step wrote it
     ),
     _e(
         "proxy-audit-event-dropped",
