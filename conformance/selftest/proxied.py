@@ -31,12 +31,15 @@ MOCK_ENV = {
 
 
 @contextmanager
-def proxied_mock(fault_names: Sequence[str], mock_faults: Sequence[str] = ()) -> Iterator[str]:
-    """A mock (clean, or with `mock_faults` seeded) and a proxy with `fault_names` in front of
-    it; yields the proxy's URL. Both kinds of fault are active in the one target."""
+def proxied_mock(
+    fault_names: Sequence[str], mock_faults: Sequence[str] = (), dialect: str | None = None
+) -> Iterator[str]:
+    """A mock (clean, or with `mock_faults` seeded) and a proxy with `fault_names` (and the
+    `dialect`, when named) in front of it; yields the proxy's URL. Both kinds of fault are
+    active in the one target."""
     mock_url, stop_mock = run_in_thread(MockConfig(faults=tuple(mock_faults)))
     try:
-        proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names)
+        proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names, dialect=dialect)
         try:
             yield proxy_url
         finally:
