@@ -308,10 +308,10 @@ def failed_tests(results_dir: Path, started_epoch: float) -> tuple[FailedTest, .
 
 @dataclass(frozen=True)
 class Job:
-    """One unit of parallel work: a fault run (plus its plain column) or a clean-mock seed."""
+    """One unit of parallel work: a fault run (plus its plain column), a clean seed or a row."""
 
     label: str
-    work: Callable[[], FaultResult | CleanResult]
+    work: Callable[[], FaultResult | CleanResult | RowResult]
 
 
 def run_jobs(jobs: list[Job], workers: int, progress: Callable[[str, object], None]) -> list:
