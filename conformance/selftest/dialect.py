@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.errors import OrderMeshError
@@ -132,6 +132,8 @@ class ErrorBody:
 
     schema: str
     wrapper: str = "error"
+    code: str = "code"  # the dialect's names for the spec's integer and string fields
+    message: str = "message"
 
     def fields(self, spec: Spec) -> tuple[str, str]:
         component = _component(spec, self.schema)
@@ -147,7 +149,10 @@ class ErrorBody:
 
     def describe(self, spec: Spec) -> str:
         code, message = self.fields(spec)
-        return f"{self.schema} as {{{self.wrapper}: {{code: {code}, message: {message}}}}}"
+        return (
+            f"{self.schema} as {{{self.wrapper}: {{{self.code}: {code}, "
+            f"{self.message}: {message}}}}}"
+        )
 
 
 Rule = SuccessCode | EnumNames | EnumSpelling | RenameProperty | ErrorBody
@@ -206,7 +211,9 @@ class Translator:
         self.renames: dict[str, dict[str, str]] = {}
         for rule in _of(dialect, RenameProperty):
             self.renames.setdefault(rule.schema, {})[rule.source(spec)] = rule.to
-        self.errors = {r.schema: (r.wrapper, *r.fields(spec)) for r in _of(dialect, ErrorBody)}
+        self.errors: dict[str, tuple[ErrorBody, str, str]] = {
+            r.schema: (r, *r.fields(spec)) for r in _of(dialect, ErrorBody)
+        }
 
     # ------------------------------------------------------------------ values
     def forward(self, schema: Any, value: Any) -> Any:
@@ -224,11 +231,11 @@ class Translator:
                 renames = self.renames.get(name, {})
                 value = {renames.get(k, k): v for k, v in value.items()}
                 if name in self.errors:
-                    wrapper, code, message = self.errors[name]
+                    rule, code, message = self.errors[name]
                     value = {
-                        wrapper: {
-                            "code": value.pop(code, None),
-                            "message": value.pop(message, None),
+                        rule.wrapper: {
+                            rule.code: value.pop(code, None),
+                            rule.message: value.pop(message, None),
                             **value,
                         }
                     }
@@ -241,12 +248,12 @@ class Translator:
             if isinstance(value, dict):
                 back = {v: k for k, v in self.renames.get(name, {}).items()}
                 value = {back.get(k, k): v for k, v in value.items()}
-                if name in self.errors and isinstance(value.get(self.errors[name][0]), dict):
-                    wrapper, code, message = self.errors[name]
-                    inner = dict(value[wrapper])
+                rule, code, message = self.errors.get(name) or (None, "", "")
+                if rule is not None and isinstance(value.get(rule.wrapper), dict):
+                    inner = dict(value[rule.wrapper])
                     value = {
-                        code: inner.pop("code", None),
-                        message: inner.pop("message", None),
+                        code: inner.pop(rule.code, None),
+                        message: inner.pop(rule.message, None),
                         **inner,
                     }
         return value
@@ -334,8 +341,6 @@ def _raw_parameters(spec: Spec, operation) -> list[dict[str, Any]]:
 
 
 def _with_body(request: ProxiedRequest, data: Any) -> ProxiedRequest:
-    from dataclasses import replace
-
     return replace(request, body=json.dumps(data).encode())
 
 
