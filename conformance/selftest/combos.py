@@ -6,11 +6,14 @@ rest). The rows are not a hand-written list: `deal` places every fault of the mo
 and of the fault proxy's into rows by a fixed rule, so a new fault lands in some row by itself.
 
 Two faults share a row only when no `CONFLICTS` rule keeps them apart; each rule says why such a
-pair could not both be shown to be caught.
+pair could not both be shown to be caught. And a row must leave each fault that only a lifecycle
+scenario catches one scenario that no other fault of the row may fail first
+(`hidden_in_scenarios`): a scenario stops at its first failure.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -61,11 +64,53 @@ def _same_answer(a: Expectation, b: Expectation) -> bool:
 
 
 def _lifecycle_only(expectation: Expectation) -> bool:
-    return set(expectation.checks) <= LIFECYCLE_CHECKS
+    return expectation.scenario_only or set(expectation.checks) <= LIFECYCLE_CHECKS
 
 
-def _hidden_in_a_scenario(a: Expectation, b: Expectation) -> bool:
-    return any(_lifecycle_only(x) and set(y.checks) & LIFECYCLE_CHECKS for x, y in ((a, b), (b, a)))
+def _in_scenarios(expectation: Expectation) -> bool:
+    return bool(set(expectation.checks) & LIFECYCLE_CHECKS)
+
+
+@functools.cache
+def _scenarios() -> dict[str, frozenset[str]]:
+    """The named scenarios' operations (the random walks are one test: its first failure)."""
+    from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
+
+    return {n: ops for n, ops in scenario_operations().items() if n != RANDOM_WALKS}
+
+
+@functools.cache
+def _fails(expectation: Expectation) -> frozenset[str]:
+    """The named scenarios this fault may fail (and stop there)."""
+    if not _in_scenarios(expectation):
+        return frozenset()
+    return frozenset(
+        name
+        for name, ops in _scenarios().items()
+        if expectation.everywhere or set(expectation.operations) & ops
+    )
+
+
+@functools.cache
+def _needs(expectation: Expectation) -> frozenset[str]:
+    """The named scenarios that reach this fault: its `scenarios`, else any calling one of its
+    operations."""
+    if expectation.scenarios:
+        return frozenset(expectation.scenarios)
+    return frozenset(n for n, ops in _scenarios().items() if set(expectation.operations) & ops)
+
+
+def hidden_in_scenarios(row: Iterable[Expectation]) -> list[str]:
+    """The faults of `row` only a scenario catches that no scenario is left to: another fault
+    of the row may fail first each scenario that reaches them (a scenario stops at its first
+    failure)."""
+    row = list(row)
+    hidden = []
+    for fault in filter(_lifecycle_only, row):
+        taken = frozenset().union(*(_fails(o) for o in row if o is not fault))
+        if not _needs(fault) - taken:
+            hidden.append(fault.fault)
+    return hidden
 
 
 @dataclass(frozen=True)
@@ -87,12 +132,6 @@ CONFLICTS: tuple[Conflict, ...] = (
         "both change the answers of one operation: one fault's answer pre-empts or masks the "
         "other's (a 422 where the proxy rewrites a 409, two rewrites of one body)",
         _same_answer,
-    ),
-    Conflict(
-        "hidden in a scenario",
-        "a fault only a lifecycle scenario catches is hidden when another fault fails that "
-        "scenario first: a scenario stops at its first failure",
-        _hidden_in_a_scenario,
     ),
 )
 
@@ -130,30 +169,96 @@ def _rank(profile: str) -> int:
     return list(PROFILES).index(profile)
 
 
+SEARCH_STEPS = 50_000  # placements tried for one number of rows before taking one more row
+
+
 def deal(selected: Iterable[Expectation] | None = None, size: int = ROW_SIZE) -> list[Row]:
-    """Place every fault in a row, most constrained first: larger budgets first (so they share
-    as few rows as they can), then the faults that conflict with the most others, then mock
-    before proxy, by name. Each goes to a row holding nothing it conflicts with, preferring one
-    that needs no larger budget for it, then one without a fault of its kind (mock or proxy),
-    then the emptiest, then the first; a new row only when every row is full or in conflict."""
-    faults = list(select() if selected is None else selected)
-    degree = {
-        e.fault: sum(o is not e and conflict(e, o) is not None for o in faults) for e in faults
-    }
-    faults.sort(key=lambda e: (-_rank(e.profile), -degree[e.fault], e.proxied, e.fault))
-    rows: list[list[Expectation]] = [[] for _ in range(math.ceil(len(faults) / size))]
-    for fault in faults:
-        open_rows = [
+    """Place every fault in a row, no two conflicting faults together, each row holding
+    MIN_ROW to `size` faults with mock and proxy faults mixed, in as few rows as that allows.
+
+    A depth-first search, most constrained fault first (the most conflicts, then mock before
+    proxy, then by name); each fault tries the rows in a fixed order of preference: one that
+    needs no larger budget for it, one without a fault of its kind, the emptiest, the first.
+    So the rows depend on the catalogues only, and a new fault lands in a row by itself."""
+    return list(_deal(tuple(select() if selected is None else selected), size))
+
+
+@functools.cache
+def _deal(selected: tuple[Expectation, ...], size: int) -> tuple[Row, ...]:
+    faults = list(selected)
+    apart = {(a.fault, b.fault) for a in faults for b in faults if a != b and conflict(a, b)}
+    degree = {e.fault: sum((e.fault, o.fault) in apart for o in faults) for e in faults}
+    faults.sort(key=lambda e: (-degree[e.fault], e.proxied, e.fault))
+    for count in range(max(1, math.ceil(len(faults) / size)), len(faults) + 1):
+        strict = count * MIN_ROW <= len(faults)  # too many rows for MIN_ROW each: relax
+        found = _Search(faults, apart, count, size, strict).run()
+        if found is not None:
+            return tuple(Row(i, tuple(row)) for i, row in enumerate(found) if row)
+    return tuple(Row(i, (fault,)) for i, fault in enumerate(faults))
+
+
+class _Search:
+    def __init__(
+        self,
+        faults: list[Expectation],
+        apart: set[tuple[str, str]],
+        count: int,
+        size: int,
+        strict: bool,
+    ) -> None:
+        self.faults, self.apart, self.size, self.strict = faults, apart, size, strict
+        self.rows: list[list[Expectation]] = [[] for _ in range(count)]
+        self.kinds = {e.proxied for e in faults}
+        self.steps = 0
+
+    def run(self) -> list[list[Expectation]] | None:
+        return self.rows if self._place(0) else None
+
+    def _place(self, index: int) -> bool:
+        if index == len(self.faults):
+            return self._complete()
+        self.steps += 1
+        if self.steps > SEARCH_STEPS or not self._feasible(index):
+            return False
+        fault = self.faults[index]
+        for i in self._candidates(fault):
+            self.rows[i].append(fault)
+            if self._place(index + 1):
+                return True
+            self.rows[i].pop()
+        return False
+
+    def _candidates(self, fault: Expectation) -> list[int]:
+        fitting = [
             i
-            for i, row in enumerate(rows)
-            if len(row) < size and not any(conflict(fault, other) for other in row)
+            for i, row in enumerate(self.rows)
+            if len(row) < self.size
+            and not any((fault.fault, o.fault) in self.apart for o in row)
+            and not hidden_in_scenarios([*row, fault])
         ]
-        if not open_rows:
-            rows.append([])
-            open_rows = [len(rows) - 1]
-        best = min(open_rows, key=lambda i: _preference(rows[i], fault, i))
-        rows[best].append(fault)
-    return [Row(i, tuple(row)) for i, row in enumerate(rows) if row]
+        empty = [i for i in fitting if not self.rows[i]]
+        fitting = [i for i in fitting if self.rows[i]] + empty[:1]  # empty rows are alike
+        return sorted(fitting, key=lambda i: _preference(self.rows[i], fault, i))
+
+    def _feasible(self, index: int) -> bool:
+        if not self.strict:
+            return True
+        rest = self.faults[index:]
+        short = sum(max(0, MIN_ROW - len(row)) for row in self.rows)
+        if short > len(rest):
+            return False
+        return all(
+            sum(e.proxied == kind for e in rest)
+            >= sum(not any(e.proxied == kind for e in row) for row in self.rows)
+            for kind in self.kinds
+        )
+
+    def _complete(self) -> bool:
+        if not self.strict:
+            return all(self.rows)
+        return all(
+            len(row) >= MIN_ROW and {e.proxied for e in row} == self.kinds for row in self.rows
+        )
 
 
 def _preference(row: list[Expectation], fault: Expectation, index: int) -> tuple:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from conformance.selftest.combos import MIN_ROW, ROW_SIZE, conflict, deal
+from conformance.selftest.combos import MIN_ROW, ROW_SIZE, conflict, deal, hidden_in_scenarios
 from conformance.selftest.expectations import BY_FAULT, select
 from conformance.selftest.matrix import RunOutcome, judge_row
 from conformance.selftest.proxy_faults import PROXY_FAULTS
+from conformance.stateful.scenarios import scenario_operations
 from ordermesh_mock.faults import CATALOGUE
 
 
@@ -54,9 +55,33 @@ def test_the_conflicts_keep_apart_what_could_not_both_be_shown():
     # a 422 for a refused hold leaves the proxy no 409 to rewrite
     assert reason("hold-conflict-422", "proxy-refusal-to-success") is not None
     assert reason("create-order-200", "bad-location-header") == "same answer"
-    # only the lifecycle catches the refund; a cancel failure earlier in its scenario hides it
-    assert reason("refund-over-balance", "cancel-not-persisted") == "hidden in a scenario"
     assert reason("create-order-200", "proxy-note-field-dropped") is None
+
+
+def test_a_row_leaves_each_scenario_only_fault_a_scenario():
+    def hidden(*names: str) -> list[str]:
+        return hidden_in_scenarios([BY_FAULT[n] for n in names])
+
+    # only its scenario catches the refund; a cancel failure earlier in that scenario hides it
+    assert hidden("refund-over-balance", "cancel-not-persisted") == ["refund-over-balance"]
+    # a wrong audit actor fails every scenario at its first step
+    assert hidden("proxy-filter-dropped", "audit-wrong-actor") == ["proxy-filter-dropped"]
+    # both need the Customer Care Hold scenario: the refused hold comes first there
+    assert set(hidden("hold-does-not-block-shipping", "proxy-refusal-to-success")) == {
+        "hold-does-not-block-shipping",
+        "proxy-refusal-to-success",
+    }
+    # other scenarios are left to the search step
+    assert hidden("search-filter-ignored", "refund-wrong-item", "cancel-not-persisted") == []
+    for row in deal():
+        assert hidden_in_scenarios(row.faults) == [], row
+
+
+def test_the_scenarios_an_expectation_names_reach_its_operations():
+    every = scenario_operations()
+    for expectation in select():
+        for name in expectation.scenarios:
+            assert set(expectation.operations) & every[name], (expectation.fault, name)
 
 
 def test_a_new_fault_lands_in_some_row():
