@@ -91,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only this several-faults row (repeatable; see --list-rows); no single-fault runs",
     )
     parser.add_argument(
+        "--rows-only", action="store_true", help="every several-faults row, nothing else"
+    )
+    parser.add_argument(
         "--no-rows", action="store_true", help="skip the several-faults rows of a whole selftest"
     )
     parser.add_argument(
@@ -114,7 +117,8 @@ def handle(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             reports_dir=args.reports_dir,
             plain=not args.no_plain,
-            rows=tuple(args.row),
+            rows=tuple(args.row)
+            or (tuple(r.name for r in combos.deal()) if args.rows_only else ()),
             with_rows=not args.no_rows,
         )
     )
