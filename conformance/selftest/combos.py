@@ -74,6 +74,7 @@ def _in_scenarios(expectation: Expectation) -> bool:
 @functools.cache
 def _scenarios() -> dict[str, frozenset[str]]:
     """The named scenarios' operations (the random walks are one test: its first failure)."""
+    # Here, not at the top: the stateful package pulls in the driver and allure.
     from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
 
     return {n: ops for n, ops in scenario_operations().items() if n != RANDOM_WALKS}
@@ -154,7 +155,7 @@ class Row:
 
     @property
     def profile(self) -> str:
-        return max((e.profile for e in self.faults), key=list(PROFILES).index, default="smoke")
+        return max((e.profile for e in self.faults), key=_rank, default=next(iter(PROFILES)))
 
     @property
     def mock_faults(self) -> list[str]:
