@@ -28,39 +28,43 @@ from conformance.selftest.expectations import (
 )
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.settings import PROFILES
+from spec import load_spec
 
 ROW_SIZE = 5  # faults per row at most; the rows are as many as this needs
 MIN_ROW = 4  # the issue's "at least 4 faults active together"
 LIFECYCLE_CHECKS = frozenset(
     {LIFECYCLE_STATE, LIFECYCLE_STATUS, LIFECYCLE_AUDIT, LIFECYCLE_LISTING}
 )
-EVERY_OPERATION = "*"  # in a verdict pair: the check may fire at any operation
+
+
+@functools.cache
+def _audited() -> frozenset[str]:
+    """The operations whose writes the spec audits (`x-audit`)."""
+    return frozenset(op.operation_id for op in load_spec() if op.raw.get("x-audit"))
+
+
+def operations_of(expectation: Expectation) -> frozenset[str]:
+    """Where the fault shows or acts: the operations its checks are judged at, the ones whose
+    traffic the proxy rewrites, and for a fault that fires everywhere every audited write."""
+    found = set(expectation.operations)
+    if expectation.proxied:
+        found |= set(PROXY_FAULTS[expectation.fault].touches)
+    if expectation.everywhere:
+        found |= _audited()
+    return frozenset(found)
 
 
 def verdicts(expectation: Expectation) -> set[tuple[str, str]]:
-    """The (check, operation) failures that would count as catching this fault."""
-    operations = (EVERY_OPERATION,) if expectation.everywhere else expectation.operations
-    return {(check, op) for check in expectation.checks for op in operations}
-
-
-def touches(expectation: Expectation) -> set[str]:
-    """The operations whose answers the fault changes: the proxy's rewrites, or for a mock fault
-    the operations its handler serves (the ones its expectation includes)."""
-    if expectation.proxied:
-        return set(PROXY_FAULTS[expectation.fault].touches)
-    return set(expectation.operations)
+    """The (check, operation) failures this fault may cause in a whole run."""
+    return {(check, op) for check in expectation.checks for op in operations_of(expectation)}
 
 
 def _same_verdict(a: Expectation, b: Expectation) -> bool:
-    mine, theirs = verdicts(a), verdicts(b)
-    if mine & theirs:
-        return True
-    wild = {c for c, op in mine | theirs if op == EVERY_OPERATION}
-    return bool(wild & {c for c, _ in mine} & {c for c, _ in theirs})
+    return bool(verdicts(a) & verdicts(b))
 
 
-def _same_answer(a: Expectation, b: Expectation) -> bool:
-    return bool(touches(a) & touches(b))
+def _same_operation(a: Expectation, b: Expectation) -> bool:
+    return bool(operations_of(a) & operations_of(b))
 
 
 def _lifecycle_only(expectation: Expectation) -> bool:
@@ -85,11 +89,7 @@ def _fails(expectation: Expectation) -> frozenset[str]:
     """The named scenarios this fault may fail (and stop there)."""
     if not _in_scenarios(expectation):
         return frozenset()
-    return frozenset(
-        name
-        for name, ops in _scenarios().items()
-        if expectation.everywhere or set(expectation.operations) & ops
-    )
+    return frozenset(name for name, ops in _scenarios().items() if operations_of(expectation) & ops)
 
 
 @functools.cache
@@ -129,10 +129,10 @@ CONFLICTS: tuple[Conflict, ...] = (
         _same_verdict,
     ),
     Conflict(
-        "same answer",
-        "both change the answers of one operation: one fault's answer pre-empts or masks the "
-        "other's (a 422 where the proxy rewrites a 409, two rewrites of one body)",
-        _same_answer,
+        "same operation",
+        "both show at or change one operation: its property test stops at its first failure, "
+        "and one fault's answer may pre-empt the other's (a 422 where the proxy rewrites a 409)",
+        _same_operation,
     ),
 )
 
