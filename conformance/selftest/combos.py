@@ -43,15 +43,19 @@ def _audited() -> frozenset[str]:
     return frozenset(op.operation_id for op in load_spec() if op.raw.get("x-audit"))
 
 
+def judged_at(expectation: Expectation) -> frozenset[str]:
+    """Where a failure names the fault: its operations, and for a fault that fires everywhere
+    every audited write."""
+    found = frozenset(expectation.operations)
+    return found | _audited() if expectation.everywhere else found
+
+
 def operations_of(expectation: Expectation) -> frozenset[str]:
     """Where the fault shows or acts: the operations its checks are judged at, the ones whose
     traffic the proxy rewrites, and for a fault that fires everywhere every audited write."""
-    found = set(expectation.operations)
     if expectation.proxied:
-        found |= set(PROXY_FAULTS[expectation.fault].touches)
-    if expectation.everywhere:
-        found |= _audited()
-    return frozenset(found)
+        return judged_at(expectation) | set(PROXY_FAULTS[expectation.fault].touches)
+    return judged_at(expectation)
 
 
 def verdicts(expectation: Expectation) -> set[tuple[str, str]]:

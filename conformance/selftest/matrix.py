@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.exit_codes import Exit
+from conformance.selftest.combos import judged_at
 from conformance.selftest.expectations import Expectation
 from conformance.selftest.plain import PlainResult
 
@@ -188,8 +189,9 @@ def judge_row(
     reports_dir: str,
     profile: str,
 ) -> RowResult:
-    """Each fault must be named at one of its operations by one of its checks; a suite error
-    (our crash) fails the row whatever it named."""
+    """Each fault must be named at one of its operations by one of its checks (a fault that
+    fires everywhere: at any audited write); a suite error (our crash) fails the row whatever
+    it named."""
     summary = outcome.summary or {}
     failures = summary.get("failures") or []
     named: dict[str, list[str]] = {}
@@ -200,7 +202,7 @@ def judge_row(
                 f"{f.get('check')} at {f.get('operation')}"
                 for f in failures
                 if f.get("check") in expectation.checks
-                and f.get("operation") in expectation.operations
+                and f.get("operation") in judged_at(expectation)
             }
         )
         if hits:

@@ -131,3 +131,11 @@ def test_a_suite_error_fails_a_row_that_named_everything():
 def test_a_run_without_a_summary_fails_the_row():
     result = judge_row("r", [BY_FAULT["create-order-200"]], RunOutcome(4, 1.0, None), 1, "d", "s")
     assert not result.passed and result.problem
+
+
+def test_a_fault_that_fires_everywhere_is_named_at_any_audited_write():
+    faults = [BY_FAULT["audit-wrong-actor"]]
+    run = _outcome(1, ("audit_log_side_effect", "createOrdersBulk"))
+    assert judge_row("r", faults, run, 1, "dir", "smoke").passed
+    read = _outcome(1, ("audit_log_side_effect", "getOrderById"))  # a read writes no event
+    assert not judge_row("r", faults, read, 1, "dir", "smoke").passed
