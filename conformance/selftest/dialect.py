@@ -162,6 +162,9 @@ Rule = SuccessCode | EnumNames | EnumSpelling | RenameProperty | ErrorBody
 class Dialect:
     name: str
     rules: tuple[Rule, ...]
+    # The schema of one audited change ({field, oldValue, newValue}): a consistent target also
+    # writes an enum field's old and new values there as it answers them.
+    audit_change: str | None = None
 
     def operations(self, spec: Spec) -> dict[Rule, frozenset[str]]:
         """Per rule, the operations whose answers it can change (where a run sees it)."""
@@ -192,6 +195,7 @@ DIALECTS: dict[str, Dialect] = {
                 ErrorBody("NotFoundErrorResponse"),
                 RenameProperty("ListOrdersResponse", "data"),
             ),
+            audit_change="AuditFieldChange",
         ),
     )
 }
@@ -211,6 +215,8 @@ class Translator:
         self.renames: dict[str, dict[str, str]] = {}
         for rule in _of(dialect, RenameProperty):
             self.renames.setdefault(rule.schema, {})[rule.source(spec)] = rule.to
+        self.enum_fields = schema_walk.enum_properties(spec, set(self.enums))
+        self.change = _change_keys(spec, dialect.audit_change) if dialect.audit_change else None
         self.errors: dict[str, tuple[ErrorBody, str, str]] = {
             r.schema: (r, *r.fields(spec)) for r in _of(dialect, ErrorBody)
         }
@@ -224,7 +230,19 @@ class Translator:
         """A value in the dialect -> the spec's form; what is not in the dialect passes as is."""
         return schema_walk.walk(self.spec, schema, value, self._to_spec, _same)
 
+    def _changed(self, names: frozenset[str], value: Any, back: bool) -> Any:
+        """An audited change of an enum field: its values as the field travels."""
+        if self.change is None or self.change[0] not in names or not isinstance(value, dict):
+            return value
+        _, field_key, value_keys = self.change
+        enum = self.enums.get(self.enum_fields.get(str(value.get(field_key)), ""))
+        if not enum:
+            return value
+        mapping = {v: k for k, v in enum.items()} if back else enum
+        return {k: _mapped(mapping, v) if k in value_keys else v for k, v in value.items()}
+
     def _to_dialect(self, names: frozenset[str], value: Any) -> Any:
+        value = self._changed(names, value, back=False)
         for name in sorted(names):
             value = _mapped(self.enums.get(name), value)
             if isinstance(value, dict):
@@ -242,6 +260,7 @@ class Translator:
         return value
 
     def _to_spec(self, names: frozenset[str], value: Any) -> Any:
+        value = self._changed(names, value, back=True)
         for name in sorted(names):
             enum = self.enums.get(name)
             value = _mapped({v: k for k, v in enum.items()} if enum else None, value)
@@ -280,7 +299,7 @@ class Translator:
         schema = next(
             (
                 p.get("schema")
-                for p in _raw_parameters(self.spec, operation)
+                for p in schema_walk.raw_parameters(self.spec, operation)
                 if p.get("name") == name and p.get("in") == "query"
             ),
             None,
@@ -312,6 +331,18 @@ class Translator:
         return response
 
 
+def _change_keys(spec: Spec, name: str) -> tuple[str, str, frozenset[str]]:
+    """(schema, the key naming the field, the keys holding its values) of an audited change:
+    its one required string property names the field; its untyped properties hold values."""
+    props = (_component(spec, name).get("properties")) or {}
+    required = _component(spec, name).get("required") or []
+    keys = [k for k in required if (props.get(k) or {}).get("type") == "string"]
+    values = frozenset(k for k, sub in props.items() if "type" not in (sub or {}))
+    if len(keys) != 1 or not values:
+        raise DialectError(f"dialect: {name} is not shaped as a field and its values")
+    return name, keys[0], values
+
+
 def _same(names: frozenset[str], value: Any) -> Any:
     return value
 
@@ -330,14 +361,6 @@ def _mapped(mapping: dict[Any, Any] | None, value: Any) -> Any:
 
 def _of(dialect: Dialect, kind: type) -> list:
     return [rule for rule in dialect.rules if isinstance(rule, kind)]
-
-
-def _raw_parameters(spec: Spec, operation) -> list[dict[str, Any]]:
-    item = spec.document["paths"][operation.path]
-    return [
-        spec.resolve(p)
-        for p in [*(item.get("parameters") or []), *(operation.raw.get("parameters") or [])]
-    ]
 
 
 def _with_body(request: ProxiedRequest, data: Any) -> ProxiedRequest:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from spec import Spec
+from spec import Operation, Spec
 from spec.loader import follow_refs
 
 SCHEMAS = "#/components/schemas/"
@@ -98,3 +98,23 @@ def media_schema(spec: Spec, node_: Any) -> Any:
     """The JSON schema of a response or request body object (after its `$ref`)."""
     body = spec.resolve(node_) or {}
     return ((body.get("content") or {}).get("application/json") or {}).get("schema")
+
+
+def enum_properties(spec: Spec, enums: set[str]) -> dict[str, str]:
+    """Property name -> enum schema, for every property the spec types by one of `enums`."""
+    found: dict[str, str] = {}
+    for schema in (spec.document.get("components") or {}).get("schemas", {}).values():
+        for prop, sub in ((schema or {}).get("properties") or {}).items():
+            ref = (sub or {}).get("$ref", "")
+            if ref.startswith(SCHEMAS) and ref[len(SCHEMAS) :] in enums:
+                found[prop] = ref[len(SCHEMAS) :]
+    return found
+
+
+def raw_parameters(spec: Spec, operation: Operation) -> list[dict[str, Any]]:
+    """The operation's parameters as the document has them (with their schemas' `$ref`s)."""
+    item = spec.document["paths"][operation.path]
+    return [
+        spec.resolve(p)
+        for p in [*(item.get("parameters") or []), *(operation.raw.get("parameters") or [])]
+    ]

@@ -120,6 +120,21 @@ def test_the_not_found_body_is_nested_and_comes_back():
     assert translator().forward(answer("getNoteById", "400"), other) == other
 
 
+def test_an_audited_change_of_an_enum_field_travels_as_the_field_does():
+    varnames = SPEC.document["components"]["schemas"]["ShipmentStatus"]["x-enum-varnames"]
+    values = SPEC.component_schema("ShipmentStatus")["enum"]
+    schema = answer("getShipmentAuditLogs", "200")
+    change = {"field": "shipmentStatus", "oldValue": values[0], "newValue": values[3]}
+    other = {"field": "facilityId", "oldValue": 1, "newValue": 2}
+    body = {"auditLogs": [{"changes": [change, other]}]}
+    sent = translator().forward(schema, body)
+    assert sent["auditLogs"][0]["changes"] == [
+        {"field": "shipmentStatus", "oldValue": varnames[0], "newValue": varnames[3]},
+        other,
+    ]
+    assert translator().backward(schema, sent) == body
+
+
 def _request(operation_id: str, query: str = "", body: bytes = b"") -> ProxiedRequest:
     op = SPEC.operation(operation_id)
     return ProxiedRequest(op.method, op.path, op.path, query, (), body, operation_id)
