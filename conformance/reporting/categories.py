@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+import requests
 from schemathesis.core.failures import (
     AcceptedNegativeData,
     MalformedJson,
@@ -30,6 +32,7 @@ from spec import Operation
 
 BLOCKED = "blocked"
 SUITE_ERROR = "suite error"
+TRANSPORT = "transport"
 # (name, description, the Schemathesis failures filed under it). Our own failures and errors
 # name their category themselves (a `category` attribute: checks/failures.py, factory.py).
 CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
@@ -69,6 +72,12 @@ CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
         BLOCKED,
         "The case could not run: an answer the suite needed broke the contract (see that failure)",
         (),
+    ),
+    (
+        TRANSPORT,
+        "The target's side dropped a request unanswered: a connection closed before any answer"
+        " (a request not safe to repeat is never resent), not the API's contract",
+        (httpx.TransportError, requests.exceptions.ConnectionError),
     ),
     (SUITE_ERROR, "The suite itself broke or lost the target mid-run", ()),
     ("spec inference contradicted", "The API disagrees with an inferred part of our spec", ()),

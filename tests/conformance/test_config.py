@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import certifi
 import pytest
 
 from conformance.cli import build_parser
@@ -37,6 +38,11 @@ VALUES = {
     "max_duration": ("30", 30.0),
     "history": ("h.jsonl", "h.jsonl"),
     "quiet": ("yes", True),
+    "request_timeout": ("7.5", 7.5),
+    "tls_verify": ("false", False),
+    "ca_bundle": (certifi.where(), certifi.where()),
+    "request_cert": (None, None),  # a real certificate: tests/e2e/test_tls.py
+    "request_cert_key": (None, None),
 }
 FIELD = {"spec": "spec_path", "history": "history_path", "scenario": "scenarios", "suite": "suites"}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
