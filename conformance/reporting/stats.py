@@ -56,6 +56,7 @@ class Stats:
     # operation -> "blocked by <operation>: <failure>" -> cases; blocked cases are not failures
     blocked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    touched: list[int] = field(default_factory=list)  # failures met by the test running now
 
     def call(self, operation_id: str, status: int, positive: bool) -> None:
         with self.lock:
@@ -68,14 +69,24 @@ class Stats:
 
     def failure(self, record: dict[str, Any]) -> None:
         """One distinct failure per (check, operation, title). Hypothesis replays a failing case
-        while it shrinks; the last replay is the smallest, so its reproduction wins."""
+        while it shrinks; the last replay is the smallest, so its reproduction wins. `tests`
+        names every test that met it (summary.json's counts are checked against them)."""
         key = (record["check"], record["operation"], record.get("title"))
+        test = current_test()
         with self.lock:
             for index, known in enumerate(self.failures):
                 if (known["check"], known["operation"], known.get("title")) == key:
-                    self.failures[index] = {**record, "occurrences": known["occurrences"] + 1}
+                    tests = sorted({*known.get("tests", ()), test} - {""})
+                    self.failures[index] = {
+                        **known,
+                        **record,
+                        "occurrences": known["occurrences"] + 1,
+                        "tests": tests,
+                    }
+                    self.touched.append(index)
                     return
-            self.failures.append({**record, "occurrences": 1})
+            self.touched.append(len(self.failures))
+            self.failures.append({**record, "occurrences": 1, "tests": [test] if test else []})
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
 
@@ -121,6 +132,12 @@ class Stats:
             }
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         return path
+
+
+def current_test() -> str:
+    """The running test's name as JUnit gives it (`test_x[param]`), or '' outside a test."""
+    nodeid = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    return nodeid.rsplit("::", 1)[-1]
 
 
 def merge_parts(reports_dir: str) -> dict[str, Any]:
