@@ -31,9 +31,7 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             http.get(settings.target_url)
     except httpx.HTTPError as exc:
-        raise TargetError(
-            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
-        ) from exc
+        raise TargetError(unreachable(settings, exc)) from exc
     provider = provider_for(settings.credentials, settings.target_url, redactor, transport)
     try:
         token = provider.token()
@@ -42,6 +40,16 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
     authenticated_read(settings, token, transport)
+
+
+def unreachable(settings: RunSettings, exc: httpx.HTTPError) -> str:
+    """Why the target could not be reached; a TLS refusal says so, with what to pass."""
+    reason = type(exc).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        reason += ": its TLS certificate is not trusted (a private CA: --ca-bundle FILE)"
+    elif "SSL" in str(exc) or "TLS" in str(exc):
+        reason += f": TLS handshake failed ({exc}; mutual TLS: --request-cert FILE)"
+    return f"target {settings.base_url} is unreachable: {reason}"
 
 
 def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseTransport) -> None:
@@ -53,9 +61,7 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
                 settings.target_url.rstrip("/") + path, headers=bearer_header(token)
             )
     except httpx.HTTPError as exc:
-        raise TargetError(
-            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
-        ) from exc
+        raise TargetError(unreachable(settings, exc)) from exc
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
     if response.status_code in (401, 403):
         raise TargetError(

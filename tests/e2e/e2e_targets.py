@@ -214,13 +214,15 @@ class HangingUpProxy:
     """A plain HTTP/1.1 proxy in front of `upstream`, one request per connection. Each request
     whose request line matches `hang_up` (until `times` of them) has its connection closed
     without a byte of answer, as a load balancer does with a keep-alive connection it has just
-    closed on its side."""
+    closed on its side. A request line with an absolute URL (`HTTP_PROXY` in front of an http://
+    target) goes to that URL: it then is a forward proxy."""
 
     def __init__(self, upstream: str, hang_up: str, times: int = 1) -> None:
         self.upstream = upstream
         self.hang_up = re.compile(hang_up)
         self.times = times
         self.hung_up: list[str] = []  # the request lines it hung up on
+        self.seen: list[tuple[str, str]] = []  # (request line, user agent) of every request
         self._lock = threading.Lock()
         self._client = httpx.Client(base_url=upstream, timeout=30)
         proxy = self
@@ -253,6 +255,8 @@ class HangingUpProxy:
         while len(body) < length:
             body += conn.recv(65536)
         with self._lock:
+            agent = next((v for k, v in headers if k.lower() == "user-agent"), "")
+            self.seen.append((line, agent))
             drop = bool(self.hang_up.search(line)) and len(self.hung_up) < self.times
             if drop:
                 self.hung_up.append(line)
