@@ -127,4 +127,7 @@ def limited_transport(
 ) -> LimitedTransport:
     """Every httpx request of the run (reads, setup, cleanup, token fetches) behind `throttle`,
     with its connection options: TLS, and the proxy the environment names (connection.py)."""
-    return LimitedTransport(inner or ProxyRouting(throttle.options.ssl_context()), throttle)
+    if inner is not None:
+        return LimitedTransport(inner, throttle)
+    context = throttle.options.ssl_context()
+    return LimitedTransport(ProxyRouting(context), throttle, fresh=lambda: ProxyRouting(context))

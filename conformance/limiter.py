@@ -132,17 +132,19 @@ class Throttle:
             setattr(self, waited, getattr(self, waited) + delay)
 
     def send(
-        self, attempt_once: Callable[[], tuple[int, Mapping[str, str]]], method: str, url: str
+        self, attempt_once: Callable[[bool], tuple[int, Mapping[str, str]]], method: str, url: str
     ) -> None:
-        """Call `attempt_once` until it returns a response not to retry. A connection that
-        closed unanswered raises, unless the request is safe to repeat and this is its first."""
+        """Call `attempt_once(fresh)` until it returns a response not to retry. A connection
+        that closed unanswered raises, unless the request is safe to repeat and this is its
+        first: then it goes again with `fresh` true, on a new connection (the pool's other idle
+        connections may have gone stale at the same moment)."""
         repeatable = self.policy.repeatable(method, url)
         attempt, resent_stale = 0, False
         while True:
             self.acquire()
             try:
                 with self._cap.slot() if self._cap else nullcontext():
-                    status, headers = attempt_once()
+                    status, headers = attempt_once(resent_stale)
             except Exception as exc:
                 if resent_stale or not repeatable or not transient.dropped_before_answer(exc):
                     raise
@@ -193,11 +195,18 @@ def run_throttle(settings: RunSettings) -> Throttle:
 
 
 class LimitedTransport(httpx.BaseTransport):
-    """An httpx transport that waits for the throttle and retries throttled responses."""
+    """An httpx transport that waits for the throttle and retries throttled responses.
+    `fresh` makes a transport with a pool of its own, for a resend on a new connection."""
 
-    def __init__(self, inner: httpx.BaseTransport, throttle: Throttle) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        throttle: Throttle,
+        fresh: Callable[[], httpx.BaseTransport] | None = None,
+    ) -> None:
         self._inner = inner
         self._throttle = throttle
+        self._fresh = fresh
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         sent: list[httpx.Response] = []
@@ -205,14 +214,35 @@ class LimitedTransport(httpx.BaseTransport):
         if timeout is not None:  # --request-timeout, whatever the client's own
             request.extensions = {**request.extensions, "timeout": httpx.Timeout(timeout).as_dict()}
 
-        def attempt() -> tuple[int, Mapping[str, str]]:
+        def attempt(fresh: bool) -> tuple[int, Mapping[str, str]]:
             if sent:
                 sent[-1].close()
-            sent.append(self._inner.handle_request(request))
+            sent.append(self._on_new_connection(request) if fresh else self._send(request))
             return sent[-1].status_code, sent[-1].headers
 
         self._throttle.send(attempt, request.method, str(request.url))
         return sent[-1]
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
+
+    def _on_new_connection(self, request: httpx.Request) -> httpx.Response:
+        if self._fresh is None:
+            return self._send(request)
+        transport = self._fresh()
+        try:
+            response = transport.handle_request(request)
+            raw = b"".join(response.iter_raw())  # before its one-off pool closes
+        finally:
+            transport.close()
+        # The bytes as they came (still encoded), for the client to read as from any transport.
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(raw),
+            extensions=response.extensions,
+            request=request,
+        )
 
     def close(self) -> None:
         self._inner.close()
@@ -232,10 +262,13 @@ class LimitedAdapter(HTTPAdapter):
         kwargs = {"stream": stream, "timeout": timeout, "verify": verify, "cert": cert}
         kwargs.update(self._throttle.options.requests_kwargs(), proxies=proxies)
 
-        def attempt() -> tuple[int, Mapping[str, str]]:
+        def attempt(fresh: bool) -> tuple[int, Mapping[str, str]]:
             if sent:
                 sent[-1].close()
-            sent.append(super(LimitedAdapter, self).send(request, **kwargs))
+            if fresh:
+                sent.append(on_new_connection(request, kwargs))
+            else:
+                sent.append(super(LimitedAdapter, self).send(request, **kwargs))
             return sent[-1].status_code, sent[-1].headers
 
         try:
@@ -245,6 +278,17 @@ class LimitedAdapter(HTTPAdapter):
                 raise UnansweredRequest(f"{request.method} {request.url}: {exc}") from exc
             raise
         return sent[-1]
+
+
+def on_new_connection(request: requests.PreparedRequest, kwargs: dict) -> requests.Response:
+    """`request` through a one-off adapter: a new connection, not another from the pool."""
+    adapter = HTTPAdapter()
+    try:
+        response = adapter.send(request, **kwargs)
+        _ = response.content  # before its one-off pool closes
+        return response
+    finally:
+        adapter.close()
 
 
 def limited_session(throttle: Throttle) -> requests.Session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import requests
 
+from conformance.harness import limited_transport
 from conformance.limiter import LimitedTransport, Throttle, limited_session
 from conformance.transient import (
     GATEWAY_RETRIES,
@@ -183,3 +185,66 @@ def test_the_policy_reads_the_spec():
     # Whatever the spec documents, a status it documents is never taken for a gateway's.
     for status in policy.documented_gateway:
         assert not policy.gateway_retry(status, repeatable=True)
+
+
+@contextmanager
+def stale_on_reuse() -> Iterator[tuple[str, list[int]]]:
+    """A keep-alive server that answers each connection's first request (slowly, so concurrent
+    requests open connections of their own) and hangs up on its second: every pooled
+    connection is stale. Yields (base URL, the number of each request on its connection)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    numbers: list[int] = []
+    stop = threading.Event()
+
+    def connection(conn: socket.socket) -> None:
+        with conn:
+            for number in (1, 2):
+                if not conn.recv(65536):
+                    return
+                numbers.append(number)
+                if number == 2:
+                    return  # the far side closed it while idle: no answer
+                time.sleep(0.3)
+                conn.sendall(OK)
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=connection, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", numbers
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_the_resend_goes_on_a_new_connection_not_another_stale_one():
+    """Two idle connections went stale together: the resend must not take the other one."""
+    throttle = Throttle(None)
+    with stale_on_reuse() as (url, numbers):
+        with httpx.Client(base_url=url, transport=limited_transport(throttle)) as client:
+            threads = [threading.Thread(target=client.get, args=("/x",)) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            resent = client.get("/x")
+            assert resent.status_code == 200 and resent.json() == {}
+            assert resent.elapsed.total_seconds() > 0  # read as from any transport
+        with limited_session(throttle) as session:
+            threads = [threading.Thread(target=session.get, args=(url + "/x",)) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert session.get(url + "/x").status_code == 200
+    assert numbers.count(2) == 2  # one stale connection each, then a new one
+    assert throttle.counts()["stale_connection_retries"] == 2
