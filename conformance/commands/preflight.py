@@ -14,6 +14,7 @@ from conformance.harness import limited_transport
 from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
+from conformance.transient import GATEWAY_RETRIES, policy_for
 from spec import load_spec
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
@@ -63,6 +64,11 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
     except httpx.HTTPError as exc:
         raise TargetError(unreachable(settings, exc)) from exc
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
+    if policy_for(settings.spec_path).gateway_retry(response.status_code, repeatable=True):
+        raise TargetError(
+            f"target {settings.base_url} is down behind its gateway: GET {path} still answered"
+            f" {response.status_code} after {GATEWAY_RETRIES} retries"
+        )
     if response.status_code in (401, 403):
         raise TargetError(
             f"authentication failed: GET {path} with the token answered {response.status_code}"
