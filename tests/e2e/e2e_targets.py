@@ -172,6 +172,9 @@ class ReplicaLag:
 
     A resource is the first three segments of a path when the third is an id (`/v1/orders/{id}`,
     its items and audit logs included), and for a create, those of the Location it answered.
+    Searches, lists and bulk reads lag behind any write, as a search index does: for `lag`
+    seconds after the latest write they answer what they answered before it (a query never
+    asked before is answered fresh: there is nothing older to serve).
     """
 
     def __init__(self, lag: float = 0.4) -> None:
@@ -179,6 +182,7 @@ class ReplicaLag:
         self.written: dict[str, float] = {}  # resource -> time of its last write
         self.served: dict[str, Response] = {}  # path and query -> the last fresh answer
         self.stale_reads = 0
+        self.stale_searches = 0  # of which searches, lists and bulk reads
 
     @staticmethod
     def resource(path: str) -> str | None:
@@ -198,8 +202,12 @@ class ReplicaLag:
             return answer
         key = f"{path}?{request.url.query} {request.headers.get('authorization')}"
         resource = self.resource(path)
-        if resource and time.monotonic() - self.written.get(resource, -1e9) < self.lag:
+        since = time.monotonic() - self.written.get(resource or "", -1e9)
+        if not resource and key in self.served:  # a search: any write makes it lag
+            since = time.monotonic() - max(self.written.values(), default=-1e9)
+        if since < self.lag and (resource or key in self.served):
             self.stale_reads += 1
+            self.stale_searches += not resource
             return self.served.get(key) or Response(
                 b'{"statusCode":404,"message":"Record Not Found"}',
                 status_code=404,
