@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from conformance.errors import OrderMeshError
-from spec import SPEC_PATH
+from spec import SPEC_PATH, Spec, load_spec
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
@@ -125,6 +125,7 @@ def mock_credentials_like(other: Credentials) -> Credentials:
 class RunSettings:
     base_url: str | None = None  # None: start the embedded mock
     spec_path: str = str(SPEC_PATH)
+    overlays: tuple[str, ...] = ()  # OpenAPI Overlays applied to the spec as it loads
     profile: str = "ci"
     seed: int = 0
     workers: int = 1
@@ -158,6 +159,10 @@ class RunSettings:
     ca_bundle: str | None = None
     request_cert: str | None = None  # client certificate, for mutual TLS
     request_cert_key: str | None = None
+
+    def load_spec(self) -> Spec:
+        """The spec this run holds the target to: --spec with every --overlay applied."""
+        return load_spec(self.spec_path, self.overlays)
 
     @property
     def profile_budget(self) -> Profile:
@@ -243,7 +248,7 @@ class RunSettings:
         data = json.loads(raw)
         data["credentials"] = Credentials(**data["credentials"])
         data["tenant_b"] = Credentials(**data["tenant_b"])
-        for key in ("include", "exclude", "scenarios", "suites", "mock_faults"):
+        for key in ("include", "exclude", "scenarios", "suites", "mock_faults", "overlays"):
             data[key] = tuple(data.get(key, ()))
         return cls(**data)
 

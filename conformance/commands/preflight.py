@@ -15,7 +15,6 @@ from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
 from conformance.transient import GATEWAY_RETRIES, policy_for
-from spec import load_spec
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
 PROBE_TIMEOUT = 10.0
@@ -55,7 +54,7 @@ def unreachable(settings: RunSettings, exc: httpx.HTTPError) -> str:
 
 def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseTransport) -> None:
     """One read with the token: a static token is checked here, and so is what answers."""
-    path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
+    path = settings.load_spec().operation(PROBE_OPERATION).path
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             response = http.get(

@@ -21,6 +21,7 @@ from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.categories import SUITE_ERROR
+from conformance.reporting.evidence import propose
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -38,7 +39,7 @@ from conformance.reporting.summary import (
     write_summary,
 )
 from conformance.settings import ConfigError, Credentials, RunSettings
-from spec import load_lifecycle, load_spec
+from spec import load_lifecycle
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
@@ -198,7 +199,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+        spec, lifecycle = settings.load_spec(), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
     if settings.max_duration:
@@ -237,6 +238,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         embedded=embedded,
     )
     account_for_failed_tests(summary, failed_tests(reports / "junit.xml"))
+    target = settings.base_url or "embedded mock"
+    summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     shortfall = lifecycle_shortfall(settings, summary)
     if status == Exit.OK and shortfall:
