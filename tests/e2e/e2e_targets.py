@@ -173,8 +173,8 @@ class ReplicaLag:
     A resource is the first three segments of a path when the third is an id (`/v1/orders/{id}`,
     its items and audit logs included), and for a create, those of the Location it answered.
     Searches, lists and bulk reads lag behind any write, as a search index does: for `lag`
-    seconds after the latest write they answer what they answered before it (a query never
-    asked before is answered fresh: there is nothing older to serve).
+    seconds after the latest write they answer what they answered before it, and a query never
+    asked before finds nothing (its lists come back empty).
     """
 
     def __init__(self, lag: float = 0.4) -> None:
@@ -203,7 +203,7 @@ class ReplicaLag:
         key = f"{path}?{request.url.query} {request.headers.get('authorization')}"
         resource = self.resource(path)
         since = time.monotonic() - self.written.get(resource or "", -1e9)
-        if not resource and key in self.served:  # a search: any write makes it lag
+        if not resource:  # a search: any write makes it lag
             since = time.monotonic() - max(self.written.values(), default=-1e9)
         if since < self.lag and (resource or key in self.served):
             self.stale_reads += 1
@@ -214,8 +214,24 @@ class ReplicaLag:
                 media_type="application/json",
             )
         answer = await forward()
+        if not resource and since < self.lag and answer.status_code == 200:
+            self.stale_reads += 1
+            self.stale_searches += 1
+            return self.found_nothing(answer)
         self.served[key] = answer
         return answer
+
+    @staticmethod
+    def found_nothing(answer: Response) -> Response:
+        """The answer with every list in it empty: an index that has not caught up yet."""
+        try:
+            body = json.loads(answer.body)
+        except ValueError:
+            return answer
+        if not isinstance(body, dict):
+            return answer
+        emptied = {k: [] if isinstance(v, list) else v for k, v in body.items()}
+        return Response(json.dumps(emptied).encode(), 200, media_type="application/json")
 
 
 class HangingUpProxy:
