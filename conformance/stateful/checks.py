@@ -359,8 +359,12 @@ class Verifier:
     # ------------------------------------------------------------------ lists and searches
     def verify_listings(self, order: Order) -> None:
         """Search and list operations find exactly what the model says exists. A failure names
-        the operation whose answer was wrong (each problem starts with its operationId)."""
-        problems = self._listing_problems(order)
+        the operation whose answer was wrong (each problem starts with its operationId).
+        Search indexes lag behind reads by id: the listings are read again until they agree or
+        --poll-timeout passes, as every other judging read is (polling.py)."""
+        problems, _ = self.target.poller.settle(
+            lambda: self._listing_problems(order), lambda found: found
+        )
         if problems:
             named = re.match(r"[A-Za-z]+", problems[0])
             operation = named.group() if named else "search"
