@@ -21,6 +21,7 @@ from conformance.checks.failures import (
     ProjectFailure,
 )
 from conformance.contract import is_success
+from conformance.factory import NOTES_ON
 from conformance.stateful.entities import Order
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
@@ -154,7 +155,8 @@ class Verifier:
     def _read_notes(self, order: Order, operation: str) -> None:
         _, problems = self.target.poller.settle(
             lambda: self.target.read(
-                "listNotes", query={"resourceType": "Order", "resourceId": order.id}
+                "listNotes",
+                query={"resourceType": self.words.wire(*NOTES_ON), "resourceId": order.id},
             ),
             lambda got: self._note_problems(order, got),
         )
