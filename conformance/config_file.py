@@ -44,6 +44,11 @@ RUN_KEYS: dict[str, type] = {
     "quiet": bool,
     "max_failures": int,
     "max_duration": float,
+    "request_timeout": float,
+    "tls_verify": bool,
+    "ca_bundle": str,
+    "request_cert": str,
+    "request_cert_key": str,
 }
 # A variable's list separator, where not a comma: scenario names hold commas.
 LIST_SEPARATORS = {"scenario": ";"}

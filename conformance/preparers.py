@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from conformance.contract import ContractBreach, is_success
-from conformance.factory import VENDOR, Factory
+from conformance.factory import NOTES_ON, VENDOR, Factory
 from conformance.operations import operation_of
 from conformance.settings import Credentials
 
@@ -93,13 +93,13 @@ def _tag(value: Any, run_id: str, limit: int) -> str:
 @prepares("createNote")
 def _create_note(p: Preparation, case) -> None:
     body = _body(case)
-    body.update(resourceType="Order", resourceId=p.order["id"])
+    body.update(resourceType=p.factory.words.wire(*NOTES_ON), resourceId=p.order["id"])
 
 
 @prepares("listNotes")
 def _list_notes(p: Preparation, case) -> None:
     if case.query and "resourceId" in case.query:
-        case.query.update(resourceId=p.order["id"], resourceType="Order")
+        case.query.update(resourceId=p.order["id"], resourceType=p.factory.words.wire(*NOTES_ON))
 
 
 @prepares("getNoteById")

@@ -155,6 +155,12 @@ class RunSettings:
     shard_count: int = 1
     history_path: str | None = None  # Allure history kept across runs; None: in reports_dir
     quiet: bool = False  # print the summary only, no progress lines
+    # How requests reach the target (conformance/connection.py): staging behind TLS and proxies
+    request_timeout: float | None = None  # seconds, every request; None: each client's default
+    tls_verify: bool = True
+    ca_bundle: str | None = None
+    request_cert: str | None = None  # client certificate, for mutual TLS
+    request_cert_key: str | None = None
 
     def load_spec(self) -> Spec:
         """The spec this run holds the target to: --spec with every --overlay applied."""

@@ -22,6 +22,7 @@ from conformance.config_file import env_name
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.categories import SUITE_ERROR
 from conformance.reporting.evidence import propose
 from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
 from conformance.reporting.findings_results import write_findings
@@ -34,7 +35,9 @@ from conformance.reporting.run_outputs import (
 )
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
+    account_for_failed_tests,
     build_summary,
+    failed_tests,
     junit_totals,
     lifecycle_shortfall,
     render_table,
@@ -256,6 +259,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         tests=junit_totals(reports / "junit.xml"),
         embedded=embedded,
     )
+    account_for_failed_tests(summary, failed_tests(reports / "junit.xml"))
     target = settings.base_url or "embedded mock"
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
@@ -264,6 +268,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
     if status == Exit.OK and not summary["passed"]:
         status = Exit.FAILURES
+    if status == Exit.FAILURES and only_our_own(summary["failures"]):
+        status = Exit.INTERNAL  # nothing failed but our own code: nothing to blame the API for
     if status == Exit.TARGET:  # lost before, or while, any operation finished
         summary["complete"], summary["incomplete_reason"] = False, error
     summary["exit_code"] = int(status)
@@ -302,6 +308,10 @@ def execute(settings: RunSettings, echo=print) -> int:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
     return status
+
+
+def only_our_own(failures: list[dict]) -> bool:
+    return bool(failures) and all(f["category"] == SUITE_ERROR for f in failures)
 
 
 def add_run_counts(summary: dict, reports: Path, status: int) -> int:

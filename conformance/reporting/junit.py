@@ -62,14 +62,12 @@ class JunitMessages:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
-        if call.when == "setup":
-            take_failures()  # what an earlier test left is not this one's
         if call.when == "teardown":
             # Hypothesis' plugin adds these to the XML after this hook; without them it does not.
             item.__dict__.pop("hypothesis_statistics", None)
         report = yield
         if report.failed and call.when == "call":
-            retitle(report, headline(take_failures()))
+            retitle(report, headline(this_test_s_failures()))
         return report
 
 
@@ -88,13 +86,15 @@ class JunitRenames:
             report.nodeid = "::".join(names)
 
 
-def take_failures() -> list[dict[str, Any]]:
-    """The failures this process recorded since the last call (none before the session)."""
+def this_test_s_failures() -> list[dict[str, Any]]:
+    """The failure entries the running test met (Stats.touched; none before the session)."""
     from conformance.suites.session import current
 
     if not current.cache_info().currsize:
         return []
-    return current().stats.take_recent()
+    stats = current().stats
+    with stats.lock:
+        return [stats.failures[index] for index in stats.touched]
 
 
 def retitle(report: pytest.TestReport, title: str) -> None:

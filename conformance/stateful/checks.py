@@ -21,6 +21,7 @@ from conformance.checks.failures import (
     ProjectFailure,
 )
 from conformance.contract import is_success
+from conformance.factory import NOTES_ON
 from conformance.stateful.entities import Order
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
@@ -154,7 +155,8 @@ class Verifier:
     def _read_notes(self, order: Order, operation: str) -> None:
         _, problems = self.target.poller.settle(
             lambda: self.target.read(
-                "listNotes", query={"resourceType": "Order", "resourceId": order.id}
+                "listNotes",
+                query={"resourceType": self.words.wire(*NOTES_ON), "resourceId": order.id},
             ),
             lambda got: self._note_problems(order, got),
         )
@@ -359,8 +361,12 @@ class Verifier:
     # ------------------------------------------------------------------ lists and searches
     def verify_listings(self, order: Order) -> None:
         """Search and list operations find exactly what the model says exists. A failure names
-        the operation whose answer was wrong (each problem starts with its operationId)."""
-        problems = self._listing_problems(order)
+        the operation whose answer was wrong (each problem starts with its operationId).
+        Search indexes lag behind reads by id: the listings are read again until they agree or
+        --poll-timeout passes, as every other judging read is (polling.py)."""
+        problems, _ = self.target.poller.settle(
+            lambda: self._listing_problems(order), lambda found: found
+        )
         if problems:
             named = re.match(r"[A-Za-z]+", problems[0])
             operation = named.group() if named else "search"
