@@ -23,6 +23,7 @@ from conformance.commands.usage import PROG, HelpFormatter
 from conformance.exit_codes import MEANINGS, Exit
 from conformance.redaction import Redactor
 from conformance.settings import ConfigError, credentials_from
+from conformance.suggestions import did_you_mean
 
 DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
@@ -57,6 +58,30 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(Exit.USAGE, f"{self.prog}: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """argparse's own check of leftover words, but naming the closest flag of the command
+        they were given to, in one line (argparse would name none, under the top-level usage)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self.command_parser(getattr(parsed, "command", None)) or self
+            self.exit(Exit.USAGE, f"{parser.prog}: error: {unrecognized(extras[0], parser)}\n")
+        return parsed
+
+    def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
+
+def unrecognized(word: str, parser: argparse.ArgumentParser) -> str:
+    """`--profil smoke`: did you mean --profile? (`--profil=smoke` alike)."""
+    flag = word.split("=", 1)[0]
+    if not flag.startswith("-"):
+        return f"unexpected argument {word!r} (see {parser.prog} --help)"
+    flags = [option for action in parser._actions for option in action.option_strings]
+    return f"unrecognized argument {flag}" + did_you_mean(flag, flags, f"see {parser.prog} --help")
 
 
 class CommandParser(Parser):

@@ -13,6 +13,8 @@ import shlex
 from collections.abc import Iterable
 
 from conformance.settings import ConfigError, RunSettings
+from conformance.suggestions import closest, did_you_mean
+from spec import SAFE_METHODS
 
 PROPERTIES, LINKS, LIFECYCLE = "properties", "links", "lifecycle"
 SUITES = (PROPERTIES, LINKS, LIFECYCLE)
@@ -63,6 +65,28 @@ def check_scenarios(names: Iterable[str], known: Iterable[str]) -> None:
             f"--scenario {', '.join(map(repr, unknown))}: no such lifecycle scenario; "
             f"one of {', '.join(map(repr, known))}"
         )
+
+
+def check_selection(spec, settings: RunSettings) -> None:
+    """Every --include/--exclude item names an operation or a tag, and --read-only is not asked
+    to run writes: caught here, before the mock or pytest starts, not as zero tests."""
+    tags = sorted({op.tag for op in spec.operations})
+    names = [op.operation_id for op in spec.operations] + tags
+    for flag, items in (("--include", settings.include), ("--exclude", settings.exclude)):
+        for item in items:
+            if not matching(spec, [item]):
+                hint = did_you_mean(item, names, f"the tags are {', '.join(tags)}")
+                raise ConfigError(f"{flag} {item!r}: no such operation id or tag{hint}")
+    if settings.read_only:
+        reads = [op.operation_id for op in spec.operations if op.method in SAFE_METHODS]
+        for item in settings.include:
+            if not matching(spec, [item]) & frozenset(reads):
+                like = closest(item, reads)
+                raise ConfigError(
+                    f"--include {item!r} selects writes only, and --read-only (or "
+                    "ORDERMESH_READ_ONLY) sends safe methods only: drop one"
+                    + (f", or include a read such as {' or '.join(like)}" if like else "")
+                )
 
 
 def check_suites(names: Iterable[str]) -> None:

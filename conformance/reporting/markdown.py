@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from conformance.reporting.allure_steps import docs_sections
+from conformance.reporting.baseline import known_fingerprints
 from spec import Spec
 
 MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
@@ -68,7 +69,9 @@ def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
 
 def failure_lines(summary: dict[str, Any]) -> list[str]:
     new_ops = {e.get("story") for e in summary.get("new_failures") or ()}
-    ordered = sorted(summary["failures"], key=lambda f: f["operation"] not in new_ops)
+    known = known_fingerprints(summary)  # listed apart, by baseline_markdown
+    failures = [f for f in summary["failures"] if f.get("fingerprint") not in known]
+    ordered = sorted(failures, key=lambda f: f["operation"] not in new_ops)
     lines = []
     for failure in ordered[:MAX_FAILURES]:
         mark = "🆕 " if failure["operation"] in new_ops else ""
@@ -109,10 +112,26 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
         lines += [f"- ✅ fixed: **{e['section']}** · {e['test']}" for e in fixed or ()]
         lines.append("")
     lines += ["### By docs section", "", *section_rows(summary, spec), ""]
-    if summary["failures"]:
+    failures = failure_lines(summary)
+    if failures:
+        lines += ["### Failures (new first), each with its reproduction", "", *failures, ""]
+    lines += baseline_markdown(summary)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def baseline_markdown(summary: dict[str, Any]) -> list[str]:
+    """The known failures (--baseline), which do not fail the run, and the fixed ones."""
+    section = summary.get("baseline")
+    if not section:
+        return []
+    lines = [
+        f"### Baseline `{section['file']}`: {len(section['known'])} known, "
+        f"{len(section['new'])} new, {len(section['fixed'])} fixed",
+        "",
+    ]
+    for mark, key in (("known", "known"), ("✅ fixed", "fixed")):
         lines += [
-            "### Failures (new first), each with its reproduction",
-            "",
-            *failure_lines(summary),
+            f"- {mark} `{e['id']}` **{e['operation']}** · {e['check']} · {e['title']}"
+            for e in section[key]
         ]
-    return "\n".join(lines) + "\n"
+    return lines

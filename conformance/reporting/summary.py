@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance.reporting.baseline import baseline_lines, known_fingerprints
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
@@ -173,11 +174,12 @@ def render_table(summary: dict[str, Any]) -> str:
         f"seed {summary['seed']}  profile {summary['profile']}  {summary['duration_seconds']} s  "
         f"{'PASSED' if summary['passed'] else 'FAILED'}",
     ]
-    for failure in summary["failures"][:20]:
+    known = known_fingerprints(summary)  # listed apart, by baseline_lines
+    for failure in [f for f in summary["failures"] if f.get("fingerprint") not in known][:20]:
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: "
             f"{failure['check']}: {failure['title']}"
         )
     for name, blocked in summary.get("blocked", {}).items():
         lines += [f"  [blocked] {name}: {line}" for line in blocked]
-    return "\n".join(lines)
+    return "\n".join(lines + baseline_lines(summary))

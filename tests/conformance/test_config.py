@@ -37,6 +37,8 @@ VALUES = {
     "max_duration": ("30", 30.0),
     "history": ("h.jsonl", "h.jsonl"),
     "quiet": ("yes", True),
+    "max_examples": ("7", 7),
+    "baseline": ("known.json", "known.json"),
 }
 FIELD = {"spec": "spec_path", "history": "history_path", "scenario": "scenarios", "suite": "suites"}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
