@@ -151,8 +151,14 @@ def run_then_compare(args: argparse.Namespace) -> int:
     seed, spec, reports dir and credentials, whichever of flags, ORDERMESH_* variables and
     --config file they came from. Composed here so neither command imports the other."""
     from conformance.commands import compare, run
+    from conformance.commands.preflight import TargetError, preflight_other
 
     settings = run.checked_settings(args)
+    try:
+        preflight_other(settings, args.compare_with)
+    except TargetError as exc:
+        print(f"{PROG} run: error: {exc}", file=sys.stderr)
+        return Exit.TARGET
     status = run.execute(run.embedded_run_settings(settings, args.compare_with))
     return max(status, compare.after_run(settings, args.compare_with))
 

@@ -28,7 +28,7 @@ LIST_KEYS = ("orders", "orderItems", "shipments", "notes")
 OVERLAP_TRIES = 3  # reads of a page pair before a listing that keeps moving gets no verdict
 
 
-def _records(body) -> list[dict] | None:
+def records_of(body) -> list[dict] | None:
     if not isinstance(body, dict):
         return None
     for key in LIST_KEYS:
@@ -45,7 +45,7 @@ def make_listing_check(harness):
         if answer.status_code != 200:
             return None
         try:
-            records = _records(answer.json())
+            records = records_of(answer.json())
         except ValueError:  # not JSON: the schema check's finding at that answer, not ours
             return None
         return None if records is None else [r.get("id") for r in records]
@@ -89,7 +89,7 @@ def make_listing_check(harness):
             body = response.json()
         except ValueError:
             return
-        records = _records(body)
+        records = records_of(body)
         if records is None or "page" not in body:
             return
         query = dict(case.query or {})

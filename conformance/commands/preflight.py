@@ -1,4 +1,5 @@
-"""Before a run: is the target there, is it an OrderMesh API, and does it take our credentials?
+"""Before a run: is the target there, is it an OrderMesh API, does it take our credentials, and
+is the merchant we create test data for the one they sign in to?
 
 Each answer that is "no" ends the run with exit 3 and one line that says what answered, before
 any case is generated: a wrong token is not 42 conformance failures, and an HTML page is not a
@@ -7,9 +8,12 @@ traceback.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from conformance.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
+from conformance.checks.listing import records_of
 from conformance.harness import limited_transport
 from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
@@ -17,6 +21,8 @@ from conformance.settings import RunSettings
 from spec import load_spec
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
+MERCHANT_OPERATION = "getOrderById"  # a read of one listed order, which names its merchant
+MERCHANT_FIELD = "merchantId"
 PROBE_TIMEOUT = 10.0
 
 
@@ -41,21 +47,28 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
         raise TargetError(f"not an OrderMesh target: {exc}") from exc
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
-    authenticated_read(settings, token, transport)
+    listing = authenticated_read(settings, token, transport)
+    check_merchant(settings, token, transport, listing)
 
 
-def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseTransport) -> None:
-    """One read with the token: a static token is checked here, and so is what answers."""
-    path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
+def get(
+    settings: RunSettings, path: str, token: str, transport: httpx.BaseTransport
+) -> httpx.Response:
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
-            response = http.get(
-                settings.target_url.rstrip("/") + path, headers=bearer_header(token)
-            )
+            return http.get(settings.target_url.rstrip("/") + path, headers=bearer_header(token))
     except httpx.HTTPError as exc:
         raise TargetError(
             f"target {settings.base_url} is unreachable: {type(exc).__name__}"
         ) from exc
+
+
+def authenticated_read(
+    settings: RunSettings, token: str, transport: httpx.BaseTransport
+) -> httpx.Response:
+    """One read with the token: a static token is checked here, and so is what answers."""
+    path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
+    response = get(settings, path, token, transport)
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
     if response.status_code in (401, 403):
         raise TargetError(
@@ -65,3 +78,50 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
         raise TargetError(
             f"not an OrderMesh target: GET {path} answered {response.status_code} {kind}"
         )
+    return response
+
+
+def check_merchant(
+    settings: RunSettings, token: str, transport: httpx.BaseTransport, listing: httpx.Response
+) -> None:
+    """One read of an order the token can see, which names the token's merchant: if that is
+    not the merchant given, every order the run creates would be refused as another
+    merchant's, and read as an API defect. A merchant with no orders yet cannot be checked."""
+    merchant = settings.credentials.merchant_id
+    try:
+        records = records_of(listing.json()) if merchant and listing.is_success else None
+    except ValueError:
+        return  # not JSON: the run's own checks judge that answer
+    ids = [r.get("id") for r in records or () if isinstance(r, dict) and r.get("id")]
+    if not ids:
+        return
+    template = load_spec(settings.spec_path).operation(MERCHANT_OPERATION).path
+    path = re.sub(r"\{[^}]+\}", str(ids[0]), template)
+    try:
+        owner = merchant_of(get(settings, path, token, transport).json())
+    except ValueError:
+        return
+    if owner and owner != merchant:
+        raise TargetError(
+            f"merchant not accepted by the target: the credentials sign in to another "
+            f"merchant than ORDERMESH_MERCHANT_ID (or --merchant-id) {merchant}"
+        )
+
+
+def merchant_of(body: object) -> str | None:
+    """The merchant an order body names, at its top or one level down (`{"order": {...}}`)."""
+    if not isinstance(body, dict):
+        return None
+    for record in (body, *body.values()):
+        if isinstance(record, dict) and isinstance(record.get(MERCHANT_FIELD), str):
+            return record[MERCHANT_FIELD]
+    return None
+
+
+def preflight_other(settings: RunSettings, url: str) -> None:
+    """`--compare-with URL`: the second target, with the same credentials, before the first
+    request to the first one, so a refusal there does not wait for a whole run to show."""
+    try:
+        preflight(settings.with_target(url), Redactor(settings.secrets()))
+    except TargetError as exc:
+        raise TargetError(f"--compare-with {url}: {exc}") from exc
