@@ -101,6 +101,8 @@ def check_suites(names: Iterable[str]) -> None:
 def _replay(settings: RunSettings, selection: list[str]) -> str:
     words = ["ordermesh-conformance", "run", "--seed", str(settings.seed)]
     words += ["--profile", settings.profile, *selection]
+    if settings.max_examples is not None:
+        words += ["--max-examples", str(settings.max_examples)]
     if settings.read_only:
         words.append("--read-only")
     for fault in settings.mock_faults:
