@@ -17,7 +17,7 @@ from conformance.commands.lint_findings import (
     FORMATS,
     SPECTRAL,
     VALIDATOR,
-    Finding,
+    LintFinding,
     display_path,
     line_of,
     render,
@@ -101,7 +101,7 @@ def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
     return findings
 
 
-def validator_finding(spec_path: Path, shown: str) -> Finding | None:
+def validator_finding(spec_path: Path, shown: str) -> LintFinding | None:
     """openapi-spec-validator's first error, at the line of the element it is about."""
     try:
         document = load_document(spec_path)
@@ -109,11 +109,11 @@ def validator_finding(spec_path: Path, shown: str) -> Finding | None:
             raise SpecError(f'{spec_path}: `openapi` must be a version string such as "3.1.0"')
         validate(document)
     except SpecError as exc:
-        return Finding(VALIDATOR, "error", "invalid", shown, line_of(spec_path, exc), str(exc))
+        return LintFinding(VALIDATOR, "error", "invalid", shown, line_of(spec_path, exc), str(exc))
     except (OpenAPISpecValidatorError, OpenAPIValidationError) as exc:
         message = (str(exc) or type(exc).__name__).split("\n", 1)[0]
         line = line_of(spec_path, exc, list(getattr(exc, "absolute_path", ())))
-        return Finding(VALIDATOR, "error", type(exc).__name__, shown, line, message)
+        return LintFinding(VALIDATOR, "error", type(exc).__name__, shown, line, message)
     return None
 
 

@@ -19,7 +19,7 @@ GITHUB_LEVELS = {"error": "error", "warning": "warning"}  # the rest are notices
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     source: str  # the linter
     severity: str
     code: str
@@ -40,9 +40,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def spectral_finding(raw: dict[str, Any], shown: str) -> Finding:
+def spectral_finding(raw: dict[str, Any], shown: str) -> LintFinding:
     source = raw.get("source")
-    return Finding(
+    return LintFinding(
         SPECTRAL,
         SEVERITIES.get(raw.get("severity", 0), "error"),
         str(raw.get("code", "")),
@@ -79,18 +79,18 @@ def child(node: Any, key: Any) -> Any:
     return None
 
 
-def render(form: str, findings: list[Finding], linters: list[str]) -> str:
+def render(form: str, findings: list[LintFinding], linters: list[str]) -> str:
     return {"text": text, "json": as_json, "junit": junit, "github": github}[form](
         findings, linters
     )
 
 
-def text(findings: list[Finding], linters: list[str]) -> str:
+def text(findings: list[LintFinding], linters: list[str]) -> str:
     lines = [f"{f.source}: {f.place}: {f.severity} {f.code}: {f.message}" for f in findings]
     return "\n".join(lines + summary_line(findings, linters))
 
 
-def summary_line(findings: list[Finding], linters: list[str]) -> list[str]:
+def summary_line(findings: list[LintFinding], linters: list[str]) -> list[str]:
     if SPECTRAL not in linters:
         return []
     spectral = [f for f in findings if f.source == SPECTRAL]
@@ -98,11 +98,11 @@ def summary_line(findings: list[Finding], linters: list[str]) -> list[str]:
     return [f"spectral: {errors} errors, {len(spectral) - errors} other findings"]
 
 
-def as_json(findings: list[Finding], linters: list[str]) -> str:
+def as_json(findings: list[LintFinding], linters: list[str]) -> str:
     return json.dumps({"linters": linters, "findings": [asdict(f) for f in findings]}, indent=2)
 
 
-def junit(findings: list[Finding], linters: list[str]) -> str:
+def junit(findings: list[LintFinding], linters: list[str]) -> str:
     """A test case per finding (an error fails), and one per linter that found nothing."""
     errors = [f for f in findings if f.severity == "error"]
     suites = ET.Element("testsuites")
@@ -134,7 +134,7 @@ def unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def github(findings: list[Finding], linters: list[str]) -> str:
+def github(findings: list[LintFinding], linters: list[str]) -> str:
     """`::error file=…,line=…,title=…::message`, escaped as the runner expects."""
     lines = []
     for f in findings:
