@@ -81,7 +81,10 @@ class ApiClient:
         params: Any = None,
         headers: dict[str, str] | None = None,
         authenticated: bool = True,
+        need: object = None,
     ) -> httpx.Response:
+        """Send one request. `need` (contract.Need) is the gated client's: a plain client that
+        observes a target hands back whatever answered."""
         method = method.upper()
         if self.read_only and method not in SAFE_METHODS:
             raise PermissionError(f"read-only run: refusing to send {method} {path}")
@@ -102,7 +105,15 @@ class ApiClient:
         """The last request and its response, redacted."""
         if not self._recent:
             return None
-        response, elapsed_ms = self._recent[-1]
+        return self.exchange_of(*self._recent[-1])
+
+    def exchange_of(self, response: httpx.Response, elapsed_ms: float | None = None) -> Exchange:
+        """One answer and its request, redacted."""
+        if elapsed_ms is None:
+            try:
+                elapsed_ms = response.elapsed.total_seconds() * 1000
+            except RuntimeError:  # httpx knows the time only once the answer was read
+                elapsed_ms = 0.0
         request = response.request
         body = request.content.decode("utf-8", "replace") if request.content else None
         return Exchange(

@@ -26,6 +26,7 @@ ENV_PREFIX = "ORDERMESH_"
 RUN_KEYS: dict[str, type] = {
     "base_url": str,
     "spec": str,
+    "overlay": list,
     "profile": str,
     "seed": int,
     "workers": int,

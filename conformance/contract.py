@@ -1,16 +1,24 @@
 """The contract gate: every answer the suite's own machinery uses is checked against the spec.
 
 The factory, the preparers, the snapshots and the oracles read the target to set up and judge
-cases. An answer they cannot trust (an undocumented status, a wrong content type, a body that
-breaks the schema, no answer in time) must not turn into a `KeyError` in whatever reads it next.
-It becomes one `ContractBreach` at the operation that gave it, judged by Schemathesis' own
-checks; every case that needed that answer is then reported as blocked by it.
+cases. Each answer is judged by Schemathesis' own checks, and each way it breaks the spec is
+reported once, at the operation that gave it (`ContractGate.listener`). Then it *fails forward*:
+
+- an answer that broke the contract but still gives the caller what it declared it needs (a
+  `Need`: a success, JSON, named fields) is used, and whoever relied on it goes on;
+- an answer that does not (no success, no JSON, a needed field missing, no answer in time) raises
+  `ContractBreach`, and the case that needed it is "blocked by <operation>: <what was missing>".
+
+A first run against a staging API whose spec guessed one status code wrong thus names that guess
+once, and still tests everything that creates through that operation.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -39,24 +47,110 @@ CHECKS = [status_code_conformance, content_type_conformance, response_schema_con
 
 
 class ContractBreach(OrderMeshError):
-    """An answer the suite needed broke the spec. `failure` is the Schemathesis failure."""
+    """An answer broke the spec. `failure` is the Schemathesis failure; `missing`, when set, says
+    what the caller needed and did not get (the answer was unusable, not only non-conformant)."""
 
-    def __init__(self, operation_id: str, check: str, failure: Failure) -> None:
-        super().__init__(f"{operation_id}: {check}: {failure.title}")
+    def __init__(
+        self, operation_id: str, check: str, failure: Failure, missing: str | None = None
+    ) -> None:
+        super().__init__(f"{operation_id}: {missing or f'{check}: {failure.title}'}")
         self.operation_id = operation_id
         self.check = check
         self.failure = failure
+        self.missing = missing
 
     def blocked_line(self) -> str:
+        if self.missing:
+            return f"blocked by {self.operation_id}: {self.missing}"
         return f"blocked by {self.operation_id}: {self.check}: {self.failure.title}"
+
+
+# Where the gate leaves its findings on the answer it judged (httpx's per-response extensions).
+FINDINGS = "ordermesh.contract_findings"
+# Called once per contract finding with the answer that carried it (reporting, overlay evidence).
+Listener = Callable[[ContractBreach, httpx.Response], None]
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a machinery call needs from an answer to go on using it.
+
+    `fields` are paths into the JSON body: `id`, `order.items[].id` (every element of the list
+    must have one). A success is any 2xx: whether the spec documents that very code is the
+    contract's question, judged and reported apart.
+    """
+
+    fields: tuple[str, ...] = ()
+    success: bool = True
+
+    def missing(self, response: httpx.Response) -> str | None:
+        """What the answer lacks, or None when it is usable."""
+        if self.success and not is_success(response.status_code):
+            return f"answered {response.status_code}"
+        if not self.fields:
+            return None
+        body = _json(response.content)
+        if body is None:
+            return "answered no JSON body"
+        for path in self.fields:
+            if not has_field(body, path):
+                return f"no {path} in the answer"
+        return None
+
+
+def require(response: httpx.Response, need: Need, gate: ContractGate | None = None) -> None:
+    """Raise `ContractBreach` when the answer is unusable for `need` and it broke the contract,
+    or is a success that lacks a needed field. A conformant refusal passes: it is the caller's
+    to judge (a precondition refused)."""
+    if FINDINGS not in response.extensions:
+        return  # not judged: a plain client, which observes rather than holds to the spec
+    missing = need.missing(response)
+    findings: list[ContractBreach] = response.extensions[FINDINGS]
+    if missing is None or not (findings or is_success(response.status_code)):
+        return
+    if findings:
+        root = findings[0]
+        raise ContractBreach(root.operation_id, root.check, root.failure, missing)
+    request = response.request
+    operation_id = (gate.operation_id(request.method, request.url.path) if gate else None) or (
+        request.url.path
+    )
+    failure = Failure(
+        operation=operation_id,
+        title="Answer unusable",
+        message=f"{request.method} {request.url.path}: {missing}",
+    )
+    raise ContractBreach(operation_id, "usable_answer", failure, missing)
+
+
+def is_success(status: int) -> bool:
+    return 200 <= status < 300
+
+
+def is_client_error(status: int) -> bool:
+    return 400 <= status < 500
+
+
+def has_field(body: Any, path: str) -> bool:
+    """True when `path` (`a.b`, `items[].id`) is present, and not null, in `body`."""
+    head, _, rest = path.partition(".")
+    if head.endswith("[]"):
+        items = body.get(head[:-2]) if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            return False
+        return all(has_field(item, rest) for item in items) if rest else True
+    if not isinstance(body, dict) or body.get(head) is None:
+        return False
+    return has_field(body[head], rest) if rest else True
 
 
 class ContractGate:
     """Finds the operation an answer belongs to and runs the contract checks on it."""
 
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, listener: Listener | None = None) -> None:
         self._spec = spec
         self.writes = WriteLog()  # the audited writes that passed the gate
+        self.listener = listener  # set by whoever reports the findings (the suites' session)
 
     @functools.cached_property
     def _schema(self):
@@ -66,21 +160,28 @@ class ContractGate:
         operation = self._schema.find_operation_by_path(method, path)
         return operation_id_of(operation) if operation else None
 
-    def check(self, response: httpx.Response, base_url: str) -> None:
+    def check(self, response: httpx.Response, base_url: str) -> list[ContractBreach]:
+        """Every way the answer breaks the spec, each passed to the listener; [] when it keeps
+        the contract or belongs to no operation of the spec."""
         request = response.request
         operation = self._schema.find_operation_by_path(request.method, request.url.path)
         if operation is None:
-            return  # not an operation of the spec (a Location outside it is judged elsewhere)
+            return []  # not an operation of the spec (a Location outside it is judged elsewhere)
         parameters = _path_values(operation.path, request.url.path)
         case = operation.Case(path_parameters=parameters)
+        findings: list[ContractBreach] = []
         try:
             case.validate_response(response, checks=CHECKS, transport_kwargs={"base_url": base_url})
         except FailureGroup as group:
-            raise _breach(operation, group.exceptions[0]) from None
+            findings = [_breach(operation, failure) for failure in group.exceptions]
         except Failure as failure:
-            raise _breach(operation, failure) from None
-        if 200 <= response.status_code < 300 and request.method not in SAFE_METHODS:
+            findings = [_breach(operation, failure)]
+        for finding in findings:
+            if self.listener is not None:
+                self.listener(finding, response)
+        if is_success(response.status_code) and request.method not in SAFE_METHODS:
             self._log_write(operation, parameters, request, response)
+        return findings
 
     def _log_write(self, operation, parameters: dict, request, response) -> None:
         declared = operation.definition.raw.get("x-audit")
@@ -142,10 +243,20 @@ class GatedClient(ApiClient):
         super().__init__(base_url, auth, redactor, **options)
         self.gate = gate
 
-    def request(self, method: str, path: str, **options: Any) -> httpx.Response:
+    def request(  # type: ignore[override]  # `need` narrows the base's `object`
+        self, method: str, path: str, *, need: Need | None = None, **options: Any
+    ) -> httpx.Response:
+        """Send, judge, and hand back the answer when it is usable for `need`.
+
+        Raises `ContractBreach` when there was no answer in time, or when the answer broke the
+        contract *and* lacks what `need` asks for; or when a success lacks a needed field. A
+        conformant refusal is returned: the caller decides what a documented "no" means."""
         try:
             response = super().request(method, path, **options)
         except httpx.TimeoutException as exc:
             raise self.gate.timed_out(exc.request, self._http.timeout.read or 0) from None
-        self.gate.check(response, self.base_url)
+        findings = self.gate.check(response, self.base_url)
+        response.extensions[FINDINGS] = findings
+        if need is not None:
+            require(response, need, self.gate)
         return response

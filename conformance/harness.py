@@ -20,7 +20,7 @@ from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
 from conformance.settings import RunSettings
 from conformance.tls import tls_context
-from spec import Spec, load_spec
+from spec import Spec
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Harness:
     paths: ResourcePaths
     throttle: Throttle
     http: requests.Session  # for generated cases: the same throttle as the client's
+    gate: ContractGate  # judges what the machinery reads; its listener reports the findings
     snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
     shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
@@ -66,7 +67,7 @@ class Harness:
         """The run's machinery. `gated=False` is for the tools that observe a target rather
         than hold it to the spec (drift, compare): their clients record whatever answers."""
         base_url = settings.target_url
-        spec = load_spec(settings.spec_path)
+        spec = settings.load_spec()
         redactor = Redactor(settings.secrets())
         throttle = run_throttle(settings)
         transport = limited_transport(throttle, transport)
@@ -91,6 +92,7 @@ class Harness:
             Ledger(),
             settings.poll_timeout,
             settings.seed,
+            spec,
         )
         return cls(
             settings=settings,
@@ -104,6 +106,7 @@ class Harness:
             paths=ResourcePaths(spec),
             throttle=throttle,
             http=limited_session(throttle),
+            gate=gate,
             writes=gate.writes,
         )
 

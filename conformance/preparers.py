@@ -12,7 +12,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from conformance.contract import ContractBreach
+import httpx
+
+from conformance.contract import ContractBreach, is_success
 from conformance.factory import VENDOR, Factory
 from conformance.operations import operation_of
 from conformance.settings import Credentials
@@ -336,12 +338,22 @@ def _login(p: Preparation, case) -> None:
 @prepares("loginUserWithRefreshToken")
 def _refresh(p: Preparation, case) -> None:
     if p.credentials.username:
-        response = p.factory.client.post(
-            "/user/v1/login",
+        login = p.factory.spec.operation("loginUser")
+        response = p.factory.client.request(
+            login.method,
+            login.path,
             json={"username": p.credentials.username, "password": p.credentials.password},
             authenticated=False,
         )
-        if response.status_code == 200:
-            token = response.json()["refresh_token"]
+        token = _json_field(response, "refresh_token") if is_success(response.status_code) else None
+        if isinstance(token, str):
             p.factory.client.redactor.add(token)
             _body(case)["refresh_token"] = token
+
+
+def _json_field(response: httpx.Response, name: str) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get(name) if isinstance(body, dict) else None

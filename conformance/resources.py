@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spec import Spec
+from spec.vocabulary import vocabulary
 
 # resource type (x-audit.resource) -> (read operation, audit-log operation)
 OPERATIONS = {
@@ -48,16 +49,24 @@ class ResourcePaths:
         return self._fill(OPERATIONS[ref.kind][1], ref)
 
 
-def unwrap(kind: str, body: Any, ref: ResourceRef) -> Any:
-    """The resource itself out of its read response ({order: ...}, bare shipment, ...)."""
-    if not isinstance(body, dict):
-        return body
+def unwrap(spec: Spec, kind: str, body: Any, ref: ResourceRef) -> Any:
+    """The resource itself out of its read answer, by the spec's property names: the envelope
+    the read operation declares ({order: ...}), or a package out of its shipment's packages.
+    An undocumented property beside the envelope changes nothing."""
+    words = vocabulary(spec)
     if kind == "Package":
-        return next((p for p in body.get("packages", []) if p.get("id") == ref.id), None)
-    for envelope in ("order", "orderItem", "note"):
-        if envelope in body and len(body) == 1:
-            return body[envelope]
-    return body
+        shipment = words.resource("getShipmentById", body)
+        packages = shipment.get("packages") if isinstance(shipment, dict) else None
+        return next(
+            (p for p in packages or [] if isinstance(p, dict) and p.get("id") == ref.id), None
+        )
+    operation_id = OPERATIONS[kind][0]
+    return words.resource(operation_id, body) if operation_id else body
+
+
+def audit_events_of(spec: Spec, kind: str, body: Any) -> list[Any] | None:
+    """The events out of an audit-log answer, by the spec's property name."""
+    return vocabulary(spec).records(OPERATIONS[kind][1], body)
 
 
 def response_header(response, name: str) -> str | None:

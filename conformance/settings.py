@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from conformance.errors import OrderMeshError
-from spec import SPEC_PATH
+from spec import SPEC_PATH, Spec, load_spec
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
@@ -155,6 +155,7 @@ def mock_credentials_like(other: Credentials) -> Credentials:
 class RunSettings:
     base_url: str | None = None  # None: start the embedded mock
     spec_path: str = str(SPEC_PATH)
+    overlays: tuple[str, ...] = ()  # OpenAPI Overlays applied to the spec as it loads
     profile: str = DEFAULT_PROFILE
     seed: int = 0
     workers: int = 1
@@ -185,6 +186,10 @@ class RunSettings:
     max_examples: int | None = None  # --max-examples: the profile's examples per operation
     baseline: str | None = None  # known failures that do not fail the run (baseline.py)
     baseline_update: bool = False  # add this run's new failures to the baseline file
+
+    def load_spec(self) -> Spec:
+        """The spec this run holds the target to: --spec with every --overlay applied."""
+        return load_spec(self.spec_path, self.overlays)
 
     @property
     def profile_budget(self) -> Profile:
@@ -277,7 +282,7 @@ class RunSettings:
         data = json.loads(raw)
         data["credentials"] = Credentials(**data["credentials"])
         data["tenant_b"] = Credentials(**data["tenant_b"])
-        for key in ("include", "exclude", "scenarios", "suites", "mock_faults"):
+        for key in ("include", "exclude", "scenarios", "suites", "mock_faults", "overlays"):
             data[key] = tuple(data.get(key, ()))
         return cls(**data)
 

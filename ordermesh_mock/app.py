@@ -31,6 +31,7 @@ from ordermesh_mock.validation import build_validators
 from spec import load_lifecycle, load_spec
 from spec.audit import audit_ids
 from spec.loader import Operation
+from spec.vocabulary import vocabulary
 
 NO_QUERY = QueryParams()
 log = logging.getLogger("ordermesh_mock")
@@ -81,7 +82,8 @@ class MockApp:
         if self.backend is not None:
             for kind, token, data in self.backend.tokens():
                 self.auth.restore(kind, token, data)
-        self.mock = Mock(config, self.store, self.auth, self.faults, self.lifecycle)
+        words = vocabulary(self.spec)
+        self.mock = Mock(config, self.store, self.auth, self.faults, self.lifecycle, words)
         self.validators = build_validators(self.spec.operations)
         self.max_body = self.spec.max_body_bytes
         self.relax = Relaxer(self.faults) if self.faults.names else None

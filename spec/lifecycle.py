@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spec.loader import LIFECYCLE_PATH, SpecError, load_yaml
+from spec.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,18 @@ class Lifecycle:
             return "Processing"
         return "Open"
 
-    def shipment_code(self, name: str) -> int:
-        return int(self.entities["shipment"]["values"][name])
+    def schema_of(self, entity: str) -> str:
+        """The spec schema that puts `entity`'s states on the wire (`ShipmentStatus`)."""
+        return str(self.entities[entity]["schema"])
 
-    def shipment_name(self, code: int) -> str:
-        for name, value in self.entities["shipment"]["values"].items():
-            if value == code:
-                return str(name)
-        raise KeyError(f"unknown shipment status {code}")
+    def wire(self, words: Vocabulary, entity: str, state: str) -> Any:
+        """What the API sends for `state`, as the spec (after any overlay) spells it."""
+        return words.wire(self.schema_of(entity), state)
+
+    def state_of(self, words: Vocabulary, entity: str, value: Any) -> str | None:
+        """The state a wire value stands for, however the spec spells it; None if unknown."""
+        name = words.name_of(self.schema_of(entity), value)
+        return name if name in self.states(entity) else None
 
     # ------------------------------------------------------------------ lookups
     def refusal(
@@ -152,6 +157,25 @@ class Lifecycle:
             ):
                 return t
         return None
+
+    def target_of(self, entity: str, operation: str) -> str | None:
+        """The one state `operation` moves an existing `entity` to, or None (several, none)."""
+        targets = {
+            t.target
+            for t in self.transitions
+            if t.entity == entity and operation in t.operations and t.source is not None
+        }
+        return targets.pop() if len(targets) == 1 else None
+
+    def sources_of(self, entity: str, operation: str) -> set[str | None]:
+        """The states from which `operation` moves an `entity` (None: creates it)."""
+        return {
+            t.source for t in self.transitions if t.entity == entity and operation in t.operations
+        }
+
+    def created_state(self, entity: str) -> str:
+        """The state an `entity` is created in."""
+        return next(t.target for t in self.transitions if t.entity == entity and t.source is None)
 
     def all_states(self) -> tuple[tuple[str, str], ...]:
         return tuple((e, s) for e in self.entities for s in self.states(e))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,11 +124,19 @@ def follow_refs(node: Any, lookup: Callable[[str], Any]) -> tuple[Any, list[str]
 class Spec:
     """A loaded OpenAPI document with resolved operations."""
 
-    def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        path: Path | None = None,
+        overlays: tuple[str, ...] = (),
+        overrode: tuple[str, ...] = (),
+    ) -> None:
         if not isinstance(document, dict) or "paths" not in document:
             raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths')")
         self.document = document
         self.path = path
+        self.overlays = overlays  # the overlay files applied, in order
+        self.overrode = overrode  # documented elements an overlay changed: "target: why"
         self._translated: dict[str, dict[str, Any]] = {}
         self.operations: tuple[Operation, ...] = tuple(self._build_operations())
         self._by_id = {op.operation_id: op for op in self.operations}
@@ -292,10 +300,17 @@ def load_document(path: Path | str = SPEC_PATH) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: str) -> Spec:
-    return Spec(load_document(path), Path(path))
+def _load_cached(path: str, overlays: tuple[str, ...]) -> Spec:
+    document = load_document(path)
+    if not overlays:
+        return Spec(document, Path(path))
+    from spec.overlay import apply_overlays  # the overlay module builds on this one
+
+    document, overrode = apply_overlays(document, overlays)
+    return Spec(document, Path(path), overlays=overlays, overrode=overrode)
 
 
-def load_spec(path: Path | str = SPEC_PATH) -> Spec:
-    """Load (and cache) a spec. Callers must treat the result as read-only."""
-    return _load_cached(str(Path(path).resolve()))
+def load_spec(path: Path | str = SPEC_PATH, overlays: Sequence[Path | str] = ()) -> Spec:
+    """Load (and cache) a spec, with each overlay applied in order (spec/overlay.py). Callers
+    must treat the result as read-only."""
+    return _load_cached(str(Path(path).resolve()), tuple(str(Path(o).resolve()) for o in overlays))

@@ -12,6 +12,7 @@ from typing import Any
 
 from spec.lifecycle import Lifecycle, load_lifecycle
 from spec.loader import Spec, load_spec
+from spec.vocabulary import vocabulary
 
 
 def provenance_counts(spec: Spec) -> dict[str, Counter[str]]:
@@ -52,12 +53,14 @@ def render_provenance(spec: Spec) -> str:
     return "\n".join(lines)
 
 
-def render_states(lifecycle: Lifecycle) -> str:
+def render_states(lifecycle: Lifecycle, spec: Spec) -> str:
+    words = vocabulary(spec)
     lines = ["| entity | field | states |", "| --- | --- | --- |"]
     for name, entity in lifecycle.entities.items():
         states = entity["states"]
-        if "values" in entity:
-            states = [f"{s} ({entity['values'][s]})" for s in states]
+        wire = [lifecycle.wire(words, name, s) for s in states]
+        if wire != list(states):
+            states = [f"{s} ({value})" for s, value in zip(states, wire, strict=True)]
         lines.append(f"| {name} | `{entity['field']}` | {', '.join(states)} |")
     return "\n".join(lines)
 
@@ -100,7 +103,7 @@ def render_all(spec: Spec | None = None, lifecycle: Lifecycle | None = None) -> 
             "### Provenance counts",
             render_provenance(spec),
             "### States",
-            render_states(lifecycle),
+            render_states(lifecycle, spec),
             "### Allowed transitions",
             render_transitions(lifecycle),
             "### Forbidden transitions and business rules",

@@ -15,12 +15,14 @@ from typing import Any, NoReturn
 from conformance.audit_rule import event_problems
 from conformance.checks import snapshots
 from conformance.checks.failures import AuditFailure
+from conformance.contract import is_client_error, is_success
 from conformance.harness import Harness
 from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, unwrap
 from conformance.together import together
 from spec import SAFE_METHODS
+from spec.vocabulary import vocabulary
 
 
 def make_audit_check(harness: Harness):
@@ -28,9 +30,9 @@ def make_audit_check(harness: Harness):
         if case.operation.method.upper() in SAFE_METHODS or not snapshots.audit_spec(case):
             return
         before = {(s.kind, s.id): s for s in (snapshots.peek(harness, case) or [])}
-        if 200 <= response.status_code < 300:
+        if is_success(response.status_code):
             _check_success(harness, case, response, before)
-        elif 400 <= response.status_code < 500:
+        elif is_client_error(response.status_code):
             _check_refusal(harness, case, response, before)
 
     return audit_log_side_effect
@@ -89,7 +91,7 @@ def _events_after(harness: Harness, ref: ResourceRef, snapshot, response) -> lis
     may lag). A write whose answer shows the resource unchanged may be a documented no-op,
     which adds no event: its log is read once."""
     start = snapshot.audit_count if snapshot else 0
-    answered = unwrap(ref.kind, _body(response), ref)
+    answered = unwrap(harness.spec, ref.kind, _body(response), ref)
     noop = snapshot is not None and snapshots.stable(answered) == snapshots.stable(
         snapshot.resource
     )
@@ -128,11 +130,11 @@ def _check_related(
         path = harness.spec.operation("getShipmentMessageAuditLogs").url({"shipmentId": ref.id})
         response = poll_until(
             lambda: harness.client.get(path),
-            lambda answer: len(_same_request(answer, request_id)) >= 1,
+            lambda answer: len(_same_request(harness, answer, request_id)) >= 1,
             harness.settings.poll_timeout,
         )
-        if response.status_code == 200:
-            same = _same_request(response, request_id)
+        if is_success(response.status_code):
+            same = _same_request(harness, response, request_id)
             if len(same) != 1:
                 _fail(
                     case,
@@ -142,10 +144,13 @@ def _check_related(
                 )
 
 
-def _same_request(response, request_id) -> list[dict]:
-    if response.status_code != 200:
+def _same_request(harness: Harness, response, request_id) -> list[dict]:
+    """The shipment message events one request wrote."""
+    if not is_success(response.status_code):
         return []
-    return [e for e in response.json().get("auditLogs", []) if e.get("requestId") == request_id]
+    body = snapshots.json_of(response)
+    events = vocabulary(harness.spec).records("getShipmentMessageAuditLogs", body) or []
+    return [e for e in events if isinstance(e, dict) and e.get("requestId") == request_id]
 
 
 def _check_refusal(harness: Harness, case, response, before) -> None:

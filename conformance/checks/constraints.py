@@ -16,6 +16,7 @@ from typing import Any
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ConstraintFailure
+from conformance.contract import is_client_error, is_success
 from conformance.harness import Harness
 from conformance.operations import operation_of
 
@@ -107,7 +108,7 @@ def make_single_violation_check(harness: Harness):
         operation_id = operation_of(case)
         operation = harness.spec.operation(operation_id)
         schema = operation.request_schema
-        if not 200 <= response.status_code < 300 or not isinstance(case.body, dict) or not schema:
+        if not is_success(response.status_code) or not isinstance(case.body, dict) or not schema:
             return
         if case.meta is not None and case.meta.generation.mode.name != "POSITIVE":
             return
@@ -126,7 +127,7 @@ def make_single_violation_check(harness: Harness):
                 continue
             path = operation.url(probe.path_parameters or {})
             answer = harness.client.request(case.method, path, json=body, params=probe.query)
-            if not 400 <= answer.status_code < 500:
+            if not is_client_error(answer.status_code):
                 raise ConstraintFailure(
                     operation=case.operation.label,
                     title="Constraint not enforced",

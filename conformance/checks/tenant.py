@@ -8,16 +8,21 @@ Anything a case creates is read by B every time.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from conformance.checks.failures import TenantFailure
+from conformance.contract import is_success
 from conformance.harness import Harness
 from conformance.resources import response_header
 
-ISOLATED = (403, 404)
+# What another merchant's token may get: refused, or told the resource does not exist
+# (lifecycle.yaml's merchant-scope rule).
+ISOLATED = (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 
 
 def make_tenant_check(harness: Harness):
     def tenant_isolation(ctx, response, case) -> None:
-        if harness.tenant_client is None or not 200 <= response.status_code < 300:
+        if harness.tenant_client is None or not is_success(response.status_code):
             return
         method = case.operation.method.upper()
         if method == "GET" and case.path_parameters:
@@ -35,7 +40,7 @@ def make_tenant_check(harness: Harness):
                 title="Another merchant can read this resource",
                 message=(
                     f"GET {path} with merchant B's token answered {other.status_code}, "
-                    "expected 403 or 404"
+                    f"expected {' or '.join(str(int(s)) for s in ISOLATED)}"
                 ),
                 check="tenant_isolation",
             )

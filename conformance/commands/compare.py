@@ -27,7 +27,6 @@ from conformance.commands.usage import Usage
 from conformance.drift.observe import Observation, open_target
 from conformance.exit_codes import Exit
 from conformance.settings import ConfigError, RunSettings, new_run_id
-from spec import load_spec
 from spec.loader import SpecError
 
 USAGE = Usage(
@@ -117,7 +116,7 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
         (label_a, a), (label_b, b), stopped = observe_both(
             settings, compare_with, max_examples, echo
         )
-        differences = compare(load_spec(settings.spec_path), a, b)
+        differences = compare(settings.load_spec(), a, b)
     except (ConfigError, SpecError) as exc:
         print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
         return Exit.USAGE

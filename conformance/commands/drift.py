@@ -21,12 +21,13 @@ from conformance.commands.preflight import TargetError
 from conformance.commands.usage import Usage
 from conformance.drift.analyse import DriftReport, analyse
 from conformance.drift.observe import open_target
-from conformance.drift.overlay import OverlayError, apply_overlay_file, build_overlay, dump_overlay
+from conformance.drift.overlay import dump_overlay, propose_overlay
 from conformance.drift.render import dumps, markdown
 from conformance.exit_codes import Exit
 from conformance.settings import ConfigError, RunSettings
-from spec import SPEC_PATH, load_spec
+from spec import SPEC_PATH, Spec
 from spec.loader import SpecError
+from spec.overlay import OverlayError, apply_overlay_file
 
 OVERLAY_FILE = "drift.overlay.yaml"
 
@@ -61,16 +62,23 @@ def run_drift(settings: RunSettings, max_examples: int, echo=print) -> DriftRepo
         )
         echo(f"drift: seed {settings.seed}, spec {settings.spec_path}, target {label}")
         observe(target, max_examples, echo)
-        return analyse(load_spec(settings.spec_path), label, target.observations)
+        return analyse(settings.load_spec(), label, target.observations)
 
 
-def write_reports(report: DriftReport, reports: Path) -> Path:
+def write_reports(report: DriftReport, reports: Path, spec: Spec) -> Path | None:
+    """drift.json, drift.md, and the overlay that corrects the contradicted inferences (none
+    when there are none: a documented element the target breaks is the API's defect)."""
     reports.mkdir(parents=True, exist_ok=True)
-    overlay_path = reports / OVERLAY_FILE
-    document = load_spec(report.spec_path).document
-    overlay_path.write_text(dump_overlay(build_overlay(document, report)), encoding="utf-8")
-    (reports / "drift.json").write_text(dumps(report, str(overlay_path)), encoding="utf-8")
-    (reports / "drift.md").write_text(markdown(report, str(overlay_path)), encoding="utf-8")
+    overlay_path: Path | None = reports / OVERLAY_FILE
+    overlay = propose_overlay(spec.document, report)
+    if overlay is None:
+        (reports / OVERLAY_FILE).unlink(missing_ok=True)
+        overlay_path = None
+    else:
+        (reports / OVERLAY_FILE).write_text(dump_overlay(overlay), encoding="utf-8")
+    shown = str(overlay_path) if overlay_path else None
+    (reports / "drift.json").write_text(dumps(report, shown), encoding="utf-8")
+    (reports / "drift.md").write_text(markdown(report, shown), encoding="utf-8")
     return overlay_path
 
 
@@ -91,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
             return apply_command(args)
         settings = settings_from(args)
         report = run_drift(settings, args.max_examples)
-        overlay_path = write_reports(report, Path(settings.reports_dir))
+        overlay_path = write_reports(report, Path(settings.reports_dir), settings.load_spec())
     except (ConfigError, OverlayError, SpecError) as exc:
         print(f"ordermesh-conformance drift: error: {exc}", file=sys.stderr)
         return Exit.USAGE

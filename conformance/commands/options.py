@@ -34,6 +34,7 @@ from conformance.settings import (
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suggestions import fault_problem
 from conformance.suites.schema import schemathesis_config
+from spec.loader import SpecError
 
 DEFAULT_EXAMPLES = 2  # drift and compare: positive cases per operation
 
@@ -47,6 +48,15 @@ def add_target_options(
     target.add_argument("--base-url", help=base_url_help)
     target.add_argument(
         "--spec", dest="spec_path", help="OpenAPI file (default: spec/ordermesh.yaml)"
+    )
+    target.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="FILE",
+        dest="overlays",
+        help="OpenAPI Overlay applied to --spec as it loads, for every part of the command "
+        "(repeatable, in order; `run` proposes one in REPORTS_DIR/spec.overlay.yaml)",
     )
     target.add_argument(
         "--allow-production", action="store_true", help="allow writes against api.ordermesh.io"
@@ -326,6 +336,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
     settings = RunSettings(
         base_url=base_url,
         spec_path=pick("spec_path", "spec", RunSettings.spec_path),
+        overlays=tuple(pick("overlays", "overlay", [])),
         profile=pick("profile", "profile", DEFAULT_PROFILE),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),
         workers=workers,
@@ -379,5 +390,12 @@ def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
     problem = fault_problem(settings.mock_faults)
     if problem:
         raise ConfigError(problem)
+    for overlay in settings.overlays:
+        if not Path(overlay).is_file():
+            raise ConfigError(f"--overlay {overlay}: no such file")
+    try:
+        settings.load_spec()
+    except SpecError as exc:  # a broken overlay is the user's to mend, before anything runs
+        raise ConfigError(str(exc)) from None
     if settings.base_url and settings.mock_faults:
         raise ConfigError("--fault applies to the embedded mock only; drop it or drop --base-url")

@@ -8,17 +8,15 @@ traceback.
 
 from __future__ import annotations
 
-import re
-
 import httpx
 
 from conformance.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
-from conformance.checks.listing import records_of
 from conformance.harness import limited_transport
 from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
-from spec import load_spec
+from spec.loader import PLACEHOLDER
+from spec.vocabulary import vocabulary
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
 MERCHANT_OPERATION = "getOrderById"  # a read of one listed order, which names its merchant
@@ -67,7 +65,7 @@ def authenticated_read(
     settings: RunSettings, token: str, transport: httpx.BaseTransport
 ) -> httpx.Response:
     """One read with the token: a static token is checked here, and so is what answers."""
-    path = load_spec(settings.spec_path).operation(PROBE_OPERATION).path
+    path = settings.load_spec().operation(PROBE_OPERATION).path
     response = get(settings, path, token, transport)
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
     if response.status_code in (401, 403):
@@ -88,34 +86,28 @@ def check_merchant(
     not the merchant given, every order the run creates would be refused as another
     merchant's, and read as an API defect. A merchant with no orders yet cannot be checked."""
     merchant = settings.credentials.merchant_id
+    spec = settings.load_spec()
+    words = vocabulary(spec)
     try:
-        records = records_of(listing.json()) if merchant and listing.is_success else None
+        body = listing.json() if merchant and listing.is_success else None
     except ValueError:
         return  # not JSON: the run's own checks judge that answer
-    ids = [r.get("id") for r in records or () if isinstance(r, dict) and r.get("id")]
+    records = words.records(PROBE_OPERATION, body) or ()
+    ids = [r.get("id") for r in records if isinstance(r, dict) and r.get("id")]
     if not ids:
         return
-    template = load_spec(settings.spec_path).operation(MERCHANT_OPERATION).path
-    path = re.sub(r"\{[^}]+\}", str(ids[0]), template)
+    template = spec.operation(MERCHANT_OPERATION).path
+    path = PLACEHOLDER.sub(str(ids[0]), template)
     try:
-        owner = merchant_of(get(settings, path, token, transport).json())
+        order = words.resource(MERCHANT_OPERATION, get(settings, path, token, transport).json())
     except ValueError:
         return
+    owner = order.get(MERCHANT_FIELD) if isinstance(order, dict) else None
     if owner and owner != merchant:
         raise TargetError(
             f"merchant not accepted by the target: the credentials sign in to another "
             f"merchant than ORDERMESH_MERCHANT_ID (or --merchant-id) {merchant}"
         )
-
-
-def merchant_of(body: object) -> str | None:
-    """The merchant an order body names, at its top or one level down (`{"order": {...}}`)."""
-    if not isinstance(body, dict):
-        return None
-    for record in (body, *body.values()):
-        if isinstance(record, dict) and isinstance(record.get(MERCHANT_FIELD), str):
-            return record[MERCHANT_FIELD]
-    return None
 
 
 def preflight_other(settings: RunSettings, url: str) -> None:

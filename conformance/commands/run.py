@@ -21,6 +21,7 @@ from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.baseline import judge, load_baseline
+from conformance.reporting.evidence import propose
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -37,7 +38,7 @@ from conformance.reporting.summary import (
 )
 from conformance.selection import check_selection
 from conformance.settings import ConfigError, Credentials, RunSettings
-from spec import load_lifecycle, load_spec
+from spec import load_lifecycle
 from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
@@ -70,10 +71,7 @@ def checked_settings(args: argparse.Namespace) -> RunSettings:
         )
     if args.compare_with:  # the second target needs credentials and a merchant just like A
         settings.with_target(args.compare_with).check().check_can_create_data()
-    try:
-        check_selection(load_spec(settings.spec_path), settings)
-    except SpecError as exc:
-        raise ConfigError(f"--spec: {exc}") from None
+    check_selection(settings.load_spec(), settings)  # settings_from loaded it: a spec error is out
     load_baseline(settings)  # a broken file is a usage error now, not after the run
     return settings
 
@@ -205,7 +203,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
-        spec, lifecycle = load_spec(settings.spec_path), load_lifecycle()
+        spec, lifecycle = settings.load_spec(), load_lifecycle()
     except SpecError as exc:
         raise ConfigError(f"--spec: {exc}") from None
     if settings.max_duration:
@@ -243,6 +241,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         tests=junit_totals(reports / "junit.xml"),
         embedded=embedded,
     )
+    target = settings.base_url or "embedded mock"
+    summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
     shortfall = lifecycle_shortfall(settings, summary)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import httpx
 import hypothesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
@@ -79,18 +80,17 @@ class RefusedSetupError(SetupError):
 
 
 class LenientFactory(Factory):
-    """Setup accepts any success code: a 200 where the spec says 201 is drift to report, not a
-    reason to stop observing everything that needs an order."""
+    """A factory whose refusals name the operation that refused (drift reports them as
+    unprepared cases). Like every factory, it takes any success: a 200 where the spec says 201
+    is drift to report, not a reason to stop observing everything that needs an order."""
 
     def __init__(self, *args: Any, router: OperationRouter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.router = router
 
-    def _expect(self, response, *codes: int) -> Any:
-        if any(200 <= c < 300 for c in codes) and 200 <= response.status_code < 300:
-            return response.json() if response.content else None
+    def _usable(self, response: httpx.Response, needs: tuple[str, ...]) -> Any:
         try:
-            return super()._expect(response, *codes)
+            return super()._usable(response, needs)
         except SetupError as exc:
             request = response.request
             refused = self.router.operation_id(request.method, request.url.path)
@@ -131,6 +131,7 @@ def open_target(
         settings.credentials.merchant_id or "",
         settings.run_id,
         harness.factory.ledger,
+        spec=harness.spec,
         router=OperationRouter(harness.spec),
     )
     harness.factory = factory

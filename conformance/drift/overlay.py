@@ -11,20 +11,20 @@ as an append.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from conformance.drift.analyse import DriftFinding, DriftReport
 from conformance.drift.judge import ResponseJudge
+from conformance.drift.respell import pair_renames, respell_enums
 from conformance.drift.walk import SchemaWalker, escape, json_type, resolve_pointer, unescape
-from conformance.errors import OrderMeshError
+from spec.overlay import OverlayError
 
 OVERLAY_VERSION = "1.0.0"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
 
 
 # Keywords whose failure the overlay answers by removing them, each with the OpenAPI 3.0 flag
@@ -45,10 +45,6 @@ LOOSENED: dict[str, tuple[str, ...]] = {
 }
 
 
-class OverlayError(OrderMeshError, ValueError):
-    """The overlay is malformed or uses JSONPath this applier does not support."""
-
-
 # ---------------------------------------------------------------------- JSONPath
 def to_jsonpath(document: Any, pointer: str) -> str:
     out, node = "$", document
@@ -64,93 +60,6 @@ def to_jsonpath(document: Any, pointer: str) -> str:
             out += "['" + token.replace("\\", "\\\\").replace("'", "\\'") + "']"
         node = node.get(token) if isinstance(node, dict) else None
     return out
-
-
-def parse_jsonpath(path: str) -> list[str | int]:
-    if not path.startswith("$"):
-        raise OverlayError(f"target {path!r}: a JSONPath starts with '$'")
-    tokens: list[str | int] = []
-    position = 1
-    while position < len(path):
-        match = _TOKEN.match(path, position)
-        if match is None:
-            raise OverlayError(
-                f"target {path!r}: unsupported JSONPath at {path[position:]!r} "
-                "(this applier takes .name, ['name'] and [index] only)"
-            )
-        name, quoted, index = match.groups()
-        if index is not None:
-            tokens.append(int(index))
-        else:
-            tokens.append(name if name is not None else re.sub(r"\\(.)", r"\1", quoted))
-        position = match.end()
-    return tokens
-
-
-def _select(document: Any, tokens: list[str | int]) -> tuple[Any, Any, str | int | None]:
-    """(parent, node, key) for the target, or (None, None, None) when it selects nothing."""
-    parent, node, key = None, document, None
-    for token in tokens:
-        in_list = isinstance(token, int) and isinstance(node, list) and token < len(node)
-        in_dict = isinstance(token, str) and isinstance(node, dict) and token in node
-        if in_list or in_dict:
-            parent, node, key = node, node[token], token
-        else:
-            return None, None, None
-    return parent, node, key
-
-
-# ---------------------------------------------------------------------- applying
-def _merge(target: dict, update: dict) -> None:
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = copy.deepcopy(value)
-
-
-def apply_overlay(document: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict, list[str]]:
-    """Apply the actions in order to a copy of `document`; returns it and the targets that
-    selected nothing (Overlay 1.0: such an action changes nothing)."""
-    if not isinstance(overlay, dict) or "overlay" not in overlay:
-        raise OverlayError("not an Overlay document (no 'overlay' version field)")
-    if not str(overlay["overlay"]).startswith("1."):
-        raise OverlayError(f"unsupported Overlay version {overlay['overlay']!r} (1.x only)")
-    result = copy.deepcopy(document)
-    unmatched: list[str] = []
-    for index, action in enumerate(overlay.get("actions") or []):
-        if not isinstance(action, dict) or "target" not in action:
-            raise OverlayError(f"action {index}: no 'target'")
-        parent, node, key = _select(result, parse_jsonpath(action["target"]))
-        if node is None and key is None:
-            unmatched.append(action["target"])
-            continue
-        if action.get("remove"):
-            if parent is None:
-                raise OverlayError(f"action {index}: cannot remove the document root")
-            del parent[key]
-        elif "update" in action:
-            if isinstance(node, list):
-                node.append(copy.deepcopy(action["update"]))
-            elif isinstance(node, dict) and isinstance(action["update"], dict):
-                _merge(node, action["update"])
-            else:
-                raise OverlayError(f"action {index}: update of a scalar at {action['target']}")
-    return result, unmatched
-
-
-def apply_overlay_file(spec_in: Path, overlay_path: Path, spec_out: Path) -> list[str]:
-    try:
-        document = yaml.safe_load(Path(spec_in).read_text(encoding="utf-8"))
-        overlay = yaml.safe_load(Path(overlay_path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OverlayError(f"cannot read {exc.filename}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise OverlayError(f"not valid YAML: {exc}") from exc
-    patched, unmatched = apply_overlay(document, overlay)
-    text = yaml.safe_dump(patched, sort_keys=False, allow_unicode=True, width=100)
-    Path(spec_out).write_text(text, encoding="utf-8")
-    return unmatched
 
 
 # ---------------------------------------------------------------------- building
@@ -183,9 +92,9 @@ def _convert_enum(values: list[Any], kind: str) -> list[Any] | None:
 
 
 class OverlayBuilder:
-    def __init__(self, document: dict[str, Any], target: str) -> None:
+    def __init__(self, document: dict[str, Any], target: str, note: str | None = None) -> None:
         self.document = document
-        self.note = f"Observed by `ordermesh-conformance drift` against {target}; review."
+        self.note = note or f"Observed by `ordermesh-conformance drift` against {target}; review."
         self.v31 = str(document.get("openapi", "")).startswith("3.1")
         self.actions: list[dict[str, Any]] = []
 
@@ -214,6 +123,8 @@ class OverlayBuilder:
         by_kind: dict[str, list[DriftFinding]] = {}
         for finding in report.findings:
             by_kind.setdefault(finding.kind, []).append(finding)
+        pair_renames(self, by_kind)  # one change each, before the kinds one by one
+        respell_enums(self, by_kind)
         self._missing_fields(by_kind.get("missing-field", []))
         for finding in by_kind.get("undocumented-field", []):
             schema = _observed(
@@ -361,6 +272,20 @@ class OverlayBuilder:
             if not walker.walk(body, schema, "", "").mismatches:  # and no field it does not list
                 return response
         return None
+
+
+def propose_overlay(
+    document: dict[str, Any], report: DriftReport, note: str | None = None
+) -> dict[str, Any] | None:
+    """The overlay that corrects what the target contradicted of the spec's *inferred* elements
+    (a documented element the target breaks is the API's defect, never patched here); None
+    when there is nothing to correct. `drift` and `run` both propose through this."""
+    contradicted = report.contradicted()
+    if not contradicted:
+        return None
+    return OverlayBuilder(document, report.target, note).build(
+        dataclasses.replace(report, findings=contradicted)
+    )
 
 
 def build_overlay(document: dict[str, Any], report: DriftReport) -> dict[str, Any]:

@@ -30,6 +30,9 @@ from spec import Operation
 
 BLOCKED = "blocked"
 SUITE_ERROR = "suite error"
+CONTRADICTED = "spec inference contradicted"
+OBSERVED_VIOLATED = "observed behaviour violated"
+API_DEFECT = "api defect"
 # (name, description, the Schemathesis failures filed under it). Our own failures and errors
 # name their category themselves (a `category` attribute: checks/failures.py, factory.py).
 CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
@@ -71,23 +74,96 @@ CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
         (),
     ),
     (SUITE_ERROR, "The suite itself broke or lost the target mid-run", ()),
-    ("spec inference contradicted", "The API disagrees with an inferred part of our spec", ()),
+    (CONTRADICTED, "The API disagrees with an inferred part of our spec (overlay proposed)", ()),
+    (
+        OBSERVED_VIOLATED,
+        "The API no longer does what an overlay recorded it doing (x-provenance: observed)",
+        (),
+    ),
 ]
 INFERENCE_SENSITIVE = {"schema violation", "undocumented status", "validation"}
+BY_PROVENANCE = {"inferred": CONTRADICTED, "observed": OBSERVED_VIOLATED}
 
 
-def category_of(failure: BaseException, operation: Operation | None) -> str:
-    """The failure's own `category`, else the one its Schemathesis class is filed under."""
+def category_of(
+    failure: BaseException, operation: Operation | None, provenance: str | None = None
+) -> str:
+    """The failure's own `category`, else the one its Schemathesis class is filed under; a
+    schema, status or validation failure on an element we inferred is "spec inference
+    contradicted", and on one an overlay recorded from the target "observed behaviour
+    violated". `provenance`: that of the element the answer broke (`element_provenance`),
+    else the operation's."""
     category = getattr(failure, "category", None) or next(
         (name for name, _, types in CATEGORIES if isinstance(failure, types)), "other"
     )
-    if (
-        category in INFERENCE_SENSITIVE
-        and operation is not None
-        and operation.provenance == "inferred"
-    ):
-        return "spec inference contradicted"
-    return category
+    if category not in INFERENCE_SENSITIVE:
+        return category
+    if provenance is None and operation is not None:
+        provenance = operation.provenance
+    return BY_PROVENANCE.get(provenance or "", category)
+
+
+def kind_of(category: str) -> str:
+    """Which of the three a failure is: the API broke what the docs say, our spec guessed
+    wrong, or the API no longer does what an overlay recorded it doing. Our own errors and
+    cases that could not run are neither."""
+    if category in (CONTRADICTED, OBSERVED_VIOLATED):
+        return category
+    return "toolkit" if category in (SUITE_ERROR, BLOCKED) else API_DEFECT
+
+
+_SCHEMA_AT = re.compile(r"Schema at (\S+?):?\s*$", re.MULTILINE)
+_QUOTED = re.compile(r'^"([^"]+)"')
+# keywords whose violation names a property: which property is part of what broke
+_NAMING = ("required", "additionalProperties", "dependentRequired")
+
+
+# Categories whose failures are the same defect at every operation that shows the same problem.
+SAME_ACROSS_OPERATIONS = ("side effect",)
+# What differs from one showing of a problem to the next: ids, handles, positions.
+_VOLATILE = (
+    (re.compile(r"\b[0-9a-f]{24}\b"), "<id>"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<id>"),
+    (re.compile(r"\bomct-[\w-]+"), "<run-tagged>"),
+    (re.compile(r"\b([a-z]+)\d+\b"), r"<\1>"),  # model handles: order1, shipment2
+    (re.compile(r"\b\d+\b"), "<n>"),
+)
+
+
+_WHERE = re.compile(r"^[A-Z]\w* <\w+>(?: event <n>)?: ")
+
+
+def same_problem(message: str) -> str:
+    """A problem's text without what changes between showings of it."""
+    for pattern, placeholder in _VOLATILE:
+        message = pattern.sub(placeholder, message)
+    # Which resource showed it is where, not what: "Order <id> event <n>: " leads many problems.
+    return _WHERE.sub("", message)[:300]
+
+
+def violation_key(check: str, failure: BaseException, operation_id: str) -> list[str] | None:
+    """A schema violation's identity: the named schema it broke and the field (the missing one,
+    for `required`), so one wrong component read by many operations is one failure. None for
+    every other failure (its operation is part of what it is)."""
+    if getattr(failure, "category", None) in SAME_ACROSS_OPERATIONS:
+        # Our own side-effect checks: one wrong audit writer is one defect wherever it shows.
+        return [check, same_problem(str(getattr(failure, "message", "")))]
+    if not isinstance(failure, JsonSchemaError):
+        return None
+    message = str(getattr(failure, "message", ""))
+    located = _SCHEMA_AT.search(message)
+    path = list(getattr(failure, "schema_path", None) or [])
+    if located is None or not path:
+        return None
+    named = _QUOTED.match(message)
+    if str(path[-1]) in _NAMING and named:
+        detail = named.group(1)  # the property the keyword names
+    else:  # the field whose value broke it: a wrong type and its enum are one violation
+        fields = [
+            str(p) for p in getattr(failure, "instance_path", None) or [] if isinstance(p, str)
+        ]
+        detail = fields[-1] if fields else ""
+    return [check, located.group(1), detail]
 
 
 def error_category(exc: BaseException, operation: Operation | None = None) -> str:

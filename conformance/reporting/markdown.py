@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.reporting.allure_steps import docs_sections
 from conformance.reporting.baseline import known_fingerprints
+from conformance.reporting.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
 from spec import Spec
 
 MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
@@ -67,6 +68,38 @@ def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
     return lines
 
 
+KINDS = (
+    (API_DEFECT, "API defects: documented behaviour violated"),
+    (CONTRADICTED, "Spec inferences contradicted: our guess was wrong (overlay proposed)"),
+    (OBSERVED_VIOLATED, "Observed behaviour violated: the API changed since an overlay"),
+)
+
+
+def kind_lines(summary: dict[str, Any]) -> list[str]:
+    """The three kinds of failure apart, and the spec corrections the run proposes."""
+    failures = summary["failures"]
+    proposal = summary.get("spec_overlay") or {}
+    if not failures and not proposal.get("applied"):
+        return []
+    lines = ["### What broke, by whose account", ""]
+    for kind, heading in KINDS:
+        named = sorted(
+            {f"{f['operation']} ({f['check']})" for f in failures if f.get("kind") == kind}
+        )
+        lines.append(f"- **{heading}**: {len(named)}" + (f" · {', '.join(named)}" if named else ""))
+    if proposal.get("path"):
+        lines.append(
+            f"- Proposed spec corrections: `{proposal['path']}` ({proposal['actions']} overlay "
+            "actions). Review it, keep it beside the spec, and run again with "
+            f"`--overlay {proposal['path']}`."
+        )
+    for overlay in proposal.get("applied") or ():
+        lines.append(f"- Overlay applied: `{overlay}`")
+    for overrode in proposal.get("overrode_documented") or ():
+        lines.append(f"- ⚠️ An overlay overrode a documented element: {overrode}")
+    return [*lines, ""]
+
+
 def failure_lines(summary: dict[str, Any]) -> list[str]:
     new_ops = {e.get("story") for e in summary.get("new_failures") or ()}
     known = known_fingerprints(summary)  # listed apart, by baseline_markdown
@@ -112,6 +145,7 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
         lines += [f"- ✅ fixed: **{e['section']}** · {e['test']}" for e in fixed or ()]
         lines.append("")
     lines += ["### By docs section", "", *section_rows(summary, spec), ""]
+    lines += kind_lines(summary)
     failures = failure_lines(summary)
     if failures:
         lines += ["### Failures (new first), each with its reproduction", "", *failures, ""]

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from conformance.settings import RunSettings
-from spec import load_spec
 
 PLAIN_EVERY = 5.0  # seconds between lines in a CI log
 BAD = ("failed", "error")
@@ -58,7 +57,7 @@ class Progress:
 def operation_names(settings: RunSettings) -> dict[str, str]:
     """'METHOD /path' (Schemathesis' test parameter) -> operationId."""
     try:
-        spec = load_spec(settings.spec_path)
+        spec = settings.load_spec()
     except Exception:  # the suite itself reports a bad spec; progress just shows ids
         return {}
     return {f"{op.method} {op.path}": op.operation_id for op in spec.operations}

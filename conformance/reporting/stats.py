@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
+OVERLAY_FILE = "spec.overlay.yaml"  # the spec corrections a run proposes (reporting/evidence.py)
 RUN_OUTPUTS = (
+    OVERLAY_FILE,
     "allure-results",
     "allure-report",
     PARTS_DIR,
@@ -22,6 +24,24 @@ RUN_OUTPUTS = (
     "lifecycle.svg",
 )
 LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
+
+
+def failure_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two failure records the same failure: the violation's own key when it has one
+    (a schema element, for instance), else its check, operation and title."""
+    key = record.get("key")
+    return tuple(key) if key else (record["check"], record["operation"], record.get("title"))
+
+
+def fold(known: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """`record` met again: its latest reproduction at the same operation, or one more place."""
+    occurrences = known["occurrences"] + record.get("occurrences", 1)
+    if record["operation"] == known["operation"]:
+        return {**record, "occurrences": occurrences, "seen_at": known.get("seen_at", {})}
+    seen_at = dict(known.get("seen_at", {}))
+    for operation, count in {record["operation"]: 1, **record.get("seen_at", {})}.items():
+        seen_at[operation] = seen_at.get(operation, 0) + count
+    return {**known, "occurrences": occurrences, "seen_at": seen_at}
 
 
 def clear_run_outputs(reports: Path) -> None:
@@ -67,13 +87,14 @@ class Stats:
                 entry["positive_2xx"] += 200 <= status < 300
 
     def failure(self, record: dict[str, Any]) -> None:
-        """One distinct failure per (check, operation, title). Hypothesis replays a failing case
-        while it shrinks; the last replay is the smallest, so its reproduction wins."""
-        key = (record["check"], record["operation"], record.get("title"))
+        """One distinct failure per violation (`failure_key`). Hypothesis replays a failing case
+        while it shrinks; the last replay is the smallest, so its reproduction wins. The same
+        violation met at another operation (one schema read by many) stays one failure, at the
+        first place it was seen, with the others counted in `seen_at`."""
         with self.lock:
             for index, known in enumerate(self.failures):
-                if (known["check"], known["operation"], known.get("title")) == key:
-                    self.failures[index] = {**record, "occurrences": known["occurrences"] + 1}
+                if failure_key(known) == failure_key(record):
+                    self.failures[index] = fold(known, record)
                     return
             self.failures.append({**record, "occurrences": 1})
             self.checks[record["check"]] += 1
@@ -150,10 +171,20 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
                 target[key] += entry[key]
             target["status_codes"].update(entry["status_codes"])
         merged["checks"].update(part["checks"])
-        merged["failures"].extend(part["failures"])
+        for record in part["failures"]:
+            _merge_failure(merged["failures"], record)
         merged["setup_errors"].update(part.get("setup_errors", {}))
         for op, lines in part.get("blocked", {}).items():
             merged["blocked"][op].update(lines)
         for key in LIFECYCLE_KEYS:
             merged["lifecycle"][key] |= set(part["lifecycle"].get(key, ()))
     return merged
+
+
+def _merge_failure(failures: list[dict[str, Any]], record: dict[str, Any]) -> None:
+    """One worker's failure into the run's: the same violation seen by two workers is one."""
+    for index, known in enumerate(failures):
+        if failure_key(known) == failure_key(record):
+            failures[index] = fold(known, record)
+            return
+    failures.append(record)

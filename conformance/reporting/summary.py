@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reporting.baseline import baseline_lines, known_fingerprints
+from conformance.reporting.categories import kind_of
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
 from conformance.versions import git_revision, versions
-from spec import Lifecycle, Spec, load_spec
+from spec import Lifecycle, Spec
 
 
 def build_summary(
@@ -61,7 +62,7 @@ def build_summary(
             for key in ("states", "transitions", "refusals", "failed")
         },
     }
-    failures = merged["failures"]
+    failures = [{**f, "kind": kind_of(f["category"])} for f in merged["failures"]]
     return {
         "request_digest": request_digest(spec, operations),
         "seed": settings.seed,
@@ -126,7 +127,7 @@ def lifecycle_shortfall(settings: RunSettings, summary: dict[str, Any]) -> str |
     threshold, coverage = settings.lifecycle_threshold, summary["lifecycle"]
     if not threshold or settings.include or settings.read_only or settings.shard_count > 1:
         return None
-    if not all_scenarios_run(settings, load_spec(settings.spec_path), scenario_operations()):
+    if not all_scenarios_run(settings, settings.load_spec(), scenario_operations()):
         return None
     if coverage["transitions_covered"] < threshold * coverage["transitions_total"]:
         return f"lifecycle coverage below the threshold {threshold:.0%}"
@@ -176,9 +177,18 @@ def render_table(summary: dict[str, Any]) -> str:
     ]
     known = known_fingerprints(summary)  # listed apart, by baseline_lines
     for failure in [f for f in summary["failures"] if f.get("fingerprint") not in known][:20]:
+        seen = failure.get("seen_at") or {}
+        elsewhere = f" (also at {len(seen)} other operations)" if seen else ""
         lines.append(
             f"  [{failure['category']}] {failure['operation']}: "
-            f"{failure['check']}: {failure['title']}"
+            f"{failure['check']}: {failure['title']}{elsewhere}"
+        )
+    proposal = summary.get("spec_overlay") or {}
+    if proposal.get("path"):
+        lines.append(
+            f"  spec corrections proposed: {proposal['path']} "
+            f"({len(proposal['contradicted'])} inferred elements contradicted; "
+            f"review it, then run again with --overlay)"
         )
     for name, blocked in summary.get("blocked", {}).items():
         lines += [f"  [blocked] {name}: {line}" for line in blocked]

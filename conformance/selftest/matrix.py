@@ -87,7 +87,7 @@ def judge(
     checks = sorted({f.get("check", "?") for f in failures})
     hits = [f for f in failures if f.get("check") in expectation.checks]
     if expectation.proxied:
-        hits = [f for f in hits if f.get("operation") in expectation.operations]
+        hits = [f for f in hits if set(_places(f)) & set(expectation.operations)]
     right = sorted({f["check"] for f in hits})
     detected = outcome.exit_code == Exit.FAILURES and bool(right)
     first = min((t.seconds for t in outcome.failed_tests), default=outcome.wall_seconds)
@@ -98,7 +98,7 @@ def judge(
         operations=list(expectation.operations),
         detected=detected,
         detected_by=right if detected else [],
-        detected_at=sorted({f.get("operation", "?") for f in hits}) if detected else [],
+        detected_at=sorted({p for f in hits for p in _places(f)}) if detected else [],
         other_checks=[c for c in checks if c not in expectation.checks],
         tests=sorted({t.name for t in outcome.failed_tests}),
         seconds=round(first, 1) if detected else None,
@@ -108,6 +108,11 @@ def judge(
         profile=profile,
         problem=None if detected else _miss_reason(outcome, checks, expectation),
     )
+
+
+def _places(failure: dict[str, Any]) -> list[str]:
+    """Where a failure was seen: its operation, and the others the same violation reached."""
+    return [failure.get("operation", "?"), *failure.get("seen_at", {})]
 
 
 def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectation) -> str:

@@ -7,7 +7,7 @@ import allure
 from conformance import budget
 from conformance.checks.failures import ProjectFailure
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of
+from conformance.reporting.categories import category_of, violation_key
 from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
@@ -79,6 +79,7 @@ def record_failure(session, driver: Driver, failure: ProjectFailure, scenario: s
             "message": session.harness.redactor.text(failure.message)[:2000],
             "reproduction": snippet,
             "seed": seed,
+            "key": violation_key(failure.check, failure, failure.operation),
         }
     )
     allure_steps.label_failure(failure.operation, [failure.check], [category], failure.title)

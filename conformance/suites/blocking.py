@@ -18,7 +18,8 @@ from conformance import liveness
 from conformance.contract import ContractBreach, timeout_breach
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import BLOCKED, category_of
+from conformance.reporting.categories import BLOCKED, category_of, violation_key
+from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
 
@@ -32,7 +33,22 @@ REQUEST_ERRORS = (
 )
 
 
-def record_root(session: SuiteSession, breach: ContractBreach, rerun: str) -> None:
+def record_finding(session: SuiteSession, breach: ContractBreach, response: httpx.Response) -> None:
+    """The gate's listener: a finding on an answer the machinery read is a failure at the
+    operation that answered, replayed by that operation's own property test."""
+    record_root(session, breach, replay_operation(session.settings, breach.operation_id), response)
+    if session.evidence is not None and breach.check in SHAPE_CHECKS:
+        media = response.headers.get("content-type")
+        body = body_of(response.content)
+        session.evidence.keep(breach.operation_id, response.status_code, media, body)
+
+
+def record_root(
+    session: SuiteSession,
+    breach: ContractBreach,
+    rerun: str,
+    response: httpx.Response | None = None,
+) -> None:
     """The breach itself, once per (check, operation, title): Stats dedupes repeats. `rerun`:
     the run that replays the test that met it."""
     harness = session.harness
@@ -44,20 +60,42 @@ def record_root(session: SuiteSession, breach: ContractBreach, rerun: str) -> No
         {
             "check": breach.check,
             "operation": breach.operation_id,
-            "category": category_of(breach.failure, operation),
+            "category": category_of(breach.failure, operation, _provenance(session, response)),
             "title": breach.failure.title,
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
-            "reproduction": reproduction(session, breach, rerun),
+            "reproduction": reproduction(session, breach, rerun, response),
+            "key": violation_key(breach.check, breach.failure, breach.operation_id),
             "seed": session.settings.seed,
         }
     )
 
 
-def reproduction(session: SuiteSession, breach: ContractBreach, rerun: str) -> str:
+def _provenance(session: SuiteSession, response: httpx.Response | None) -> str | None:
+    """The provenance of what the answer broke (None: the operation's is used)."""
+    if response is None:
+        return None
+    request = response.request
+    operation_id = session.harness.gate.operation_id(request.method, request.url.path)
+    if operation_id is None:
+        return None
+    media = response.headers.get("content-type")
+    spec = session.harness.spec
+    return element_provenance(
+        spec, operation_id, response.status_code, media, body_of(response.content)
+    )
+
+
+def reproduction(
+    session: SuiteSession,
+    breach: ContractBreach,
+    rerun: str,
+    response: httpx.Response | None = None,
+) -> str:
     """A one-line curl of the answer that broke the contract (the token read from a shell
     variable), and the run that replays it. A request that got no answer has no exchange."""
     settings = session.settings
-    exchange = session.harness.client.last_exchange()
+    client = session.harness.client
+    exchange = client.exchange_of(response) if response is not None else client.last_exchange()
     if exchange is None or breach.check == "response_time":
         return f"# seed {settings.seed}; replay: {rerun}"
     curl = exchange.as_curl().replace(" \\\n  ", " ")
@@ -71,7 +109,8 @@ def blocked(
     """Report the breach at its operation; the test that needed it ends as blocked (or failed,
     when the breach is its own operation's). `rerun` replays that test; by default the property
     test of the operation `needed_by`."""
-    record_root(session, breach, rerun or replay_operation(session.settings, needed_by))
+    if breach.missing is None:  # an unusable answer's findings were reported when it came
+        record_root(session, breach, rerun or replay_operation(session.settings, needed_by))
     if breach.operation_id == needed_by:
         text = f"{breach.check}: {breach.failure.title}\n{breach.failure.message}"
         pytest.fail(session.harness.redactor.text(text)[:2000], pytrace=False)

@@ -24,7 +24,8 @@ from conformance.contract import ContractBreach
 from conformance.factory import SetupError
 from conformance.operations import operation_of
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import category_of, error_category
+from conformance.reporting.categories import category_of, error_category, violation_key
+from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
@@ -183,8 +184,20 @@ def record_failure_group(
     allure_steps.attach_exchange("failure", exchange_of(session, response))
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     categories, checks = [], []
+    provenance = None
+    if {check_of(f) for f in group.exceptions} & set(SHAPE_CHECKS):
+        media = response.headers.get("content-type") or response.headers.get("Content-Type")
+        answer = (
+            operation.operation_id,
+            response.status_code,
+            media[0] if isinstance(media, list) else media,
+            body_of(response.content),
+        )
+        provenance = element_provenance(session.harness.spec, *answer)
+        if session.evidence is not None:
+            session.evidence.keep(*answer)
     for failure in group.exceptions:
-        category = category_of(failure, operation)
+        category = category_of(failure, operation, provenance)
         categories.append(category)
         checks.append(check_of(failure))
         session.stats.failure(
@@ -196,6 +209,7 @@ def record_failure_group(
                 "message": session.harness.redactor.text(str(failure.message))[:2000],
                 "reproduction": repro,
                 "seed": session.settings.seed,
+                "key": violation_key(checks[-1], failure, operation.operation_id),
             }
         )
     label_failure(session, operation, checks, categories)

@@ -14,7 +14,7 @@ from conformance.limiter import run_throttle, throttle_schema
 from conformance.selection import is_operation_id
 from conformance.settings import ConfigError, RunSettings
 from conformance.suites.session import current
-from spec import SAFE_METHODS, load_spec
+from spec import SAFE_METHODS
 from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats
 
@@ -41,7 +41,7 @@ def build_schema(settings: RunSettings) -> BaseSchema:
     config = schemathesis_config()
     config.update(seed=settings.seed, max_failures=None)
     # `include` and `exclude` are typed as returning the base class (an OpenApiSchema at run time).
-    schema: BaseSchema = schema_with_formats(load_spec(settings.spec_path).document, config)
+    schema: BaseSchema = schema_with_formats(settings.load_spec().document, config)
     if settings.base_url:
         schema.config.update(base_url=settings.base_url)
     throttle_schema(schema, run_throttle(settings))

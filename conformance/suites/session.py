@@ -17,6 +17,7 @@ from schemathesis.auths import ReauthState
 
 from conformance.auth import new_reauth_state
 from conformance.harness import Harness
+from conformance.reporting.evidence import Evidence
 from conformance.reporting.stats import Stats
 from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
 
@@ -36,6 +37,7 @@ class SuiteSession:
     labelled: set[str] = field(default_factory=set)
     checks: list = field(default_factory=list)  # the project's checks, built once (they keep state)
     reauth: ReauthState = field(default_factory=new_reauth_state)
+    evidence: Evidence | None = None  # answers that broke the spec's shapes (the overlay's)
 
     @property
     def http(self) -> requests.Session:
@@ -68,4 +70,12 @@ def current() -> SuiteSession:
         settings, stop = embedded_mock(settings)
         atexit.register(stop)
     harness = Harness.build(settings)
-    return SuiteSession(settings, harness, Stats(), stop)
+    session = SuiteSession(
+        settings, harness, Stats(), stop, evidence=Evidence(settings.reports_dir)
+    )
+    # Every finding of the contract gate is one failure at the operation that answered; the
+    # test that met it goes on (contract.py: fail forward).
+    from conformance.suites.blocking import record_finding
+
+    harness.gate.listener = functools.partial(record_finding, session)
+    return session

@@ -30,6 +30,7 @@ def writable(suite):
 def test_named_scenario(writable, name: str) -> None:
     label(name, f"scenario: {name}")
     driver = Driver(target_for(writable))
+    driver.verifier.keep_going = True  # past a wrong audit event: later steps still judge
     try:
         run_steps(driver, SCENARIOS[name])
     except ProjectFailure as failure:
@@ -39,10 +40,14 @@ def test_named_scenario(writable, name: str) -> None:
         rerun = replay_scenario(writable.settings, name)
         blocking.blocked(writable, breach, f"scenario: {name}", rerun)
     finally:
+        for deferred in driver.verifier.deferred:
+            record_failure(writable, driver, deferred, name)
         model = driver.model
         record_coverage(
             writable, model.states_seen, model.transitions_seen, model.gaps, model.refusals_seen
         )
+    if driver.verifier.deferred:
+        raise driver.verifier.deferred[0]
 
 
 def test_random_walks(writable) -> None:

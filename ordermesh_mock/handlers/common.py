@@ -15,6 +15,7 @@ from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers.model_fields import ORDER_OPTIONAL
 from ordermesh_mock.store import Store, UnitOfWork
 from spec.lifecycle import Lifecycle
+from spec.vocabulary import Vocabulary
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Mock:
     auth: Auth
     faults: Faults
     lifecycle: Lifecycle
+    words: Vocabulary  # state names <-> wire values, from the mock's spec
 
 
 @dataclass
@@ -81,9 +83,7 @@ class Ctx:
         prop: str = "",
     ) -> None:
         """Ask the state table; raise its refusal (nothing is written)."""
-        name = state
-        if entity == "shipment" and isinstance(state, int):
-            name = self.mock.lifecycle.shipment_name(state)
+        name = self.mock.lifecycle.state_of(self.mock.words, entity, state) or state
         refusal = self.mock.lifecycle.refusal(entity, name, operation or self.op_id, when)
         if refusal is not None:
             raise refused(refusal, state, prop)

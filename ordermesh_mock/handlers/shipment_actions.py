@@ -20,7 +20,7 @@ from ordermesh_mock.handlers.shipments import order_on_hold_check
 
 
 def _code(ctx: Ctx, name: str) -> int:
-    return ctx.mock.lifecycle.shipment_code(name)
+    return int(ctx.mock.lifecycle.wire(ctx.mock.words, "shipment", name))
 
 
 def _status_out(ctx: Ctx, value: int) -> Any:

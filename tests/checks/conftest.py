@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from conformance.auth import StaticToken
 from conformance.client import ApiClient
+from conformance.contract import ContractGate
 from conformance.harness import Harness
 from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
@@ -76,6 +77,7 @@ def harness(spec: Spec, api: StubApi, tenant_api: StubApi) -> Iterator[Harness]:
         paths=ResourcePaths(spec),
         throttle=None,
         http=None,
+        gate=ContractGate(spec),
     )
     yield built
     built.client.close()

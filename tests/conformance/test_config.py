@@ -18,6 +18,7 @@ from conformance.suites.schema import build_schema
 VALUES = {
     "base_url": ("http://127.0.0.1:9", "http://127.0.0.1:9"),
     "spec": (None, None),
+    "overlay": (None, None),  # a file that must exist: test_an_overlay_is_checked_before_running
     "profile": ("smoke", "smoke"),
     "seed": ("12", 12),
     "workers": ("3", 3),
@@ -40,7 +41,13 @@ VALUES = {
     "max_examples": ("7", 7),
     "baseline": ("known.json", "known.json"),
 }
-FIELD = {"spec": "spec_path", "history": "history_path", "scenario": "scenarios", "suite": "suites"}
+FIELD = {
+    "overlay": "overlays",
+    "spec": "spec_path",
+    "history": "history_path",
+    "scenario": "scenarios",
+    "suite": "suites",
+}
 CREDENTIALS = {"ORDERMESH_TOKEN": "t0ken", "ORDERMESH_MERCHANT_ID": "m-1"}
 
 
@@ -62,6 +69,28 @@ def test_every_setting_has_a_variable():
             continue
         settings = parse(env={env_name(key): raw, **CREDENTIALS})
         assert getattr(settings, FIELD.get(key, key)) == expected, key
+
+
+OVERLAY = """overlay: 1.0.0
+info: {title: t, version: '1'}
+actions:
+  - target: $.components.schemas.OrderStatus
+    description: seen on staging
+    update: {description: respelled}
+"""
+
+
+def test_an_overlay_is_checked_before_running(in_tmp):
+    (in_tmp / "good.yaml").write_text(OVERLAY)
+    settings = parse(env={"ORDERMESH_OVERLAY": "good.yaml", **CREDENTIALS})
+    assert settings.overlays == ("good.yaml",)
+    status = settings.load_spec().document["components"]["schemas"]["OrderStatus"]
+    assert status["x-provenance"] == "observed" and status["description"] == "respelled"
+    with pytest.raises(ConfigError, match=re.escape("--overlay missing.yaml: no such file")):
+        parse("--overlay", "missing.yaml", env=CREDENTIALS)
+    (in_tmp / "stale.yaml").write_text(OVERLAY.replace("OrderStatus", "NoSuchSchema"))
+    with pytest.raises(ConfigError, match=re.escape("stale.yaml: 1 target")):
+        parse("--overlay", "stale.yaml", env=CREDENTIALS)
 
 
 def test_an_unknown_suite_in_a_variable_is_named():

@@ -13,7 +13,14 @@ import httpx
 import pytest
 from schemathesis.core.failures import ResponseTimeExceeded
 
-from conformance.contract import ContractBreach, ContractGate
+from conformance.contract import (
+    FINDINGS,
+    ContractBreach,
+    ContractGate,
+    Need,
+    has_field,
+    require,
+)
 from conformance.polling import WriteLog, poll_until
 
 ORDER = "/v1/orders/0123456789abcdef01234567"
@@ -31,25 +38,72 @@ def answer(method: str, path: str, status: int, **kwargs) -> httpx.Response:
     return response
 
 
-def test_an_answer_without_its_envelope_is_a_schema_breach_at_its_operation(gate):
-    with pytest.raises(ContractBreach) as caught:
-        gate.check(answer("GET", ORDER, 200, json={"id": "x"}), BASE)
-    breach = caught.value
-    assert (breach.operation_id, breach.check) == ("getOrderById", "response_schema_conformance")
-    assert breach.blocked_line().startswith("blocked by getOrderById: response_schema_conformance")
+def test_an_answer_without_its_envelope_is_a_schema_finding_at_its_operation(gate):
+    findings = gate.check(answer("GET", ORDER, 200, json={"id": "x"}), BASE)
+    assert [(f.operation_id, f.check) for f in findings] == [
+        ("getOrderById", "response_schema_conformance")
+    ]
+    assert (
+        findings[0]
+        .blocked_line()
+        .startswith("blocked by getOrderById: response_schema_conformance")
+    )
 
 
 def test_an_undocumented_status_and_a_wrong_content_type_are_named_by_their_check(gate):
-    with pytest.raises(ContractBreach) as status:
-        gate.check(answer("GET", ORDER, 418, json={}), BASE)
-    assert status.value.check == "status_code_conformance"
-    with pytest.raises(ContractBreach) as content:
-        gate.check(answer("GET", ORDER, 200, html="<html></html>"), BASE)
-    assert content.value.check == "content_type_conformance"
+    status = gate.check(answer("GET", ORDER, 418, json={}), BASE)
+    assert [f.check for f in status] == ["status_code_conformance"]
+    content = gate.check(answer("GET", ORDER, 200, html="<html></html>"), BASE)
+    assert "content_type_conformance" in [f.check for f in content]
 
 
 def test_a_documented_refusal_passes_the_gate(gate):
-    gate.check(answer("GET", ORDER, 404, json={"statusCode": 404, "message": "no"}), BASE)
+    assert (
+        gate.check(answer("GET", ORDER, 404, json={"statusCode": 404, "message": "no"}), BASE) == []
+    )
+
+
+def test_every_finding_reaches_the_listener_once(spec):
+    heard: list[str] = []
+    gate = ContractGate(spec, listener=lambda finding, _: heard.append(finding.check))
+    gate.check(answer("POST", "/v1/orders", 200, json={"id": "x"}), BASE)
+    assert heard and heard.count("status_code_conformance") == 1
+
+
+ORDER_BODY = {"order": {"id": "0123456789abcdef01234567", "items": [{"id": "i1"}]}}
+
+
+def judged(gate: ContractGate, response: httpx.Response) -> httpx.Response:
+    response.extensions[FINDINGS] = gate.check(response, BASE)
+    return response
+
+
+def test_a_usable_answer_that_broke_the_contract_is_used(gate):
+    """An undocumented 2xx with the fields the caller needs: reported, not blocking."""
+    created = judged(gate, answer("POST", "/v1/orders", 200, json={"id": "abc"}))
+    assert created.extensions[FINDINGS]  # 200 is not documented for createOrder
+    require(created, Need(("id",)), gate)  # and still usable: no exception
+
+
+def test_an_unusable_answer_names_what_was_missing(gate):
+    broken = judged(gate, answer("GET", ORDER, 200, json={"order": {"items": []}}))
+    with pytest.raises(ContractBreach) as caught:
+        require(broken, Need(("order.id",)), gate)
+    assert caught.value.blocked_line() == "blocked by getOrderById: no order.id in the answer"
+
+
+def test_a_conformant_refusal_is_left_to_the_caller(gate):
+    refused = judged(gate, answer("GET", ORDER, 404, json={"statusCode": 404, "message": "no"}))
+    require(refused, Need(("order.id",)), gate)  # no breach: the caller decides (SetupError)
+    assert Need(("order.id",)).missing(refused) == "answered 404"
+
+
+@pytest.mark.parametrize(
+    ("path", "present"),
+    [("order.id", True), ("order.items[].id", True), ("order.status", False), ("x[].id", False)],
+)
+def test_needed_fields_are_read_by_path(path, present):
+    assert has_field(ORDER_BODY, path) is present
 
 
 def test_a_timeout_is_the_target_failure_at_its_operation(gate):

@@ -9,16 +9,11 @@ import pytest
 from conformance.drift.analyse import analyse
 from conformance.drift.judge import ResponseJudge
 from conformance.drift.observe import Observation
-from conformance.drift.overlay import (
-    OverlayError,
-    apply_overlay,
-    build_overlay,
-    parse_jsonpath,
-    to_jsonpath,
-)
+from conformance.drift.overlay import build_overlay, to_jsonpath
 from conformance.drift.render import markdown
 from conformance.drift.walk import SchemaWalker, unescape
 from spec.loader import Spec
+from spec.overlay import OverlayError, apply_overlay, parse_jsonpath
 
 DOCUMENT = {
     "openapi": "3.0.3",

@@ -23,9 +23,11 @@ from mock_helpers import (
     ship,
 )
 
-from spec import load_lifecycle
+from spec import load_lifecycle, load_spec
+from spec.vocabulary import vocabulary
 
 LIFECYCLE = load_lifecycle()
+WORDS = vocabulary(load_spec())
 
 
 def new_order(api: Api) -> dict[str, Any]:
@@ -162,4 +164,4 @@ def state_of(api: Api, ctx: dict, entity: str) -> str | None:
     r = api.get(f"/v1/shipments/{ctx['sid']}")
     if r.status_code == 404:
         return None
-    return LIFECYCLE.shipment_name(get_shipment(api, ctx["sid"])["shipmentStatus"])
+    return LIFECYCLE.state_of(WORDS, "shipment", get_shipment(api, ctx["sid"])["shipmentStatus"])
