@@ -78,15 +78,29 @@ def check_selection(spec, settings: RunSettings) -> None:
                 hint = did_you_mean(item, names, f"the tags are {', '.join(tags)}")
                 raise ConfigError(f"{flag} {item!r}: no such operation id or tag{hint}")
     if settings.read_only:
-        reads = [op.operation_id for op in spec.operations if op.method in SAFE_METHODS]
-        for item in settings.include:
-            if not matching(spec, [item]) & frozenset(reads):
-                like = closest(item, reads)
-                raise ConfigError(
-                    f"--include {item!r} selects writes only, and --read-only (or "
-                    "ORDERMESH_READ_ONLY) sends safe methods only: drop one"
-                    + (f", or include a read such as {' or '.join(like)}" if like else "")
-                )
+        check_read_only(spec, settings)
+
+
+def check_read_only(spec, settings: RunSettings) -> None:
+    """--read-only runs no write: asking it for writes by name is a contradiction, not a run
+    that passes because everything asked for was skipped."""
+    if settings.scenarios or settings.suites == (LIFECYCLE,):
+        asked = (
+            f"--scenario {settings.scenarios[0]!r}" if settings.scenarios else "--suite lifecycle"
+        )
+        raise ConfigError(
+            f"{asked} runs lifecycle scenarios, which create and change orders, and --read-only"
+            " (or ORDERMESH_READ_ONLY) sends safe methods only: drop one"
+        )
+    reads = [op.operation_id for op in spec.operations if op.method in SAFE_METHODS]
+    for item in settings.include:
+        if not matching(spec, [item]) & frozenset(reads):
+            like = closest(item, reads)
+            raise ConfigError(
+                f"--include {item!r} selects writes only, and --read-only (or "
+                "ORDERMESH_READ_ONLY) sends safe methods only: drop one"
+                + (f", or include a read such as {' or '.join(like)}" if like else "")
+            )
 
 
 def check_suites(names: Iterable[str]) -> None:

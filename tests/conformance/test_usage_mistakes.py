@@ -66,6 +66,16 @@ MISTAKES = {
         {"ORDERMESH_READ_ONLY": "yes"},
         "selects writes only",
     ),
+    "read-only with a scenario": (
+        ["run", "--read-only", "--scenario", "notes"],
+        {},
+        "--scenario 'notes' runs lifecycle scenarios",
+    ),
+    "read-only with the lifecycle suite only": (
+        ["run", "--suite", "lifecycle"],
+        {"ORDERMESH_READ_ONLY": "1"},
+        "--suite lifecycle runs lifecycle scenarios",
+    ),
     "misspelt run flag": (["run", "--profil", "smoke"], {}, "did you mean --profile?"),
     "misspelt flag with =": (["run", "--inclde=createOrder"], {}, "did you mean --include?"),
     "misspelt drift flag": (["drift", "--max-exampels", "1"], {}, "did you mean --max-examples?"),
