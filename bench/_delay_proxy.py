@@ -11,6 +11,11 @@ The sender is the `X-Bench-Origin` header that
 bench/_origin.py adds on our side (stripped before forwarding); untagged requests count as
 "untagged". `GET /__bench__/counts` returns the tally as JSON and is not forwarded.
 
+Staging-like misbehaviour, as a load balancer and gateway show it: `--idle-close SECONDS` closes
+a kept-alive connection idle that long (uvicorn's keep-alive timeout), so a client that reuses
+it just then gets no answer; `--unavailable-every N` answers every N-th GET itself with a bare
+503 and `Retry-After: 1`, as a gateway whose upstream is briefly away.
+
     python bench/_delay_proxy.py --upstream http://127.0.0.1:8000 --port 8001 --latency-ms 50
 """
 
@@ -46,9 +51,17 @@ class DelayProxyApp:
     """ASGI app: delay, forward to `upstream`, answer with its exact status, headers and bytes."""
 
     def __init__(
-        self, upstream: str, latency_s: float, spec_path: Path, handshake_rtts: float = 0.0
+        self,
+        upstream: str,
+        latency_s: float,
+        spec_path: Path,
+        handshake_rtts: float = 0.0,
+        unavailable_every: int = 0,
     ) -> None:
         self.upstream = httpx.URL(upstream)
+        self.unavailable_every = unavailable_every
+        self.gets = 0
+        self.unavailable = 0  # GETs answered 503 by the proxy itself
         self.latency_s = latency_s
         self.handshake_s = handshake_rtts * latency_s
         self.router = OperationRouter(load_spec(spec_path))
@@ -96,6 +109,9 @@ class DelayProxyApp:
             self.opened[origin] += 1
             delay += self.handshake_s
         await asyncio.sleep(delay)
+        if self._unavailable(scope["method"]):
+            await _answer(send, 503, [(b"retry-after", b"1")], b"")
+            return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
             raw_path += b"?" + scope["query_string"]
@@ -117,6 +133,16 @@ class DelayProxyApp:
             kept.append((b"content-length", response.headers["content-length"].encode()))
         await _answer(send, response.status_code, kept, content)
 
+    def _unavailable(self, method: str) -> bool:
+        """Every `unavailable_every`-th GET (asyncio: no other request runs in between)."""
+        if not self.unavailable_every or method != "GET":
+            return False
+        self.gets += 1
+        if self.gets % self.unavailable_every:
+            return False
+        self.unavailable += 1
+        return True
+
     def tally(self) -> bytes:
         rows = [
             {"origin": o, "method": m, "template": t, "status": s, "count": n}
@@ -124,6 +150,7 @@ class DelayProxyApp:
         ]
         total = sum(self.counts.values())
         tally = {"requests": total, "connections": len(self.clients), "opened": self.opened}
+        tally["unavailable"] = self.unavailable
         return json.dumps({**tally, "rows": rows}).encode()
 
 
@@ -151,9 +178,26 @@ def main(argv: list[str] | None = None) -> None:
     rtts = "round trips a new connection costs before its first request (TCP 1, TLS 1.3 +1)"
     parser.add_argument("--handshake-rtts", type=float, default=0.0, help=rtts)
     parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "ordermesh.yaml")
+    idle = "close a kept-alive connection idle this long (default 5, uvicorn's)"
+    parser.add_argument("--idle-close", type=float, default=5.0, metavar="SECONDS", help=idle)
+    every = "answer every N-th GET with a bare 503 and Retry-After: 1 (default 0: never)"
+    parser.add_argument("--unavailable-every", type=int, default=0, metavar="N", help=every)
     args = parser.parse_args(argv)
-    app = DelayProxyApp(args.upstream, args.latency_ms / 1000, args.spec, args.handshake_rtts)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    app = DelayProxyApp(
+        args.upstream,
+        args.latency_ms / 1000,
+        args.spec,
+        args.handshake_rtts,
+        args.unavailable_every,
+    )
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        lifespan="on",
+        timeout_keep_alive=args.idle_close,
+    )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 On loopback a request costs about 1 ms; on staging 30 to 150 ms, and there a run's wall time is
 its number of sequential round trips. Each run here gets a fresh mock with a delay proxy in front
-(bench/_delay_proxy.py, `--latency-ms`), the same two commands as bench_vs_schemathesis.py
-(bench/_sides.py: same operations, budget, seed and worker count), and repetitions alternate
+(bench/_delay_proxy.py, `--latency-ms`; by default it also closes connections idle for 1 s and
+answers every 20th GET with a bare 503 and Retry-After: 1, as staging does), the same two
+commands as bench_vs_schemathesis.py (bench/_sides.py: same operations, budget, seed and worker
+count), and repetitions alternate
 which side goes first. Prints a markdown table (wall time, requests, cases, requests per case,
 the ratios) and, from the proxy's tally, what each side's requests were for (bench/_origin.py
 tags each with its sender).
@@ -51,13 +53,15 @@ class LatencyRun:
 
 
 @contextmanager
-def delayed_mock(latency_ms: float, handshake_rtts: float) -> Iterator[str]:
+def delayed_mock(args: argparse.Namespace) -> Iterator[str]:
     """A fresh mock with the delay proxy in front; yields the proxy's base URL."""
     with clean_mock() as mock_url:
         port = free_port()
         command = [sys.executable, str(BENCH / "_delay_proxy.py"), "--upstream", mock_url]
-        command += ["--port", str(port), "--latency-ms", str(latency_ms)]
-        command += ["--handshake-rtts", str(handshake_rtts)]
+        command += ["--port", str(port), "--latency-ms", str(args.latency_ms)]
+        command += ["--handshake-rtts", str(args.handshake_rtts)]
+        command += ["--idle-close", str(args.idle_close)]
+        command += ["--unavailable-every", str(args.unavailable_every)]
         with serve("delay-proxy", command, COUNTS_PATH, port, start_timeout=30) as proxy:
             yield proxy.base_url
 
@@ -78,7 +82,7 @@ def tagged(side: str, command: Command) -> Command:
 
 def run_side(side: str, args: argparse.Namespace) -> LatencyRun:
     with (
-        delayed_mock(args.latency_ms, args.handshake_rtts) as base_url,
+        delayed_mock(args) as base_url,
         tempfile.TemporaryDirectory() as work,
     ):
         command = tagged(side, SIDES[side](base_url, args, Path(work)))
@@ -95,6 +99,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=50.0, help="added to every request")
     handshake = "more latencies the first request on a new connection waits (TCP + TLS: 2)"
     parser.add_argument("--handshake-rtts", type=float, default=2.0, help=handshake)
+    # Staging-like by default: a load balancer's idle timeout, a gateway's occasional 503.
+    idle = "the proxy closes connections idle this long (default 1)"
+    parser.add_argument("--idle-close", type=float, default=1.0, metavar="SECONDS", help=idle)
+    every = "the proxy answers every N-th GET with a bare 503, Retry-After: 1 (default 20; 0: off)"
+    parser.add_argument("--unavailable-every", type=int, default=20, metavar="N", help=every)
     # The proxy is on loopback, where `run` would pick one request at a time: give our side what
     # it picks for a remote target, which the proxy stands in for.
     parser.set_defaults(our_concurrency=REMOTE_CONCURRENCY)
@@ -216,7 +225,8 @@ def render(runs: dict[str, list[LatencyRun]], args: argparse.Namespace) -> str:
         f"{','.join(budget.phases)}), seed {args.seed}, workers {args.workers} "
         f"(ours concurrency {args.our_concurrency or args.workers}), {scope}, "
         f"our suite: {args.suite}, {args.latency_ms:g} ms per request "
-        f"(+{args.handshake_rtts:g} round trips per new connection), "
+        f"(+{args.handshake_rtts:g} round trips per new connection), idle connections closed "
+        f"after {args.idle_close:g} s, a 503 every {args.unavailable_every or 'no'} GETs, "
         f"{len(runs[OURS])} runs per side"
     )
     parts = [header, "", summary_table(runs)]

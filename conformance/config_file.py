@@ -48,6 +48,11 @@ RUN_KEYS: dict[str, type] = {
     "max_duration": float,
     "max_examples": int,
     "baseline": str,
+    "request_timeout": float,
+    "tls_verify": bool,
+    "ca_bundle": str,
+    "request_cert": str,
+    "request_cert_key": str,
 }
 # A variable's list separator, where not a comma: scenario names hold commas.
 LIST_SEPARATORS = {"scenario": ";"}

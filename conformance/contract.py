@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conformance.auth import TokenProvider
-from conformance.checks.failures import check_of
+from conformance.checks.failures import TransportFailure, check_of
 from conformance.client import ApiClient
 from conformance.errors import OrderMeshError
 from conformance.operations import operation_id_of
@@ -196,6 +196,10 @@ class ContractGate:
         operation_id = self.operation_id(request.method, request.url.path) or request.url.path
         return timeout_breach(operation_id, f"{request.method} {request.url.path}", timeout)
 
+    def unanswered(self, request: httpx.Request, exc: Exception) -> ContractBreach:
+        operation_id = self.operation_id(request.method, request.url.path) or request.url.path
+        return unanswered_breach(operation_id, f"{request.method} {request.url.path}", exc)
+
 
 def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractBreach:
     failure = ResponseTimeExceeded(
@@ -206,6 +210,19 @@ def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractB
         title="No answer in time",
     )
     return ContractBreach(operation_id, "response_time", failure)
+
+
+def unanswered_breach(operation_id: str, request: str, exc: BaseException) -> ContractBreach:
+    """A request whose connection closed before any answer: the target's side, not the API's
+    contract. A request safe to repeat got here only after one resend (transient.py)."""
+    failure = TransportFailure(
+        operation=operation_id,
+        title="No answer: the connection closed first",
+        message=f"{request} got no answer ({type(exc).__name__}: {exc}); a request safe to"
+        " repeat was sent twice, any other once",
+        check="transport",
+    )
+    return ContractBreach(operation_id, "transport", failure)
 
 
 def _breach(operation, failure: Failure) -> ContractBreach:
@@ -254,7 +271,10 @@ class GatedClient(ApiClient):
         try:
             response = super().request(method, path, **options)
         except httpx.TimeoutException as exc:
-            raise self.gate.timed_out(exc.request, self._http.timeout.read or 0) from None
+            timeout = exc.request.extensions.get("timeout", {}).get("read")
+            raise self.gate.timed_out(exc.request, timeout or 0) from None
+        except httpx.TransportError as exc:
+            raise self.gate.unanswered(exc.request, exc) from None
         findings = self.gate.check(response, self.base_url)
         response.extensions[FINDINGS] = findings
         if need is not None:

@@ -30,6 +30,7 @@ FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
 OTHER_FACILITY = "6d5c4b3a-2918-4070-9f6e-5d4c3b2a1908"
 VENDOR = "8d0f3c6a-2b1e-4f5a-9c8d-7e6f5a4b3c2d"
 CLEANUP_PARALLEL = 4  # requests in flight while cleaning up
+NOTES_ON = ("NoteResourceType", "Order")  # the notes a run makes are on orders: (schema, name)
 # The body each setup call of the shipment lifecycle sends (its path ids are the shipment's).
 SHIPMENT_BODIES: dict[str, Callable[[str], Any]] = {
     "assignShipment": lambda shipment_id: {"facilityId": FACILITY},
@@ -271,7 +272,11 @@ class Factory:
     # ------------------------------------------------------------------ notes
     def note(self, order: dict[str, Any] | None = None) -> dict[str, Any]:
         order = order or self.order(items=1)
-        body = {"resourceType": "Order", "resourceId": order["id"], "text": f"{self.run_id} note"}
+        body = {
+            "resourceType": self.words.wire(*NOTES_ON),
+            "resourceId": order["id"],
+            "text": f"{self.run_id} note",
+        }
         created = self.call("createNote", body=body, needs=("id",))
         self.ledger.add("notes", created["id"])
         note: dict[str, Any] = self.read("getNoteById", {"noteId": created["id"]})

@@ -11,6 +11,7 @@ import requests
 
 from conformance.auth import TokenProvider, bearer_header, provider_for
 from conformance.client import ApiClient
+from conformance.connection import ProxyRouting
 from conformance.contract import ContractGate, GatedClient
 from conformance.factory import Factory, Ledger
 from conformance.limiter import LimitedTransport, Throttle, limited_session, run_throttle
@@ -19,7 +20,6 @@ from conformance.preparers import Preparation
 from conformance.redaction import Redactor
 from conformance.resources import ResourcePaths
 from conformance.settings import RunSettings
-from conformance.tls import tls_context
 from spec import Spec
 
 
@@ -128,5 +128,9 @@ class Harness:
 def limited_transport(
     throttle: Throttle, inner: httpx.BaseTransport | None = None
 ) -> LimitedTransport:
-    """Every httpx request of the run (reads, setup, cleanup, token fetches) behind `throttle`."""
-    return LimitedTransport(inner or httpx.HTTPTransport(verify=tls_context()), throttle)
+    """Every httpx request of the run (reads, setup, cleanup, token fetches) behind `throttle`,
+    with its connection options: TLS, and the proxy the environment names (connection.py)."""
+    if inner is not None:
+        return LimitedTransport(inner, throttle)
+    context = throttle.options.ssl_context()
+    return LimitedTransport(ProxyRouting(context), throttle, fresh=lambda: ProxyRouting(context))

@@ -1,4 +1,5 @@
-"""Request-level counts of a run: token renewals, 401 replays, throttled retries.
+"""Request-level counts of a run: token renewals, 401 replays, and the requests sent again
+after a 429 or 503 Retry-After, a bare gateway 502/503/504, or a stale connection.
 
 Each pytest process writes its own next to the stats parts; the CLI sums them into
 `summary.json` under `requests`, so a staging run shows how often it re-authenticated and how
@@ -24,8 +25,7 @@ def write(reports_dir: str, harness: Harness, replays: int) -> None:
     counts = {
         "token_renewals": harness.renewals(),
         "replays_after_401": replays,
-        "throttled_retries": harness.throttle.retries,
-        "throttled_wait_seconds": round(harness.throttle.waited, 1),
+        **harness.throttle.counts(),
     }
     path = parts / f"{PREFIX}{os.getpid()}.json"
     path.write_text(json.dumps({**counts, "stopped": sorted(budget.stopped)}), encoding="utf-8")

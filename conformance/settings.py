@@ -186,6 +186,12 @@ class RunSettings:
     max_examples: int | None = None  # --max-examples: the profile's examples per operation
     baseline: str | None = None  # known failures that do not fail the run (baseline.py)
     baseline_update: bool = False  # add this run's new failures to the baseline file
+    # How requests reach the target (conformance/connection.py): staging behind TLS and proxies
+    request_timeout: float | None = None  # seconds, every request; None: each client's default
+    tls_verify: bool = True
+    ca_bundle: str | None = None
+    request_cert: str | None = None  # client certificate, for mutual TLS
+    request_cert_key: str | None = None
 
     def load_spec(self) -> Spec:
         """The spec this run holds the target to: --spec with every --overlay applied."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.drift.observe import Observation, ObservedApi
-from conformance.factory import FACILITY, VENDOR
+from conformance.factory import FACILITY, NOTES_ON, VENDOR
 from conformance.resources import ResourceRef
 from spec.audit import audit_ids
 
@@ -90,8 +90,13 @@ def order_flow(run: FlowRunner) -> None:
 
 def note_flow(run: FlowRunner) -> None:
     """Create, edit and delete a note, then read it (gone)."""
-    order = run.target.harness.factory.order(items=1)
-    body = {"resourceType": "Order", "resourceId": order["id"], "text": "first"}
+    factory = run.target.harness.factory
+    order = factory.order(items=1)
+    body = {
+        "resourceType": factory.words.wire(*NOTES_ON),
+        "resourceId": order["id"],
+        "text": "first",
+    }
     note_id = run.call("createNote", json=body)["id"]
     run.call("updateNote", {"noteId": note_id}, json={"text": "second"})
     run.call("deleteNote", {"noteId": note_id})

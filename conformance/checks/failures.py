@@ -9,6 +9,7 @@ from __future__ import annotations
 from schemathesis.core.failures import Failure, Severity
 
 from conformance.errors import OrderMeshError
+from conformance.reporting.categories import TRANSPORT
 
 
 class ProjectFailure(Failure, OrderMeshError):
@@ -73,6 +74,14 @@ class ConstraintFailure(ProjectFailure):
     code = "OM106"
     kind_title = "Constraint not enforced"
     category = "validation"
+
+
+class TransportFailure(ProjectFailure):
+    """No answer: the connection closed before one arrived (conformance/transient.py)."""
+
+    code = "OM107"
+    kind_title = "No answer"
+    category = TRANSPORT
 
 
 def check_of(failure: BaseException) -> str:

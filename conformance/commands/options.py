@@ -19,6 +19,7 @@ from conformance.config_file import (
     from_env,
     validate,
 )
+from conformance.connection import ConnectionOptions
 from conformance.selection import SUITES, check_scenarios, check_suites
 from conformance.settings import (
     DEFAULT_PROFILE,
@@ -96,7 +97,44 @@ def add_observe_options(parser: argparse.ArgumentParser, seed_help: str) -> None
         help="max requests per second, every request of the command (default: no limit)",
     )
     add_reports_option(parser.add_argument_group("output"))
+    add_connection_arguments(parser)
     add_auth_arguments(parser)
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    """How requests reach the target: timeout, TLS, client certificate (Schemathesis' names
+    where `st run` has one; proxies come from HTTPS_PROXY, HTTP_PROXY and NO_PROXY)."""
+    group = parser.add_argument_group("connection (proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
+    group.add_argument(
+        "--request-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up on an answer after SECONDS, every request: generated cases, reads, token "
+        "requests (default: 10 for generated cases, 30 for reads, 15 for tokens)",
+    )
+    group.add_argument(
+        "--tls-verify",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="verify the target's TLS certificate (default: on)",
+    )
+    group.add_argument(
+        "--ca-bundle", metavar="FILE", help="PEM file of the CAs to trust (a private CA)"
+    )
+    group.add_argument(
+        "--request-cert",
+        "--client-cert",
+        dest="request_cert",
+        metavar="FILE",
+        help="client certificate for mutual TLS (PEM; may hold the key too)",
+    )
+    group.add_argument(
+        "--request-cert-key",
+        "--client-key",
+        dest="request_cert_key",
+        metavar="FILE",
+        help="the client certificate's private key, when in a file of its own",
+    )
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -182,6 +220,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of states and transitions the scenarios must cover (default 1.0)",
     )
     add_baseline_arguments(parser)
+    add_connection_arguments(parser)
     add_auth_arguments(parser)
 
 
@@ -367,6 +406,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         max_examples=pick("max_examples", "max_examples", None) if is_run(args) else None,
         baseline=pick("baseline", "baseline", None),
         baseline_update=bool(getattr(args, "baseline_update", False)),
+        **connection_settings(pick, getattr(args, "tls_verify", None)),
     )
     check_scenarios(settings.scenarios, scenario_operations())
     check_suites(settings.suites)
@@ -378,6 +418,19 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
 def is_run(args: argparse.Namespace) -> bool:
     """`drift` and `compare` have a --max-examples of their own (DEFAULT_EXAMPLES)."""
     return getattr(args, "command", "run") == "run"
+
+
+def connection_settings(pick: Any, tls_verify_flag: bool | None) -> dict[str, Any]:
+    """The connection group's settings (`--no-tls-verify` is a given False, which `pick`
+    would take for not given)."""
+    tls_verify = tls_verify_flag if tls_verify_flag is not None else None
+    return {
+        "request_timeout": pick("request_timeout", "request_timeout", None),
+        "tls_verify": pick("tls_verify", "tls_verify", True) if tls_verify is None else tls_verify,
+        "ca_bundle": pick("ca_bundle", "ca_bundle", None),
+        "request_cert": pick("request_cert", "request_cert", None),
+        "request_cert_key": pick("request_cert_key", "request_cert_key", None),
+    }
 
 
 def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
@@ -399,3 +452,4 @@ def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
         raise ConfigError(str(exc)) from None
     if settings.base_url and settings.mock_faults:
         raise ConfigError("--fault applies to the embedded mock only; drop it or drop --base-url")
+    ConnectionOptions.of(settings).check()

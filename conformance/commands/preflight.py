@@ -15,6 +15,7 @@ from conformance.harness import limited_transport
 from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
+from conformance.transient import GATEWAY_RETRIES, policy_for
 from spec.loader import PLACEHOLDER
 from spec.vocabulary import vocabulary
 
@@ -35,9 +36,7 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             http.get(settings.target_url)
     except httpx.HTTPError as exc:
-        raise TargetError(
-            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
-        ) from exc
+        raise TargetError(unreachable(settings, exc)) from exc
     provider = provider_for(settings.credentials, settings.target_url, redactor, transport)
     try:
         token = provider.token()
@@ -49,6 +48,16 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
     check_merchant(settings, token, transport, listing)
 
 
+def unreachable(settings: RunSettings, exc: httpx.HTTPError) -> str:
+    """Why the target could not be reached; a TLS refusal says so, with what to pass."""
+    reason = type(exc).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        reason += ": its TLS certificate is not trusted (a private CA: --ca-bundle FILE)"
+    elif "SSL" in str(exc) or "TLS" in str(exc):
+        reason += f": TLS handshake failed ({exc}; mutual TLS: --request-cert FILE)"
+    return f"target {settings.base_url} is unreachable: {reason}"
+
+
 def get(
     settings: RunSettings, path: str, token: str, transport: httpx.BaseTransport
 ) -> httpx.Response:
@@ -56,9 +65,7 @@ def get(
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
             return http.get(settings.target_url.rstrip("/") + path, headers=bearer_header(token))
     except httpx.HTTPError as exc:
-        raise TargetError(
-            f"target {settings.base_url} is unreachable: {type(exc).__name__}"
-        ) from exc
+        raise TargetError(unreachable(settings, exc)) from exc
 
 
 def authenticated_read(
@@ -68,6 +75,11 @@ def authenticated_read(
     path = settings.load_spec().operation(PROBE_OPERATION).path
     response = get(settings, path, token, transport)
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
+    if policy_for(settings.spec_path).gateway_retry(response.status_code, repeatable=True):
+        raise TargetError(
+            f"target {settings.base_url} is down behind its gateway: GET {path} still answered"
+            f" {response.status_code} after {GATEWAY_RETRIES} retries"
+        )
     if response.status_code in (401, 403):
         raise TargetError(
             f"authentication failed: GET {path} with the token answered {response.status_code}"

@@ -7,12 +7,9 @@ import sys
 
 from conformance.commands.usage import Usage
 from conformance.exit_codes import Exit
-from conformance.selftest.proxy import FaultProxy
-from conformance.selftest.proxy_faults import (
-    PROXY_FAULTS,
-    UnknownProxyFaultError,
-    select_proxy_faults,
-)
+from conformance.selftest.dialect import DIALECTS, DialectError, UnknownDialectError
+from conformance.selftest.proxy import FaultProxy, active_faults
+from conformance.selftest.proxy_faults import PROXY_FAULTS, UnknownProxyFaultError
 from ordermesh_mock.server import serve
 from spec import load_spec
 from spec.loader import SpecError
@@ -22,6 +19,7 @@ USAGE = Usage(
     "faults to the traffic, matched to operations through the spec; until interrupted.",
     examples=(
         "proxy --upstream http://127.0.0.1:8080 --fault proxy-auth-bypass --port 9090",
+        "proxy --upstream http://127.0.0.1:8080 --dialect staging-like --port 9090",
         "run --base-url http://127.0.0.1:9090  # the suite through the proxy",
     ),
     exits={Exit.OK: "stopped", Exit.USAGE: "a bad flag or spec"},
@@ -39,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=f"apply this proxy fault (repeatable; one of {', '.join(sorted(PROXY_FAULTS))})",
     )
+    parser.add_argument(
+        "--dialect",
+        choices=sorted(DIALECTS),
+        help="also translate the traffic into this dialect of the spec's inferred elements "
+        "(a consistent target that differs from the spec; docs/fault-proxy.md)",
+    )
     parser.add_argument("--port", type=int, default=9090, help="loopback port to listen on")
     parser.add_argument("--spec", help="OpenAPI file (default: spec/ordermesh.yaml)")
 
@@ -46,10 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def handle(args: argparse.Namespace) -> int:
     try:
         spec = load_spec(args.spec) if args.spec else load_spec()
-        proxy = FaultProxy(args.upstream, select_proxy_faults(args.fault), spec)
-    except (SpecError, UnknownProxyFaultError) as exc:
+        proxy = FaultProxy(args.upstream, active_faults(spec, args.fault, args.dialect), spec)
+    except (SpecError, UnknownProxyFaultError, UnknownDialectError, DialectError) as exc:
         print(f"ordermesh-conformance proxy: error: {exc}", file=sys.stderr)
         return Exit.USAGE
-    print(f"fault proxy on http://127.0.0.1:{args.port} -> {args.upstream}")
+    dialect = f" in the {args.dialect} dialect" if args.dialect else ""
+    print(f"fault proxy on http://127.0.0.1:{args.port} -> {args.upstream}{dialect}")
     serve(proxy, "127.0.0.1", args.port, "warning")
     return Exit.OK

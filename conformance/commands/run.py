@@ -21,7 +21,9 @@ from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.baseline import judge, load_baseline
+from conformance.reporting.categories import SUITE_ERROR
 from conformance.reporting.evidence import propose
+from conformance.reporting.findings_results import write_findings
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -30,7 +32,9 @@ from conformance.reporting.run_outputs import (
 )
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
+    account_for_failed_tests,
     build_summary,
+    failed_tests,
     junit_totals,
     lifecycle_shortfall,
     render_table,
@@ -241,6 +245,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         tests=junit_totals(reports / "junit.xml"),
         embedded=embedded,
     )
+    account_for_failed_tests(summary, failed_tests(reports / "junit.xml"))
     target = settings.base_url or "embedded mock"
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
@@ -250,6 +255,8 @@ def execute(settings: RunSettings, echo=print) -> int:
         summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
     if status == Exit.OK and not summary["passed"]:
         status = Exit.FAILURES
+    if status == Exit.FAILURES and only_our_own(summary["failures"]):
+        status = Exit.INTERNAL  # nothing failed but our own code: nothing to blame the API for
     if status == Exit.TARGET:  # lost before, or while, any operation finished
         summary["complete"], summary["incomplete_reason"] = False, error
     write_summary(reports / "summary.json", summary)
@@ -269,6 +276,11 @@ def execute(settings: RunSettings, echo=print) -> int:
             "run_id": settings.run_id,
         },
     )
+    # Findings no test failed on get results of their own: the page counts them beside the tests.
+    summary["totals"]["contract_findings"] = write_findings(
+        reports / "allure-results", summary["failures"], spec
+    )
+    write_summary(reports / "summary.json", summary)
     problem = html.finish()
     finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
@@ -279,6 +291,10 @@ def execute(settings: RunSettings, echo=print) -> int:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
     return status
+
+
+def only_our_own(failures: list[dict]) -> bool:
+    return bool(failures) and all(f["category"] == SUITE_ERROR for f in failures)
 
 
 def add_run_counts(summary: dict, reports: Path, status: int) -> int:

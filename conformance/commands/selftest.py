@@ -2,7 +2,9 @@
 
 For each fault: `run --fault NAME --include <its operations>` as a subprocess, judged against the
 fault's expectation; next to it a plain `st run` with the same budget. Then the clean mock with
-several seeds, which must pass.
+several seeds, which must pass. With the whole catalogue, also the several-faults rows
+(conformance/selftest/combos.py): whole runs, mock faults inside and proxy faults in front, in
+which each fault must be named at its operation.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from pathlib import Path
 
 from conformance.commands.usage import Usage
 from conformance.exit_codes import Exit
-from conformance.selftest import expectations
+from conformance.selftest import combos, expectations
 from conformance.selftest.expectations import Expectation, UnknownFaultError, run_profile
 from conformance.selftest.matrix import (
     CleanResult,
     FaultResult,
     Job,
+    RowResult,
     execute_run,
     judge,
     judge_clean,
+    judge_row,
     run_command,
     run_jobs,
 )
@@ -39,7 +43,12 @@ USAGE = Usage(
     description="For each seeded mock fault, run the suite on the operations it touches and "
     "check the fault is caught (a plain `st run` alongside); then the clean mock with several "
     "seeds, which must pass. Writes the fault x detection matrix to --reports-dir.",
-    examples=("selftest", "selftest --fault create-order-200 --seeds 1 --no-plain"),
+    examples=(
+        "selftest",
+        "selftest --fault create-order-200 --seeds 1 --no-plain",
+        "selftest --list-rows",
+        "selftest --row faults-3 --row faults-4  # several-faults rows only",
+    ),
     exits={
         Exit.OK: "every fault caught and the clean mock passed",
         Exit.FAILURES: "a fault was missed or the clean mock failed",
@@ -74,10 +83,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="each run's --concurrency (default: the run's own, one request at a time on the mock)",
     )
     parser.add_argument("--no-plain", action="store_true", help="skip the plain st column")
+    parser.add_argument(
+        "--row",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this several-faults row (repeatable; see --list-rows); no single-fault runs",
+    )
+    parser.add_argument(
+        "--rows-only", action="store_true", help="every several-faults row, nothing else"
+    )
+    parser.add_argument(
+        "--no-rows", action="store_true", help="skip the several-faults rows of a whole selftest"
+    )
+    parser.add_argument(
+        "--list-rows", action="store_true", help="print the several-faults rows and exit"
+    )
     parser.add_argument("--reports-dir", default="reports", help="where the matrix goes")
 
 
 def handle(args: argparse.Namespace) -> int:
+    if args.list_rows:
+        for row in combos.deal():
+            print(f"{row.name} ({row.profile}): {', '.join(e.fault for e in row.faults)}")
+        return Exit.OK
     return execute(
         SelftestOptions(
             profile=args.profile,
@@ -88,6 +117,9 @@ def handle(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             reports_dir=args.reports_dir,
             plain=not args.no_plain,
+            rows=tuple(args.row)
+            or (tuple(r.name for r in combos.deal()) if args.rows_only else ()),
+            with_rows=not args.no_rows,
         )
     )
 
@@ -103,6 +135,8 @@ class SelftestOptions:
     reports_dir: str = "reports"
     plain: bool = True
     run_timeout: float = 600.0  # one run; a hung run is reported, not waited for forever
+    rows: tuple[str, ...] = ()  # only these several-faults rows, nothing else
+    with_rows: bool = True  # a whole-catalogue selftest also runs the several-faults rows
 
     def check(self) -> SelftestOptions:
         if self.profile not in PROFILES:
@@ -115,7 +149,21 @@ class SelftestOptions:
             raise ConfigError(f"--jobs must be at least 1, got {self.jobs}")
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {self.concurrency}")
+        if self.rows and self.faults:
+            raise ConfigError("--row and --fault exclude each other: a row names its faults")
+        known = [row.name for row in combos.deal()]
+        unknown = [name for name in self.rows if name not in known]
+        if unknown:
+            raise ConfigError(f"unknown row(s): {', '.join(unknown)}; valid: {', '.join(known)}")
         return self
+
+    def selected_rows(self) -> list[combos.Row]:
+        """The several-faults rows this selftest runs: the named ones, or all of them with the
+        whole catalogue (a subset of faults is a single-fault check)."""
+        every = combos.deal()
+        if self.rows:
+            return [row for row in every if row.name in self.rows]
+        return every if self.with_rows and not self.faults else []
 
 
 def fault_job(expectation: Expectation, options: SelftestOptions, root: Path) -> FaultResult:
@@ -174,6 +222,28 @@ def clean_proxy_job(
     return judge_clean(seed, outcome, str(reports), "proxy")
 
 
+def row_job(row: combos.Row, options: SelftestOptions, root: Path) -> RowResult:
+    """A whole run (no --include) with the row's mock faults seeded and its proxy faults in
+    front, at the larger of the row's and the requested budget; one seed."""
+    reports = root / row.name
+    profile = max(row.profile, options.profile, key=list(PROFILES).index)
+    with proxied_mock(row.proxy_faults, row.mock_faults) as url:
+        command = run_command(
+            profile, options.seed, reports, [], [], url, concurrency=options.concurrency
+        )
+        outcome = execute_run(command, reports, options.run_timeout, MOCK_ENV)
+    return judge_row(row.name, list(row.faults), outcome, options.seed, str(reports), profile)
+
+
+def plan_rows(options: SelftestOptions, root: Path) -> list[Job]:
+    return [
+        Job(
+            f"{row.name} ({len(row.faults)} faults)", functools.partial(row_job, row, options, root)
+        )
+        for row in options.selected_rows()
+    ]
+
+
 def plan(options: SelftestOptions, selected: list[Expectation], root: Path) -> list[Job]:
     # A subset of faults gets a clean control over the same operations; all faults, the whole suite.
     mocked = [e for e in selected if not e.proxied]
@@ -213,6 +283,14 @@ def progress_printer(total: int, echo):
 
 
 def describe(result: object) -> str:
+    if isinstance(result, RowResult):
+        verdict = "all named" if result.passed else f"FAILED: missed {', '.join(result.missed)}"
+        if result.suite_errors:
+            verdict += f"; {result.suite_errors} suite errors"
+        if result.problem:
+            verdict += f"; {result.problem}"
+        named = f"{len(result.named)}/{len(result.faults)} named"
+        return f"{verdict}; {named} (run {result.run_seconds:.0f} s)"
     if isinstance(result, CleanResult):
         return (
             f"{'passed' if result.passed else 'FAILED: ' + str(result.problem)} "
@@ -238,15 +316,20 @@ def execute(options: SelftestOptions, echo=print) -> int:
         raise ConfigError(str(exc)) from exc
     started = time.monotonic()
     reports_dir = Path(options.reports_dir)
-    jobs = plan(options, selected, reports_dir / "selftest")
+    root = reports_dir / "selftest"
+    rows = plan_rows(options, root)
+    jobs = rows if options.rows else rows + plan(options, selected, root)
     echo(
-        f"selftest: {len(selected)} faults + {options.seeds} clean seeds per target, profile "
-        f"{options.profile}, seed {options.seed}, {options.jobs} in parallel"
+        f"selftest: {0 if options.rows else len(selected)} faults + "
+        f"{0 if options.rows else options.seeds} clean seeds per target + {len(rows)} "
+        f"several-faults rows, profile {options.profile}, seed {options.seed}, "
+        f"{options.jobs} in parallel"
     )
     results = run_jobs(jobs, options.jobs, progress_printer(len(jobs), echo))
     matrix = Matrix(
         faults=[r for r in results if isinstance(r, FaultResult)],
         clean=[r for r in results if isinstance(r, CleanResult)],
+        rows=[r for r in results if isinstance(r, RowResult)],
         profile=options.profile,
         seed=options.seed,
         total_seconds=time.monotonic() - started,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from conformance.commands.usage import Usage
@@ -18,6 +19,7 @@ from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
 from conformance.exit_codes import Exit
 from spec.loader import SpecError
+from spec.overlay import apply_overlays
 
 FAIL_ON = ("breaking", "warning", "never")
 
@@ -42,6 +44,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", type=Path, help="the candidate (NEW) spec")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="FILE",
+        dest="overlays",
+        help="OpenAPI Overlay applied to OLD first: the spec as you hold it, with the "
+        "corrections you accepted (repeatable, in order)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default="breaking",
@@ -65,6 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def handle(args: argparse.Namespace) -> int:
     try:
         old, new = load_bundle(args.old), load_bundle(args.new)
+        if args.overlays:
+            old = replace(old, document=apply_overlays(old.document, tuple(args.overlays))[0])
         policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
         changes = compare_specs(
             DiffSpec(old.document, args.old), DiffSpec(new.document, args.new), policy

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+import requests
 from schemathesis.core.failures import (
     AcceptedNegativeData,
     MalformedJson,
@@ -30,6 +32,7 @@ from spec import Operation
 
 BLOCKED = "blocked"
 SUITE_ERROR = "suite error"
+TRANSPORT = "transport"
 CONTRADICTED = "spec inference contradicted"
 OBSERVED_VIOLATED = "observed behaviour violated"
 API_DEFECT = "api defect"
@@ -73,6 +76,12 @@ CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
         "The case could not run: an answer the suite needed broke the contract (see that failure)",
         (),
     ),
+    (
+        TRANSPORT,
+        "The target's side dropped a request unanswered: a connection closed before any answer"
+        " (a request not safe to repeat is never resent), not the API's contract",
+        (httpx.TransportError, requests.exceptions.ConnectionError),
+    ),
     (SUITE_ERROR, "The suite itself broke or lost the target mid-run", ()),
     (CONTRADICTED, "The API disagrees with an inferred part of our spec (overlay proposed)", ()),
     (
@@ -106,9 +115,12 @@ def category_of(
 def kind_of(category: str) -> str:
     """Which of the three a failure is: the API broke what the docs say, our spec guessed
     wrong, or the API no longer does what an overlay recorded it doing. Our own errors and
-    cases that could not run are neither."""
+    cases that could not run are neither ("toolkit"), nor a connection its side dropped
+    ("target")."""
     if category in (CONTRADICTED, OBSERVED_VIOLATED):
         return category
+    if category == TRANSPORT:
+        return "target"  # its side of the network dropped a request: not the contract
     return "toolkit" if category in (SUITE_ERROR, BLOCKED) else API_DEFECT
 
 

@@ -16,7 +16,9 @@ from typing import Any
 from conformance.reporting.allure_report import write_results_extras
 from conformance.reporting.stats import PARTS_DIR, clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
+    account_for_failed_tests,
     build_summary,
+    failed_tests,
     junit_totals,
     lifecycle_shortfall,
     write_summary,
@@ -131,6 +133,7 @@ def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None
         error="; ".join(errors) or None,
         tests=tests,
     )
+    account_for_failed_tests(summary, failed_tests(out / "junit.xml"))
     shortfall = lifecycle_shortfall(settings, summary)
     if shortfall:
         summary["passed"], summary["error"] = False, summary["error"] or shortfall

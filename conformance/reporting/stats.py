@@ -36,12 +36,17 @@ def failure_key(record: dict[str, Any]) -> tuple[Any, ...]:
 def fold(known: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """`record` met again: its latest reproduction at the same operation, or one more place."""
     occurrences = known["occurrences"] + record.get("occurrences", 1)
+    # Every test that met it, and flaky if any showing of it was (suites/accounting.py).
+    shared: dict[str, Any] = {"tests": sorted({*known.get("tests", ()), *record.get("tests", ())})}
+    if known.get("flaky") or record.get("flaky"):
+        shared["flaky"] = True
     if record["operation"] == known["operation"]:
-        return {**record, "occurrences": occurrences, "seen_at": known.get("seen_at", {})}
+        seen_at = known.get("seen_at", {})
+        return {**record, "occurrences": occurrences, "seen_at": seen_at, **shared}
     seen_at = dict(known.get("seen_at", {}))
     for operation, count in {record["operation"]: 1, **record.get("seen_at", {})}.items():
         seen_at[operation] = seen_at.get(operation, 0) + count
-    return {**known, "occurrences": occurrences, "seen_at": seen_at}
+    return {**known, "occurrences": occurrences, "seen_at": seen_at, **shared}
 
 
 def clear_run_outputs(reports: Path) -> None:
@@ -76,6 +81,7 @@ class Stats:
     # operation -> "blocked by <operation>: <failure>" -> cases; blocked cases are not failures
     blocked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    touched: list[int] = field(default_factory=list)  # failures met by the test running now
 
     def call(self, operation_id: str, status: int, positive: bool) -> None:
         with self.lock:
@@ -90,12 +96,17 @@ class Stats:
         """One distinct failure per violation (`failure_key`). Hypothesis replays a failing case
         while it shrinks; the last replay is the smallest, so its reproduction wins. The same
         violation met at another operation (one schema read by many) stays one failure, at the
-        first place it was seen, with the others counted in `seen_at`."""
+        first place it was seen, with the others counted in `seen_at`. `tests` names every test
+        that met it (summary.json's counts are checked against them)."""
+        test = current_test()
+        record = {**record, "tests": [test] if test else []}
         with self.lock:
             for index, known in enumerate(self.failures):
                 if failure_key(known) == failure_key(record):
                     self.failures[index] = fold(known, record)
+                    self.touched.append(index)
                     return
+            self.touched.append(len(self.failures))
             self.failures.append({**record, "occurrences": 1})
             self.checks[record["check"]] += 1
             self.operations[record["operation"]]["failures"] += 1
@@ -142,6 +153,12 @@ class Stats:
             }
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         return path
+
+
+def current_test() -> str:
+    """The running test's name as JUnit gives it (`test_x[param]`), or '' outside a test."""
+    nodeid = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    return nodeid.rsplit("::", 1)[-1]
 
 
 def merge_parts(reports_dir: str) -> dict[str, Any]:

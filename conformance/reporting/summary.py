@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reporting.baseline import baseline_lines, known_fingerprints
-from conformance.reporting.categories import kind_of
+from conformance.reporting.categories import SUITE_ERROR, kind_of
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
@@ -149,6 +149,44 @@ def junit_totals(path: Path) -> dict[str, int]:
         totals["skipped"] += int(suite.get("skipped", 0))
     totals["passed"] = totals["total"] - totals["failed"] - totals["errors"] - totals["skipped"]
     return totals
+
+
+def failed_tests(path: Path) -> dict[str, str]:
+    """The tests pytest failed or errored (JUnit name -> its message)."""
+    failed: dict[str, str] = {}
+    if not path.is_file():
+        return failed
+    for case in ET.parse(path).getroot().iter("testcase"):
+        for outcome in ("failure", "error"):
+            found = case.find(outcome)
+            if found is not None:
+                failed[case.get("name", "")] = found.get("message", "") or outcome
+    return failed
+
+
+def account_for_failed_tests(summary: dict[str, Any], failed: dict[str, str]) -> None:
+    """The invariant behind the counts: every failed test has a failure entry. One that has
+    none (its process died before writing its stats, say) gets a suite error naming it."""
+    named = {test for failure in summary["failures"] for test in failure.get("tests", ())}
+    for test, message in sorted(failed.items()):
+        if test in named:
+            continue
+        summary["failures"].append(
+            {
+                "check": "suite_error",
+                "operation": test,
+                "category": SUITE_ERROR,
+                "kind": kind_of(SUITE_ERROR),
+                "title": f"{test} failed with no failure recorded",
+                "message": message[:2000],
+                "reproduction": f"# seed {summary['seed']}",
+                "seed": summary["seed"],
+                "occurrences": 1,
+                "tests": [test],
+            }
+        )
+    summary["totals"]["failures"] = len(summary["failures"])
+    summary["passed"] = summary["passed"] and not summary["failures"]
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.exit_codes import Exit
+from conformance.selftest.combos import judged_at
 from conformance.selftest.expectations import Expectation
 from conformance.selftest.plain import PlainResult
 
@@ -158,6 +159,82 @@ def judge_clean(
     )
 
 
+SUITE_ERROR = "suite_error"  # the check a run records for our own crash inside a test
+
+
+@dataclass
+class RowResult:
+    """A run with several faults active at once: which of them it named, and where."""
+
+    name: str
+    profile: str
+    faults: list[str]
+    named: dict[str, list[str]]  # fault -> "check at operation" failures that name it
+    missed: dict[str, str]  # fault -> why it was not named
+    suite_errors: int
+    run_seconds: float
+    seed: int
+    reports_dir: str
+    problem: str | None = None  # the run itself went wrong (no summary, an error exit)
+    tested: str = ""  # "17/49": operations the run tested
+
+    @property
+    def passed(self) -> bool:
+        return not self.missed and self.suite_errors == 0 and self.problem is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "passed": self.passed}
+
+
+def judge_row(
+    name: str,
+    faults: list[Expectation],
+    outcome: RunOutcome,
+    seed: int,
+    reports_dir: str,
+    profile: str,
+) -> RowResult:
+    """Each fault must be named at one of its operations by one of its checks (a fault that
+    fires everywhere: at any audited write); a suite error (our crash) fails the row whatever
+    it named."""
+    summary = outcome.summary or {}
+    failures = summary.get("failures") or []
+    named: dict[str, list[str]] = {}
+    missed: dict[str, str] = {}
+    for expectation in faults:
+        hits = sorted(
+            {
+                f"{f.get('check')} at {f.get('operation')}"
+                for f in failures
+                if f.get("check") in expectation.checks
+                and f.get("operation") in judged_at(expectation)
+            }
+        )
+        if hits:
+            named[expectation.fault] = hits
+        else:
+            missed[expectation.fault] = _miss_reason(outcome, [], expectation)
+    problem = None
+    if outcome.summary is None or summary.get("error"):
+        problem = _miss_reason(outcome, [], faults[0]) if faults else "no faults"
+    elif outcome.exit_code != Exit.FAILURES:
+        problem = f"run exited {outcome.exit_code} (see {outcome.log})"
+    totals = summary.get("totals") or {}
+    return RowResult(
+        name=name,
+        profile=profile,
+        faults=[e.fault for e in faults],
+        named=named,
+        missed=missed,
+        suite_errors=sum(f.get("check") == SUITE_ERROR for f in failures),
+        run_seconds=round(outcome.wall_seconds, 1),
+        seed=seed,
+        reports_dir=reports_dir,
+        problem=problem,
+        tested=f"{totals['operations_tested']}/{totals['operations']}" if totals else "",
+    )
+
+
 # ---------------------------------------------------------------------------- running
 
 
@@ -238,10 +315,10 @@ def failed_tests(results_dir: Path, started_epoch: float) -> tuple[FailedTest, .
 
 @dataclass(frozen=True)
 class Job:
-    """One unit of parallel work: a fault run (plus its plain column) or a clean-mock seed."""
+    """One unit of parallel work: a fault run (plus its plain column), a clean seed or a row."""
 
     label: str
-    work: Callable[[], FaultResult | CleanResult]
+    work: Callable[[], FaultResult | CleanResult | RowResult]
 
 
 def run_jobs(jobs: list[Job], workers: int, progress: Callable[[str, object], None]) -> list:

@@ -1,4 +1,4 @@
-"""The target of a proxy row: the clean mock with the fault proxy in front of it.
+"""The target of a proxy row: the mock with the fault proxy in front of it.
 
 The `run` subprocess sees an ordinary live target (`--base-url`), signs in with the mock's
 merchants through ORDERMESH_* variables, and never learns that a proxy rewrites its traffic.
@@ -31,11 +31,15 @@ MOCK_ENV = {
 
 
 @contextmanager
-def proxied_mock(fault_names: Sequence[str]) -> Iterator[str]:
-    """A clean mock and a proxy with `fault_names` in front of it; yields the proxy's URL."""
-    mock_url, stop_mock = run_in_thread(MockConfig())
+def proxied_mock(
+    fault_names: Sequence[str], mock_faults: Sequence[str] = (), dialect: str | None = None
+) -> Iterator[str]:
+    """A mock (clean, or with `mock_faults` seeded) and a proxy with `fault_names` (and the
+    `dialect`, when named) in front of it; yields the proxy's URL. Both kinds of fault are
+    active in the one target."""
+    mock_url, stop_mock = run_in_thread(MockConfig(faults=tuple(mock_faults)))
     try:
-        proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names)
+        proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names, dialect=dialect)
         try:
             yield proxy_url
         finally:

@@ -7,6 +7,9 @@ Requests are matched to operations through the spec, so faults name operationIds
 It imports nothing from the mock: it only speaks HTTP to its upstream.
 
     ordermesh-conformance proxy --upstream http://127.0.0.1:8080 --fault NAME --port 9090
+
+With `--dialect NAME` it also translates the traffic into a dialect of the spec's inferred
+elements (conformance/selftest/dialect.py): a consistent target that is not a faulty one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import httpx
 
 from conformance.operations import OperationRouter
+from conformance.selftest.dialect import dialect_fault
 from conformance.selftest.proxy_faults import (
     Forward,
     ProxiedRequest,
@@ -136,11 +140,25 @@ def _wrap(fault: ProxyFault, inner: Forward, memory: dict[str, Any]) -> Forward:
     return wrapped
 
 
+def active_faults(
+    spec: Spec, fault_names: Sequence[str], dialect: str | None = None
+) -> tuple[ProxyFault, ...]:
+    """The named faults, and the dialect outermost (the last wraps the others): the faults see
+    the spec's form of the traffic, the client sees the dialect's."""
+    faults = select_proxy_faults(fault_names)
+    return (*faults, dialect_fault(spec, dialect)) if dialect else faults
+
+
 def serve_in_thread(
-    upstream: str, fault_names: Sequence[str] = (), spec: Spec | None = None, timeout: float = 10
+    upstream: str,
+    fault_names: Sequence[str] = (),
+    spec: Spec | None = None,
+    timeout: float = 10,
+    dialect: str | None = None,
 ) -> tuple[str, Callable[[], None]]:
     """Serve a proxy on a free loopback port from a background thread; returns (url, stop)."""
-    proxy = FaultProxy(upstream, select_proxy_faults(fault_names), spec or load_spec())
+    spec = spec or load_spec()
+    proxy = FaultProxy(upstream, active_faults(spec, fault_names, dialect), spec)
     return serve_app_in_thread(proxy, "fault-proxy", timeout=timeout)
 
 

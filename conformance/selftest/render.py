@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.selftest.matrix import CleanResult, FaultResult
+from conformance.selftest.matrix import CleanResult, FaultResult, RowResult
 
 HEADERS = (
     "fault",
@@ -30,6 +30,7 @@ class Matrix:
     seed: int
     total_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    rows: list[RowResult] = field(default_factory=list)  # several faults in one whole run
 
     @property
     def clean_passed(self) -> bool:
@@ -41,7 +42,39 @@ class Matrix:
 
     @property
     def passed(self) -> bool:
+        if self.rows and not all(r.passed for r in self.rows):
+            return False
+        if not self.faults and not self.clean:  # a selftest of rows only
+            return bool(self.rows)
         return not self.missed and self.clean_passed
+
+
+ROW_HEADERS = ("row", "profile", "faults", "named", "missed", "suite errors", "tested", "run (s)")
+
+
+def row_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+    def cell(result: RowResult) -> tuple[str, ...]:
+        named = "; ".join(f"{f}: {', '.join(where)}" for f, where in result.named.items())
+        missed = "; ".join(f"{f}: {why}" for f, why in result.missed.items())
+        return (
+            result.name,
+            result.profile,
+            str(len(result.faults)),
+            named or "-",
+            (missed or "-") + (f" ({result.problem})" if result.problem else ""),
+            str(result.suite_errors),
+            result.tested or "-",
+            f"{result.run_seconds:.0f}",
+        )
+
+    return [cell(r) for r in matrix.rows]
+
+
+def rows_line(matrix: Matrix) -> str:
+    named = sum(len(r.named) for r in matrix.rows)
+    total = sum(len(r.faults) for r in matrix.rows)
+    passed = sum(r.passed for r in matrix.rows)
+    return f"several-faults rows: {passed}/{len(matrix.rows)} passed, {named}/{total} faults named"
 
 
 def _plain_cells(result: FaultResult) -> tuple[str, str]:
@@ -90,15 +123,24 @@ def totals_line(matrix: Matrix) -> str:
     return "; ".join(parts)
 
 
-def terminal(matrix: Matrix) -> str:
-    table = [HEADERS, *rows(matrix)]
-    widths = [max(len(r[i]) for r in table) for i in range(len(HEADERS))]
+def _aligned(headers: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str]:
+    table = [headers, *body]
+    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines += ["", totals_line(matrix), "PASSED" if matrix.passed else "FAILED"]
-    return "\n".join(lines)
+    return lines
+
+
+def terminal(matrix: Matrix) -> str:
+    lines = _aligned(HEADERS, rows(matrix)) if matrix.faults else []
+    if matrix.rows:
+        lines += ["", *_aligned(ROW_HEADERS, row_rows(matrix)), "", rows_line(matrix)]
+    if matrix.faults or matrix.clean:
+        lines += ["", totals_line(matrix)]
+    lines.append("PASSED" if matrix.passed else "FAILED")
+    return "\n".join(lines).lstrip("\n")
 
 
 def _md(cell: str) -> str:
@@ -114,6 +156,17 @@ def markdown(matrix: Matrix) -> str:
     ]
     lines += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows(matrix)]
     lines += ["", totals_line(matrix) + ".", ""]
+    if matrix.rows:
+        lines += [
+            "## Several faults at once (whole runs)",
+            "",
+            "| " + " | ".join(ROW_HEADERS) + " |",
+            "|" + "|".join("---" for _ in ROW_HEADERS) + "|",
+            *("| " + " | ".join(_md(c) for c in r) + " |" for r in row_rows(matrix)),
+            "",
+            rows_line(matrix) + ".",
+            "",
+        ]
     failing_clean = [c for c in matrix.clean if not c.passed]
     for clean in failing_clean:
         lines.append(f"Clean {clean.target}, seed {clean.seed}: {clean.problem}")
@@ -137,6 +190,8 @@ def as_json(matrix: Matrix) -> dict[str, Any]:
         "faults": [f.as_json() for f in matrix.faults],
         "clean_passed": matrix.clean_passed,
         "clean": [c.__dict__ for c in matrix.clean],
+        "rows": [r.as_json() for r in matrix.rows],
+        "rows_passed": all(r.passed for r in matrix.rows),
     }
 
 

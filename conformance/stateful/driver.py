@@ -20,7 +20,7 @@ import allure
 from conformance.checks.failures import LifecycleFailure
 from conformance.client import Exchange
 from conformance.contract import is_success
-from conformance.factory import FACILITY, OTHER_FACILITY, VENDOR
+from conformance.factory import FACILITY, NOTES_ON, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps
 from conformance.stateful.checks import LISTINGS, Verifier
 from conformance.stateful.entities import Expected
@@ -320,7 +320,8 @@ class Driver:
     def create_note(self, *, order: str, text: str) -> None:
         expected = self.model.create_note(order, text)
         handle = list(self.model.notes)[-1]
-        body = {"resourceType": "Order", "resourceId": self.model.orders[order].id, "text": text}
+        kind = self.verifier.words.wire(*NOTES_ON)
+        body = {"resourceType": kind, "resourceId": self.model.orders[order].id, "text": text}
         data = self._call(expected, {order}, body=body)
         self.model.notes[handle].id = data["id"]
         self._ledger("notes", data["id"])

@@ -54,8 +54,11 @@ class Recorder:
     gaps: set[str] = field(default_factory=set)
     walks: int = 0
     last: Driver | None = None
+    first_failed: Driver | None = None  # the first walk that failed: kept if replays do not
 
     def finished(self, driver: Driver) -> None:
+        if driver.failure is not None and self.first_failed is None:
+            self.first_failed = driver
         self.states |= driver.model.states_seen
         self.transitions |= driver.model.transitions_seen
         self.refusals |= driver.model.refusals_seen

@@ -15,13 +15,15 @@ import requests
 from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance import liveness
-from conformance.contract import ContractBreach, timeout_breach
+from conformance.contract import ContractBreach, timeout_breach, unanswered_breach
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
+from conformance.reporting.findings_results import GATE
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
+from conformance.transient import UnansweredRequest
 
 # Generated cases go through requests, the suite's own reads through httpx.
 TOKEN_VARIABLE = "$ORDERMESH_TOKEN"
@@ -29,6 +31,7 @@ AUTH_HEADER = re.compile(r"-H '[Aa]uthorization: [^']*'")
 REQUEST_ERRORS = (
     requests.exceptions.Timeout,
     requests.exceptions.ConnectionError,
+    UnansweredRequest,
     httpx.TransportError,
 )
 
@@ -65,6 +68,7 @@ def record_root(
             "message": harness.redactor.text(str(breach.failure.message))[:2000],
             "reproduction": reproduction(session, breach, rerun, response),
             "key": violation_key(breach.check, breach.failure, breach.operation_id),
+            "source": GATE,
             "seed": session.settings.seed,
         }
     )
@@ -109,6 +113,8 @@ def blocked(
     """Report the breach at its operation; the test that needed it ends as blocked (or failed,
     when the breach is its own operation's). `rerun` replays that test; by default the property
     test of the operation `needed_by`."""
+    if breach.check == "transport":
+        gone_unless_answering(session, breach.failure.message)
     if breach.missing is None:  # an unusable answer's findings were reported when it came
         record_root(session, breach, rerun or replay_operation(session.settings, needed_by))
     if breach.operation_id == needed_by:
@@ -121,11 +127,17 @@ def blocked(
 
 
 def request_failed(session: SuiteSession, exc: Exception, operation_id: str, request: str) -> None:
-    """A generated case got no answer. A timeout is the target's failure at that operation; a
-    target that no longer answers at all is the CLI's to report ("target went away")."""
+    """A generated case got no answer. A timeout, or a connection closed before any answer, is
+    the target's failure at that operation; a target that no longer answers at all is the
+    CLI's to report ("target went away")."""
+    gone_unless_answering(session, request)
     if isinstance(exc, requests.exceptions.Timeout):
         reason = f"{request} ({type(exc).__name__})"
-        breach = timeout_breach(operation_id, reason, DEFAULT_RESPONSE_TIMEOUT)
-        blocked(session, breach, operation_id)
+        timeout = session.settings.request_timeout or DEFAULT_RESPONSE_TIMEOUT
+        blocked(session, timeout_breach(operation_id, reason, timeout), operation_id)
+    blocked(session, unanswered_breach(operation_id, request, exc), operation_id)
+
+
+def gone_unless_answering(session: SuiteSession, request: str) -> None:
     if not liveness.answers(session.settings.target_url):
         pytest.exit(f"target went away: {request}", returncode=PYTEST_TARGET_GONE)

@@ -7,6 +7,7 @@ import pytest
 from conformance import budget, run_counts, selection
 from conformance.reporting import allure_steps
 from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
+from conformance.suites import accounting
 from conformance.suites.session import SuiteSession, current
 
 
@@ -42,15 +43,19 @@ def selected(item) -> bool:
 
 def pytest_runtest_setup(item):
     """--max-failures and --max-duration: start no new test past either."""
+    accounting.start(current())
     budget.check(current().settings)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Count a failed test where it ran (an xdist controller sees every report again)."""
+    """Count a failed test where it ran (an xdist controller sees every report again), and
+    make sure it has a failure entry (accounting.py)."""
     report = yield
     if report.failed:
         budget.note_failure(current().settings)
+        exc = call.excinfo.value if call.excinfo else None
+        accounting.finish(current(), item, report.failed, exc)
     return report
 
 

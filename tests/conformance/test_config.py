@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
+import certifi
 import pytest
 
 from conformance.cli import build_parser
@@ -40,6 +42,11 @@ VALUES = {
     "quiet": ("yes", True),
     "max_examples": ("7", 7),
     "baseline": ("known.json", "known.json"),
+    "request_timeout": ("7.5", 7.5),
+    "tls_verify": ("false", False),
+    "ca_bundle": (certifi.where(), certifi.where()),
+    "request_cert": (None, None),  # a real certificate: tests/e2e/test_tls.py
+    "request_cert_key": (None, None),
 }
 FIELD = {
     "overlay": "overlays",
@@ -168,3 +175,10 @@ def test_the_cli_exits_2_naming_the_unknown_key(run_cli, in_tmp):
     result = run_cli("run", "--config", str(in_tmp / "cfg.toml"))
     assert result.code == 2
     assert "`run.profil`" in result.stderr
+
+
+def test_the_readme_config_table_names_every_key_and_variable():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+    for key in RUN_KEYS:
+        assert f"`{key}`" in table and f"`{env_name(key)}`" in table, key

@@ -8,6 +8,7 @@ import pytest
 
 from conformance.checks.failures import ListingFailure
 from conformance.checks.listing import make_listing_check
+from spec import load_spec
 
 
 class Response:
@@ -21,7 +22,8 @@ class Response:
 
 
 def case(query: dict | None = None):
-    operation = types.SimpleNamespace(method="get", label="GET /v1/orders")
+    definition = types.SimpleNamespace(raw={"operationId": "listOrders"})
+    operation = types.SimpleNamespace(method="get", label="GET /v1/orders", definition=definition)
     return types.SimpleNamespace(operation=operation, query=query, formatted_path="/v1/orders")
 
 
@@ -31,13 +33,13 @@ class NoCalls:
 
 
 def test_an_envelope_without_its_counts_is_left_to_the_schema_check():
-    check = make_listing_check(types.SimpleNamespace(client=NoCalls()))
+    check = make_listing_check(types.SimpleNamespace(client=NoCalls(), spec=load_spec()))
     body = {"page": 1, "pageSize": 1, "orders": [{"id": "a"}]}  # no totalCount
     assert check(None, Response(body), case()) is None
 
 
 def test_a_filter_is_still_judged_when_the_envelope_is_malformed():
-    check = make_listing_check(types.SimpleNamespace(client=NoCalls()))
+    check = make_listing_check(types.SimpleNamespace(client=NoCalls(), spec=load_spec()))
     body = {"page": 1, "orders": [{"id": "a", "status": "Open"}]}
     with pytest.raises(ListingFailure):
         check(None, Response(body), case({"status": "Cancelled"}))

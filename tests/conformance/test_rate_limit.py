@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from conformance.limiter import BURST, MAX_RETRIES, LimitedTransport, Throttle
+from conformance.transient import GATEWAY_RETRIES
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from tests.conformance.conftest import live_env
@@ -62,13 +63,14 @@ def test_a_429_is_waited_out_and_sent_again(retry_after):
     assert len(sent) == 2
 
 
-def test_a_503_with_retry_after_is_retried_and_a_plain_503_is_not():
+def test_a_503_with_retry_after_is_waited_out_then_a_bare_one_is_a_gateways():
     transport, sent = transport_answering(
         httpx.Response(503, headers={"Retry-After": "0"}), httpx.Response(503)
     )
     with httpx.Client(transport=transport, base_url="http://target") as client:
         assert client.get("/x").status_code == 503
-    assert len(sent) == 2  # the retry, then the plain 503 stands
+    # the Retry-After wait, then the bare 503 retried with backoff (tests/.../test_transient.py)
+    assert len(sent) == 1 + GATEWAY_RETRIES
 
 
 def test_a_429_that_persists_is_returned_after_the_documented_retries():

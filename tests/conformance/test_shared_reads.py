@@ -9,6 +9,7 @@ import httpx
 
 from conformance.checks import snapshots
 from conformance.resources import ResourceRef
+from spec import load_spec
 
 
 class CountingClient:
@@ -24,6 +25,7 @@ def harness() -> SimpleNamespace:
     paths = SimpleNamespace(read=lambda ref: f"/v1/orders/{ref.id}")
     return SimpleNamespace(
         client=CountingClient(),
+        spec=load_spec(),
         paths=paths,
         lock=threading.Lock(),
         shared_reads={},

@@ -2,7 +2,8 @@
 
 An HTML site that answers 200 to everything, a mock in its own process that a test can kill, and
 a reverse proxy in front of the clean mock whose `rewrite` hook changes what the suite sees
-(replica lag, a broken envelope). All listen on loopback ephemeral ports.
+(replica lag, a broken envelope), and a proxy that hangs up on chosen requests without
+answering. All listen on loopback ephemeral ports.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -169,6 +173,9 @@ class ReplicaLag:
 
     A resource is the first three segments of a path when the third is an id (`/v1/orders/{id}`,
     its items and audit logs included), and for a create, those of the Location it answered.
+    Searches, lists and bulk reads lag behind any write, as a search index does: for `lag`
+    seconds after the latest write they answer what they answered before it, and a query never
+    asked before finds nothing (its lists come back empty).
     """
 
     def __init__(self, lag: float = 0.4) -> None:
@@ -176,6 +183,7 @@ class ReplicaLag:
         self.written: dict[str, float] = {}  # resource -> time of its last write
         self.served: dict[str, Response] = {}  # path and query -> the last fresh answer
         self.stale_reads = 0
+        self.stale_searches = 0  # of which searches, lists and bulk reads
 
     @staticmethod
     def resource(path: str) -> str | None:
@@ -195,13 +203,97 @@ class ReplicaLag:
             return answer
         key = f"{path}?{request.url.query} {request.headers.get('authorization')}"
         resource = self.resource(path)
-        if resource and time.monotonic() - self.written.get(resource, -1e9) < self.lag:
+        since = time.monotonic() - self.written.get(resource or "", -1e9)
+        if not resource:  # a search: any write makes it lag
+            since = time.monotonic() - max(self.written.values(), default=-1e9)
+        if since < self.lag and (resource or key in self.served):
             self.stale_reads += 1
+            self.stale_searches += not resource
             return self.served.get(key) or Response(
                 b'{"statusCode":404,"message":"Record Not Found"}',
                 status_code=404,
                 media_type="application/json",
             )
         answer = await forward()
+        if not resource and since < self.lag and answer.status_code == 200:
+            self.stale_reads += 1
+            self.stale_searches += 1
+            return self.found_nothing(answer)
         self.served[key] = answer
         return answer
+
+    @staticmethod
+    def found_nothing(answer: Response) -> Response:
+        """The answer with every list in it empty: an index that has not caught up yet."""
+        try:
+            body = json.loads(answer.body)
+        except ValueError:
+            return answer
+        if not isinstance(body, dict):
+            return answer
+        emptied = {k: [] if isinstance(v, list) else v for k, v in body.items()}
+        return Response(json.dumps(emptied).encode(), 200, media_type="application/json")
+
+
+class HangingUpProxy:
+    """A plain HTTP/1.1 proxy in front of `upstream`, one request per connection. Each request
+    whose request line matches `hang_up` (until `times` of them) has its connection closed
+    without a byte of answer, as a load balancer does with a keep-alive connection it has just
+    closed on its side. A request line with an absolute URL (`HTTP_PROXY` in front of an http://
+    target) goes to that URL: it then is a forward proxy."""
+
+    def __init__(self, upstream: str, hang_up: str, times: int = 1) -> None:
+        self.upstream = upstream
+        self.hang_up = re.compile(hang_up)
+        self.times = times
+        self.hung_up: list[str] = []  # the request lines it hung up on
+        self.seen: list[tuple[str, str]] = []  # (request line, user agent) of every request
+        self._lock = threading.Lock()
+        self._client = httpx.Client(base_url=upstream, timeout=30)
+        proxy = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                proxy.handle(self.request)
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._client.close()
+
+    def handle(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = [tuple(part.strip() for part in h.split(":", 1)) for h in header_lines]
+        length = int(next((v for k, v in headers if k.lower() == "content-length"), "0"))
+        while len(body) < length:
+            body += conn.recv(65536)
+        with self._lock:
+            agent = next((v for k, v in headers if k.lower() == "user-agent"), "")
+            self.seen.append((line, agent))
+            drop = bool(self.hang_up.search(line)) and len(self.hung_up) < self.times
+            if drop:
+                self.hung_up.append(line)
+        if drop:
+            conn.shutdown(socket.SHUT_RDWR)
+            return
+        method, target, _ = line.split(" ", 2)
+        hop = ("host", "connection", "content-length", "transfer-encoding", "keep-alive")
+        sent = [(k, v) for k, v in headers if k.lower() not in hop]
+        answer = self._client.request(method, target, headers=sent, content=body)
+        dropped = ("content-length", "transfer-encoding", "connection", "content-encoding")
+        lines = [f"HTTP/1.1 {answer.status_code} {answer.reason_phrase}"]
+        lines += [f"{k}: {v}" for k, v in answer.headers.items() if k.lower() not in dropped]
+        lines += [f"Content-Length: {len(answer.content)}", "Connection: close"]
+        conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + answer.content)

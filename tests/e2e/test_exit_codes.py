@@ -134,3 +134,25 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
     assert written["incomplete_reason"].startswith("target went away after")
     assert written["totals"]["cases"] > 0
     assert not [f for f in written["failures"] if f["check"] == "suite_error"], written["failures"]
+
+
+def test_a_gateway_whose_api_is_down_exits_3_after_its_retries(tmp_path):
+    """A bare 503 on every request, as a gateway answers when the API behind it is down: the
+    retries are spent, then exit 3 (the target), not conformance failures."""
+
+    async def gateway(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    base_url, stop = serve(gateway)
+    try:
+        env = {"ORDERMESH_TOKEN": TOKEN}
+        done = run_conformance("--base-url", base_url, *MERCHANT, reports=tmp_path, env=env)
+    finally:
+        stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output
+    assert "down behind its gateway" in output and "503" in output
+    assert summary_of(tmp_path)["failures"] == []

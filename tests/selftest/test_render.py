@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conformance.selftest.matrix import CleanResult, FaultResult
+from conformance.selftest.matrix import CleanResult, FaultResult, RowResult
 from conformance.selftest.plain import PlainResult
 from conformance.selftest.render import Matrix, as_json, markdown, terminal, write
 
@@ -92,3 +92,40 @@ def test_clean_proxy_seeds_have_their_own_part_of_the_totals():
     assert "clean proxy: seed 7 FAILED: 2 failures" in text
     assert "Clean proxy, seed 7: 2 failures" in markdown(result)
     assert not result.passed
+
+
+def row(name: str, missed: dict[str, str], suite_errors: int = 0) -> RowResult:
+    return RowResult(
+        name=name,
+        profile="smoke",
+        faults=["create-order-200", "proxy-auth-bypass", *missed],
+        named={
+            "create-order-200": ["status_code_conformance at createOrder"],
+            "proxy-auth-bypass": ["ignored_auth at searchOrders"],
+        },
+        missed=missed,
+        suite_errors=suite_errors,
+        run_seconds=61.0,
+        seed=1,
+        reports_dir="r",
+        tested="47/49",
+    )
+
+
+def test_several_faults_rows_are_a_table_of_their_own_and_decide_the_verdict(tmp_path):
+    passing = Matrix([], [], "smoke", 1, rows=[row("faults-1", {})])
+    assert passing.passed
+    text = terminal(passing)
+    assert "faults-1" in text and "ignored_auth at searchOrders" in text and "47/49" in text
+    assert "several-faults rows: 1/1 passed, 2/2 faults named" in text
+    missed = {"refund-over-balance": "no failure in 9 cases"}
+    failing = Matrix([], [], "smoke", 1, rows=[row("faults-1", {}), row("faults-2", missed)])
+    assert not failing.passed
+    assert "refund-over-balance: no failure in 9 cases" in markdown(failing)
+    data = as_json(failing)
+    assert data["rows_passed"] is False
+    assert [r["passed"] for r in data["rows"]] == [True, False]
+    # a row that named everything still fails on our own crash
+    assert not Matrix([], [], "smoke", 1, rows=[row("faults-3", {}, suite_errors=1)]).passed
+    # and rows do not excuse a missed single fault
+    assert not Matrix(matrix().faults, matrix().clean, "smoke", 1, rows=[row("r", {})]).passed

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conformance.cli import main
+from conformance.selftest import combos
 
 
 def test_unknown_fault_is_a_usage_error_naming_it(tmp_path, capsys):
@@ -14,6 +15,22 @@ def test_unknown_fault_is_a_usage_error_naming_it(tmp_path, capsys):
     assert code == 2
     assert "--fault 'no-such-fault': no such fault" in capsys.readouterr().err
     assert not (tmp_path / "selftest.json").exists()
+
+
+def test_list_rows_names_every_row_and_its_faults(capsys):
+    assert main(["selftest", "--list-rows"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = combos.deal()
+    assert [line.split(" ")[0] for line in lines] == [row.name for row in rows]
+    assert all(e.fault in lines[row.index] for row in rows for e in row.faults)
+
+
+def test_unknown_row_and_row_with_fault_are_usage_errors(tmp_path, capsys):
+    assert main(["selftest", "--row", "no-such-row", "--reports-dir", str(tmp_path)]) == 2
+    assert "unknown row(s): no-such-row" in capsys.readouterr().err
+    argv = ["selftest", "--row", "faults-1", "--fault", "create-order-200"]
+    assert main([*argv, "--reports-dir", str(tmp_path)]) == 2
+    assert "--row and --fault" in capsys.readouterr().err
 
 
 def test_bad_numbers_are_usage_errors(tmp_path, capsys):

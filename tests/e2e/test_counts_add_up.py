@@ -1,0 +1,93 @@
+"""Counts that add up: every failed test has a failure entry that says what happened.
+
+A crash of our own code in a lifecycle check is a suite error naming the test (exit 4: the
+toolkit failed, not the API). A connection that dies under a scenario's POST is a transport
+failure at that operation, never resent; one that dies under a GET is sent again and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from crashing_check import MESSAGE
+from e2e_targets import STATIC_TOKEN, HangingUpProxy, run_conformance, summary_of
+
+from conformance.exit_codes import Exit
+from conformance.settings import MOCK_MERCHANT_A
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import run_in_thread
+from spec import load_spec
+
+HERE = Path(__file__).resolve().parent
+SCENARIO = "Customer Care Hold"
+
+
+def failed_tests(summary: dict) -> int:
+    return summary["totals"]["tests"]["failed"] + summary["totals"]["tests"]["errors"]
+
+
+def test_a_crash_in_our_own_check_is_a_suite_error_naming_the_test(tmp_path):
+    env = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+        "PYTEST_ADDOPTS": "-p crashing_check",
+    }
+    result = run_conformance(
+        "--profile", "smoke", "--seed", "1", "--scenario", SCENARIO, reports=tmp_path, env=env
+    )
+    summary = summary_of(tmp_path)
+    assert result.returncode == Exit.INTERNAL, result.stdout[-2000:] + result.stderr[-2000:]
+    assert failed_tests(summary) == 1
+    [failure] = summary["failures"]
+    assert failure["category"] == "suite error"
+    assert failure["check"] == "suite_error"
+    assert MESSAGE in failure["message"]
+    assert failure["tests"] == [f"test_named_scenario[{SCENARIO}]"]
+    assert "--scenario" in failure["reproduction"]
+
+
+def request_line(operation_id: str) -> str:
+    """A regex of the request line of `operation_id`, by its path template in the spec."""
+    operation = load_spec().operation(operation_id)
+    path = re.sub(r"\\\{[^}]+\\\}", "[^/?]+", re.escape(operation.path))
+    return f"^{operation.method} {path}[ ?]"
+
+
+def scenario_through(proxy_hang_up: str, reports: Path):
+    """The scenario against a fresh mock behind a proxy that hangs up once on `hang_up`."""
+    mock_url, stop_mock = run_in_thread(MockConfig(token=STATIC_TOKEN))
+    proxy = HangingUpProxy(mock_url, proxy_hang_up)
+    try:
+        result = run_conformance(
+            *("--base-url", proxy.base_url, "--token", STATIC_TOKEN, "--profile", "smoke"),
+            *("--merchant-id", MOCK_MERCHANT_A.merchant_id, "--seed", "1"),
+            *("--scenario", SCENARIO, "--lifecycle-threshold", "0"),
+            reports=reports,
+        )
+    finally:
+        proxy.stop()
+        stop_mock()
+    return result, proxy.hung_up, summary_of(reports)
+
+
+def test_a_post_whose_connection_dies_is_a_transport_failure_not_resent(tmp_path):
+    result, hung_up, summary = scenario_through(request_line("holdOrder"), tmp_path)
+    assert len(hung_up) == 1
+    assert result.returncode == Exit.FAILURES, result.stdout[-2000:] + result.stderr[-2000:]
+    [failure] = summary["failures"]
+    assert (failure["category"], failure["check"]) == ("transport", "transport")
+    assert failure["operation"] == "holdOrder"  # the operation whose POST got no answer
+    assert "got no answer" in failure["message"]
+    # The scenario could not go on: blocked by the failure at holdOrder, not failed twice.
+    assert summary["totals"]["tests"]["skipped"] == 1
+    assert failed_tests(summary) <= len(summary["failures"])
+    assert summary["requests"]["stale_connection_retries"] == 0
+
+
+def test_a_get_whose_connection_dies_is_sent_again_and_counted(tmp_path):
+    result, hung_up, summary = scenario_through(request_line("getOrderById"), tmp_path)
+    assert len(hung_up) == 1
+    assert result.returncode == Exit.OK, [f["message"][:300] for f in summary["failures"]]
+    assert summary["failures"] == [] and failed_tests(summary) == 0
+    assert summary["requests"]["stale_connection_retries"] == 1
