@@ -16,6 +16,7 @@ import os
 import sys
 import textwrap
 import traceback
+from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -23,6 +24,7 @@ from conformance.commands.usage import PROG, HelpFormatter
 from conformance.exit_codes import MEANINGS, Exit
 from conformance.redaction import Redactor
 from conformance.settings import ConfigError, credentials_from
+from conformance.suggestions import did_you_mean
 
 DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
@@ -57,6 +59,30 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(Exit.USAGE, f"{self.prog}: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """argparse's own check of leftover words, but naming the closest flag of the command
+        they were given to, in one line (argparse would name none, under the top-level usage)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self.command_parser(getattr(parsed, "command", None)) or self
+            self.exit(Exit.USAGE, f"{parser.prog}: error: {unrecognized(extras[0], parser)}\n")
+        return parsed
+
+    def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
+
+def unrecognized(word: str, parser: argparse.ArgumentParser) -> str:
+    """`--profil smoke`: did you mean --profile? (`--profil=smoke` alike)."""
+    flag = word.split("=", 1)[0]
+    if not flag.startswith("-"):
+        return f"unexpected argument {word!r} (see {parser.prog} --help)"
+    flags = [option for action in parser._actions for option in action.option_strings]
+    return f"unrecognized argument {flag}" + did_you_mean(flag, flags, f"see {parser.prog} --help")
 
 
 class CommandParser(Parser):
@@ -126,9 +152,18 @@ def run_then_compare(args: argparse.Namespace) -> int:
     seed, spec, reports dir and credentials, whichever of flags, ORDERMESH_* variables and
     --config file they came from. Composed here so neither command imports the other."""
     from conformance.commands import compare, run
+    from conformance.commands.preflight import TargetError, preflight_other
+    from conformance.reporting.exit_outputs import write_usage_outputs
 
     with run.usage_outputs(args):
         settings = run.checked_settings(args)
+    try:
+        preflight_other(settings, args.compare_with)
+    except TargetError as exc:
+        print(f"{PROG} run: error: {exc}", file=sys.stderr)
+        write_usage_outputs(Path(settings.reports_dir), str(exc), Exit.TARGET)
+        return Exit.TARGET
+    with run.usage_outputs(args):
         status = run.execute(run.embedded_run_settings(settings, args.compare_with))
     return max(status, compare.after_run(settings, args.compare_with))
 

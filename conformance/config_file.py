@@ -14,7 +14,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from conformance.settings import ConfigError
+from conformance.node_tools import NODE_MODULES_ENV
+from conformance.settings import ENV_CREDENTIALS, ENV_SETTINGS, ConfigError
+from conformance.suggestions import closest
 
 OWN_FILE = "ordermesh-conformance.toml"
 PYPROJECT_TABLE = "ordermesh-conformance"
@@ -44,6 +46,8 @@ RUN_KEYS: dict[str, type] = {
     "quiet": bool,
     "max_failures": int,
     "max_duration": float,
+    "max_examples": int,
+    "baseline": str,
     "request_timeout": float,
     "tls_verify": bool,
     "ca_bundle": str,
@@ -55,6 +59,12 @@ LIST_SEPARATORS = {"scenario": ";"}
 # [auth] and [auth.tenant_b] keys (tenant B's variables are ORDERMESH_TENANT_B_<KEY>)
 AUTH_KEYS = ("merchant_id", "client_id", "client_secret", "username", "password", "token")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+AUTO = "auto"  # `workers = "auto"`, ORDERMESH_WORKERS=auto, --workers auto: one per core
+AUTO_KEYS = ("workers",)
+TENANT_B_PREFIX = ENV_PREFIX + "TENANT_B_"
+# A variable this close to one of ours is taken for a typo of it (ORDERMESH_READONLY); a less
+# similar ORDERMESH_* name is a pipeline's own variable (ORDERMESH_STAGING_URL), left alone.
+TYPO_CUTOFF = 0.8
 
 
 def env_name(key: str, prefix: str = ENV_PREFIX) -> str:
@@ -122,6 +132,8 @@ def _known(table: dict[str, Any], allowed: set[str], source: str, prefix: str) -
 
 def _typed(key: str, value: Any, kind: type, source: str) -> None:
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if key.removeprefix("run.") in AUTO_KEYS and value == AUTO:
+        return
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     if kind is list:
@@ -145,7 +157,32 @@ def from_env(key: str, kind: type, environ: dict[str, str]) -> Any:
     if kind is list:
         separator = LIST_SEPARATORS.get(key, ",")
         return [item.strip() for item in raw.split(separator) if item.strip()]
+    if key in AUTO_KEYS and raw.lower() == AUTO:
+        return AUTO
     try:
         return kind(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def known_variables() -> set[str]:
+    """Every ORDERMESH_* variable the toolkit reads."""
+    credentials = {
+        p + suffix for p in (ENV_PREFIX, TENANT_B_PREFIX) for suffix in ENV_CREDENTIALS.values()
+    }
+    return {env_name(key) for key in RUN_KEYS} | credentials | {ENV_SETTINGS, NODE_MODULES_ENV}
+
+
+def check_variables(environ: dict[str, str]) -> None:
+    """A misspelt ORDERMESH_* variable is a usage error naming the one meant: left unread, it
+    would quietly change the run (ORDERMESH_READONLY=1 would still write)."""
+    known = known_variables()
+    suffixes = {name.removeprefix(ENV_PREFIX): name for name in known}
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX) or name in known:
+            continue
+        meant = closest(name[len(ENV_PREFIX) :], suffixes, TYPO_CUTOFF)
+        if meant:
+            raise ConfigError(
+                f"{name} is not a variable of ours; did you mean {suffixes[meant[0]]}?"
+            )

@@ -18,6 +18,7 @@ from conformance.contract import ContractBreach, is_success
 from conformance.factory import NOTES_ON, VENDOR, Factory
 from conformance.operations import operation_of
 from conformance.settings import Credentials
+from spec.vocabulary import number
 
 Preparer = Callable[["Preparation", Any], None]
 PREPARERS: dict[str, Preparer] = {}
@@ -207,8 +208,10 @@ def _cancel(p: Preparation, case) -> None:
                 quantity = entry.get("quantity")
                 entry["id"] = item["id"]
                 # 2020-12 (the spec is OpenAPI 3.1) counts 3.0 as an integer, so both come.
-                if isinstance(quantity, int | float) and not isinstance(quantity, bool):
-                    entry["quantity"] = max(1, min(quantity, item["quantity"]))
+                available = number(item.get("quantity"))  # read as the target wrote it
+                asked = number(quantity) if not isinstance(quantity, str) else None
+                if asked is not None and available is not None:
+                    entry["quantity"] = max(1, min(asked, available))
                 chosen.setdefault(item["id"], entry)
         body["orderItems"] = list(chosen.values())  # one entry per item: no double cancel
     elif body.get("orderItemIds"):

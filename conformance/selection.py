@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conformance.settings import ConfigError, RunSettings
-from spec import SPEC_PATH
+from conformance.suggestions import closest, did_you_mean
+from spec import SAFE_METHODS, SPEC_PATH
 
 PROPERTIES, LINKS, LIFECYCLE = "properties", "links", "lifecycle"
 SUITES = (PROPERTIES, LINKS, LIFECYCLE)
@@ -67,6 +68,42 @@ def check_scenarios(names: Iterable[str], known: Iterable[str]) -> None:
         )
 
 
+def check_selection(spec, settings: RunSettings) -> None:
+    """Every --include/--exclude item names an operation or a tag, and --read-only is not asked
+    to run writes: caught here, before the mock or pytest starts, not as zero tests."""
+    tags = sorted({op.tag for op in spec.operations})
+    names = [op.operation_id for op in spec.operations] + tags
+    for flag, items in (("--include", settings.include), ("--exclude", settings.exclude)):
+        for item in items:
+            if not matching(spec, [item]):
+                hint = did_you_mean(item, names, f"the tags are {', '.join(tags)}")
+                raise ConfigError(f"{flag} {item!r}: no such operation id or tag{hint}")
+    if settings.read_only:
+        check_read_only(spec, settings)
+
+
+def check_read_only(spec, settings: RunSettings) -> None:
+    """--read-only runs no write: asking it for writes by name is a contradiction, not a run
+    that passes because everything asked for was skipped."""
+    if settings.scenarios or settings.suites == (LIFECYCLE,):
+        asked = (
+            f"--scenario {settings.scenarios[0]!r}" if settings.scenarios else "--suite lifecycle"
+        )
+        raise ConfigError(
+            f"{asked} runs lifecycle scenarios, which create and change orders, and --read-only"
+            " (or ORDERMESH_READ_ONLY) sends safe methods only: drop one"
+        )
+    reads = [op.operation_id for op in spec.operations if op.method in SAFE_METHODS]
+    for item in settings.include:
+        if not matching(spec, [item]) & frozenset(reads):
+            like = closest(item, reads)
+            raise ConfigError(
+                f"--include {item!r} selects writes only, and --read-only (or "
+                "ORDERMESH_READ_ONLY) sends safe methods only: drop one"
+                + (f", or include a read such as {' or '.join(like)}" if like else "")
+            )
+
+
 def check_suites(names: Iterable[str]) -> None:
     """A suite named in a variable or config file is checked as argparse checks the flag."""
     unknown = sorted(set(names) - set(SUITES))
@@ -95,6 +132,8 @@ def target_words(settings: RunSettings) -> list[str]:
 def _replay(settings: RunSettings, selection: list[str]) -> str:
     words = ["ordermesh-conformance", "run", *target_words(settings)]
     words += ["--seed", str(settings.seed), "--profile", settings.profile, *selection]
+    if settings.max_examples is not None:
+        words += ["--max-examples", str(settings.max_examples)]
     if settings.read_only:
         words.append("--read-only")
     return shlex.join(words)

@@ -47,6 +47,36 @@ PROFILES = {
     "ci": Profile("ci", 12, ("examples", "coverage", "fuzzing"), 10, 6, 25, 20),
     "full": Profile("full", 100, ("examples", "coverage", "fuzzing"), 50, 10, 200, 40),
 }
+DEFAULT_PROFILE = "ci"
+PROFILE_COLUMNS = ("profile", "examples per operation", "phases", "link-following", "lifecycle")
+
+
+def profile_cells(profile: Profile) -> tuple[str, ...]:
+    """One profile's budget in words; `run --help` and the README's table both show these."""
+    return (
+        profile.name,
+        str(profile.max_examples),
+        ", ".join(profile.phases),
+        f"{profile.link_scenarios} runs of {profile.link_steps} steps",
+        f"{profile.lifecycle_scenarios} walks of {profile.lifecycle_steps} steps",
+    )
+
+
+def profiles_help() -> str:
+    """The profiles' budgets for `--profile`'s help."""
+    return "; ".join(
+        f"{name}{' (default)' if name == DEFAULT_PROFILE else ''}: {cells[1]} examples per "
+        f"operation, link-following {cells[3]}, lifecycle {cells[4]}"
+        for name, cells in ((n, profile_cells(p)) for n, p in PROFILES.items())
+    )
+
+
+def profiles_table() -> str:
+    """The profiles' budgets as the README's Markdown table (a test keeps the README in step)."""
+    rows = [PROFILE_COLUMNS, *(profile_cells(p) for p in PROFILES.values())]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(PROFILE_COLUMNS))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -128,7 +158,7 @@ class RunSettings:
     config_path: str | None = None  # --config, as given (a replay line repeats it)
     spec_path: str = str(SPEC_PATH)
     overlays: tuple[str, ...] = ()  # OpenAPI Overlays applied to the spec as it loads
-    profile: str = "ci"
+    profile: str = DEFAULT_PROFILE
     seed: int = 0
     workers: int = 1
     concurrency: int = 1  # requests in flight at most, from at least as many test processes
@@ -155,6 +185,9 @@ class RunSettings:
     shard_count: int = 1
     history_path: str | None = None  # Allure history kept across runs; None: in reports_dir
     quiet: bool = False  # print the summary only, no progress lines
+    max_examples: int | None = None  # --max-examples: the profile's examples per operation
+    baseline: str | None = None  # known failures that do not fail the run (baseline.py)
+    baseline_update: bool = False  # add this run's new failures to the baseline file
     # How requests reach the target (conformance/connection.py): staging behind TLS and proxies
     request_timeout: float | None = None  # seconds, every request; None: each client's default
     tls_verify: bool = True
@@ -168,7 +201,10 @@ class RunSettings:
 
     @property
     def profile_budget(self) -> Profile:
-        return PROFILES[self.profile]
+        profile = PROFILES[self.profile]
+        if self.max_examples is None:
+            return profile
+        return replace(profile, max_examples=self.max_examples)
 
     @property
     def processes(self) -> int:
@@ -204,6 +240,10 @@ class RunSettings:
             raise ConfigError(
                 f"--profile must be one of {', '.join(PROFILES)}, got {self.profile!r}"
             )
+        if self.max_examples is not None and self.max_examples < 1:
+            raise ConfigError(f"--max-examples must be at least 1, got {self.max_examples}")
+        if self.baseline_update and not self.baseline:
+            raise ConfigError("--baseline-update needs the baseline file: add --baseline FILE")
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, got {self.workers}")
         if self.concurrency < 1:

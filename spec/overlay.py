@@ -205,25 +205,23 @@ def apply_overlays(
 
 
 def read_overlay(path: Path | str) -> dict[str, Any]:
-    try:
-        overlay = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OverlayError(f"cannot read overlay {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise OverlayError(f"overlay {path}: not valid YAML: {exc}") from exc
+    overlay = _read_yaml(path, "overlay")
     if not isinstance(overlay, dict):
         raise OverlayError(f"overlay {path}: not an Overlay document")
     return overlay
 
 
 def apply_overlay_file(spec_in: Path, overlay_path: Path, spec_out: Path) -> list[str]:
-    try:
-        document = yaml.safe_load(Path(spec_in).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OverlayError(f"cannot read {exc.filename}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise OverlayError(f"not valid YAML: {exc}") from exc
-    patched, unmatched = apply_overlay(document, read_overlay(overlay_path))
+    patched, unmatched = apply_overlay(_read_yaml(spec_in, "spec"), read_overlay(overlay_path))
     text = yaml.safe_dump(patched, sort_keys=False, allow_unicode=True, width=100)
     Path(spec_out).write_text(text, encoding="utf-8")
     return unmatched
+
+
+def _read_yaml(path: Path | str, what: str) -> Any:
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OverlayError(f"cannot read {what} {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise OverlayError(f"{what} {path}: not valid YAML: {exc}") from exc

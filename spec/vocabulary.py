@@ -108,6 +108,22 @@ class Vocabulary:
         return records if isinstance(records, list) else None
 
 
+def number(value: Any) -> int | float | None:
+    """A number as the machinery reads one: a JSON number, or its text (`"4"`), which breaks a
+    schema (reported once, by the schema check) but still says how many. None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = float(value)
+        except ValueError:
+            return None
+        return int(parsed) if parsed.is_integer() and "." not in value else parsed
+    return None
+
+
 def _type(node: dict[str, Any]) -> Any:
     kind = node.get("type")
     if isinstance(kind, list):

@@ -22,7 +22,7 @@ from conformance.commands.options import (
     add_target_options,
     settings_from,
 )
-from conformance.commands.preflight import TargetError
+from conformance.commands.preflight import TargetError, preflight_other
 from conformance.commands.usage import Usage
 from conformance.drift.observe import Observation, open_target
 from conformance.exit_codes import Exit
@@ -111,6 +111,7 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
         settings.check_can_create_data()  # both targets get the flows' orders and shipments
         if compare_with:  # B needs credentials, a sane URL and the merchant just like A
             settings.with_target(compare_with).check().check_can_create_data()
+            preflight_other(settings, compare_with)  # before the first request to A
         echo(f"compare: seed {settings.seed}, spec {settings.spec_path}")
         (label_a, a), (label_b, b), stopped = observe_both(
             settings, compare_with, max_examples, echo

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,16 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.exceptions import OpenAPISpecValidatorError
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+from conformance.commands.lint_findings import (
+    FORMATS,
+    SPECTRAL,
+    VALIDATOR,
+    LintFinding,
+    display_path,
+    line_of,
+    render,
+    spectral_finding,
+)
 from conformance.commands.usage import Usage
 from conformance.exit_codes import Exit
 from conformance.node_tools import not_found, tool_command
@@ -23,7 +34,7 @@ SPECTRAL_RULESET = SPEC_PATH.with_name("spectral.yaml")
 USAGE = Usage(
     description="Validate the spec with openapi-spec-validator, then lint it with Spectral "
     "(the working directory's .spectral.yaml if any, else the packaged ruleset).",
-    examples=("lint", "lint new/ordermesh.yaml"),
+    examples=("lint", "lint new/ordermesh.yaml", "lint --format github"),
     exits={
         Exit.OK: "the spec is valid and has no Spectral errors",
         Exit.FAILURES: "the spec has errors",
@@ -35,10 +46,17 @@ USAGE = Usage(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="?", help="spec file (default: spec/ordermesh.yaml)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text: one `file:line` line per finding; json; junit: a JUnit XML document; "
+        "github: workflow commands that annotate the file in a pull request",
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
-    return lint(args.spec)
+    return lint(args.spec, args.format)
 
 
 def ruleset() -> Path:
@@ -83,27 +101,39 @@ def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
     return findings
 
 
-def lint(path: str | None) -> int:
-    """0 clean; 1 the spec has errors; 2 a linter could not run (the spec was not judged)."""
-    spec_path = Path(path) if path else SPEC_PATH
+def validator_finding(spec_path: Path, shown: str) -> LintFinding | None:
+    """openapi-spec-validator's first error, at the line of the element it is about."""
     try:
         document = load_document(spec_path)
         if not isinstance(document.get("openapi"), str):
             raise SpecError(f'{spec_path}: `openapi` must be a version string such as "3.1.0"')
         validate(document)
-        print(f"openapi-spec-validator: {spec_path} is valid")
-    except (SpecError, OpenAPISpecValidatorError, OpenAPIValidationError) as exc:
-        print(f"openapi-spec-validator: {exc or type(exc).__name__}")
+    except SpecError as exc:
+        return LintFinding(VALIDATOR, "error", "invalid", shown, line_of(spec_path, exc), str(exc))
+    except (OpenAPISpecValidatorError, OpenAPIValidationError) as exc:
+        message = (str(exc) or type(exc).__name__).split("\n", 1)[0]
+        line = line_of(spec_path, exc, list(getattr(exc, "absolute_path", ())))
+        return LintFinding(VALIDATOR, "error", type(exc).__name__, shown, line, message)
+    return None
+
+
+def lint(path: str | None, form: str = "text") -> int:
+    """0 clean; 1 the spec has errors; 2 a linter could not run (the spec was not judged)."""
+    spec_path = Path(path) if path else SPEC_PATH
+    shown = display_path(spec_path)
+    invalid = validator_finding(spec_path, shown)
+    if invalid:
+        print(render(form, [invalid], [VALIDATOR]))
         return Exit.FAILURES
+    if form == "text":
+        print(f"{VALIDATOR}: {spec_path} is valid")
     try:
-        findings = spectral_findings(spec_path)
+        findings = [spectral_finding(f, shown) for f in spectral_findings(spec_path)]
     except SpectralUnavailable as exc:
-        print(f"{exc}; only the validator ran")
+        print(f"{exc}; only the validator ran", file=sys.stdout if form == "text" else sys.stderr)
+        if form != "text":
+            print(render(form, [], [VALIDATOR]))
         return Exit.USAGE
-    names = {0: "error", 1: "warning", 2: "info", 3: "hint"}
-    for f in findings:
-        line = f["range"]["start"]["line"] + 1
-        print(f"spectral {names[f['severity']]} {f['code']} line {line}: {f['message']}")
-    errors = sum(1 for f in findings if f["severity"] == 0)
-    print(f"spectral: {errors} errors, {len(findings) - errors} other findings")
+    print(render(form, findings, [VALIDATOR, SPECTRAL]))
+    errors = sum(1 for f in findings if f.severity == "error")
     return Exit.FAILURES if errors else Exit.OK

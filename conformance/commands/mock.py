@@ -9,10 +9,11 @@ import sys
 
 from conformance.commands.usage import Usage
 from conformance.exit_codes import Exit
+from conformance.suggestions import fault_problem
 from ordermesh_mock.app import create_app
 from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
-from ordermesh_mock.faults import BY_NAME, CATALOGUE
+from ordermesh_mock.faults import CATALOGUE
 from ordermesh_mock.next_version import CHANGES
 from ordermesh_mock.server import serve
 
@@ -73,9 +74,9 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
 
 
 def usage_error(args: argparse.Namespace) -> str | None:
-    unknown = [n for n in args.fault if n not in BY_NAME]
-    if unknown:
-        return f"unknown fault(s): {', '.join(unknown)}\nvalid faults: {', '.join(BY_NAME)}"
+    problem = fault_problem(args.fault)
+    if problem:
+        return problem
     if (args.client_id is None) != (args.client_secret is None):
         return "--client-id and --client-secret go together"
     return None
@@ -105,7 +106,7 @@ def handle(args: argparse.Namespace) -> int:
         return Exit.OK
     problem = usage_error(args)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"ordermesh-conformance mock: error: {problem}", file=sys.stderr)
         return Exit.USAGE
     config = config_from_args(args)
     try:

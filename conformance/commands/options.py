@@ -10,10 +10,19 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.config_file import RUN_KEYS, env_name, find_config, from_env, validate
+from conformance.config_file import (
+    AUTO,
+    RUN_KEYS,
+    check_variables,
+    env_name,
+    find_config,
+    from_env,
+    validate,
+)
 from conformance.connection import ConnectionOptions
 from conformance.selection import SUITES, check_scenarios, check_suites
 from conformance.settings import (
+    DEFAULT_PROFILE,
     PROFILES,
     REMOTE_CONCURRENCY,
     ConfigError,
@@ -21,8 +30,10 @@ from conformance.settings import (
     credentials_from,
     default_concurrency,
     new_run_id,
+    profiles_help,
 )
 from conformance.stateful.scenarios import scenario_operations
+from conformance.suggestions import fault_problem
 from conformance.suites.schema import schemathesis_config
 from spec.loader import SpecError
 
@@ -136,9 +147,20 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_fault_option(target)
     budget = parser.add_argument_group("budget")
-    budget.add_argument("--profile", choices=sorted(PROFILES), help="smoke, ci (default) or full")
+    budget.add_argument("--profile", choices=sorted(PROFILES), help=profiles_help())
+    budget.add_argument(
+        "--max-examples",
+        type=int,
+        metavar="N",
+        help="examples per operation, instead of the profile's (default: the profile's)",
+    )
     budget.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed)")
-    budget.add_argument("--workers", type=int, help="pytest-xdist workers (default 1)")
+    budget.add_argument(
+        "--workers",
+        type=workers_count,
+        metavar="N|auto",
+        help="pytest-xdist workers; auto: one per core (default 1)",
+    )
     budget.add_argument(
         "--concurrency",
         type=int,
@@ -189,14 +211,33 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="Allure history kept across runs, for trends and new failures "
         "(default: REPORTS_DIR/history.jsonl; a run never clears it)",
     )
-    out.add_argument("--quiet", action="store_true", help="print the summary only, no progress")
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="print the summary only, no progress"
+    )
     out.add_argument(
         "--lifecycle-threshold",
         type=float,
         help="share of states and transitions the scenarios must cover (default 1.0)",
     )
+    add_baseline_arguments(parser)
     add_connection_arguments(parser)
     add_auth_arguments(parser)
+
+
+def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
+    """Known failures, on Schemathesis' model (conformance/reporting/baseline.py)."""
+    baseline = parser.add_argument_group("baseline")
+    baseline.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="fail only on failures not recorded in FILE, and list the known ones apart; a "
+        "missing FILE is created from this run (default: none)",
+    )
+    baseline.add_argument(
+        "--baseline-update",
+        action="store_true",
+        help="add this run's new failures to the --baseline FILE",
+    )
 
 
 def add_selection_arguments(budget: argparse._ArgumentGroup) -> None:
@@ -262,6 +303,20 @@ def from_elsewhere(name: str) -> str:
     return f"(default: ${env_name(name)}, else [auth] {name} in the config file)"
 
 
+def workers_count(text: str) -> int:
+    """--workers N, or `auto`: one per core."""
+    if text.strip().lower() == AUTO:
+        return cores()
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
 def shard_spec(text: str) -> tuple[int, int]:
     index, _, count = text.partition("/")
     if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
@@ -298,6 +353,7 @@ def read_secret(path: str, name: str, stdin: TextIO | None = None) -> str:
 def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> RunSettings:
     """Every command's settings: a flag the command does not have counts as not given."""
     environ = dict(os.environ if environ is None else environ)
+    check_variables(environ)
     config, source = find_config(args.config)
     validate(config, source)
     run_section = config.get("run", {})
@@ -313,6 +369,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
 
     seed = pick("seed", "seed", None)
     base_url, workers = pick("base_url", "base_url", None), pick("workers", "workers", 1)
+    workers = cores() if workers == AUTO else workers
     concurrency = pick("concurrency", "concurrency", None)
     shard = getattr(args, "shard", None) or (1, 1)
     settings = RunSettings(
@@ -320,7 +377,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         config_path=getattr(args, "config", None),
         spec_path=pick("spec_path", "spec", RunSettings.spec_path),
         overlays=tuple(pick("overlays", "overlay", [])),
-        profile=pick("profile", "profile", "ci"),
+        profile=pick("profile", "profile", DEFAULT_PROFILE),
         seed=seed if seed is not None else int.from_bytes(os.urandom(3), "big"),
         workers=workers,
         concurrency=default_concurrency(base_url, workers) if concurrency is None else concurrency,
@@ -347,6 +404,9 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         history_path=pick("history", "history", None),
         quiet=pick("quiet", "quiet", False),
         lifecycle_threshold=pick("lifecycle_threshold", "lifecycle_threshold", 1.0),
+        max_examples=pick("max_examples", "max_examples", None) if is_run(args) else None,
+        baseline=pick("baseline", "baseline", None),
+        baseline_update=bool(getattr(args, "baseline_update", False)),
         **connection_settings(pick, getattr(args, "tls_verify", None)),
     )
     check_scenarios(settings.scenarios, scenario_operations())
@@ -354,6 +414,11 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
     schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs
     check_flags(args, settings)
     return settings.check()
+
+
+def is_run(args: argparse.Namespace) -> bool:
+    """`drift` and `compare` have a --max-examples of their own (DEFAULT_EXAMPLES)."""
+    return getattr(args, "command", "run") == "run"
 
 
 def connection_settings(pick: Any, tls_verify_flag: bool | None) -> dict[str, Any]:
@@ -376,6 +441,9 @@ def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
         raise ConfigError(f"--max-examples must be at least 1, got {examples}")
     if not Path(settings.spec_path).is_file():
         raise ConfigError(f"--spec {settings.spec_path}: no such file")
+    problem = fault_problem(settings.mock_faults)
+    if problem:
+        raise ConfigError(problem)
     for overlay in settings.overlays:
         if not Path(overlay).is_file():
             raise ConfigError(f"--overlay {overlay}: no such file")

@@ -1,4 +1,5 @@
-"""Before a run: is the target there, is it an OrderMesh API, and does it take our credentials?
+"""Before a run: is the target there, is it an OrderMesh API, does it take our credentials, and
+is the merchant we create test data for the one they sign in to?
 
 Each answer that is "no" ends the run with exit 3 and one line that says what answered, before
 any case is generated: a wrong token is not 42 conformance failures, and an HTML page is not a
@@ -15,8 +16,12 @@ from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
 from conformance.transient import GATEWAY_RETRIES, policy_for
+from spec.loader import PLACEHOLDER
+from spec.vocabulary import vocabulary
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
+MERCHANT_OPERATION = "getOrderById"  # a read of one listed order, which names its merchant
+MERCHANT_FIELD = "merchantId"
 PROBE_TIMEOUT = 10.0
 
 
@@ -39,7 +44,8 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
         raise TargetError(f"not an OrderMesh target: {exc}") from exc
     except AuthError as exc:
         raise TargetError(f"authentication failed: {exc}") from exc
-    authenticated_read(settings, token, transport)
+    listing = authenticated_read(settings, token, transport)
+    check_merchant(settings, token, transport, listing)
 
 
 def unreachable(settings: RunSettings, exc: httpx.HTTPError) -> str:
@@ -52,16 +58,22 @@ def unreachable(settings: RunSettings, exc: httpx.HTTPError) -> str:
     return f"target {settings.base_url} is unreachable: {reason}"
 
 
-def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseTransport) -> None:
-    """One read with the token: a static token is checked here, and so is what answers."""
-    path = settings.load_spec().operation(PROBE_OPERATION).path
+def get(
+    settings: RunSettings, path: str, token: str, transport: httpx.BaseTransport
+) -> httpx.Response:
     try:
         with httpx.Client(transport=transport, timeout=PROBE_TIMEOUT) as http:
-            response = http.get(
-                settings.target_url.rstrip("/") + path, headers=bearer_header(token)
-            )
+            return http.get(settings.target_url.rstrip("/") + path, headers=bearer_header(token))
     except httpx.HTTPError as exc:
         raise TargetError(unreachable(settings, exc)) from exc
+
+
+def authenticated_read(
+    settings: RunSettings, token: str, transport: httpx.BaseTransport
+) -> httpx.Response:
+    """One read with the token: a static token is checked here, and so is what answers."""
+    path = settings.load_spec().operation(PROBE_OPERATION).path
+    response = get(settings, path, token, transport)
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
     if policy_for(settings.spec_path).gateway_retry(response.status_code, repeatable=True):
         raise TargetError(
@@ -76,3 +88,44 @@ def authenticated_read(settings: RunSettings, token: str, transport: httpx.BaseT
         raise TargetError(
             f"not an OrderMesh target: GET {path} answered {response.status_code} {kind}"
         )
+    return response
+
+
+def check_merchant(
+    settings: RunSettings, token: str, transport: httpx.BaseTransport, listing: httpx.Response
+) -> None:
+    """One read of an order the token can see, which names the token's merchant: if that is
+    not the merchant given, every order the run creates would be refused as another
+    merchant's, and read as an API defect. A merchant with no orders yet cannot be checked."""
+    merchant = settings.credentials.merchant_id
+    spec = settings.load_spec()
+    words = vocabulary(spec)
+    try:
+        body = listing.json() if merchant and listing.is_success else None
+    except ValueError:
+        return  # not JSON: the run's own checks judge that answer
+    records = words.records(PROBE_OPERATION, body) or ()
+    ids = [r.get("id") for r in records if isinstance(r, dict) and r.get("id")]
+    if not ids:
+        return
+    template = spec.operation(MERCHANT_OPERATION).path
+    path = PLACEHOLDER.sub(str(ids[0]), template)
+    try:
+        order = words.resource(MERCHANT_OPERATION, get(settings, path, token, transport).json())
+    except ValueError:
+        return
+    owner = order.get(MERCHANT_FIELD) if isinstance(order, dict) else None
+    if owner and owner != merchant:
+        raise TargetError(
+            f"merchant not accepted by the target: the credentials sign in to another "
+            f"merchant than ORDERMESH_MERCHANT_ID (or --merchant-id) {merchant}"
+        )
+
+
+def preflight_other(settings: RunSettings, url: str) -> None:
+    """`--compare-with URL`: the second target, with the same credentials, before the first
+    request to the first one, so a refusal there does not wait for a whole run to show."""
+    try:
+        preflight(settings.with_target(url), Redactor(settings.secrets()))
+    except TargetError as exc:
+        raise TargetError(f"--compare-with {url}: {exc}") from exc

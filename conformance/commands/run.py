@@ -22,6 +22,7 @@ from conformance.config_file import env_name
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
+from conformance.reporting.baseline import judge, load_baseline
 from conformance.reporting.categories import SUITE_ERROR
 from conformance.reporting.evidence import propose
 from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
@@ -43,6 +44,7 @@ from conformance.reporting.summary import (
     render_table,
     write_summary,
 )
+from conformance.selection import check_selection
 from conformance.settings import ConfigError, Credentials, RunSettings
 from spec import load_lifecycle
 from spec.loader import SpecError
@@ -68,12 +70,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def checked_settings(args: argparse.Namespace) -> RunSettings:
+    """Every usage error of `run`, before anything starts: the mock, pytest, a request."""
     settings = settings_from(args).check_can_create_data()
     if args.compare_with and settings.read_only:
         raise ConfigError(
             "--compare-with replays the scenarios' writes on both targets;"
             " it cannot be combined with --read-only"
         )
+    if args.compare_with:  # the second target needs credentials and a merchant just like A
+        settings.with_target(args.compare_with).check().check_can_create_data()
+    check_selection(settings.load_spec(), settings)  # settings_from loaded it: a spec error is out
+    load_baseline(settings)  # a broken file is a usage error now, not after the run
     return settings
 
 
@@ -263,6 +270,7 @@ def execute(settings: RunSettings, echo=print) -> int:
     target = settings.base_url or "embedded mock"
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
+    status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
     shortfall = lifecycle_shortfall(settings, summary)
     if status == Exit.OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES

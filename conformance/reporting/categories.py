@@ -28,6 +28,7 @@ from schemathesis.openapi.checks import (
     UseAfterFree,
 )
 
+from conformance.reporting.baseline import normalised
 from spec import Operation
 
 BLOCKED = "blocked"
@@ -132,25 +133,15 @@ _NAMING = ("required", "additionalProperties", "dependentRequired")
 
 # Categories whose failures are the same defect at every operation that shows the same problem.
 SAME_ACROSS_OPERATIONS = ("side effect",)
-# What differs from one showing of a problem to the next: ids, handles, positions.
-_VOLATILE = (
-    (re.compile(r"\b[0-9a-f]{24}\b"), "<id>"),
-    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<id>"),
-    (re.compile(r"\bomct-[\w-]+"), "<run-tagged>"),
-    (re.compile(r"\b([a-z]+)\d+\b"), r"<\1>"),  # model handles: order1, shipment2
-    (re.compile(r"\b\d+\b"), "<n>"),
-)
-
-
-_WHERE = re.compile(r"^[A-Z]\w* <\w+>(?: event <n>)?: ")
+# Model handles (order1, shipment2): which resource of the scenario showed the problem.
+_HANDLE = re.compile(r"\b([a-z]+)\d+\b")
+# Which resource showed it is where, not what: "Order {id} event {n}: " leads many problems.
+_WHERE = re.compile(r"^[A-Z]\w* (?:\{id\}|\{uuid\}|<\w+>)(?: event \{n\})?: ")
 
 
 def same_problem(message: str) -> str:
-    """A problem's text without what changes between showings of it."""
-    for pattern, placeholder in _VOLATILE:
-        message = pattern.sub(placeholder, message)
-    # Which resource showed it is where, not what: "Order <id> event <n>: " leads many problems.
-    return _WHERE.sub("", message)[:300]
+    """A problem's text without what changes between showings of it (ids, values, handles)."""
+    return _WHERE.sub("", _HANDLE.sub(r"<\1>", normalised(message)))[:300]
 
 
 def violation_key(check: str, failure: BaseException, operation_id: str) -> list[str] | None:

@@ -51,12 +51,13 @@ def explanation(summary: dict) -> list[str]:
     return [f"Exit {status}: {MEANINGS[Exit(status)]}. No finding below is about the API.", ""]
 
 
-def write_usage_outputs(reports: Path, message: str) -> None:
-    """summary.json, summary.md and a one-error junit.xml for a run that did not start."""
+def write_usage_outputs(reports: Path, message: str, status: Exit = Exit.USAGE) -> None:
+    """summary.json, summary.md and a one-error junit.xml for a run that did not start: a usage
+    error, or (`status` 3) a target refused before the first test."""
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
     summary = {
-        "exit_code": int(Exit.USAGE),
+        "exit_code": int(status),
         "error": message,
         "complete": False,
         "incomplete_reason": message,
@@ -66,4 +67,4 @@ def write_usage_outputs(reports: Path, message: str) -> None:
     lines = [f"## OrderMesh conformance: {verdict(summary)}", "", *explanation(summary)]
     lines += [f"**Error:** {message}", "", "The run did not start: nothing was tested."]
     (reports / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    write_error_junit(reports / "junit.xml", Exit.USAGE, message)
+    write_error_junit(reports / "junit.xml", status, message)

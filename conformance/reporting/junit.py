@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
+from conformance.reporting.stats import running_test
 from conformance.settings import RunSettings
 from conformance.stateful.scenarios import RANDOM_WALKS
 from spec import load_spec
@@ -58,7 +59,16 @@ def headline(records: list[dict[str, Any]]) -> str:
 
 
 class JunitMessages:
-    """Where the tests run: the failure message, and no statistics for the XML."""
+    """Where the tests run: the test's name for the failure entries, the failure message, and
+    no statistics for the XML."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        self.spec_path, self.overlays = settings.spec_path, settings.overlays
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        names = junit_name(item.location[2], self.spec_path, self.overlays)
+        running_test(names[1] if names else "")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
@@ -109,6 +119,7 @@ def retitle(report: pytest.TestReport, title: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(JunitMessages(), "ordermesh-junit-messages")
+    settings = RunSettings.from_env()
+    config.pluginmanager.register(JunitMessages(settings), "ordermesh-junit-messages")
     if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(JunitRenames(RunSettings.from_env()), "ordermesh-junit")
+        config.pluginmanager.register(JunitRenames(settings), "ordermesh-junit")

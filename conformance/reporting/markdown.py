@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.exit_codes import Exit
 from conformance.reporting.allure_steps import docs_sections
+from conformance.reporting.baseline import known_fingerprints
 from conformance.reporting.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
 from conformance.reporting.exit_outputs import explanation, verdict
 from spec import Spec
@@ -105,7 +106,9 @@ def kind_lines(summary: dict[str, Any]) -> list[str]:
 
 def failure_lines(summary: dict[str, Any]) -> list[str]:
     new_ops = {e.get("story") for e in summary.get("new_failures") or ()}
-    ordered = sorted(summary["failures"], key=lambda f: f["operation"] not in new_ops)
+    known = known_fingerprints(summary)  # listed apart, by baseline_markdown
+    failures = [f for f in summary["failures"] if f.get("fingerprint") not in known]
+    ordered = sorted(failures, key=lambda f: f["operation"] not in new_ops)
     lines = []
     for failure in ordered[:MAX_FAILURES]:
         mark = "🆕 " if failure["operation"] in new_ops else ""
@@ -153,10 +156,26 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
         lines.append("")
     lines += ["### By docs section", "", *section_rows(summary, spec), ""]
     lines += kind_lines(summary)
-    if summary["failures"]:
+    failures = failure_lines(summary)
+    if failures:
+        lines += ["### Failures (new first), each with its reproduction", "", *failures, ""]
+    lines += baseline_markdown(summary)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def baseline_markdown(summary: dict[str, Any]) -> list[str]:
+    """The known failures (--baseline), which do not fail the run, and the fixed ones."""
+    section = summary.get("baseline")
+    if not section:
+        return []
+    lines = [
+        f"### Baseline `{section['file']}`: {len(section['known'])} known, "
+        f"{len(section['new'])} new, {len(section['fixed'])} fixed",
+        "",
+    ]
+    for mark, key in (("known", "known"), ("✅ fixed", "fixed")):
         lines += [
-            "### Failures (new first), each with its reproduction",
-            "",
-            *failure_lines(summary),
+            f"- {mark} `{e['id']}` **{e['operation']}** · {e['check']} · {e['title']}"
+            for e in section[key]
         ]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.checks.not_run import checks_not_run
+from conformance.reporting.baseline import baseline_lines, known_fingerprints
 from conformance.reporting.categories import SUITE_ERROR, kind_of
 from conformance.selection import all_scenarios_run
 from conformance.settings import RunSettings
@@ -216,7 +217,8 @@ def render_table(summary: dict[str, Any]) -> str:
     ]
     if summary.get("checks_not_run"):
         lines.append(f"checks not run: {', '.join(summary['checks_not_run'])}")
-    for failure in summary["failures"][:20]:
+    known = known_fingerprints(summary)  # listed apart, by baseline_lines
+    for failure in [f for f in summary["failures"] if f.get("fingerprint") not in known][:20]:
         seen = failure.get("seen_at") or {}
         elsewhere = f" (also at {len(seen)} other operations)" if seen else ""
         lines.append(
@@ -236,7 +238,7 @@ def render_table(summary: dict[str, Any]) -> str:
     if replays:
         lines += ["", "replay (the same target, seed and selection; ORDERMESH_* credentials):"]
         lines += replays
-    return "\n".join(lines)
+    return "\n".join(lines + baseline_lines(summary))
 
 
 def replay_lines(summary: dict[str, Any]) -> list[str]:

@@ -161,6 +161,6 @@ def test_python_m_entry_points_go_through_the_tree(module, monkeypatch, capsys):
 
 def test_mock_usage_errors_exit_2(capsys):
     assert main(["mock", "--fault", "no-such-fault"]) == Exit.USAGE
-    assert "unknown fault(s): no-such-fault" in capsys.readouterr().err
+    assert "--fault 'no-such-fault': no such fault" in capsys.readouterr().err
     assert main(["mock", "--client-id", "x"]) == Exit.USAGE
     assert "go together" in capsys.readouterr().err

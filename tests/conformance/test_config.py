@@ -40,6 +40,8 @@ VALUES = {
     "max_duration": ("30", 30.0),
     "history": ("h.jsonl", "h.jsonl"),
     "quiet": ("yes", True),
+    "max_examples": ("7", 7),
+    "baseline": ("known.json", "known.json"),
     "request_timeout": ("7.5", 7.5),
     "tls_verify": ("false", False),
     "ca_bundle": (certifi.where(), certifi.where()),

@@ -97,7 +97,7 @@ def proxy(
 class MockProcess:
     """`ordermesh-conformance mock` in a process of its own, so a test can kill it mid-run."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, faults: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -109,6 +109,7 @@ class MockProcess:
                 str(self.port),
                 "--token",
                 token,
+                *[word for fault in faults for word in ("--fault", fault)],
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -43,7 +43,7 @@ def test_a_crash_in_our_own_check_is_a_suite_error_naming_the_test(tmp_path):
     assert failure["category"] == "suite error"
     assert failure["check"] == "suite_error"
     assert MESSAGE in failure["message"]
-    assert failure["tests"] == [f"test_named_scenario[{SCENARIO}]"]
+    assert failure["tests"] == [SCENARIO]  # as junit.xml names the test
     assert "--scenario" in failure["reproduction"]
 
 

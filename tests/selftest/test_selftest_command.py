@@ -13,7 +13,7 @@ from conformance.selftest import combos
 def test_unknown_fault_is_a_usage_error_naming_it(tmp_path, capsys):
     code = main(["selftest", "--fault", "no-such-fault", "--reports-dir", str(tmp_path)])
     assert code == 2
-    assert "unknown fault(s): no-such-fault" in capsys.readouterr().err
+    assert "--fault 'no-such-fault': no such fault" in capsys.readouterr().err
     assert not (tmp_path / "selftest.json").exists()
 
 
