@@ -23,9 +23,10 @@ REPLAY = "ordermesh-conformance run"  # a rerun that is a command (not "the test
 CHECKS = {TRANSPORT: "transport"}  # the check an unrecorded error is filed under, by category
 
 
-def start(session: SuiteSession) -> None:
-    """A test begins: nothing is recorded for it yet."""
+def start(session: SuiteSession, item: Any = None) -> None:
+    """A test begins: nothing is recorded for it yet; what it meets replays with it."""
     session.stats.touched = []
+    session.rerun = rerun_of(session, item, scenario_of(item)) if item is not None else None
 
 
 def finish(session: SuiteSession, item: Any, failed: bool, exc: BaseException | None) -> None:

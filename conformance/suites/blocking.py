@@ -38,8 +38,9 @@ REQUEST_ERRORS = (
 
 def record_finding(session: SuiteSession, breach: ContractBreach, response: httpx.Response) -> None:
     """The gate's listener: a finding on an answer the machinery read is a failure at the
-    operation that answered, replayed by that operation's own property test."""
-    record_root(session, breach, replay_operation(session.settings, breach.operation_id), response)
+    operation that answered, replayed by the test that met it (else that operation's own)."""
+    rerun = session.rerun or replay_operation(session.settings, breach.operation_id)
+    record_root(session, breach, rerun, response)
     if session.evidence is not None and breach.check in SHAPE_CHECKS:
         media = response.headers.get("content-type")
         body = body_of(response.content)

@@ -43,7 +43,7 @@ def selected(item) -> bool:
 
 def pytest_runtest_setup(item):
     """--max-failures and --max-duration: start no new test past either."""
-    accounting.start(current())
+    accounting.start(current(), item)
     budget.check(current().settings)
 
 

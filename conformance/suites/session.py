@@ -38,6 +38,7 @@ class SuiteSession:
     checks: list = field(default_factory=list)  # the project's checks, built once (they keep state)
     reauth: ReauthState = field(default_factory=new_reauth_state)
     evidence: Evidence | None = None  # answers that broke the spec's shapes (the overlay's)
+    rerun: str | None = None  # the run that replays the test running now (suites/accounting.py)
 
     @property
     def http(self) -> requests.Session:

@@ -43,13 +43,17 @@ def test_three_failures_each_replay_alone(run_cli):
     assert first.code == 1, first.stdout + first.stderr
     failures = first.summary["failures"]
     assert len(failures) >= REPLAYED, [key(f) for f in failures]
-    kinds = set()
-    for failure in failures[:REPLAYED]:
+    kinds: set[str] = set()
+    for replayed, failure in enumerate(failures):
+        if replayed >= REPLAYED and kinds == {"scenario", "property test"}:
+            break
         argv = replay_argv(failure)
         assert argv[argv.index("--seed") + 1] == "11"
         again = run_cli(*argv)
         assert again.code == 1, again.stdout + again.stderr
-        assert [key(f) for f in again.summary["failures"]] == [key(failure)]
+        # The one test that met it, alone: it fails the same way (and may say more of the
+        # same answer, e.g. a scenario whose refused step also broke the contract).
+        assert key(failure) in [key(f) for f in again.summary["failures"]]
         ran = junit_tests(again)
         assert len(ran) == 1, ran
         if "--scenario" in argv:
