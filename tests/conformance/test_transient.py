@@ -32,8 +32,26 @@ OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\
 def hanging_up(times: int) -> Iterator[tuple[str, list[bytes]]]:
     """A server that reads each request and closes the connection without a byte of answer for
     the first `times` requests, then answers 200 `{}`; yields (base URL, requests seen)."""
-    listener = socket.create_server(("127.0.0.1", 0))
     seen: list[bytes] = []
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            request = conn.recv(65536)
+            if not request:
+                return
+            seen.append(request.split(b"\r\n", 1)[0])
+            if len(seen) > times:
+                conn.sendall(OK)
+
+    with serving(answer) as base_url:
+        yield base_url, seen
+
+
+@contextmanager
+def serving(handle, threaded: bool = False) -> Iterator[str]:
+    """A loopback TCP server that hands each connection to `handle` (in a thread of its own
+    when `threaded`) until the block ends; yields its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
     def serve() -> None:
@@ -43,18 +61,15 @@ def hanging_up(times: int) -> Iterator[tuple[str, list[bytes]]]:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
-            with conn:
-                request = conn.recv(65536)
-                if not request:
-                    continue
-                seen.append(request.split(b"\r\n", 1)[0])
-                if len(seen) > times:
-                    conn.sendall(OK)
+            if threaded:
+                threading.Thread(target=handle, args=(conn,), daemon=True).start()
+            else:
+                handle(conn)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         stop.set()
         thread.join(timeout=5)
@@ -192,9 +207,7 @@ def stale_on_reuse() -> Iterator[tuple[str, list[int]]]:
     """A keep-alive server that answers each connection's first request (slowly, so concurrent
     requests open connections of their own) and hangs up on its second: every pooled
     connection is stale. Yields (base URL, the number of each request on its connection)."""
-    listener = socket.create_server(("127.0.0.1", 0))
     numbers: list[int] = []
-    stop = threading.Event()
 
     def connection(conn: socket.socket) -> None:
         with conn:
@@ -207,23 +220,8 @@ def stale_on_reuse() -> Iterator[tuple[str, list[int]]]:
                 time.sleep(0.3)
                 conn.sendall(OK)
 
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=connection, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", numbers
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
+    with serving(connection, threaded=True) as base_url:
+        yield base_url, numbers
 
 
 def test_the_resend_goes_on_a_new_connection_not_another_stale_one():
