@@ -40,6 +40,7 @@ from conformance.polling import WriteLog
 from conformance.redaction import Redactor
 from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids
+from spec.vocabulary import vocabulary
 from strategies.formats import schema_with_formats
 
 # Not `not_a_server_error`: a 5xx is judged where the suite expects one or not (it is documented).
@@ -67,6 +68,7 @@ class ContractBreach(OrderMeshError):
 
 # Where the gate leaves its findings on the answer it judged (httpx's per-response extensions).
 FINDINGS = "ordermesh.contract_findings"
+GATE = "ordermesh.contract_gate"  # and the gate that judged it
 # Called once per contract finding with the answer that carried it (reporting, overlay evidence).
 Listener = Callable[[ContractBreach, httpx.Response], None]
 
@@ -104,8 +106,11 @@ def require(response: httpx.Response, need: Need, gate: ContractGate | None = No
     to judge (a precondition refused)."""
     if FINDINGS not in response.extensions:
         return  # not judged: a plain client, which observes rather than holds to the spec
+    gate = gate or response.extensions.get(GATE)
     missing = need.missing(response)
     findings: list[ContractBreach] = response.extensions[FINDINGS]
+    if missing is None and findings and gate is not None:
+        missing = gate.broken_field(response, need)
     if missing is None or not (findings or is_success(response.status_code)):
         return
     if findings:
@@ -155,6 +160,20 @@ class ContractGate:
     @functools.cached_property
     def _schema(self):
         return schema_with_formats(self._spec.document, SchemathesisConfig())
+
+    def broken_field(self, response: httpx.Response, need: Need) -> str | None:
+        """A needed field the answer has but in a shape its schema forbids (an id "string")."""
+        request = response.request
+        operation_id = self.operation_id(request.method, request.url.path)
+        body = _json(response.content)
+        if operation_id is None or body is None:
+            return None
+        words = vocabulary(self._spec)
+        for path in need.fields:
+            broken = words.broken_field(operation_id, response.status_code, body, path)
+            if broken is not None:
+                return broken
+        return None
 
     def operation_id(self, method: str, path: str) -> str | None:
         operation = self._schema.find_operation_by_path(method, path)
@@ -277,6 +296,7 @@ class GatedClient(ApiClient):
             raise self.gate.unanswered(exc.request, exc) from None
         findings = self.gate.check(response, self.base_url)
         response.extensions[FINDINGS] = findings
+        response.extensions[GATE] = self.gate
         if need is not None:
             require(response, need, self.gate)
         return response

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import jsonschema_rs
+
 from spec.loader import Spec
 
 
@@ -94,6 +96,17 @@ class Vocabulary:
         ]
         return lists[0] if len(lists) == 1 else None
 
+    def broken_field(self, operation_id: str, status: int, body: Any, path: str) -> str | None:
+        """Where a needed field (`order.items[].id`) of an answer breaks its own schema: an id
+        that cannot be an id is no id to pass on. None when every value keeps it."""
+        schema = (self.spec.operation(operation_id).responses.get(str(status)) or {}).get(
+            "application/json"
+        )
+        for value, field_schema in _values_at(body, schema or {}, path.split(".")):
+            if field_schema and not jsonschema_rs.is_valid(field_schema, value):
+                return f"{path} {value!r} breaks its schema"
+        return None
+
     def resource(self, operation_id: str, body: Any) -> Any:
         """The resource out of a success answer of `operation_id`."""
         key = self.envelope(operation_id)
@@ -122,6 +135,23 @@ def number(value: Any) -> int | float | None:
             return None
         return int(parsed) if parsed.is_integer() and "." not in value else parsed
     return None
+
+
+def _values_at(body: Any, schema: dict[str, Any], tokens: list[str]) -> list[tuple[Any, Any]]:
+    """(value, its schema) for each value a dotted path names (`items[]` walks a list)."""
+    if not tokens:
+        return [(body, schema)]
+    token, rest = tokens[0], tokens[1:]
+    name = token.removesuffix("[]")
+    properties: dict[str, Any] = dict(schema.get("properties") or {})
+    for branch in schema.get("allOf") or []:
+        properties.update(branch.get("properties") or {})
+    child = properties.get(name) or {}
+    value = body.get(name) if isinstance(body, dict) else None
+    if not token.endswith("[]"):
+        return _values_at(value, child, rest) if value is not None else []
+    items = child.get("items") or {}
+    return [pair for item in value or [] for pair in _values_at(item, items, rest)]
 
 
 def _type(node: dict[str, Any]) -> Any:

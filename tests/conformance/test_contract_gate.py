@@ -144,3 +144,11 @@ def test_a_settled_resource_is_not_waited_for_again_until_written_again():
     assert not log.pending("n1")
     log.record(["n1"], "updateNote")
     assert log.pending("n1")
+
+
+def test_a_needed_field_that_breaks_its_own_schema_is_unusable(gate):
+    """Prism's example id "string" is present, but no id: nothing can be set up with it."""
+    created = judged(gate, answer("POST", "/v1/orders", 201, json={"id": "string"}))
+    with pytest.raises(ContractBreach) as caught:
+        require(created, Need(("id",)), gate)
+    assert caught.value.blocked_line() == "blocked by createOrder: id 'string' breaks its schema"
