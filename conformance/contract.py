@@ -91,7 +91,7 @@ class Need:
             return f"answered {response.status_code}"
         if not self.fields:
             return None
-        body = _json(response.content)
+        body = body_of(response.content)
         if body is None:
             return "answered no JSON body"
         for path in self.fields:
@@ -165,7 +165,7 @@ class ContractGate:
         """A needed field the answer has but in a shape its schema forbids (an id "string")."""
         request = response.request
         operation_id = self.operation_id(request.method, request.url.path)
-        body = _json(response.content)
+        body = body_of(response.content)
         if operation_id is None or body is None:
             return None
         words = vocabulary(self._spec)
@@ -206,8 +206,8 @@ class ContractGate:
         declared = operation.definition.raw.get("x-audit")
         if not declared:
             return
-        body = _json(request.content)
-        answer = _json(response.content)
+        body = body_of(request.content)
+        answer = body_of(response.content)
         ids = audit_ids(declared["id"], parameters, body, answer)
         self.writes.record(ids, operation_id_of(operation))
 
@@ -248,11 +248,18 @@ def _breach(operation, failure: Failure) -> ContractBreach:
     return ContractBreach(operation_id_of(operation), check_of(failure), failure)
 
 
-def _json(content: bytes) -> Any:
+def body_of(content: bytes) -> Any:
+    """An answer's JSON body, or None (none, or not JSON: the schema check's finding, never a
+    crash of whoever reads it)."""
     try:
         return json.loads(content) if content else None
     except ValueError:
         return None
+
+
+def json_of(response: Any) -> Any:
+    """`body_of` for an answer object, httpx's or Schemathesis' (both have `.content`)."""
+    return body_of(response.content)
 
 
 def _path_values(template: str, path: str) -> dict[str, Any]:

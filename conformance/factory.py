@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from conformance.client import ApiClient
-from conformance.contract import ContractBreach, Need, is_success, require
+from conformance.contract import ContractBreach, Need, is_success, json_of, require
 from conformance.errors import OrderMeshError
 from conformance.polling import poll_until
 from spec import Spec, load_lifecycle, load_spec
@@ -126,7 +126,7 @@ class Factory:
         def fresh(response: httpx.Response) -> bool:
             if Need(wrapped).missing(response) is not None:
                 return False
-            return until is None or until(self.words.resource(operation_id, _json(response)))
+            return until is None or until(self.words.resource(operation_id, json_of(response)))
 
         response = poll_until(
             lambda: self._send(operation_id, ids, None, Need(success=False)),
@@ -149,7 +149,7 @@ class Factory:
             raise SetupError(
                 f"{request.method} {request.url.path} {problem}: {response.text[:300]}"
             )
-        return _json(response)
+        return json_of(response)
 
     def shows(self, entity: str, field_name: str, state: str | None) -> Callable[[Any], bool]:
         """Whether a read resource shows `state` (any spelling of it the spec allows)."""
@@ -297,10 +297,3 @@ class Factory:
 
         with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="cleanup") as pool:
             return sum(pool.map(cancel, list(self.ledger.orders)))
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json() if response.content else None
-    except ValueError:
-        return None

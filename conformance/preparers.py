@@ -12,9 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
-from conformance.contract import ContractBreach, is_success
+from conformance.contract import ContractBreach, is_success, json_of
 from conformance.factory import NOTES_ON, VENDOR, Factory
 from conformance.operations import operation_of
 from conformance.settings import Credentials
@@ -348,15 +346,8 @@ def _refresh(p: Preparation, case) -> None:
             json={"username": p.credentials.username, "password": p.credentials.password},
             authenticated=False,
         )
-        token = _json_field(response, "refresh_token") if is_success(response.status_code) else None
+        body = json_of(response) if is_success(response.status_code) else None
+        token = body.get("refresh_token") if isinstance(body, dict) else None
         if isinstance(token, str):
             p.factory.client.redactor.add(token)
             _body(case)["refresh_token"] = token
-
-
-def _json_field(response: httpx.Response, name: str) -> Any:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get(name) if isinstance(body, dict) else None

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from conformance.audit_rule import event_problems
 from conformance.checks import snapshots
 from conformance.checks.failures import AuditFailure
-from conformance.contract import is_client_error, is_success
+from conformance.contract import is_client_error, is_success, json_of
 from conformance.harness import Harness
 from conformance.operations import operation_of
 from conformance.polling import poll_until
@@ -148,7 +148,7 @@ def _same_request(harness: Harness, response, request_id) -> list[dict]:
     """The shipment message events one request wrote."""
     if not is_success(response.status_code):
         return []
-    body = snapshots.json_of(response)
+    body = json_of(response)
     events = vocabulary(harness.spec).records("getShipmentMessageAuditLogs", body) or []
     return [e for e in events if isinstance(e, dict) and e.get("requestId") == request_id]
 

@@ -10,8 +10,7 @@ holds (a fresh mock, or a run narrowed to the listing alone).
 from __future__ import annotations
 
 from conformance.checks.failures import ListingFailure
-from conformance.checks.snapshots import json_of
-from conformance.contract import is_success
+from conformance.contract import is_success, json_of
 from conformance.operations import operation_of
 from spec.vocabulary import vocabulary
 

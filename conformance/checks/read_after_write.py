@@ -12,13 +12,13 @@ from typing import Any
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ReadAfterWriteFailure
-from conformance.contract import is_success
+from conformance.contract import is_success, json_of
 from conformance.harness import Harness
 from conformance.operations import operation_of
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, response_header
 from spec import load_lifecycle
-from spec.vocabulary import vocabulary
+from spec.vocabulary import number, vocabulary
 
 Verifier = Callable[[Harness, Any, Any, list], "str | None"]
 VERIFIERS: dict[str, Verifier] = {}
@@ -62,7 +62,7 @@ def make_read_after_write_check(harness: Harness):
 def _get(harness: Harness, path: str, case=None) -> tuple[int, Any]:
     """GET `path`: its status and the resource out of the answer, as the spec wraps it."""
     response = snapshots.read_after_call(harness, case, path) if case else harness.client.get(path)
-    body = snapshots.json_of(response)
+    body = json_of(response)
     operation_id = harness.gate.operation_id("GET", response.request.url.path)
     if operation_id is None or not is_success(response.status_code):
         return response.status_code, body
@@ -153,14 +153,18 @@ def _cancelled(harness, case, response, before) -> str | None:
     cancellable = load_lifecycle().sources_of("orderItem", "cancelOrder")
     for item_id, item in was.items():
         after = now.get(item_id, {})
-        if not isinstance(item.get("quantity"), int) or "cancelledQuantity" not in after:
+        quantity_was, cancelled_was = (
+            number(item.get("quantity")),
+            number(item.get("cancelledQuantity", 0)),
+        )
+        if quantity_was is None or cancelled_was is None or "cancelledQuantity" not in after:
             continue  # a field the answer left out: the schema check's finding, not ours
-        open_before = item["quantity"] - item.get("cancelledQuantity", 0)
+        open_before = quantity_was - cancelled_was
         if whole_order or item_id in asked:
             quantity = asked.get(item_id) or open_before
-            expected = item.get("cancelledQuantity", 0) + min(quantity, open_before)
+            expected = cancelled_was + min(quantity, open_before)
             is_open = _state(harness, "orderItem", item.get("status")) in cancellable
-            if is_open and after.get("cancelledQuantity") != expected:
+            if is_open and number(after.get("cancelledQuantity")) != expected:
                 return (
                     f"item {item_id}: cancelledQuantity {after.get('cancelledQuantity')}, "
                     f"expected {expected}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.contract import is_success
+from conformance.contract import is_success, json_of
 from conformance.harness import Harness, Snapshot
 from conformance.polling import poll_until
 from conformance.resources import ResourceRef, audit_events_of, unwrap
@@ -66,15 +66,6 @@ def audit_events(harness: Harness, ref: ResourceRef) -> list[dict[str, Any]] | N
     if body is None:
         return None
     return [e for e in audit_events_of(harness.spec, ref.kind, body) or [] if isinstance(e, dict)]
-
-
-def json_of(response: Any) -> Any:
-    """The JSON body of an httpx or Schemathesis answer; None when it is not JSON (the schema
-    check's finding at that answer, not a crash of the check reading it)."""
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def fresh_state(harness: Harness, ref: ResourceRef) -> tuple[Any, list[dict[str, Any]] | None]:

@@ -71,14 +71,6 @@ def collect(reports_dir: str) -> list[Observation]:
     return observations
 
 
-def body_of(content: bytes) -> Any:
-    """An answer's JSON body, or None (a body that is not JSON has no shape to correct)."""
-    try:
-        return json.loads(content) if content else None
-    except ValueError:
-        return None
-
-
 def element_provenance(
     spec: Spec, operation_id: str, status: int, media_type: str | None, body: Any
 ) -> str | None:

@@ -15,12 +15,12 @@ import requests
 from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance import liveness
-from conformance.contract import ContractBreach, timeout_breach, unanswered_breach
+from conformance.contract import ContractBreach, body_of, timeout_breach, unanswered_breach
 from conformance.curl_auth import bearer_reference, token_line
 from conformance.exit_codes import PYTEST_TARGET_GONE
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
-from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
+from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.reporting.findings_results import GATE
 from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession

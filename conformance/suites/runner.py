@@ -20,13 +20,13 @@ from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
 from conformance.client import Exchange
-from conformance.contract import ContractBreach
+from conformance.contract import ContractBreach, body_of
 from conformance.curl_auth import bearer_reference
 from conformance.factory import SetupError
 from conformance.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of, error_category, violation_key
-from conformance.reporting.evidence import SHAPE_CHECKS, body_of, element_provenance
+from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.selection import replay_operation
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession

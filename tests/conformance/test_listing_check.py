@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import types
 
 import pytest
@@ -16,6 +17,7 @@ class Response:
 
     def __init__(self, body: dict) -> None:
         self.body = body
+        self.content = json.dumps(body).encode()
 
     def json(self) -> dict:
         return self.body
