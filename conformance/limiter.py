@@ -190,7 +190,7 @@ def run_throttle(settings: RunSettings) -> Throttle:
         settings.limiter_path,
         settings.concurrency,
         ConnectionOptions.of(settings),
-        transient.policy_for(settings.spec_path),
+        transient.policy_for(settings.load_spec()),
     )
 
 

@@ -16,15 +16,15 @@ only when the request is safe to repeat (an upstream may have acted on it).
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 import httpx
 import requests
 from schemathesis.transport.requests import _is_dropped_before_response
 
+from conformance.operations import OperationRouter
 from conformance.reporting.categories import TRANSPORT
-from spec import load_spec
+from spec import Spec
 
 # RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -68,14 +68,16 @@ class RetryPolicy:
     """Which requests may be sent again, and which gateway statuses are the API's own."""
 
     documented_gateway: frozenset[int] = frozenset()
-    idempotent_routes: tuple[tuple[str, str], ...] = ()  # (method, path regex) marked in the spec
+    idempotent: frozenset[str] = frozenset()  # operations the spec marks x-idempotent
+    router: OperationRouter | None = None  # names the operation of a request
 
     def repeatable(self, method: str, url: str) -> bool:
         method = method.upper()
         if method in IDEMPOTENT_METHODS:
             return True
-        path = httpx.URL(url).path
-        return any(m == method and re.search(rx, path) for m, rx in self.idempotent_routes)
+        if self.router is None:
+            return False
+        return self.router.operation_id(method, httpx.URL(url).path) in self.idempotent
 
     def gateway_retry(self, status: int, repeatable: bool) -> bool:
         """Whether a bare gateway answer of `status` is worth sending the request again."""
@@ -84,13 +86,10 @@ class RetryPolicy:
         return repeatable or status in ALWAYS_UNFORWARDED
 
 
-@functools.cache
-def policy_for(spec_path: str) -> RetryPolicy:
-    spec = load_spec(spec_path)
+@functools.lru_cache(maxsize=8)
+def policy_for(spec: Spec) -> RetryPolicy:
+    """The policy of the spec a run holds the target to, overlays applied (settings.load_spec):
+    a gateway status it documents is the API's answer; an operation it marks is repeatable."""
     documented = {s for op in spec for s in op.documented_statuses if s in GATEWAY_STATUSES}
-    marked = tuple(
-        (op.method, re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(op.path)) + "$")
-        for op in spec
-        if op.raw.get(IDEMPOTENT_MARK) is True
-    )
-    return RetryPolicy(frozenset(documented), marked)
+    marked = {op.operation_id for op in spec if op.raw.get(IDEMPOTENT_MARK) is True}
+    return RetryPolicy(frozenset(documented), frozenset(marked), OperationRouter(spec))

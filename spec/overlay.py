@@ -147,19 +147,19 @@ def _act(
 
 
 def _mark_update(node: dict[str, Any], update: dict[str, Any], note: str) -> None:
-    """Mark what an update changed: each property or other object it set, else the node it
-    merged into (a keyword such as `required` or `nullable`)."""
+    """Mark what an update changed: each object it set. Where it set entries of a map (the
+    properties of a schema, the responses of an operation) each entry is marked, never the map
+    itself, whose keys are names; with no object set, the node it merged into is marked."""
     marked = False
     for key, value in update.items():
         if not isinstance(value, dict) or not isinstance(node.get(key), dict):
             continue
-        children = node[key]
-        if key == "properties":
+        if value and all(isinstance(entry, dict) for entry in value.values()):
             for name in value:
-                if isinstance(children.get(name), dict):
-                    _mark(children[name], note)
+                if isinstance(node[key].get(name), dict):
+                    _mark(node[key][name], note)
         else:
-            _mark(children, note)
+            _mark(node[key], note)
         marked = True
     if not marked:
         _mark(node, note)

@@ -75,7 +75,7 @@ def authenticated_read(
     path = settings.load_spec().operation(PROBE_OPERATION).path
     response = get(settings, path, token, transport)
     kind = response.headers.get("content-type", "no content type").split(";")[0].strip()
-    if policy_for(settings.spec_path).gateway_retry(response.status_code, repeatable=True):
+    if policy_for(settings.load_spec()).gateway_retry(response.status_code, repeatable=True):
         raise TargetError(
             f"target {settings.base_url} is down behind its gateway: GET {path} still answered"
             f" {response.status_code} after {GATEWAY_RETRIES} retries"

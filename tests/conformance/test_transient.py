@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 import requests
+import yaml
 
 from conformance.harness import limited_transport
 from conformance.limiter import LimitedTransport, Throttle, limited_session
@@ -23,7 +24,7 @@ from conformance.transient import (
     dropped_before_answer,
     policy_for,
 )
-from spec import SPEC_PATH
+from spec import SPEC_PATH, load_spec
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}"
 
@@ -188,18 +189,34 @@ def test_a_gateway_status_the_spec_documents_is_the_apis_answer():
     assert len(sent) == 1
 
 
-def test_an_operation_marked_idempotent_in_the_spec_is_repeatable():
-    policy = RetryPolicy(idempotent_routes=(("POST", "^/v1/orders/[^/]+/hold$"),))
-    assert policy.repeatable("POST", "http://t/v1/orders/abc/hold")
-    assert not policy.repeatable("POST", "http://t/v1/orders")
-    assert policy.repeatable("PUT", "http://t/v1/orders/abc")
-
-
-def test_the_policy_reads_the_spec():
-    policy = policy_for(str(SPEC_PATH))
-    # Whatever the spec documents, a status it documents is never taken for a gateway's.
-    for status in policy.documented_gateway:
-        assert not policy.gateway_retry(status, repeatable=True)
+def test_the_policy_reads_the_spec_with_its_overlays(tmp_path):
+    """A gateway status an overlay documents is the API's answer, never retried; an operation
+    it marks x-idempotent is repeatable, found by the spec's own routing."""
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text(
+        yaml.safe_dump(
+            {
+                "overlay": "1.0.0",
+                "info": {"title": "t", "version": "1"},
+                "actions": [
+                    {
+                        "target": "$.paths['/v1/orders/{orderId}/customerCareHold'].post",
+                        "update": {
+                            "x-idempotent": True,
+                            "responses": {"503": {"description": "maintenance"}},
+                        },
+                    }
+                ],
+            }
+        )
+    )
+    plain, corrected = policy_for(load_spec(SPEC_PATH)), policy_for(load_spec(SPEC_PATH, [overlay]))
+    assert plain.gateway_retry(503, repeatable=True)
+    assert not corrected.gateway_retry(503, repeatable=True)
+    hold = "http://t/v1/orders/0123456789abcdef01234567/customerCareHold"
+    assert corrected.repeatable("POST", hold) and not plain.repeatable("POST", hold)
+    assert not corrected.repeatable("POST", "http://t/v1/orders")
+    assert corrected.repeatable("PUT", "http://t/v1/orders/abc")
 
 
 @contextmanager
