@@ -34,6 +34,17 @@ from spec import Operation
 BLOCKED = "blocked"
 SUITE_ERROR = "suite error"
 TRANSPORT = "transport"
+# The far side dropped or never answered: its failure. A request we built wrongly
+# (UnsupportedProtocol, LocalProtocolError) or a local proxy or TLS setting (ProxyError,
+# SSLError) is not among them: those are ours or the user's.
+REMOTE_DROPS: tuple[type[BaseException], ...] = (
+    httpx.ConnectError,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+    requests.exceptions.ConnectionError,
+)
+LOCAL_SETUP = (requests.exceptions.ProxyError, requests.exceptions.SSLError)
 CONTRADICTED = "spec inference contradicted"
 OBSERVED_VIOLATED = "observed behaviour violated"
 API_DEFECT = "api defect"
@@ -81,7 +92,7 @@ CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
         TRANSPORT,
         "The target's side dropped a request unanswered: a connection closed before any answer"
         " (a request not safe to repeat is never resent), not the API's contract",
-        (httpx.TransportError, requests.exceptions.ConnectionError),
+        REMOTE_DROPS,
     ),
     (SUITE_ERROR, "The suite itself broke or lost the target mid-run", ()),
     (CONTRADICTED, "The API disagrees with an inferred part of our spec (overlay proposed)", ()),
@@ -106,6 +117,8 @@ def category_of(
     category = getattr(failure, "category", None) or next(
         (name for name, _, types in CATEGORIES if isinstance(failure, types)), "other"
     )
+    if category == TRANSPORT and isinstance(failure, LOCAL_SETUP):
+        return "other"  # our proxy or TLS setting, not the target dropping the request
     if category not in INFERENCE_SENSITIVE:
         return category
     if provenance is None and operation is not None:

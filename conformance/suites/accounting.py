@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis.errors import Flaky
+from schemathesis.errors import FailureGroup
 
+from conformance.contract import ContractBreach
 from conformance.reporting.categories import SUITE_ERROR, TRANSPORT, error_category
 from conformance.selection import replay_links, replay_operation, replay_scenario
 from conformance.stateful.scenarios import RANDOM_WALKS
@@ -21,6 +23,16 @@ from conformance.suites.session import SuiteSession
 
 REPLAY = "ordermesh-conformance run"  # a rerun that is a command (not "the test X")
 CHECKS = {TRANSPORT: "transport"}  # the check an unrecorded error is filed under, by category
+# Exceptions whose failure entries are written where they are raised (checks, the gate, the
+# lifecycle reporting, Hypothesis replaying one of them); any other one is marked RECORDED by
+# whoever wrote its entry.
+RECORDED = "_ordermesh_recorded"
+RECORDED_WHERE_RAISED = (
+    AssertionError,
+    FailureGroup,
+    ContractBreach,
+    Flaky,
+)
 
 
 def start(session: SuiteSession, item: Any = None) -> None:
@@ -40,7 +52,10 @@ def finish(session: SuiteSession, item: Any, failed: bool, exc: BaseException | 
             if flaky:
                 stats.failures[index]["flaky"] = True
         recorded = bool(stats.touched)
-    if not recorded:
+    # What the test met is recorded; what failed it must be too. A check's failure was recorded
+    # where it was raised; any other exception (our crash after a contract finding the test
+    # went on from) is recorded here, whatever else the test met.
+    if not recorded or not (isinstance(exc, RECORDED_WHERE_RAISED) or hasattr(exc, RECORDED)):
         stats.failure(unrecorded(session, item, exc, flaky))
 
 

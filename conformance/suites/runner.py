@@ -28,7 +28,7 @@ from conformance.reporting import allure_steps
 from conformance.reporting.categories import category_of, error_category, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.selection import replay_operation
-from conformance.suites import blocking
+from conformance.suites import accounting, blocking
 from conformance.suites.session import SuiteSession
 from spec import Operation
 
@@ -150,6 +150,7 @@ def send_case(session: SuiteSession, case: Case) -> Response:
 def _record_error(
     session: SuiteSession, case: Case, operation: Operation, check: str, kind: str, exc: Exception
 ) -> None:
+    setattr(exc, accounting.RECORDED, True)  # the test's end need not record it again
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
     rerun = replay_operation(session.settings, operation.operation_id)
     repro = reproduction(session, case, rerun)
