@@ -1,8 +1,8 @@
 """junit.xml as CI test tabs show it: a test case per operation, scenario and walk, by name.
 
 pytest names a JUnit test case after the node id, and Schemathesis' tests of all operations share
-one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed 49
-identical rows. This plugin renames each report: the operationId with its docs section as the
+one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed one
+identical row per operation. This plugin renames each report: the operationId with its docs section as the
 class name, a scenario by its name, and it starts a failure's message with the check and the
 category that failed. Hypothesis' statistics (base64, one property per test) stay out of the
 file. Loaded into the suites' pytest with `-p conformance.reporting.junit`: the message where

@@ -176,7 +176,7 @@ class RowResult:
     seed: int
     reports_dir: str
     problem: str | None = None  # the run itself went wrong (no summary, an error exit)
-    tested: str = ""  # "17/49": operations the run tested
+    tested: str = ""  # "tested/total": operations the run tested
 
     @property
     def passed(self) -> bool:

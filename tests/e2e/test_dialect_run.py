@@ -17,7 +17,7 @@ from conformance.selftest.proxied import MOCK_ENV, proxied_mock
 from spec import load_spec
 
 SEED = 7
-RUN_TIMEOUT = 900  # seconds; a smoke run takes one or two minutes on a loaded machine
+RUN_TIMEOUT = 900  # seconds: a bound on a whole smoke run, loaded machines included
 
 
 @pytest.mark.long
