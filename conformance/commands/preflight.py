@@ -16,7 +16,6 @@ from conformance.limiter import run_throttle
 from conformance.redaction import Redactor
 from conformance.settings import RunSettings
 from conformance.transient import GATEWAY_RETRIES, policy_for
-from spec.loader import PLACEHOLDER
 from spec.vocabulary import vocabulary
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter
@@ -108,8 +107,8 @@ def check_merchant(
     ids = [r.get("id") for r in records if isinstance(r, dict) and r.get("id")]
     if not ids:
         return
-    template = spec.operation(MERCHANT_OPERATION).path
-    path = PLACEHOLDER.sub(str(ids[0]), template)
+    operation = spec.operation(MERCHANT_OPERATION)
+    path = operation.url(dict.fromkeys(operation.placeholders, str(ids[0])))
     try:
         order = words.resource(MERCHANT_OPERATION, get(settings, path, token, transport).json())
     except ValueError:

@@ -2,11 +2,11 @@
 
 pytest names a JUnit test case after the node id, and Schemathesis' tests of all operations share
 one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed one
-identical row per operation. This plugin renames each report: the operationId with its docs section as the
-class name, a scenario by its name, and it starts a failure's message with the check and the
-category that failed. Hypothesis' statistics (base64, one property per test) stay out of the
-file. Loaded into the suites' pytest with `-p conformance.reporting.junit`: the message where
-the test ran (an xdist worker), the name where the file is written.
+identical row per operation. This plugin renames each report: the operationId with its docs
+section as the class name, a scenario by its name, and it starts a failure's message with the
+check and the category that failed. Hypothesis' statistics (base64, one property per test)
+stay out of the file. Loaded into the suites' pytest with `-p conformance.reporting.junit`: the
+message where the test ran (an xdist worker), the name where the file is written.
 """
 
 from __future__ import annotations

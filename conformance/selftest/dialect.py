@@ -13,10 +13,10 @@ answers from the spec's form into the dialect, requests and query values back.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from conformance.drift.respell import CONVENTIONS
 from conformance.errors import OrderMeshError
 from conformance.selftest import schema_walk
 from conformance.selftest.proxy_faults import ProxiedRequest, ProxiedResponse, ProxyFault
@@ -38,12 +38,10 @@ def _component(spec: Spec, name: str) -> dict[str, Any]:
     return schema
 
 
-def upper_snake(value: str) -> str:
-    """`OrderItem` -> `ORDER_ITEM`."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", value).upper()
-
-
-SPELLINGS = {"upper-snake": upper_snake}
+# The spellings a dialect writes enums in: the same conventions drift recognises, so what the
+# dialect writes is what a run's overlay proposes to read.
+SPELLINGS = CONVENTIONS
+upper_snake = CONVENTIONS["UPPER_SNAKE"]
 
 
 @dataclass(frozen=True)
@@ -190,7 +188,7 @@ DIALECTS: dict[str, Dialect] = {
             (
                 SuccessCode("createShipment", 200),
                 EnumNames("ShipmentStatus"),
-                EnumSpelling("NoteResourceType", "upper-snake"),
+                EnumSpelling("NoteResourceType", "UPPER_SNAKE"),
                 RenameProperty("ListOrderModel", "itemsCount", "itemCount"),
                 ErrorBody("NotFoundErrorResponse"),
                 RenameProperty("ListOrdersResponse", "data"),
