@@ -101,15 +101,11 @@ class Stats:
         test = current_test()
         record = {**record, "tests": [test] if test else []}
         with self.lock:
-            for index, known in enumerate(self.failures):
-                if failure_key(known) == failure_key(record):
-                    self.failures[index] = fold(known, record)
-                    self.touched.append(index)
-                    return
-            self.touched.append(len(self.failures))
-            self.failures.append({**record, "occurrences": 1})
-            self.checks[record["check"]] += 1
-            self.operations[record["operation"]]["failures"] += 1
+            known = len(self.failures)
+            self.touched.append(add_failure(self.failures, {**record, "occurrences": 1}))
+            if len(self.failures) > known:  # a new one
+                self.checks[record["check"]] += 1
+                self.operations[record["operation"]]["failures"] += 1
 
     def block(self, operation_id: str, line: str) -> None:
         with self.lock:
@@ -199,7 +195,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
             target["status_codes"].update(entry["status_codes"])
         merged["checks"].update(part["checks"])
         for record in part["failures"]:
-            _merge_failure(merged["failures"], record)
+            add_failure(merged["failures"], record)
         merged["setup_errors"].update(part.get("setup_errors", {}))
         for op, lines in part.get("blocked", {}).items():
             merged["blocked"][op].update(lines)
@@ -208,10 +204,12 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
     return merged
 
 
-def _merge_failure(failures: list[dict[str, Any]], record: dict[str, Any]) -> None:
-    """One worker's failure into the run's: the same violation seen by two workers is one."""
+def add_failure(failures: list[dict[str, Any]], record: dict[str, Any]) -> int:
+    """`record` into `failures`: folded into the same violation's entry, else appended. Returns
+    its index. Both a process's own records and the merge of workers' parts go through it."""
     for index, known in enumerate(failures):
         if failure_key(known) == failure_key(record):
             failures[index] = fold(known, record)
-            return
+            return index
     failures.append(record)
+    return len(failures) - 1
