@@ -21,6 +21,7 @@ from conformance.errors import OrderMeshError
 from conformance.selftest import schema_walk
 from conformance.selftest.proxy_faults import ProxiedRequest, ProxiedResponse, ProxyFault
 from spec import Spec
+from spec.vocabulary import vocabulary
 
 INFERRED = "inferred"
 
@@ -71,11 +72,10 @@ class EnumNames:
     schema: str
 
     def mapping(self, spec: Spec) -> dict[Any, Any]:
-        component = _component(spec, self.schema)
-        values, names = component.get("enum") or [], component.get("x-enum-varnames") or []
-        if not values or len(values) != len(names):
+        if not _component(spec, self.schema).get("x-enum-varnames"):
             raise DialectError(f"dialect: {self.schema} has no x-enum-varnames for its enum")
-        return dict(zip(values, names, strict=True))
+        words = vocabulary(spec)  # the one reading of enum names and wire values
+        return {words.wire(self.schema, name): name for name in words.names(self.schema)}
 
     def describe(self, spec: Spec) -> str:
         return f"{self.schema} as names: {self.mapping(spec)}"
