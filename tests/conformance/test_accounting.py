@@ -46,3 +46,9 @@ def test_an_error_its_raiser_recorded_is_not_recorded_twice(session):
     refused = RuntimeError("recorded by the runner")
     setattr(refused, accounting.RECORDED, True)
     assert finished_with(session, refused) == ["status_code_conformance"]
+
+
+def test_a_test_failed_at_its_own_recorded_breach_is_not_recorded_twice(session):
+    with pytest.raises(pytest.fail.Exception) as failed:
+        pytest.fail("getOrderById: response_schema_conformance", pytrace=False)
+    assert finished_with(session, failed.value) == ["status_code_conformance"]
