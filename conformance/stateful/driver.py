@@ -231,6 +231,13 @@ class Driver:
     def _bind_order(self, handle: str, order_id: str, item_ids: list[str], body: dict) -> None:
         order = self.model.orders[handle]
         order.id, order.safe_id, order.external_id = order_id, body["safeId"], body["externalId"]
+        if len(item_ids) != len(order.items):  # the target's answer, not our bookkeeping
+            raise LifecycleFailure(
+                check="lifecycle_state",
+                operation=self.expected.operation if self.expected else "createOrder",
+                title="Created items do not match the request",
+                message=f"{len(order.items)} items sent, {len(item_ids)} item ids answered",
+            )
         for item_handle, item_id in zip(order.items, item_ids, strict=True):
             self.model.items[item_handle].id = item_id
         self._ledger("orders", order_id)
