@@ -10,7 +10,8 @@ the first frame that matches a rule below names the kind, and the next outer fra
 kind, if any, says what it ran for ("setup (in single-violation probe)"). The lifecycle
 scenarios' requests are named by the module and function of conformance/stateful/ that sent
 them ("lifecycle checks.read_audit"), since one label would hide which of their reads
-dominate. A request sent from a thread pool (conformance/together.py's reads sent together, the
+dominate. A request sent from a thread pool (conformance/transport/together.py's reads sent
+together, the
 cleanup's cancels) is named by the stack that handed it to the pool when its own stack names no
 sender. The delay proxy counts by that header and strips it before the mock sees the request.
 """
@@ -35,10 +36,10 @@ LIFECYCLE = "conformance/stateful/"  # its requests are named by module and func
 # (file path ending, function name or None for any, kind); first match in the stack wins.
 RULES: tuple[tuple[str, str | None, str], ...] = (
     # auth.py also wraps every authenticated request (send_renewing): only the fetch is a token.
-    ("conformance/auth.py", "_post", "token"),
-    ("conformance/factory.py", "cancel", "cleanup"),
-    ("conformance/factory.py", None, "setup"),
-    ("conformance/preparers.py", None, "setup"),
+    ("conformance/transport/auth.py", "_post", "token"),
+    ("conformance/machinery/factory.py", "cancel", "cleanup"),
+    ("conformance/machinery/factory.py", None, "setup"),
+    ("conformance/machinery/preparers.py", None, "setup"),
     ("conformance/checks/snapshots.py", "take", "snapshot before write"),
     ("conformance/checks/audit.py", None, "audit-log read"),
     ("conformance/checks/read_after_write.py", None, "read-after-write"),

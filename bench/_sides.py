@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, PROFILES
+from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, PROFILES
 from ordermesh_mock.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

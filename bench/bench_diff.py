@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from conformance.diff.command import DiffSpec, load_bundle
+from conformance.commands.diff import DiffSpec, load_bundle
 from conformance.diff.compare import compare_specs
 from conformance.diff.render import render
 

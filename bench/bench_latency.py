@@ -34,7 +34,7 @@ from _origin import GENERATED
 from _servers import serve
 from _sides import OURS, PLAIN, SIDES, Command, add_budget_arguments, clean_mock, run_logged
 
-from conformance.settings import PROFILES, REMOTE_CONCURRENCY
+from conformance.config.settings import PROFILES, REMOTE_CONCURRENCY
 from ordermesh_mock.server import free_port
 
 BENCH = Path(__file__).resolve().parent

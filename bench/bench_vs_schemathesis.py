@@ -20,7 +20,7 @@ from pathlib import Path
 
 from _sides import SIDES, add_budget_arguments, clean_mock, run_logged
 
-from conformance.settings import PROFILES
+from conformance.config.settings import PROFILES
 
 GOAL = 1.3
 

@@ -21,10 +21,10 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from conformance.commands.usage import PROG, HelpFormatter
+from conformance.config.settings import ConfigError, credentials_from
+from conformance.config.suggestions import did_you_mean
 from conformance.exit_codes import MEANINGS, Exit
 from conformance.redaction import Redactor
-from conformance.settings import ConfigError, credentials_from
-from conformance.suggestions import did_you_mean
 
 DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mock": ("conformance.commands.mock", "serve the embedded mock"),
     "report": ("conformance.commands.report", "build the HTML report from allure-results"),
     "selftest": ("conformance.commands.selftest", "run the suite against every seeded fault"),
-    "diff": ("conformance.diff.command", "compare two spec versions"),
+    "diff": ("conformance.commands.diff", "compare two spec versions"),
     "drift": ("conformance.commands.drift", "what the target returns vs the spec"),
     "compare": ("conformance.commands.compare", "behavioural diff of two targets"),
     "lint": ("conformance.commands.lint", "openapi-spec-validator and Spectral on the spec"),

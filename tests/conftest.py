@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from spec import Lifecycle, Spec, load_lifecycle, load_spec
+from tests.support.cli import mock_with_secrets, run_cli
+
+__all__ = ["mock_with_secrets", "run_cli"]  # the CLI runner's fixtures, for every folder
 
 ROOT = Path(__file__).resolve().parent.parent
 

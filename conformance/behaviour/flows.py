@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.drift.observe import Observation, ObservedApi
-from conformance.factory import FACILITY, NOTES_ON, VENDOR
-from conformance.resources import ResourceRef
+from conformance.machinery.factory import FACILITY, NOTES_ON, VENDOR
+from conformance.machinery.resources import ResourceRef
 from spec.audit import audit_ids
 
 AuditEvent = tuple[str, tuple[str, ...]]  # (action, changed fields)

@@ -12,15 +12,15 @@ import functools
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from conformance.audit_rule import event_problems
 from conformance.checks import snapshots
+from conformance.checks.audit_rule import event_problems
 from conformance.checks.failures import AuditFailure
-from conformance.contract import is_client_error, is_success, json_of
-from conformance.harness import Harness
-from conformance.operations import operation_of
-from conformance.polling import poll_until
-from conformance.resources import ResourceRef, unwrap
-from conformance.together import together
+from conformance.machinery.contract import is_client_error, is_success, json_of
+from conformance.machinery.harness import Harness
+from conformance.machinery.operations import operation_of
+from conformance.machinery.resources import ResourceRef, unwrap
+from conformance.transport.polling import poll_until
+from conformance.transport.together import together
 from spec import SAFE_METHODS
 from spec.vocabulary import vocabulary
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ConstraintFailure
-from conformance.contract import is_client_error, is_success
-from conformance.harness import Harness
-from conformance.operations import operation_of
+from conformance.machinery.contract import is_client_error, is_success
+from conformance.machinery.harness import Harness
+from conformance.machinery.operations import operation_of
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 

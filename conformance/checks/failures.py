@@ -77,7 +77,7 @@ class ConstraintFailure(ProjectFailure):
 
 
 class TransportFailure(ProjectFailure):
-    """No answer: the connection closed before one arrived (conformance/transient.py)."""
+    """No answer: the connection closed before one arrived (conformance/transport/transient.py)."""
 
     code = "OM107"
     kind_title = "No answer"

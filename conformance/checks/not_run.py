@@ -7,7 +7,7 @@ A check that cannot run says nothing, which reads like a pass: summary.json list
 from __future__ import annotations
 
 from conformance.checks.tenant import CHECK as TENANT_ISOLATION
-from conformance.settings import RunSettings
+from conformance.config.settings import RunSettings
 
 # They judge what a write did; a --read-only run sends none (a test keeps the names in step with
 # the checks the suite registers).

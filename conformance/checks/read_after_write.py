@@ -12,11 +12,11 @@ from typing import Any
 
 from conformance.checks import snapshots
 from conformance.checks.failures import ReadAfterWriteFailure
-from conformance.contract import is_success, json_of
-from conformance.harness import Harness
-from conformance.operations import operation_of
-from conformance.polling import poll_until
-from conformance.resources import ResourceRef, response_header
+from conformance.machinery.contract import is_success, json_of
+from conformance.machinery.harness import Harness
+from conformance.machinery.operations import operation_of
+from conformance.machinery.resources import ResourceRef, response_header
+from conformance.transport.polling import poll_until
 from spec import load_lifecycle
 from spec.vocabulary import number, vocabulary
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.contract import is_success, json_of
-from conformance.harness import Harness, Snapshot
-from conformance.polling import poll_until
-from conformance.resources import ResourceRef, audit_events_of, unwrap
-from conformance.together import together
+from conformance.machinery.contract import is_success, json_of
+from conformance.machinery.harness import Harness, Snapshot
+from conformance.machinery.resources import ResourceRef, audit_events_of, unwrap
+from conformance.transport.polling import poll_until
+from conformance.transport.together import together
 from spec import SAFE_METHODS
 from spec.audit import audit_ids
 

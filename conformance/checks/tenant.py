@@ -11,9 +11,9 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from conformance.checks.failures import TenantFailure
-from conformance.contract import is_success
-from conformance.harness import Harness
-from conformance.resources import response_header
+from conformance.machinery.contract import is_success
+from conformance.machinery.harness import Harness
+from conformance.machinery.resources import response_header
 
 # What another merchant's token may get: refused, or told the resource does not exist
 # (lifecycle.yaml's merchant-scope rule).

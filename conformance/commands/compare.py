@@ -24,9 +24,9 @@ from conformance.commands.options import (
 )
 from conformance.commands.preflight import TargetError, preflight_other
 from conformance.commands.usage import Usage
+from conformance.config.settings import ConfigError, RunSettings, new_run_id
 from conformance.drift.observe import Observation, open_target
 from conformance.exit_codes import Exit
-from conformance.settings import ConfigError, RunSettings, new_run_id
 from spec.loader import SpecError
 
 USAGE = Usage(

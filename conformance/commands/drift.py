@@ -19,12 +19,12 @@ from conformance.commands.options import (
 )
 from conformance.commands.preflight import TargetError
 from conformance.commands.usage import Usage
+from conformance.config.settings import ConfigError, RunSettings
 from conformance.drift.analyse import DriftReport, analyse
 from conformance.drift.observe import open_target
 from conformance.drift.overlay import dump_overlay, propose_overlay
 from conformance.drift.render import dumps, markdown
 from conformance.exit_codes import Exit
-from conformance.settings import ConfigError, RunSettings
 from spec import SPEC_PATH, Spec
 from spec.loader import SpecError
 from spec.overlay import OverlayError, apply_overlay_file

@@ -8,8 +8,8 @@ import sqlite3
 import sys
 
 from conformance.commands.usage import Usage
+from conformance.config.suggestions import fault_problem
 from conformance.exit_codes import Exit
-from conformance.suggestions import fault_problem
 from ordermesh_mock.app import create_app
 from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.config_file import (
+from conformance.config.file import (
     AUTO,
     RUN_KEYS,
     check_variables,
@@ -19,9 +19,8 @@ from conformance.config_file import (
     from_env,
     validate,
 )
-from conformance.connection import ConnectionOptions
-from conformance.selection import SUITES, check_scenarios, check_suites
-from conformance.settings import (
+from conformance.config.selection import SUITES, check_scenarios, check_suites
+from conformance.config.settings import (
     DEFAULT_PROFILE,
     PROFILES,
     REMOTE_CONCURRENCY,
@@ -32,9 +31,10 @@ from conformance.settings import (
     new_run_id,
     profiles_help,
 )
+from conformance.config.suggestions import fault_problem
 from conformance.stateful.scenarios import scenario_operations
-from conformance.suggestions import fault_problem
 from conformance.suites.schema import schemathesis_config
+from conformance.transport.connection import ConnectionOptions
 from spec.loader import SpecError
 
 DEFAULT_EXAMPLES = 2  # drift and compare: positive cases per operation
@@ -241,7 +241,7 @@ def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_selection_arguments(budget: argparse._ArgumentGroup) -> None:
-    """What runs (conformance/selection.py has the rules)."""
+    """What runs (conformance/config/selection.py has the rules)."""
     scenarios = ", ".join(map(repr, scenario_operations()))
     budget.add_argument(
         "--include",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import httpx
 
-from conformance.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
-from conformance.harness import limited_transport
-from conformance.limiter import run_throttle
+from conformance.config.settings import RunSettings
+from conformance.machinery.harness import limited_transport
 from conformance.redaction import Redactor
-from conformance.settings import RunSettings
-from conformance.transient import GATEWAY_RETRIES, policy_for
+from conformance.transport.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
+from conformance.transport.limiter import run_throttle
+from conformance.transport.transient import GATEWAY_RETRIES, policy_for
 from spec.vocabulary import vocabulary
 
 PROBE_OPERATION = "listOrders"  # an authenticated read with no required parameter

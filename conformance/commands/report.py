@@ -7,11 +7,11 @@ import argparse
 from pathlib import Path
 
 from conformance.commands.usage import Usage
+from conformance.config.settings import ConfigError
 from conformance.exit_codes import Exit
 from conformance.reporting.allure_report import build_html
 from conformance.reporting.run_outputs import LIFECYCLE_SVG, finish_summary, write_picture
 from conformance.reporting.summary import render_table
-from conformance.settings import ConfigError
 from spec import SPEC_PATH, load_lifecycle, load_spec
 
 USAGE = Usage(

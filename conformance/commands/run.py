@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from conformance import liveness, run_counts
 from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
 from conformance.commands.preflight import TargetError, preflight
 from conformance.commands.usage import Usage
-from conformance.config_file import env_name
+from conformance.config.file import env_name
+from conformance.config.selection import check_selection
+from conformance.config.settings import ConfigError, Credentials, RunSettings
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
+from conformance.reporting import run_counts
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
 from conformance.reporting.baseline import judge, load_baseline
 from conformance.reporting.categories import SUITE_ERROR
@@ -44,8 +46,7 @@ from conformance.reporting.summary import (
     render_table,
     write_summary,
 )
-from conformance.selection import check_selection
-from conformance.settings import ConfigError, Credentials, RunSettings
+from conformance.transport import liveness
 from spec import load_lifecycle
 from spec.loader import SpecError
 
@@ -161,7 +162,7 @@ def run_tests(
     error, status = None, Exit.OK
     try:
         if not settings.base_url or settings.mock_faults:
-            from conformance.suites.session import embedded_mock
+            from conformance.machinery.embedded import embedded_mock
 
             settings, stop_mock = embedded_mock(replace(settings, base_url=None))
             redactor = Redactor(settings.secrets())

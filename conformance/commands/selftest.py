@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.commands.usage import Usage
+from conformance.config.settings import PROFILES, ConfigError
 from conformance.exit_codes import Exit
 from conformance.selftest import combos, expectations
 from conformance.selftest.expectations import Expectation, UnknownFaultError, run_profile
@@ -35,7 +36,6 @@ from conformance.selftest.matrix import (
 from conformance.selftest.plain import run_plain
 from conformance.selftest.proxied import MOCK_ENV, proxied_mock
 from conformance.selftest.render import Matrix, terminal, write
-from conformance.settings import PROFILES, ConfigError
 
 DEFAULT_SEED = 20261123  # fixed, so a CI selftest is reproducible; --seed changes it
 

@@ -18,18 +18,18 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from conformance.auth import send_renewing
-from conformance.drift.walk import SchemaWalker
-from conformance.factory import Factory, SetupError
-from conformance.harness import Harness
-from conformance.operations import OperationRouter, operation_id_of, operation_of
-from conformance.preparers import Preparation
-from conformance.settings import (
+from conformance.config.settings import (
     MOCK_MERCHANT_A,
     Credentials,
     RunSettings,
     mock_credentials_like,
 )
+from conformance.drift.walk import SchemaWalker
+from conformance.machinery.factory import Factory, SetupError
+from conformance.machinery.harness import Harness
+from conformance.machinery.operations import OperationRouter, operation_id_of, operation_of
+from conformance.machinery.preparers import Preparation
+from conformance.transport.auth import send_renewing
 from spec import Spec, load_lifecycle
 from spec.lifecycle import Refusal
 from strategies.formats import schema_with_formats

@@ -6,8 +6,8 @@ import json
 
 import allure
 
-from conformance.client import Exchange
 from conformance.reporting.categories import CATEGORY_LABEL, error_category
+from conformance.transport.client import Exchange
 from spec import Operation, Spec
 
 # Epics besides the docs' sections: flows that cross sections.

@@ -22,8 +22,8 @@ from typing import Any
 
 from schemathesis.baseline import Baseline, BaselineEntry
 
+from conformance.config.settings import ConfigError, RunSettings
 from conformance.exit_codes import Exit
-from conformance.settings import ConfigError, RunSettings
 
 UUID = re.compile(r"\b[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b")
 HEX_ID = re.compile(r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b")  # object ids, run ids' tails

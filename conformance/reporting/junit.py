@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from conformance.config.settings import RunSettings
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.stats import running_test
-from conformance.settings import RunSettings
 from conformance.stateful.scenarios import RANDOM_WALKS
 from spec import load_spec
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conformance.settings import RunSettings
+from conformance.config.settings import RunSettings
 
 PLAIN_EVERY = 5.0  # seconds between lines in a CI log
 BAD = ("failed", "error")

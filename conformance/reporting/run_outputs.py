@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from conformance.config.settings import RunSettings
 from conformance.reporting.history import changes_since_last, read_points
 from conformance.reporting.lifecycle_diagram import write_lifecycle_svg
 from conformance.reporting.markdown import render_markdown
 from conformance.reporting.summary import write_summary
-from conformance.settings import RunSettings
 from spec import Lifecycle, Spec
 
 LIFECYCLE_SVG = "lifecycle.svg"

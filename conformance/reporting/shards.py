@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance.config.settings import ConfigError, RunSettings
 from conformance.reporting.allure_report import write_results_extras
 from conformance.reporting.stats import PARTS_DIR, clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
@@ -23,7 +24,6 @@ from conformance.reporting.summary import (
     lifecycle_shortfall,
     write_summary,
 )
-from conformance.settings import ConfigError, RunSettings
 from spec import load_lifecycle, load_spec
 
 # Written per run; the merge writes its own from the shards' summaries.

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from conformance.checks.not_run import checks_not_run
+from conformance.config.selection import all_scenarios_run
+from conformance.config.settings import RunSettings
 from conformance.reporting import exit_outputs
 from conformance.reporting.baseline import baseline_lines, known_fingerprints
 from conformance.reporting.categories import SUITE_ERROR, kind_of
-from conformance.selection import all_scenarios_run
-from conformance.settings import RunSettings
 from conformance.stateful.scenarios import scenario_operations
 from conformance.versions import git_revision, versions
 from spec import Lifecycle, Spec

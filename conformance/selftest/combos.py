@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from conformance.config.settings import PROFILES
 from conformance.selftest.expectations import (
     LIFECYCLE_AUDIT,
     LIFECYCLE_LISTING,
@@ -27,7 +28,6 @@ from conformance.selftest.expectations import (
     select,
 )
 from conformance.selftest.proxy_faults import PROXY_FAULTS
-from conformance.settings import PROFILES
 from spec import load_spec
 
 ROW_SIZE = 5  # faults per row at most; the rows are as many as this needs

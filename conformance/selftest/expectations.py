@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from conformance.config.settings import PROFILES
+from conformance.config.suggestions import did_you_mean
 from conformance.errors import OrderMeshError
 from conformance.selftest.proxy_faults import PROXY_FAULTS
-from conformance.settings import PROFILES
-from conformance.suggestions import did_you_mean
 from ordermesh_mock.faults import BY_NAME, Fault
 
 # Our check functions (conformance/checks/*); tests/selftest asserts they still exist.

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.settings import Profile
+from conformance.config.settings import Profile
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import SPEC_PATH

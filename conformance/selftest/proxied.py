@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from conformance.config.settings import (
+    ENV_CREDENTIALS,
+    MOCK_MERCHANT_A,
+    MOCK_MERCHANT_B,
+    Credentials,
+)
 from conformance.selftest.proxy import serve_in_thread
-from conformance.settings import ENV_CREDENTIALS, MOCK_MERCHANT_A, MOCK_MERCHANT_B, Credentials
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 

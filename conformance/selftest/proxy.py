@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from conformance.operations import OperationRouter
+from conformance.machinery.operations import OperationRouter
 from conformance.selftest.dialect import dialect_fault
 from conformance.selftest.proxy_faults import (
     Forward,

@@ -13,19 +13,19 @@ from functools import partial
 from http import HTTPStatus
 from typing import Any
 
-from conformance.audit_rule import event_problems
+from conformance.checks.audit_rule import event_problems
 from conformance.checks.failures import (
     AuditFailure,
     LifecycleFailure,
     ListingFailure,
     ProjectFailure,
 )
-from conformance.contract import is_success
-from conformance.factory import NOTES_ON
+from conformance.machinery.contract import is_success
+from conformance.machinery.factory import NOTES_ON
 from conformance.stateful.entities import Order
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
-from conformance.together import together
+from conformance.transport.together import together
 from spec.vocabulary import number, vocabulary
 
 EPSILON = 1e-6

@@ -18,14 +18,14 @@ from typing import Any, Protocol, TypeVar, cast
 import allure
 
 from conformance.checks.failures import LifecycleFailure
-from conformance.client import Exchange
-from conformance.contract import is_success
-from conformance.factory import FACILITY, NOTES_ON, OTHER_FACILITY, VENDOR
+from conformance.machinery.contract import is_success
+from conformance.machinery.factory import FACILITY, NOTES_ON, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps
 from conformance.stateful.checks import LISTINGS, Verifier
 from conformance.stateful.entities import Expected
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
+from conformance.transport.client import Exchange
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
 # A bulk create reads each new order back to learn its item ids: not what the step tests.

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import allure
 
-from conformance import budget
 from conformance.checks.failures import ProjectFailure
-from conformance.reporting import allure_steps
+from conformance.config.selection import replay_scenario
+from conformance.reporting import allure_steps, budget
 from conformance.reporting.categories import category_of, violation_key
-from conformance.selection import replay_scenario
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
 from conformance.stateful.scenarios import RANDOM_WALKS

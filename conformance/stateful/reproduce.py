@@ -13,11 +13,11 @@ import re
 import shlex
 from typing import Any
 
-from conformance import curl_auth
-from conformance.client import Exchange
-from conformance.settings import MOCK_MERCHANT_A, RunSettings, credentials_from, new_run_id
+from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, credentials_from, new_run_id
 from conformance.stateful.driver import Driver, Step
 from conformance.stateful.scenarios import run_steps
+from conformance.transport import curl_auth
+from conformance.transport.client import Exchange
 from spec import load_spec
 
 ID_PATTERN = re.compile(
@@ -28,7 +28,7 @@ ID_PATTERN = re.compile(
 def replay(steps: list[Step], base_url: str | None = None) -> Driver:
     """Run `steps` against ORDERMESH_BASE_URL (or `base_url`) with ORDERMESH_* credentials
     (merchant A of the mock when none are set); raises what the steps expose."""
-    from conformance.harness import Harness
+    from conformance.machinery.harness import Harness
     from conformance.stateful.target import Target
 
     url = base_url or os.environ.get("ORDERMESH_BASE_URL")

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from conformance.client import ApiClient, Exchange
-from conformance.factory import Ledger
-from conformance.polling import poll_until
+from conformance.machinery.factory import Ledger
+from conformance.transport.client import ApiClient, Exchange
+from conformance.transport.polling import poll_until
 from spec import Lifecycle, Spec, load_lifecycle
 
 CallHook = Callable[[str, int, bool], None]  # (operation id, status, positive)

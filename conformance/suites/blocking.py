@@ -14,17 +14,22 @@ import pytest
 import requests
 from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
-from conformance import liveness
-from conformance.contract import ContractBreach, body_of, timeout_breach, unanswered_breach
-from conformance.curl_auth import bearer_reference, token_line
+from conformance.config.selection import replay_operation
 from conformance.exit_codes import PYTEST_TARGET_GONE
+from conformance.machinery.contract import (
+    ContractBreach,
+    body_of,
+    timeout_breach,
+    unanswered_breach,
+)
 from conformance.reporting import allure_steps
 from conformance.reporting.categories import BLOCKED, category_of, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.reporting.findings_results import GATE
-from conformance.selection import replay_operation
 from conformance.suites.session import SuiteSession
-from conformance.transient import UnansweredRequest
+from conformance.transport import liveness
+from conformance.transport.curl_auth import bearer_reference, token_line
+from conformance.transport.transient import UnansweredRequest
 
 # Generated cases go through requests, the suite's own reads through httpx.
 AUTH_HEADER = re.compile(r"-H '[Aa]uthorization: [^']*'")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import budget, run_counts, selection
-from conformance.reporting import allure_steps
+from conformance.config import selection
+from conformance.reporting import allure_steps, budget, run_counts
 from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
 from conformance.suites import accounting
 from conformance.suites.session import SuiteSession, current

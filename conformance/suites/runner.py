@@ -8,8 +8,6 @@ import allure
 from schemathesis import Case, GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
-from conformance import budget
-from conformance.auth import replay_after_401
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
@@ -19,17 +17,18 @@ from conformance.checks.ignored_auth import make_ignored_auth_check
 from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
-from conformance.client import Exchange
-from conformance.contract import ContractBreach, body_of
-from conformance.curl_auth import bearer_reference
-from conformance.factory import SetupError
-from conformance.operations import operation_of
-from conformance.reporting import allure_steps
+from conformance.config.selection import replay_operation
+from conformance.machinery.contract import ContractBreach, body_of
+from conformance.machinery.factory import SetupError
+from conformance.machinery.operations import operation_of
+from conformance.reporting import allure_steps, budget
 from conformance.reporting.categories import category_of, error_category, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
-from conformance.selection import replay_operation
 from conformance.suites import accounting, blocking
 from conformance.suites.session import SuiteSession
+from conformance.transport.auth import replay_after_401
+from conformance.transport.client import Exchange
+from conformance.transport.curl_auth import bearer_reference
 from spec import Operation
 
 

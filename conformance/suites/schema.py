@@ -9,11 +9,11 @@ from schemathesis import AuthContext, BaseSchema, Case, GenerationMode
 from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
-from conformance.auth import bearer_header
-from conformance.limiter import run_throttle, throttle_schema
-from conformance.selection import is_operation_id
-from conformance.settings import ConfigError, RunSettings
+from conformance.config.selection import is_operation_id
+from conformance.config.settings import ConfigError, RunSettings
 from conformance.suites.session import current
+from conformance.transport.auth import bearer_header
+from conformance.transport.limiter import run_throttle, throttle_schema
 from spec import SAFE_METHODS
 from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 import requests
 from schemathesis.auths import ReauthState
 
-from conformance.auth import new_reauth_state
-from conformance.harness import Harness
+from conformance.config.settings import RunSettings, new_run_id
+from conformance.machinery.embedded import embedded_mock
+from conformance.machinery.harness import Harness
 from conformance.reporting.evidence import Evidence
 from conformance.reporting.stats import Stats
-from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
+from conformance.transport.auth import new_reauth_state
 
 
 @dataclass
@@ -45,20 +46,6 @@ class SuiteSession:
         """One keep-alive pool for the generated calls, as `st run` has, behind the run's
         throttle; without it Schemathesis opens a new session and connection for every case."""
         return self.harness.http
-
-
-def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:
-    """Start the mock on a free loopback port (the default target) with the run's faults."""
-    from ordermesh_mock.config import MockConfig
-    from ordermesh_mock.server import run_in_thread
-
-    base_url, stop = run_in_thread(MockConfig(faults=tuple(settings.mock_faults)))
-    settings = replace(settings, base_url=base_url, embedded=True)
-    if settings.credentials.kind is None:
-        settings = replace(settings, credentials=MOCK_MERCHANT_A)
-    if settings.tenant_b.kind is None:
-        settings = replace(settings, tenant_b=MOCK_MERCHANT_B)
-    return settings, stop
 
 
 @functools.cache

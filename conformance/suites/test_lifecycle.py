@@ -11,8 +11,8 @@ import pytest
 from hypothesis.errors import Flaky
 
 from conformance.checks.failures import ProjectFailure
-from conformance.contract import ContractBreach
-from conformance.selection import replay_scenario
+from conformance.config.selection import replay_scenario
+from conformance.machinery.contract import ContractBreach
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for

@@ -18,16 +18,16 @@ from schemathesis import Case, Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
-from conformance.auth import replay_after_401
 from conformance.checks import snapshots
-from conformance.contract import ContractBreach
-from conformance.operations import operation_of
+from conformance.config.selection import replay_links
+from conformance.machinery.contract import ContractBreach
+from conformance.machinery.operations import operation_of
 from conformance.reporting import allure_steps
-from conformance.selection import replay_links
 from conformance.suites import blocking
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
+from conformance.transport.auth import replay_after_401
 
 
 @functools.cache

@@ -9,8 +9,8 @@ import pytest
 
 from conformance.behaviour.compare import compare, shape
 from conformance.cli import main as cli_main
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.drift.observe import Observation
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.next_version import CHANGES, HOLD_AUDIT_ACTION
 from ordermesh_mock.server import run_in_thread

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conformance.cli import main
-from conformance.settings import MOCK_MERCHANT_A, Credentials, mock_credentials_like
+from conformance.config.settings import MOCK_MERCHANT_A, Credentials, mock_credentials_like
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.next_version import CHANGES
 from ordermesh_mock.server import run_in_thread

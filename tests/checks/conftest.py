@@ -16,13 +16,13 @@ from check_helpers import BASE_URL, IDENTITY, StubApi
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from conformance.auth import StaticToken
-from conformance.client import ApiClient
-from conformance.contract import ContractGate
-from conformance.harness import Harness
+from conformance.config.settings import RunSettings
+from conformance.machinery.contract import ContractGate
+from conformance.machinery.harness import Harness
+from conformance.machinery.resources import ResourcePaths
 from conformance.redaction import Redactor
-from conformance.resources import ResourcePaths
-from conformance.settings import RunSettings
+from conformance.transport.auth import StaticToken
+from conformance.transport.client import ApiClient
 from spec import Spec
 from strategies.formats import schema_with_formats
 

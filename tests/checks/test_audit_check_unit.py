@@ -15,8 +15,8 @@ from check_helpers import answer, event
 
 from conformance.checks.audit import make_audit_check
 from conformance.checks.failures import AuditFailure
-from conformance.harness import Snapshot
-from conformance.resources import ResourceRef
+from conformance.machinery.harness import Snapshot
+from conformance.machinery.resources import ResourceRef
 
 COVERS = ("audit_log_side_effect",)
 ORDER, ITEM, NOTE, SHIPMENT = "a" * 24, "c" * 24, "b" * 24, "d" * 24

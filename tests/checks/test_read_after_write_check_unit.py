@@ -16,8 +16,8 @@ from check_helpers import StubApi, answer
 
 from conformance.checks.failures import ReadAfterWriteFailure
 from conformance.checks.read_after_write import VERIFIERS, make_read_after_write_check
-from conformance.harness import Harness, Snapshot
-from conformance.resources import ResourceRef
+from conformance.machinery.harness import Harness, Snapshot
+from conformance.machinery.resources import ResourceRef
 
 COVERS = ("read_after_write",)
 ORDER, ITEM, NOTE, SHIPMENT = "a" * 24, "c" * 24, "b" * 24, "d" * 24

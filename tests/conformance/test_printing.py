@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis.vendor.pretty import pretty
 
-from conformance.settings import Credentials, RunSettings
+from conformance.config.settings import Credentials, RunSettings
 
 SECRETS = ("client-secret-1", "password-2", "token-3")
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.redaction import MASK, Redactor, can_be_secret
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 

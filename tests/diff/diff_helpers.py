@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import main
+from conformance.commands.diff import DiffSpec
 from conformance.diff import Change, compare_specs
-from conformance.diff.command import DiffSpec
 from spec.loader import load_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

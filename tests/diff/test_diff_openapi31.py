@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from conformance.commands.diff import DiffSpec
 from conformance.diff import compare_specs
-from conformance.diff.command import DiffSpec
 from spec.loader import SPEC_PATH, load_document
 
 

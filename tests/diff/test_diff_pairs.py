@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from conformance.commands.diff import DiffSpec
 from conformance.diff import RULES, Change, compare_specs
-from conformance.diff.command import DiffSpec
 from conformance.diff.policy import Policy
 from conformance.diff.registry import ANY
 from spec.loader import load_yaml

@@ -24,8 +24,8 @@ from drift_helpers import SEED, drift_args
 
 from conformance.commands.drift import run_drift
 from conformance.commands.options import settings_from
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.drift.analyse import DriftReport
-from conformance.settings import MOCK_MERCHANT_A
 from spec import SPEC_PATH, load_spec
 
 pytestmark = pytest.mark.long  # a whole suite run through Prism: minutes

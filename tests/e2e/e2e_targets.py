@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from conformance.liveness import answers
-from conformance.settings import MOCK_MERCHANT_A
+from conformance.config.settings import MOCK_MERCHANT_A
+from conformance.transport.liveness import answers
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread, serve_app_in_thread
 

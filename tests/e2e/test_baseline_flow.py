@@ -8,8 +8,8 @@ import json
 import pytest
 from e2e_targets import STATIC_TOKEN, MockProcess, run_conformance
 
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
-from conformance.settings import MOCK_MERCHANT_A
 
 pytestmark = pytest.mark.slow
 

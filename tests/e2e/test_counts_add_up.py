@@ -14,8 +14,8 @@ from pathlib import Path
 from crashing_check import MESSAGE
 from e2e_targets import STATIC_TOKEN, HangingUpProxy, run_conformance, summary_of
 
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import load_spec

@@ -18,7 +18,7 @@ import pytest
 from e2e_targets import STATIC_TOKEN as TOKEN
 from e2e_targets import MockProcess, clean_env, html_site, run_conformance, serve, summary_of
 
-from conformance.settings import MOCK_MERCHANT_A
+from conformance.config.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
 

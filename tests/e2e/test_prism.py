@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from e2e_targets import run_conformance, summary_of
 
-from conformance.liveness import answers
+from conformance.transport.liveness import answers
 from ordermesh_mock.server import free_port
 
 MERCHANT = "0b6f2f9e-43a4-4a3e-9d7e-1f2a3b4c5d6e"

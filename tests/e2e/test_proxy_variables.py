@@ -1,7 +1,8 @@
 """HTTP_PROXY and NO_PROXY, as a corporate network sets them, reach every client of the run.
 
 httpx honours the variables only for a client without a transport of its own, and every client
-of the run has one (the throttle's); conformance/connection.py routes them itself. A forward
+of the run has one (the throttle's); conformance/transport/connection.py routes them itself. A
+forward
 proxy on loopback must then see the token request, the suite's own reads and the generated
 cases alike, and NO_PROXY must keep them all away from it.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 import pytest
 from e2e_targets import HangingUpProxy, run_conformance
 
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.liveness import answers
-from conformance.settings import MOCK_MERCHANT_A
+from conformance.config.settings import MOCK_MERCHANT_A
+from conformance.transport.liveness import answers
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
 

@@ -21,8 +21,8 @@ import trustme
 import uvicorn
 from e2e_targets import run_conformance, summary_of
 
+from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
-from conformance.settings import MOCK_MERCHANT_A
 from ordermesh_mock.app import create_app
 from ordermesh_mock.config import MockConfig
 

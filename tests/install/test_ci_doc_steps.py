@@ -25,7 +25,7 @@ import pytest
 import yaml
 from junitparser import Error, Failure, JUnitXml
 
-from conformance.settings import MOCK_MERCHANT_A
+from conformance.config.settings import MOCK_MERCHANT_A
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
 

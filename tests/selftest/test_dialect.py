@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.harness import Harness
+from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
+from conformance.machinery.harness import Harness
 from conformance.selftest import schema_walk
 from conformance.selftest.dialect import (
     DIALECTS,
@@ -23,7 +24,6 @@ from conformance.selftest.dialect import (
 )
 from conformance.selftest.proxy import serve_in_thread
 from conformance.selftest.proxy_faults import ProxiedRequest, ProxiedResponse
-from conformance.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import load_spec

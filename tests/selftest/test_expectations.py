@@ -11,6 +11,7 @@ import schemathesis.specs.openapi.checks  # noqa: F401  (registers the OpenAPI c
 from schemathesis.checks import CHECKS
 
 import conformance.stateful
+from conformance.config.settings import PROFILES
 from conformance.selftest import expectations
 from conformance.selftest.expectations import (
     BY_FAULT,
@@ -21,7 +22,6 @@ from conformance.selftest.expectations import (
     select,
 )
 from conformance.selftest.proxy_faults import PROXY_FAULTS
-from conformance.settings import PROFILES
 from conformance.suites.runner import project_checks
 from ordermesh_mock.faults import CATALOGUE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemathesis.config import SchemathesisConfig
 
-from conformance.operations import operation_id_of
+from conformance.machinery.operations import operation_id_of
 from conformance.suites.schema import UNSAFE
 from spec import SAFE_METHODS, load_spec
 from strategies.formats import schema_with_formats

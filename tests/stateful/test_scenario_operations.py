@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from conformance.harness import Harness
-from conformance.settings import MOCK_MERCHANT_A, RunSettings, new_run_id
+from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, new_run_id
+from conformance.machinery.harness import Harness
 from conformance.stateful.driver import READ_BACK, Driver, Step, actions
 from conformance.stateful.scenarios import (
     RANDOM_WALKS,

@@ -1,0 +1,136 @@
+"""Everything a suite needs to talk to one target, built once per run from `RunSettings`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import requests
+
+from conformance.config.settings import RunSettings
+from conformance.machinery.contract import ContractGate, GatedClient
+from conformance.machinery.factory import Factory, Ledger
+from conformance.machinery.preparers import Preparation
+from conformance.machinery.resources import ResourcePaths
+from conformance.redaction import Redactor
+from conformance.transport.auth import TokenProvider, bearer_header, provider_for
+from conformance.transport.client import ApiClient
+from conformance.transport.connection import ProxyRouting
+from conformance.transport.limiter import LimitedTransport, Throttle, limited_session, run_throttle
+from conformance.transport.polling import WriteLog
+from spec import Spec
+
+
+@dataclass
+class Snapshot:
+    """What a resource and its audit log looked like just before a mutating call."""
+
+    kind: str
+    id: str
+    parent_id: str | None
+    resource: Any
+    audit_count: int
+
+
+@dataclass
+class Harness:
+    settings: RunSettings
+    spec: Spec
+    redactor: Redactor
+    auth: TokenProvider
+    client: ApiClient
+    tenant_client: ApiClient | None
+    factory: Factory
+    preparation: Preparation
+    paths: ResourcePaths
+    throttle: Throttle
+    http: requests.Session  # for generated cases: the same throttle as the client's
+    gate: ContractGate  # judges what the machinery reads; its listener reports the findings
+    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
+    writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
+
+    def first_time(self, *key: str) -> bool:
+        """True once per run (per process) for `key`: for checks that sample, not repeat, a read
+        whose answer does not change from case to case."""
+        with self.lock:
+            seen = key in self.done_once
+            self.done_once.add(key)
+        return not seen
+
+    @classmethod
+    def build(cls, settings: RunSettings, transport=None, gated: bool = True) -> Harness:
+        """The run's machinery. `gated=False` is for the tools that observe a target rather
+        than hold it to the spec (drift, compare): their clients record whatever answers."""
+        base_url = settings.target_url
+        spec = settings.load_spec()
+        redactor = Redactor(settings.secrets())
+        throttle = run_throttle(settings)
+        transport = limited_transport(throttle, transport)
+        auth = provider_for(settings.credentials, base_url, redactor, transport)
+        # What the machinery reads is checked against the spec before it is used (contract.py).
+        gate = ContractGate(spec)
+
+        def client_for(auth: TokenProvider) -> ApiClient:
+            if gated:
+                return GatedClient(base_url, auth, redactor, gate, transport=transport)
+            return ApiClient(base_url, auth, redactor, transport=transport)
+
+        client = client_for(auth)
+        tenant_client = None
+        if settings.tenant_b.kind:
+            tenant_auth = provider_for(settings.tenant_b, base_url, redactor, transport)
+            tenant_client = client_for(tenant_auth)
+        factory = Factory(
+            client,
+            settings.credentials.merchant_id or "",
+            settings.run_id,
+            Ledger(),
+            settings.poll_timeout,
+            settings.seed,
+            spec,
+        )
+        return cls(
+            settings=settings,
+            spec=spec,
+            redactor=redactor,
+            auth=auth,
+            client=client,
+            tenant_client=tenant_client,
+            factory=factory,
+            preparation=Preparation(factory, settings.credentials),
+            paths=ResourcePaths(spec),
+            throttle=throttle,
+            http=limited_session(throttle),
+            gate=gate,
+            writes=gate.writes,
+        )
+
+    def renewals(self) -> int:
+        """Tokens renewed so far, both tenants."""
+        tenant = self.tenant_client.auth if self.tenant_client else None
+        return sum(p.renewals for p in (self.auth, tenant) if p is not None)
+
+    def auth_headers(self) -> dict[str, str]:
+        return bearer_header(self.auth.token())
+
+    def close(self) -> None:
+        self.client.close()
+        self.http.close()
+        if self.tenant_client:
+            self.tenant_client.close()
+
+
+def limited_transport(
+    throttle: Throttle, inner: httpx.BaseTransport | None = None
+) -> LimitedTransport:
+    """Every httpx request of the run (reads, setup, cleanup, token fetches) behind `throttle`,
+    with its connection options: TLS, and the proxy the environment names (connection.py)."""
+    if inner is not None:
+        return LimitedTransport(inner, throttle)
+    context = throttle.options.ssl_context()
+    return LimitedTransport(ProxyRouting(context), throttle, fresh=lambda: ProxyRouting(context))

@@ -1,0 +1,1 @@
+"""How a request reaches the target: the client, auth, TLS, the throttle, retries and liveness."""

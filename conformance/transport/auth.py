@@ -1,0 +1,218 @@
+"""Bearer-token providers: client credentials, user login with refresh, and a static token.
+
+Each provider hands out a token, renews it before it expires, and renews it again on demand
+after a 401 (`invalidate`). Tokens live only in memory. The `Redactor` is told every token, so
+none reaches a log or a report.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+import httpx
+from schemathesis import Case, Response
+from schemathesis.auths import ReauthState, reauth_and_replay
+
+from conformance.config.settings import Credentials
+from conformance.errors import OrderMeshError
+from conformance.redaction import Redactor
+from conformance.transport.tls import tls_context
+
+EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
+MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
+
+
+class AuthError(OrderMeshError, RuntimeError):
+    """The target refused our credentials or could not be reached to get a token."""
+
+
+class UnexpectedAnswer(AuthError):
+    """The token endpoint answered, but not as an OrderMesh API would (HTML, no token)."""
+
+
+class TokenProvider(Protocol):
+    identity: str | None  # what the audit log should name as the actor
+
+    renewals: int  # tokens fetched after the first one (expiry or a 401)
+
+    def token(self) -> str: ...
+
+    def invalidate(self) -> None: ...
+
+
+class StaticToken:
+    def __init__(self, token: str, redactor: Redactor) -> None:
+        redactor.add(token)
+        self._token = token
+        self.identity: str | None = None
+        self.renewals = 0
+
+    def token(self) -> str:
+        return self._token
+
+    def invalidate(self) -> None:
+        """A static token cannot be renewed; the next 401 stands."""
+
+
+class _RenewingProvider:
+    """Caches one token until shortly before it expires; thread-safe."""
+
+    def __init__(self, base_url: str, redactor: Redactor, transport: httpx.BaseTransport | None):
+        self._http = httpx.Client(
+            base_url=base_url, timeout=15.0, transport=transport, verify=tls_context()
+        )
+        self._redactor = redactor
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._fetched = 0
+        self.renewals = 0
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at:
+                self._token, lifetime = self._fetch()
+                self._redactor.add(self._token)
+                margin = min(EXPIRY_MARGIN, lifetime * MARGIN_SHARE)
+                self._expires_at = time.monotonic() + lifetime - margin
+                self.renewals = self._fetched
+                self._fetched += 1
+            return self._token
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def _fetch(self) -> tuple[str, float]:
+        raise NotImplementedError
+
+    def _post(self, path: str, body: dict[str, str]) -> dict:
+        try:
+            response = self._http.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise AuthError(f"cannot reach {self._http.base_url} for a token: {exc}") from exc
+        if response.status_code != 200:
+            raise AuthError(f"POST {path} refused the credentials (HTTP {response.status_code})")
+        return _token_answer(response, f"POST {path}")
+
+
+class ClientCredentials(_RenewingProvider):
+    """POST /user/v1/clients/token. Valid 24 h, no refresh: ask again on expiry."""
+
+    def __init__(self, base_url, client_id, client_secret, redactor, transport=None):
+        super().__init__(base_url, redactor, transport)
+        redactor.add(client_secret)
+        self._body = {"client_id": client_id, "client_secret": client_secret}
+        self.identity = client_id
+
+    def _fetch(self) -> tuple[str, float]:
+        data = self._post("/user/v1/clients/token", self._body)
+        return data["access_token"], float(data.get("expires_in", 86400))
+
+
+class UserLogin(_RenewingProvider):
+    """POST /user/v1/login, then POST /user/v1/login/refreshToken while the refresh token works."""
+
+    def __init__(self, base_url, username, password, redactor, transport=None):
+        super().__init__(base_url, redactor, transport)
+        redactor.add(password)
+        self._body = {"username": username, "password": password}
+        self._refresh: str | None = None
+        self.identity = username
+
+    def _fetch(self) -> tuple[str, float]:
+        data = None
+        if self._refresh:
+            try:
+                data = self._post("/user/v1/login/refreshToken", {"refresh_token": self._refresh})
+            except AuthError:
+                data = None  # the refresh token expired or was rotated: log in again
+        if data is None:
+            data = self._post("/user/v1/login", self._body)
+        self._refresh = data.get("refresh_token")
+        self._redactor.add(self._refresh)
+        return data["access_token"], float(data.get("expires_in", 900))
+
+
+def _token_answer(response: httpx.Response, request: str) -> dict:
+    """The token endpoint's JSON object, or why it is not one."""
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        raise UnexpectedAnswer(
+            f"{request} answered {response.status_code} {kind} without an access_token"
+        )
+    return data
+
+
+def provider_for(
+    credentials: Credentials,
+    base_url: str,
+    redactor: Redactor,
+    transport: httpx.BaseTransport | None = None,
+) -> TokenProvider:
+    if credentials.token:  # kind "token": a token wins over the other credentials
+        return StaticToken(credentials.token, redactor)
+    if credentials.kind == "client":
+        return ClientCredentials(
+            base_url, credentials.client_id, credentials.client_secret, redactor, transport
+        )
+    if credentials.kind == "user":
+        return UserLogin(base_url, credentials.username, credentials.password, redactor, transport)
+    raise AuthError("no credentials configured")
+
+
+class _Answer(Protocol):
+    status_code: int
+
+
+Answer = TypeVar("Answer", bound=_Answer)
+
+
+def bearer_header(token: str) -> dict[str, str]:
+    """The Authorization header for `token`: the one place the toolkit writes it."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def send_renewing(provider: TokenProvider, send: Callable[[dict[str, str]], Answer]) -> Answer:
+    """`send(headers)` with the provider's token; after a 401 (expired or revoked), once more
+    with a renewed one. Generated cases renew through `replay_after_401` instead."""
+    answer = send(bearer_header(provider.token()))
+    if answer.status_code == 401:
+        provider.invalidate()
+        answer = send(bearer_header(provider.token()))
+    return answer
+
+
+def replay_after_401(
+    case: Case,
+    response: Response,
+    provider: TokenProvider,
+    state: ReauthState,
+    recall: Callable[[], Response],
+) -> Response:
+    """Schemathesis' reactive re-auth for a generated case we send ourselves.
+
+    `case.call` alone never re-authenticates. On a 401 that Schemathesis would retry (the case
+    carries our token, its security is not the thing under test, the operation has not already
+    shown a 401 that survives a fresh token), our provider drops its token and Schemathesis
+    re-applies auth to the case and replays it once.
+    """
+    if (
+        state.should_retry(response.status_code, case.operation.label)
+        and case._has_explicit_auth
+        and not case.operation.schema.is_security_param_negated(case)
+    ):
+        provider.invalidate()
+    return reauth_and_replay(case, response, state, recall)
+
+
+def new_reauth_state() -> ReauthState:
+    """Shared by a process's generated cases, so a 401 that a new token does not cure is learnt."""
+    return ReauthState(retry_on_statuses=frozenset({401}))

@@ -1,0 +1,44 @@
+"""Preparers turn generated cases into positive cases a real target accepts."""
+
+from __future__ import annotations
+
+import pytest
+from schemathesis.config import SchemathesisConfig
+
+from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
+from conformance.machinery.harness import Harness
+from ordermesh_mock.config import MockConfig
+from ordermesh_mock.server import run_in_thread
+from strategies.formats import schema_with_formats
+
+
+@pytest.fixture
+def harness():
+    url, stop = run_in_thread(MockConfig())
+    settings = RunSettings(
+        base_url=url, credentials=MOCK_MERCHANT_A, tenant_b=MOCK_MERCHANT_B, run_id=new_run_id()
+    )
+    built = Harness.build(settings)
+    yield built
+    built.close()
+    stop()
+
+
+@pytest.mark.parametrize("quantity", [1267, 1267.0])
+def test_a_cancel_quantity_is_cut_to_what_the_item_has(harness, quantity):
+    """JSON Schema 2020-12 counts 1267.0 as an integer, so generated cases carry both forms."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    cancel, read = (harness.spec.operation(op) for op in ("cancelOrder", "getOrderById"))
+    operation = schema[cancel.path][cancel.method]
+    case = operation.Case(
+        path_parameters={"orderId": "0" * 24},
+        body={"orderItems": [{"id": "x", "quantity": quantity}], "cancelReason": "r"},
+    )
+    harness.preparation.prepare(case)
+    entry = case.body["orderItems"][0]
+    order_id = case.path_parameters["orderId"]
+    order = harness.client.get(read.path.replace("{orderId}", order_id)).json()["order"]
+    item = next(i for i in order["items"] if i["id"] == entry["id"])
+    assert 1 <= entry["quantity"] <= item["quantity"]
+    answer = harness.client.post(cancel.path.replace("{orderId}", order_id), json=case.body)
+    assert answer.status_code == 200, answer.text
