@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.config.suggestions import closest, did_you_mean
-from spec import SAFE_METHODS, SPEC_PATH
+from spec import SAFE_METHODS, SPEC_PATH, Spec
 
 PROPERTIES, LINKS, LIFECYCLE = "properties", "links", "lifecycle"
 SUITES = (PROPERTIES, LINKS, LIFECYCLE)
@@ -26,7 +26,7 @@ def is_operation_id(item: str) -> bool:
     return item[:1].islower()
 
 
-def matching(spec, items: Iterable[str]) -> frozenset[str]:
+def matching(spec: Spec, items: Iterable[str]) -> frozenset[str]:
     """The operationIds `items` name, directly or by tag."""
     wanted = set(items)
     return frozenset(
@@ -44,7 +44,7 @@ def runs_operation_tests(settings: RunSettings, suite: str) -> bool:
     return runs_suite(settings, suite) and bool(settings.include or not settings.scenarios)
 
 
-def runs_scenario(settings: RunSettings, spec, name: str, calls: frozenset[str]) -> bool:
+def runs_scenario(settings: RunSettings, spec: Spec, name: str, calls: frozenset[str]) -> bool:
     """Whether the lifecycle scenario `name`, which calls `calls`, is selected."""
     if not runs_suite(settings, LIFECYCLE) or calls & matching(spec, settings.exclude):
         return False
@@ -55,7 +55,9 @@ def runs_scenario(settings: RunSettings, spec, name: str, calls: frozenset[str])
     return not settings.scenarios
 
 
-def all_scenarios_run(settings: RunSettings, spec, scenarios: dict[str, frozenset[str]]) -> bool:
+def all_scenarios_run(
+    settings: RunSettings, spec: Spec, scenarios: dict[str, frozenset[str]]
+) -> bool:
     return all(runs_scenario(settings, spec, name, calls) for name, calls in scenarios.items())
 
 
@@ -68,7 +70,7 @@ def check_scenarios(names: Iterable[str], known: Iterable[str]) -> None:
         )
 
 
-def check_selection(spec, settings: RunSettings) -> None:
+def check_selection(spec: Spec, settings: RunSettings) -> None:
     """Every --include/--exclude item names an operation or a tag, and --read-only is not asked
     to run writes: caught here, before the mock or pytest starts, not as zero tests."""
     tags = sorted({op.tag for op in spec.operations})
@@ -82,7 +84,7 @@ def check_selection(spec, settings: RunSettings) -> None:
         check_read_only(spec, settings)
 
 
-def check_read_only(spec, settings: RunSettings) -> None:
+def check_read_only(spec: Spec, settings: RunSettings) -> None:
     """--read-only runs no write: asking it for writes by name is a contradiction, not a run
     that passes because everything asked for was skipped."""
     if settings.scenarios or settings.suites == (LIFECYCLE,):

@@ -15,10 +15,13 @@ import secrets
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.errors import OrderMeshError
 from spec import SPEC_PATH, Spec, load_spec
+
+if TYPE_CHECKING:
+    from hypothesis.vendor.pretty import RepresentationPrinter
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
@@ -83,7 +86,7 @@ def profiles_table() -> str:
 class Credentials:
     """Secrets for one merchant. `repr` never shows them."""
 
-    def _repr_pretty_(self, printer, cycle) -> None:
+    def _repr_pretty_(self, printer: RepresentationPrinter, cycle: bool) -> None:
         # Hypothesis prints test arguments with its own pretty-printer, which walks dataclass
         # fields and ignores `repr=False`; this keeps the secrets out of a falsifying example.
         printer.text(repr(self))
