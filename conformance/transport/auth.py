@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
-from schemathesis import Case, Response
+from schemathesis import Response
 from schemathesis.auths import ReauthState, reauth_and_replay
 
 from conformance.config.settings import Credentials
 from conformance.errors import OrderMeshError
 from conformance.redaction import Redactor
 from conformance.transport.tls import tls_context
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
 MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
@@ -89,7 +92,7 @@ class _RenewingProvider:
     def _fetch(self) -> tuple[str, float]:
         raise NotImplementedError
 
-    def _post(self, path: str, body: dict[str, str]) -> dict:
+    def _post(self, path: str, body: Mapping[str, str | None]) -> dict[str, Any]:
         try:
             response = self._http.post(path, json=body)
         except httpx.HTTPError as exc:
@@ -102,11 +105,18 @@ class _RenewingProvider:
 class ClientCredentials(_RenewingProvider):
     """POST /user/v1/clients/token. Valid 24 h, no refresh: ask again on expiry."""
 
-    def __init__(self, base_url, client_id, client_secret, redactor, transport=None):
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str | None,
+        client_secret: str | None,
+        redactor: Redactor,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         super().__init__(base_url, redactor, transport)
         redactor.add(client_secret)
         self._body = {"client_id": client_id, "client_secret": client_secret}
-        self.identity = client_id
+        self.identity: str | None = client_id
 
     def _fetch(self) -> tuple[str, float]:
         data = self._post("/user/v1/clients/token", self._body)
@@ -116,12 +126,19 @@ class ClientCredentials(_RenewingProvider):
 class UserLogin(_RenewingProvider):
     """POST /user/v1/login, then POST /user/v1/login/refreshToken while the refresh token works."""
 
-    def __init__(self, base_url, username, password, redactor, transport=None):
+    def __init__(
+        self,
+        base_url: str,
+        username: str | None,
+        password: str | None,
+        redactor: Redactor,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         super().__init__(base_url, redactor, transport)
         redactor.add(password)
         self._body = {"username": username, "password": password}
         self._refresh: str | None = None
-        self.identity = username
+        self.identity: str | None = username
 
     def _fetch(self) -> tuple[str, float]:
         data = None
@@ -137,7 +154,7 @@ class UserLogin(_RenewingProvider):
         return data["access_token"], float(data.get("expires_in", 900))
 
 
-def _token_answer(response: httpx.Response, request: str) -> dict:
+def _token_answer(response: httpx.Response, request: str) -> dict[str, Any]:
     """The token endpoint's JSON object, or why it is not one."""
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:
@@ -191,7 +208,7 @@ def send_renewing(provider: TokenProvider, send: Callable[[dict[str, str]], Answ
 
 
 def replay_after_401(
-    case: Case,
+    case: OpenApiCase,
     response: Response,
     provider: TokenProvider,
     state: ReauthState,

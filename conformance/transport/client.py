@@ -96,7 +96,14 @@ class ApiClient:
             lambda auth: self._send(method, path, json, params, {**(headers or {}), **auth}),
         )
 
-    def _send(self, method, path, json, params, all_headers) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        json: Any,
+        params: Any,
+        all_headers: dict[str, str],
+    ) -> httpx.Response:
         started = time.perf_counter()
         response = self._http.request(method, path, json=json, params=params, headers=all_headers)
         self._recent.append((response, (time.perf_counter() - started) * 1000))
@@ -129,17 +136,17 @@ class ApiClient:
         )
 
     # convenience verbs
-    def get(self, path, **kw):
+    def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("GET", path, **kw)
 
-    def post(self, path, **kw):
+    def post(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("POST", path, **kw)
 
-    def patch(self, path, **kw):
+    def patch(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("PATCH", path, **kw)
 
-    def put(self, path, **kw):
+    def put(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("PUT", path, **kw)
 
-    def delete(self, path, **kw):
+    def delete(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("DELETE", path, **kw)

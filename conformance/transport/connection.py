@@ -96,7 +96,9 @@ class ConnectionOptions:
 
 
 @functools.cache
-def _context(verify: bool, ca_bundle: str | None, cert: str | None, key: str | None):
+def _context(
+    verify: bool, ca_bundle: str | None, cert: str | None, key: str | None
+) -> ssl.SSLContext:
     if verify and not (ca_bundle or cert):
         return tls_context()  # the shared default: loading CAs costs each new context
     if ca_bundle:

@@ -25,13 +25,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import requests
 from pyrate_limiter import AbstractBucket, Duration, InMemoryBucket, Rate, RateItem, SQLiteBucket
 from requests.adapters import HTTPAdapter
-from schemathesis import BaseSchema
+from schemathesis import BaseSchema, Response
 from schemathesis.core.rate_limit import parse_retry_after
 from schemathesis.transport.requests import (
     REQUESTS_TRANSPORT,
@@ -45,6 +45,9 @@ from conformance.transport.in_flight import InFlightCap
 from conformance.transport.transient import RetryPolicy, UnansweredRequest
 
 if TYPE_CHECKING:
+    from requests._types import CertType, TimeoutType, VerifyType
+    from schemathesis.specs.openapi.schemas import OpenApiCase
+
     from conformance.config.settings import RunSettings
 
 MAX_RETRIES = 5
@@ -105,7 +108,8 @@ class Throttle:
         that oversleeps on a busy machine would then be counted too early."""
         if self._bucket is None:
             return
-        while not self._bucket.put(RateItem("ordermesh", self._bucket.now())):
+        # pyrate-limiter leaves `now` unannotated
+        while not self._bucket.put(RateItem("ordermesh", self._bucket.now())):  # type: ignore[no-untyped-call]
             time.sleep(POLL_INTERVAL)
 
     def backoff(
@@ -122,7 +126,7 @@ class Throttle:
             return delay
         # A plain 503 the spec documents is the target's answer, not a gateway's.
         if attempt < transient.GATEWAY_RETRIES and self.policy.gateway_retry(status, repeatable):
-            delay = transient.GATEWAY_BACKOFF * 2**attempt
+            delay = transient.GATEWAY_BACKOFF * 2.0**attempt
             self._count("gateway_retries", "gateway_waited", delay)
             return delay
         return None
@@ -256,11 +260,24 @@ class LimitedAdapter(HTTPAdapter):
         super().__init__()
         self._throttle = throttle
 
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: TimeoutType = None,
+        verify: VerifyType = True,
+        cert: CertType = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
         sent: list[requests.Response] = []
         # The run's --request-timeout, --ca-bundle/--no-tls-verify and client certificate
         # override what Schemathesis passes (its defaults, or schemathesis.toml).
-        kwargs = {"stream": stream, "timeout": timeout, "verify": verify, "cert": cert}
+        kwargs: dict[str, Any] = {
+            "stream": stream,
+            "timeout": timeout,
+            "verify": verify,
+            "cert": cert,
+        }
         kwargs.update(self._throttle.options.requests_kwargs(), proxies=proxies)
 
         def attempt(fresh: bool) -> tuple[int, Mapping[str, str]]:
@@ -281,7 +298,9 @@ class LimitedAdapter(HTTPAdapter):
         return sent[-1]
 
 
-def on_new_connection(request: requests.PreparedRequest, kwargs: dict) -> requests.Response:
+def on_new_connection(
+    request: requests.PreparedRequest, kwargs: dict[str, Any]
+) -> requests.Response:
     """`request` through a one-off adapter: a new connection, not another from the pool."""
     adapter = HTTPAdapter()
     try:
@@ -318,7 +337,13 @@ class LimitedRequestsTransport(RequestsTransport):
         self._probe_session: requests.Session | None = None
         self._probe_lock = threading.Lock()  # the send swaps the session's headers
 
-    def send(self, case, *, session: requests.Session | None = None, **kwargs):
+    def send(
+        self,
+        case: OpenApiCase,
+        *,
+        session: requests.Session | None = None,
+        **kwargs: Any,
+    ) -> Response:
         if session is not None:
             return super().send(case, session=session, **kwargs)
         with self._probe_lock:

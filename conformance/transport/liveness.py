@@ -34,7 +34,7 @@ def answers(base_url: str, timeout: float = PROBE_TIMEOUT) -> bool:
         return False
 
 
-def watch(process: subprocess.Popen, base_url: str) -> bool:
+def watch(process: subprocess.Popen[bytes], base_url: str) -> bool:
     """Wait for `process` (started in a session of its own); interrupt it, so it still writes
     what it has, if the target stops answering. Returns True if the target went away."""
     misses = 0
@@ -53,7 +53,7 @@ def watch(process: subprocess.Popen, base_url: str) -> bool:
     return False
 
 
-def stop(process: subprocess.Popen, grace: float = 20.0) -> None:
+def stop(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
     """SIGINT to the whole group: pytest and each xdist worker finish their session and write
     the stats they have; a kill only if they do not within `grace` seconds."""
     for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, None)):

@@ -63,7 +63,7 @@ class WriteLog:
         with self._lock:
             self._settled.add(resource_id)
 
-    def shown_by(self, resource_id: str, events: list[dict] | None) -> bool:
+    def shown_by(self, resource_id: str, events: list[dict[str, object]] | None) -> bool:
         """Whether `events` (an audit log) shows every write we made to the resource."""
         with self._lock:
             wanted = dict(self._writes.get(resource_id, {}))
