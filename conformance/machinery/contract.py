@@ -19,7 +19,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 from schemathesis.config import SchemathesisConfig
@@ -42,6 +42,9 @@ from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids
 from spec.vocabulary import vocabulary
 from strategies.formats import schema_with_formats
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiOperation, OpenApiSchema
 
 # Not `not_a_server_error`: a 5xx is judged where the suite expects one or not (it is documented).
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -158,7 +161,7 @@ class ContractGate:
         self.listener = listener  # set by whoever reports the findings (the suites' session)
 
     @functools.cached_property
-    def _schema(self):
+    def _schema(self) -> OpenApiSchema:
         return schema_with_formats(self._spec.document, SchemathesisConfig())
 
     def broken_field(self, response: httpx.Response, need: Need) -> str | None:
@@ -202,7 +205,13 @@ class ContractGate:
             self._log_write(operation, parameters, request, response)
         return findings
 
-    def _log_write(self, operation, parameters: dict, request, response) -> None:
+    def _log_write(
+        self,
+        operation: OpenApiOperation,
+        parameters: dict[str, Any],
+        request: httpx.Request,
+        response: httpx.Response,
+    ) -> None:
         declared = operation.definition.raw.get("x-audit")
         if not declared:
             return
@@ -244,8 +253,15 @@ def unanswered_breach(operation_id: str, request: str, exc: BaseException) -> Co
     return ContractBreach(operation_id, "transport", failure)
 
 
-def _breach(operation, failure: Failure) -> ContractBreach:
+def _breach(operation: OpenApiOperation, failure: Failure) -> ContractBreach:
     return ContractBreach(operation_id_of(operation), check_of(failure), failure)
+
+
+class _HasContent(Protocol):
+    """An answer, httpx's or Schemathesis'."""
+
+    @property
+    def content(self) -> bytes: ...
 
 
 def body_of(content: bytes) -> Any:
@@ -257,7 +273,7 @@ def body_of(content: bytes) -> Any:
         return None
 
 
-def json_of(response: Any) -> Any:
+def json_of(response: _HasContent) -> Any:
     """`body_of` for an answer object, httpx's or Schemathesis' (both have `.content`)."""
     return body_of(response.content)
 

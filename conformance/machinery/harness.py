@@ -63,7 +63,12 @@ class Harness:
         return not seen
 
     @classmethod
-    def build(cls, settings: RunSettings, transport=None, gated: bool = True) -> Harness:
+    def build(
+        cls,
+        settings: RunSettings,
+        transport: httpx.BaseTransport | None = None,
+        gated: bool = True,
+    ) -> Harness:
         """The run's machinery. `gated=False` is for the tools that observe a target rather
         than hold it to the spec (drift, compare): their clients record whatever answers."""
         base_url = settings.target_url

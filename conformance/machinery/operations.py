@@ -8,8 +8,13 @@ is searchOrders, not getOrderById with the id "search".
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from spec import Operation, Spec
+
+if TYPE_CHECKING:
+    from schemathesis.core import Body
+    from schemathesis.specs.openapi.schemas import OpenApiOperation
 
 
 class OperationRouter:
@@ -33,11 +38,23 @@ class OperationRouter:
         return operation.operation_id if operation else None
 
 
-def operation_of(case) -> str:
+class Preparable(Protocol):
+    """What the preparers touch of a generated case (Schemathesis' `Case`); a check that
+    re-prepares a copy of one hands just these."""
+
+    @property
+    def operation(self) -> OpenApiOperation: ...
+
+    body: Body
+    path_parameters: dict[str, Any]
+    query: dict[str, Any]
+
+
+def operation_of(case: Preparable) -> str:
     """The operationId of a generated case: the one name the suite, checks and reports use."""
     return operation_id_of(case.operation)
 
 
-def operation_id_of(api_operation) -> str:
+def operation_id_of(api_operation: OpenApiOperation) -> str:
     """The operationId of a Schemathesis API operation (the spec loader insists on one)."""
-    return api_operation.definition.raw["operationId"]
+    return cast(str, api_operation.definition.raw["operationId"])

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from conformance.config.settings import Credentials
 from conformance.machinery.contract import ContractBreach, is_success, json_of
 from conformance.machinery.factory import NOTES_ON, VENDOR, Factory
-from conformance.machinery.operations import operation_of
+from conformance.machinery.operations import Preparable, operation_of
 from spec.vocabulary import number
 
-Preparer = Callable[["Preparation", Any], None]
+T = TypeVar("T")
+
+Preparer = Callable[["Preparation", Preparable], None]
 PREPARERS: dict[str, Preparer] = {}
 
 
-def prepares(*operation_ids: str):
+def prepares(*operation_ids: str) -> Callable[[Preparer], Preparer]:
     def register(fn: Preparer) -> Preparer:
         for operation_id in operation_ids:
             PREPARERS[operation_id] = fn
@@ -37,11 +39,11 @@ class Preparation:
     def __init__(self, factory: Factory, credentials: Credentials) -> None:
         self.factory = factory
         self.credentials = credentials
-        self._shared: dict[str, Any] = {}
+        self._shared: dict[str, object] = {}
         # Re-entrant: a shared note is made from the shared order.
         self._lock = threading.RLock()
 
-    def shared(self, key: str, make: Callable[[], Any]) -> Any:
+    def shared(self, key: str, make: Callable[[], T]) -> T:
         """Made once. A contract breach while making it is kept too: every case that needs the
         resource is blocked by the same answer, without asking the target again."""
         with self._lock:
@@ -50,9 +52,10 @@ class Preparation:
                     self._shared[key] = make()
                 except ContractBreach as breach:
                     self._shared[key] = breach
-            if isinstance(self._shared[key], ContractBreach):
-                raise self._shared[key]
-            return self._shared[key]
+            made = self._shared[key]
+            if isinstance(made, ContractBreach):
+                raise made
+            return cast(T, made)
 
     @property
     def order(self) -> dict[str, Any]:
@@ -60,7 +63,7 @@ class Preparation:
 
     @property
     def shipment(self) -> dict[str, Any]:
-        def make():
+        def make() -> dict[str, Any]:
             shipment = self.factory.shipment(self.factory.order(items=2))
             self.factory.package(shipment["id"])
             return self.factory.read_shipment(shipment["id"], packages=1)
@@ -71,13 +74,13 @@ class Preparation:
     def note(self) -> dict[str, Any]:
         return self.shared("note", lambda: self.factory.note(self.order))
 
-    def prepare(self, case) -> None:
+    def prepare(self, case: Preparable) -> None:
         preparer = PREPARERS.get(operation_of(case))
         if preparer is not None:
             preparer(self, case)
 
 
-def _body(case) -> dict[str, Any]:
+def _body(case: Preparable) -> dict[str, Any]:
     if not isinstance(case.body, dict):
         case.body = {}
     return case.body
@@ -90,29 +93,29 @@ def _tag(value: Any, run_id: str, limit: int) -> str:
 
 # ---------------------------------------------------------------------- notes
 @prepares("createNote")
-def _create_note(p: Preparation, case) -> None:
+def _create_note(p: Preparation, case: Preparable) -> None:
     body = _body(case)
     body.update(resourceType=p.factory.words.wire(*NOTES_ON), resourceId=p.order["id"])
 
 
 @prepares("listNotes")
-def _list_notes(p: Preparation, case) -> None:
+def _list_notes(p: Preparation, case: Preparable) -> None:
     if case.query and "resourceId" in case.query:
         case.query.update(resourceId=p.order["id"], resourceType=p.factory.words.wire(*NOTES_ON))
 
 
 @prepares("getNoteById")
-def _get_note(p: Preparation, case) -> None:
+def _get_note(p: Preparation, case: Preparable) -> None:
     case.path_parameters["noteId"] = p.note["id"]
 
 
 @prepares("getNoteAuditLogs")
-def _note_audit(p: Preparation, case) -> None:
+def _note_audit(p: Preparation, case: Preparable) -> None:
     case.path_parameters["id"] = p.note["id"]
 
 
 @prepares("updateNote", "deleteNote")
-def _fresh_note(p: Preparation, case) -> None:
+def _fresh_note(p: Preparation, case: Preparable) -> None:
     case.path_parameters["noteId"] = p.factory.note(p.order)["id"]
 
 
@@ -124,38 +127,38 @@ def _own_order_payload(p: Preparation, payload: dict[str, Any]) -> None:
 
 
 @prepares("createOrder")
-def _create_order(p: Preparation, case) -> None:
+def _create_order(p: Preparation, case: Preparable) -> None:
     _own_order_payload(p, _body(case))
 
 
 @prepares("createOrdersBulk")
-def _create_orders_bulk(p: Preparation, case) -> None:
+def _create_orders_bulk(p: Preparation, case: Preparable) -> None:
     for payload in _body(case).get("bulk", []):
         if isinstance(payload, dict):
             _own_order_payload(p, payload)
 
 
 @prepares("listOrders")
-def _list_orders(p: Preparation, case) -> None:
+def _list_orders(p: Preparation, case: Preparable) -> None:
     """Two orders at least, even on an empty target, so the listing has a second page for the
     paging check (checks/listing.py) to read."""
     p.shared("second order", lambda: (p.order, p.factory.order(items=1)))
 
 
 @prepares("searchOrderItems", "searchShipments")
-def _search_by_order(p: Preparation, case) -> None:
+def _search_by_order(p: Preparation, case: Preparable) -> None:
     if case.query and "orderId" in case.query:
         case.query["orderId"] = p.order["id"]
 
 
 @prepares("getOrdersBulk")
-def _get_orders_bulk(p: Preparation, case) -> None:
+def _get_orders_bulk(p: Preparation, case: Preparable) -> None:
     ids = list((case.query or {}).get("ids") or [])
     case.query = {**(case.query or {}), "ids": [p.order["id"], *ids][:50]}
 
 
 @prepares("updateOrdersBulk")
-def _update_orders_bulk(p: Preparation, case) -> None:
+def _update_orders_bulk(p: Preparation, case: Preparable) -> None:
     for item in _body(case).get("bulk", []):
         if isinstance(item, dict):
             item["id"] = p.factory.order(items=1)["id"]
@@ -164,35 +167,35 @@ def _update_orders_bulk(p: Preparation, case) -> None:
 
 
 @prepares("getOrderById", "getOrderAuditLogs", "getShipmentsByOrderId")
-def _shared_order(p: Preparation, case) -> None:
+def _shared_order(p: Preparation, case: Preparable) -> None:
     case.path_parameters["orderId"] = p.order["id"]
 
 
 @prepares("getOrderBySafeId", "getOrderAuditLogsBySafeId")
-def _shared_safe_id(p: Preparation, case) -> None:
+def _shared_safe_id(p: Preparation, case: Preparable) -> None:
     case.path_parameters["safeId"] = p.order["safeId"]
 
 
 @prepares("getOrderItemById", "getOrderItemAuditLogs")
-def _shared_item(p: Preparation, case) -> None:
+def _shared_item(p: Preparation, case: Preparable) -> None:
     case.path_parameters["orderItemId"] = p.order["items"][0]["id"]
 
 
 @prepares("updateOrder", "holdOrder")
-def _fresh_order(p: Preparation, case) -> None:
+def _fresh_order(p: Preparation, case: Preparable) -> None:
     case.path_parameters["orderId"] = p.factory.order(items=1)["id"]
     if isinstance(case.body, dict) and "externalId" in case.body:
         case.body["externalId"] = _tag(case.body["externalId"], p.factory.run_id, 64)
 
 
 @prepares("updateOrderItem")
-def _fresh_item(p: Preparation, case) -> None:
+def _fresh_item(p: Preparation, case: Preparable) -> None:
     order = p.factory.order(items=1)
     case.path_parameters.update(orderId=order["id"], orderItemId=order["items"][0]["id"])
 
 
 @prepares("cancelOrder")
-def _cancel(p: Preparation, case) -> None:
+def _cancel(p: Preparation, case: Preparable) -> None:
     order = p.factory.order(items=2)
     items = order["items"]
     case.path_parameters["orderId"] = order["id"]
@@ -217,7 +220,7 @@ def _cancel(p: Preparation, case) -> None:
 
 
 @prepares("addRefund")
-def _refund(p: Preparation, case) -> None:
+def _refund(p: Preparation, case: Preparable) -> None:
     order = p.factory.order(items=2)
     body = _body(case)
     body["orderId"] = order["id"]
@@ -238,7 +241,7 @@ def _refund(p: Preparation, case) -> None:
 
 # ---------------------------------------------------------------------- shipments
 @prepares("createShipment")
-def _create_shipment(p: Preparation, case) -> None:
+def _create_shipment(p: Preparation, case: Preparable) -> None:
     order = p.factory.order(items=2)
     body = _body(case)
     body.update(orderId=order["id"], orderItemIds=[order["items"][0]["id"]])
@@ -246,22 +249,22 @@ def _create_shipment(p: Preparation, case) -> None:
 
 
 @prepares("getShipmentById", "getShipmentAuditLogs", "getShipmentMessageAuditLogs")
-def _shared_shipment(p: Preparation, case) -> None:
+def _shared_shipment(p: Preparation, case: Preparable) -> None:
     case.path_parameters["shipmentId"] = p.shipment["id"]
 
 
 @prepares("getShipmentForOrderAndVendor")
-def _shipment_for_vendor(p: Preparation, case) -> None:
+def _shipment_for_vendor(p: Preparation, case: Preparable) -> None:
     case.path_parameters.update(orderId=p.shipment["orderId"], vendorId=p.shipment["vendorId"])
 
 
 @prepares("getShipmentByOrderItemId")
-def _shipment_for_item(p: Preparation, case) -> None:
+def _shipment_for_item(p: Preparation, case: Preparable) -> None:
     case.path_parameters["orderItemId"] = p.shipment["orderItemIDs"][0]
 
 
 @prepares("getPackageAuditLogs")
-def _shared_package(p: Preparation, case) -> None:
+def _shared_package(p: Preparation, case: Preparable) -> None:
     case.path_parameters.update(
         shipmentId=p.shipment["id"], packageId=p.shipment["packages"][0]["id"]
     )
@@ -282,7 +285,7 @@ FRESH_SHIPMENT_STATE = {
 
 
 @prepares(*FRESH_SHIPMENT_STATE)
-def _fresh_shipment(p: Preparation, case) -> None:
+def _fresh_shipment(p: Preparation, case: Preparable) -> None:
     operation_id = operation_of(case)
     shipment = p.factory.shipment(state=FRESH_SHIPMENT_STATE[operation_id])
     case.path_parameters["shipmentId"] = shipment["id"]
@@ -293,9 +296,9 @@ def _fresh_shipment(p: Preparation, case) -> None:
     if operation_id == "unassignShipmentItems":
         _body(case)["orderItemIds"] = shipment["orderItemIDs"][:1]
     if operation_id == "createPackages" and isinstance(case.body, list):
-        for package in case.body:
-            if isinstance(package, dict) and "orderItemIDs" in package:
-                package["orderItemIDs"] = shipment["orderItemIDs"]
+        for entry in case.body:
+            if isinstance(entry, dict) and "orderItemIDs" in entry:
+                entry["orderItemIDs"] = shipment["orderItemIDs"]
     if body is not None and operation_id == "updatePackage":
         body.pop("fulfilledDate", None)
         if not body:  # the schema wants at least one field
@@ -303,7 +306,7 @@ def _fresh_shipment(p: Preparation, case) -> None:
 
 
 @prepares("rerouteShipment", "rejectShipment")
-def _shipment_in_body(p: Preparation, case) -> None:
+def _shipment_in_body(p: Preparation, case: Preparable) -> None:
     shipment = p.factory.shipment()
     body = _body(case)
     body["shipmentId"] = shipment["id"]
@@ -312,7 +315,7 @@ def _shipment_in_body(p: Preparation, case) -> None:
 
 
 @prepares("rerouteShipmentsBulk")
-def _reroute_bulk(p: Preparation, case) -> None:
+def _reroute_bulk(p: Preparation, case: Preparable) -> None:
     for entry in _body(case).get("bulk", []):
         if isinstance(entry, dict):
             shipment = p.factory.shipment()
@@ -323,7 +326,7 @@ def _reroute_bulk(p: Preparation, case) -> None:
 
 # ---------------------------------------------------------------------- auth
 @prepares("getClientToken")
-def _client_token(p: Preparation, case) -> None:
+def _client_token(p: Preparation, case: Preparable) -> None:
     if p.credentials.client_id:
         _body(case).update(
             client_id=p.credentials.client_id, client_secret=p.credentials.client_secret
@@ -331,13 +334,13 @@ def _client_token(p: Preparation, case) -> None:
 
 
 @prepares("loginUser")
-def _login(p: Preparation, case) -> None:
+def _login(p: Preparation, case: Preparable) -> None:
     if p.credentials.username:
         _body(case).update(username=p.credentials.username, password=p.credentials.password)
 
 
 @prepares("loginUserWithRefreshToken")
-def _refresh(p: Preparation, case) -> None:
+def _refresh(p: Preparation, case: Preparable) -> None:
     if p.credentials.username:
         login = p.factory.spec.operation("loginUser")
         response = p.factory.client.request(

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+from schemathesis import Response
+
 from spec import Spec
 from spec.vocabulary import vocabulary
 
@@ -69,7 +72,7 @@ def audit_events_of(spec: Spec, kind: str, body: Any) -> list[Any] | None:
     return vocabulary(spec).records(OPERATIONS[kind][1], body)
 
 
-def response_header(response, name: str) -> str | None:
+def response_header(response: Response | httpx.Response, name: str) -> str | None:
     """A header from a Schemathesis response (lists of values) or an httpx one (strings)."""
     headers = response.headers
     value = headers.get(name) or headers.get(name.lower())
