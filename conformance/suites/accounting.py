@@ -10,7 +10,7 @@ occurrence are marked `flaky`, with the seed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis.errors import Flaky
@@ -61,7 +61,7 @@ def finish(session: SuiteSession, item: Any, failed: bool, exc: BaseException | 
         stats.failure(unrecorded(session, item, exc, flaky))
 
 
-def unrecorded(session: SuiteSession, item: Any, exc: BaseException, flaky: bool) -> dict:
+def unrecorded(session: SuiteSession, item: Any, exc: BaseException, flaky: bool) -> dict[str, Any]:
     """The entry of a failed test that no check, gate or scenario recorded."""
     category = error_category(exc)
     name = item.name
@@ -103,7 +103,7 @@ def scenario_of(item: Any) -> str | None:
     """The lifecycle scenario a test runs, if it runs one."""
     test = getattr(item, "originalname", item.name)
     if test == "test_named_scenario":
-        return item.callspec.params["name"]
+        return cast(str, item.callspec.params["name"])
     if test == "test_random_walks":
         return RANDOM_WALKS
     return None

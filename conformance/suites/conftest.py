@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any
+
 import pytest
 
 from conformance.config import selection
@@ -16,7 +19,7 @@ def suite() -> SuiteSession:
     return current()
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """--include/--exclude/--scenario/--suite: deselect the tests the run did not select."""
     kept = [item for item in items if selected(item)]
     if len(kept) < len(items):
@@ -24,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
-def selected(item) -> bool:
+def selected(item: Any) -> bool:
     settings = current().settings
     test = getattr(item, "originalname", item.name)
     if test == "test_operation":
@@ -41,14 +44,16 @@ def selected(item) -> bool:
     return selection.runs_scenario(settings, current().harness.spec, name, calls)
 
 
-def pytest_runtest_setup(item):
+def pytest_runtest_setup(item: pytest.Item) -> None:
     """--max-failures and --max-duration: start no new test past either."""
     accounting.start(current(), item)
     budget.check(current().settings)
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Count a failed test where it ran (an xdist controller sees every report again), and
     make sure it has a failure entry (accounting.py)."""
     report = yield
@@ -60,7 +65,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Every failed or broken result carries a category, even one no check recorded."""
     allure_steps.start_test()
     try:
@@ -70,7 +75,7 @@ def pytest_runtest_call(item):
         raise
 
 
-def pytest_sessionfinish(session, exitstatus):
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Leave this worker's counts for the CLI, then clean up what the run created."""
     suite = current.cache_info().currsize and current()
     if not suite:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import allure
-from schemathesis import Case, GenerationMode, Response
+from schemathesis import CheckFunction, GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
 from conformance.checks import snapshots
@@ -29,10 +30,13 @@ from conformance.suites.session import SuiteSession
 from conformance.transport.auth import replay_after_401
 from conformance.transport.client import Exchange
 from conformance.transport.curl_auth import bearer_reference
-from spec import Operation
+from spec import Operation, Spec
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 
-def project_checks(session: SuiteSession) -> list:
+def project_checks(session: SuiteSession) -> list[CheckFunction]:
     if not session.checks:
         harness = session.harness
         session.checks = [
@@ -46,7 +50,7 @@ def project_checks(session: SuiteSession) -> list:
     return session.checks
 
 
-def excluded_checks(spec, operation) -> list:
+def excluded_checks(spec: Spec, operation: Operation) -> list[CheckFunction]:
     """Schemathesis' `ignored_auth` runs as our once-per-operation version
     (checks/ignored_auth.py)."""
     return [ST_IGNORED_AUTH]
@@ -72,7 +76,7 @@ def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def reproduction(session: SuiteSession, case: Case, rerun: str) -> str:
+def reproduction(session: SuiteSession, case: OpenApiCase, rerun: str) -> str:
     """The line that fetches a token, the case as curl, and `rerun`, the run that replays its
     test."""
     curl = session.harness.redactor.text(case.as_curl_command())
@@ -82,7 +86,7 @@ def reproduction(session: SuiteSession, case: Case, rerun: str) -> str:
     return f"{blocking.auth_line(session)}\n{curl}\n# replay the generated cases: {rerun}"
 
 
-def run_case(session: SuiteSession, case: Case, sample: bool) -> None:
+def run_case(session: SuiteSession, case: OpenApiCase, sample: bool) -> None:
     harness = session.harness
     operation = harness.spec.operation(operation_of(case))
     if operation.operation_id not in session.labelled:
@@ -112,7 +116,7 @@ def run_case(session: SuiteSession, case: Case, sample: bool) -> None:
 
 
 def _call_and_check(
-    session: SuiteSession, case: Case, operation: Operation, positive: bool, sample: bool
+    session: SuiteSession, case: OpenApiCase, operation: Operation, positive: bool, sample: bool
 ) -> None:
     harness = session.harness
     snapshots.take(harness, case)
@@ -137,7 +141,7 @@ def _call_and_check(
         snapshots.pop(harness, case)
 
 
-def send_case(session: SuiteSession, case: Case) -> Response:
+def send_case(session: SuiteSession, case: OpenApiCase) -> Response:
     """Send a generated case through the run's throttle; a 401 renews the token and replays."""
 
     def recall() -> Response:
@@ -147,7 +151,12 @@ def send_case(session: SuiteSession, case: Case) -> Response:
 
 
 def _record_error(
-    session: SuiteSession, case: Case, operation: Operation, check: str, kind: str, exc: Exception
+    session: SuiteSession,
+    case: OpenApiCase,
+    operation: Operation,
+    check: str,
+    kind: str,
+    exc: Exception,
 ) -> None:
     setattr(exc, accounting.RECORDED, True)  # the test's end need not record it again
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
@@ -172,7 +181,7 @@ def _record_error(
 
 def record_failure_group(
     session: SuiteSession,
-    case: Case,
+    case: OpenApiCase,
     operation: Operation,
     response: Response,
     group: FailureGroup,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from requests.structures import CaseInsensitiveDict
-from schemathesis import AuthContext, BaseSchema, Case, GenerationMode
+from schemathesis import AuthContext, BaseSchema, GenerationMode
 from schemathesis.config import ConfigError as SchemathesisConfigError
 from schemathesis.config import HealthCheck, SchemathesisConfig
 
@@ -17,6 +18,9 @@ from conformance.transport.limiter import run_throttle, throttle_schema
 from spec import SAFE_METHODS
 from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 UNSAFE = [method.upper() for method in HTTP_METHODS if method.upper() not in SAFE_METHODS]
 
@@ -75,10 +79,10 @@ def build_schema(settings: RunSettings) -> BaseSchema:
     class SuiteAuth:
         """The run's token provider; it renews on expiry and after a 401 by itself."""
 
-        def get(self, case: Case, ctx: AuthContext) -> str:
+        def get(self, case: OpenApiCase, ctx: AuthContext) -> str:
             return current().harness.auth.token()
 
-        def set(self, case: Case, data: str, ctx: AuthContext) -> None:
+        def set(self, case: OpenApiCase, data: str, ctx: AuthContext) -> None:
             case.headers = CaseInsensitiveDict({**case.headers, **bearer_header(data)})
 
     return schema

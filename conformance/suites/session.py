@@ -11,8 +11,10 @@ import atexit
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import requests
+from schemathesis import CheckFunction
 from schemathesis.auths import ReauthState
 
 from conformance.config.settings import RunSettings, new_run_id
@@ -22,12 +24,15 @@ from conformance.reporting.evidence import Evidence
 from conformance.reporting.stats import Stats
 from conformance.transport.auth import new_reauth_state
 
+if TYPE_CHECKING:
+    from hypothesis.vendor.pretty import RepresentationPrinter
+
 
 @dataclass
 class SuiteSession:
     """(Printed by Hypothesis with every failing case: keep it to one short line.)"""
 
-    def _repr_pretty_(self, printer, cycle) -> None:
+    def _repr_pretty_(self, printer: RepresentationPrinter, cycle: bool) -> None:
         printer.text(f"<SuiteSession run {self.settings.run_id} on {self.settings.base_url}>")
 
     settings: RunSettings
@@ -36,7 +41,9 @@ class SuiteSession:
     stop_mock: Callable[[], None] | None
     # Operations whose Allure test already has its labels (labels add up per generated case).
     labelled: set[str] = field(default_factory=set)
-    checks: list = field(default_factory=list)  # the project's checks, built once (they keep state)
+    checks: list[CheckFunction] = field(
+        default_factory=list
+    )  # the project's checks, built once (they keep state)
     reauth: ReauthState = field(default_factory=new_reauth_state)
     evidence: Evidence | None = None  # answers that broke the spec's shapes (the overlay's)
     rerun: str | None = None  # the run that replays the test running now (suites/accounting.py)

@@ -18,17 +18,18 @@ from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps
 from conformance.suites import blocking
+from conformance.suites.session import SuiteSession
 
 
 @pytest.fixture
-def writable(suite):
+def writable(suite: SuiteSession) -> SuiteSession:
     if suite.settings.read_only:
         pytest.skip("lifecycle scenarios create and change data; this is a --read-only run")
     return suite
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_named_scenario(writable, name: str) -> None:
+def test_named_scenario(writable: SuiteSession, name: str) -> None:
     label(name, f"scenario: {name}")
     driver = Driver(target_for(writable))
     driver.verifier.keep_going = True  # past a wrong audit event: later steps still judge
@@ -51,7 +52,7 @@ def test_named_scenario(writable, name: str) -> None:
         raise driver.verifier.deferred[0]
 
 
-def test_random_walks(writable) -> None:
+def test_random_walks(writable: SuiteSession) -> None:
     settings = writable.settings
     budget = settings.profile_budget
     label(

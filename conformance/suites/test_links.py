@@ -8,13 +8,13 @@ the property tests, ours included (audit log, read-after-write, tenant isolation
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
-from schemathesis import Case, Response
+from schemathesis import Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
@@ -29,6 +29,9 @@ from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.auth import replay_after_401
 
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
+
 
 @functools.cache
 def link_workflow() -> type:
@@ -39,13 +42,13 @@ def link_workflow() -> type:
 class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
 
-    def before_call(self, case: Case) -> None:
+    def before_call(self, case: OpenApiCase) -> None:
         snapshots.take(current().harness, case)
 
-    def get_call_kwargs(self, case: Case) -> dict:
+    def get_call_kwargs(self, case: OpenApiCase) -> dict[str, object]:
         return {"session": current().http}  # the run's throttle
 
-    def call(self, case: Case, **kwargs: Any) -> Response:
+    def call(self, case: OpenApiCase, **kwargs: Any) -> Response:
         session = current()
         response = case.call(**kwargs)
         return replay_after_401(
@@ -53,7 +56,7 @@ class LinkChecks:
         )
 
     def validate_response(
-        self, response: Response, case: Case, additional_checks: object = None, **kwargs: Any
+        self, response: Response, case: OpenApiCase, additional_checks: object = None, **kwargs: Any
     ) -> None:
         session = current()
         operation = session.harness.spec.operation(operation_of(case))
