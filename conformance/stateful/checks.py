@@ -118,7 +118,7 @@ class Verifier:
         self.check_audit(order, operation, current)
 
     # ------------------------------------------------------------------ state
-    def read_back(self, order: Order, operation: str) -> dict[tuple[str, str], dict]:
+    def read_back(self, order: Order, operation: str) -> dict[tuple[str, str], Any]:
         """Order, items, shipments, packages and notes equal the model; returns what was read,
         by (resource type, handle), for the audit check."""
         body, problems = self.target.poller.settle(
@@ -128,7 +128,7 @@ class Verifier:
         if problems:
             self.fail("lifecycle_state", operation, f"{order.handle} reads back wrong", problems)
         read = self.resource("getOrderById", body)
-        current: dict[tuple[str, str], dict] = {("Order", order.handle): read}
+        current: dict[tuple[str, str], Any] = {("Order", order.handle): read}
         by_id = {i.get("id"): i for i in read.get("items") or []}
         for handle in order.items:
             current["OrderItem", handle] = by_id[self.model.items[handle].id]
@@ -140,7 +140,9 @@ class Verifier:
             self._read_notes(order, operation)
         return current
 
-    def _read_shipments(self, order: Order, operation: str, current: dict) -> None:
+    def _read_shipments(
+        self, order: Order, operation: str, current: dict[tuple[str, str], Any]
+    ) -> None:
         rows, problems = self.target.poller.settle(
             lambda: self.target.read("getShipmentsByOrderId", orderId=order.id),
             lambda got: self._shipment_problems(order, got),
@@ -177,7 +179,7 @@ class Verifier:
         problems += _differ(f"{order.handle}.shipmentIds", read.get("shipmentIds"), want)
         return problems
 
-    def _item_problems(self, handle: str, read: dict | None) -> list[str]:
+    def _item_problems(self, handle: str, read: dict[str, Any] | None) -> list[str]:
         item = self.model.items[handle]
         if read is None:
             return [f"{handle} missing from its order"]
@@ -298,7 +300,9 @@ class Verifier:
         operation_id, name = AUDIT_OPERATION[kind]
         return self.target.read(operation_id, **{name: resource.id})
 
-    def check_audit(self, order: Order, operation: str, current: dict) -> None:
+    def check_audit(
+        self, order: Order, operation: str, current: dict[tuple[str, str], Any]
+    ) -> None:
         keys = self.audit_keys(order)
         # The first read of every log at once (one round trip, not one a log); a log still
         # behind is then read again on its own until it settles.
@@ -325,7 +329,9 @@ class Verifier:
                 )
             self.audit_seen[kind, handle] = want
 
-    def _event_problems(self, kind, handle, events, start, operation) -> list[str]:
+    def _event_problems(
+        self, kind: str, handle: str, events: list[Any], start: int, operation: str
+    ) -> list[str]:
         problems = []
         for offset, event in enumerate(events):
             where = f"{kind} {handle} event {start + offset}"
@@ -337,7 +343,9 @@ class Verifier:
             ]
         return problems
 
-    def _value_problems(self, kind, handle, events, read: dict | None) -> list[str]:
+    def _value_problems(
+        self, kind: str, handle: str, events: list[Any], read: dict[str, Any] | None
+    ) -> list[str]:
         """The last audited newValue of a field is the value the resource has now."""
         if read is None:
             return []

@@ -90,7 +90,7 @@ def step(*operations: str) -> Callable[[_Method], _Method]:
     return decorate
 
 
-def _narrated(driver: Driver, title: str):
+def _narrated(driver: Driver, title: str) -> contextlib.AbstractContextManager[object]:
     """An Allure step when the driver narrates (named scenarios); random walks run thousands of
     steps, so they report only the shrunk failing walk, afterwards."""
     return allure.step(title) if driver.narrate else contextlib.nullcontext()
@@ -110,7 +110,9 @@ class Driver:
         self.expected: Expected | None = None  # the latest call's prediction (what a failure hit)
 
     # ------------------------------------------------------------------ plumbing
-    def _send(self, operation_id: str, *, body=None, positive=True, **params):
+    def _send(
+        self, operation_id: str, *, body: Any = None, positive: bool = True, **params: str
+    ) -> tuple[int, Any]:
         response, exchange = self.target.send(operation_id, body=body, positive=positive, **params)
         self.journal[-1].exchanges.append(exchange)
         try:
@@ -119,7 +121,7 @@ class Driver:
             data = None
         return response.status_code, data
 
-    def _call(self, expected: Expected, scope: set[str], body=None, **params) -> Any:
+    def _call(self, expected: Expected, scope: set[str], body: Any = None, **params: str) -> Any:
         """Send the predicted call, compare the answer, commit the model's audit counts."""
         operation = expected.operation
         self.expected = expected
@@ -184,7 +186,7 @@ class Driver:
             rest = set(self.model.orders) - self.verifier.last_verified
             self._guarded(self.verifier.verify, rest, "(end of scenario)")
 
-    def _guarded(self, check, *args) -> None:
+    def _guarded(self, check: Callable[..., object], *args: object) -> None:
         try:
             check(*args)
         except BaseException as exc:
@@ -202,7 +204,7 @@ class Driver:
             self.target.ledger.add(kind, resource_id)
 
     # ------------------------------------------------------------------ orders
-    def _order_body(self, handle_hint: str, lines: list[list]) -> dict[str, Any]:
+    def _order_body(self, handle_hint: str, lines: list[list[Any]]) -> dict[str, Any]:
         tag = f"{self.target.run_id}-{self.nonce}-{handle_hint}"
         return {
             "merchantId": self.target.merchant_id,
@@ -228,7 +230,9 @@ class Driver:
             ],
         }
 
-    def _bind_order(self, handle: str, order_id: str, item_ids: list[str], body: dict) -> None:
+    def _bind_order(
+        self, handle: str, order_id: str, item_ids: list[str], body: dict[str, Any]
+    ) -> None:
         order = self.model.orders[handle]
         order.id, order.safe_id, order.external_id = order_id, body["safeId"], body["externalId"]
         if len(item_ids) != len(order.items):  # the target's answer, not our bookkeeping
@@ -243,7 +247,7 @@ class Driver:
         self._ledger("orders", order_id)
 
     @step("createOrder")
-    def create_order(self, *, lines: list[list]) -> None:
+    def create_order(self, *, lines: list[list[Any]]) -> None:
         hint = f"order{len(self.model.orders) + 1}"
         body = self._order_body(hint, lines)
         expected = self.model.create_order(body["externalId"], [tuple(x) for x in lines])
@@ -252,7 +256,7 @@ class Driver:
         self._bind_order(handle, data["id"], data["orderItemIds"], body)
 
     @step("createOrdersBulk")
-    def create_orders_bulk(self, *, orders: list[list[list]]) -> None:
+    def create_orders_bulk(self, *, orders: list[list[list[Any]]]) -> None:
         first = len(self.model.orders) + 1
         bodies = [self._order_body(f"order{first + n}", lines) for n, lines in enumerate(orders)]
         expected = self.model.create_orders_bulk(
@@ -290,7 +294,7 @@ class Driver:
         self._call(expected, {order}, body=body, orderId=self.model.orders[order].id)
 
     @step("cancelOrder")
-    def cancel(self, *, order: str, lines: list[list] | None = None) -> None:
+    def cancel(self, *, order: str, lines: list[list[Any]] | None = None) -> None:
         """Cancel the whole order (no lines) or [item, quantity or None] lines."""
         expected = self.model.cancel(order, None if lines is None else [tuple(x) for x in lines])
         body: dict[str, Any] = {"cancelReason": f"{self.target.run_id} scenario"}
@@ -302,7 +306,7 @@ class Driver:
         self._call(expected, {order}, body=body, orderId=self.model.orders[order].id)
 
     @step("addRefund")
-    def refund(self, *, order: str, lines: list[list]) -> None:
+    def refund(self, *, order: str, lines: list[list[Any]]) -> None:
         """[item, amount, is shipping refund] lines, all or nothing."""
         expected = self.model.refund(order, [tuple(x) for x in lines])
         body = {
@@ -359,7 +363,9 @@ class Driver:
             shipment.id = data["id"]
             self._ledger("shipments", data["id"])
 
-    def _shipment_call(self, expected: Expected, shipment: str, body=None, in_body=False):
+    def _shipment_call(
+        self, expected: Expected, shipment: str, body: Any = None, in_body: bool = False
+    ) -> Any:
         record = self.model.shipments[shipment]
         params = {} if in_body else {"shipmentId": record.id}
         return self._call(expected, {record.order}, body=body, **params)
@@ -376,7 +382,7 @@ class Driver:
         self._shipment_call(expected, shipment, body, in_body=True)
 
     @step("rerouteShipmentsBulk")
-    def reroute_bulk(self, *, entries: list[list]) -> None:
+    def reroute_bulk(self, *, entries: list[list[Any]]) -> None:
         """[shipment, facility index] entries; each one succeeds or fails as a single would."""
         expected, singles = self.model.reroute_bulk([(s, FACILITIES[f]) for s, f in entries])
         bulk = [

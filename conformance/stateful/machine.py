@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
@@ -28,6 +28,8 @@ from conformance.stateful.entities import Item, Order, Shipment
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
 from spec.lifecycle import Refusal
+
+T = TypeVar("T")
 
 MAX_ORDERS = 3  # a walk stays small, so each step's checks stay cheap
 NOTE_TEXTS = ("call first", "gift wrap", "fragile: keep upright, do not stack, signature needed")
@@ -65,11 +67,11 @@ class Recorder:
         self.gaps |= driver.model.gaps
 
 
-def _pick(options: list, index: int):
+def _pick(options: Sequence[T], index: int) -> T:
     return options[index % len(options)]
 
 
-def forbidden_moves(model: Model) -> list[tuple[str, dict]]:
+def forbidden_moves(model: Model) -> list[tuple[str, dict[str, Any]]]:
     """(action, arguments) for every call the state table forbids right now."""
     moves = []
     for refusal in model.lifecycle.refusals:
@@ -80,7 +82,7 @@ def forbidden_moves(model: Model) -> list[tuple[str, dict]]:
     return moves
 
 
-def _in_states(model: Model, refusal: Refusal) -> list:
+def _in_states(model: Model, refusal: Refusal) -> list[Order | Item | Shipment]:
     pools: dict[str, Sequence[Order | Item | Shipment]] = {
         "order": list(model.orders.values()),
         "orderItem": list(model.items.values()),
@@ -103,7 +105,9 @@ SHIPMENT_ACTIONS = {
 }
 
 
-def _forbidden_call(model: Model, refusal: Refusal, resource) -> tuple[str, dict] | None:
+def _forbidden_call(
+    model: Model, refusal: Refusal, resource: Any
+) -> tuple[str, dict[str, Any]] | None:
     operation = refusal.operation
     if refusal.entity == "orderItem":
         return {
@@ -129,7 +133,9 @@ def _forbidden_call(model: Model, refusal: Refusal, resource) -> tuple[str, dict
     return _shipment_call(model, operation, [resource])
 
 
-def _shipment_call(model: Model, operation: str, shipments: list[Shipment]):
+def _shipment_call(
+    model: Model, operation: str, shipments: list[Shipment]
+) -> tuple[str, dict[str, Any]] | None:
     for shipment in shipments:
         if operation == "updatePackage" and shipment.packages:
             return "update_package", {"package": shipment.packages[0], "ship": True}
@@ -163,17 +169,17 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ orders
     @initialize(lines=order_lines)
-    def first_order(self, lines: list) -> None:
+    def first_order(self, lines: list[list[Any]]) -> None:
         self.driver.create_order(lines=lines)
 
     @precondition(lambda self: len(self.model.orders) < MAX_ORDERS)
     @rule(lines=order_lines)
-    def create_order(self, lines: list) -> None:
+    def create_order(self, lines: list[list[Any]]) -> None:
         self.driver.create_order(lines=lines)
 
     @precondition(lambda self: len(self.model.orders) <= MAX_ORDERS - 2)
     @rule(first=order_lines, second=order_lines)
-    def create_orders_bulk(self, first: list, second: list) -> None:
+    def create_orders_bulk(self, first: list[list[Any]], second: list[list[Any]]) -> None:
         self.driver.create_orders_bulk(orders=[first, second])
 
     @rule(order=picks)

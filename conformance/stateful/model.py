@@ -40,22 +40,31 @@ class Model:
         self.shipments: dict[str, Shipment] = {}
         self.packages: dict[str, Package] = {}
         self.notes: dict[str, Note] = {}
-        self.audit: Counter = Counter()  # (resource type, handle) -> events the log must hold
+        self.audit: Counter[tuple[str, str]] = (
+            Counter()
+        )  # (resource type, handle) -> events the log must hold
         self.states_seen: set[str] = set()  # "entity.State", as the coverage report counts
         self.transitions_seen: set[str] = set()
         self.refusals_seen: set[str] = set()  # rules of the forbidden calls predicted (and sent)
         self.gaps: set[str] = set()  # derived order moves the table does not list
-        self._serial: Counter = Counter()
+        self._serial: Counter[str] = Counter()
 
     # ------------------------------------------------------------------ the table
-    def _refusals(self, entity: str, state: str, operation: str, when=None) -> list[Rule]:
+    def _refusals(
+        self, entity: str, state: str, operation: str, when: str | None = None
+    ) -> list[Rule]:
         refusal = self.lifecycle.refusal(entity, state, operation, when)
         if refusal:
             self.refusals_seen.add(refusal.rule)
         return [refusal] if refusal else []
 
     def _move(
-        self, expected: Expected, entity: str, source: str | None, operation: str, target=None
+        self,
+        expected: Expected,
+        entity: str,
+        source: str | None,
+        operation: str,
+        target: str | None = None,
     ) -> str:
         """The state the table moves `entity` to; records the transition.
 
@@ -124,7 +133,9 @@ class Model:
         self.add_order(expected, external_id, lines)
         return expected
 
-    def add_order(self, expected: Expected, external_id: str, lines) -> Order:
+    def add_order(
+        self, expected: Expected, external_id: str, lines: list[tuple[int, float, float]]
+    ) -> Order:
         order = Order(self._new_handle("order"), external_id, [])
         for quantity, price, shipping in lines:
             item = Item(self._new_handle("item"), order.handle, quantity, price, shipping)
@@ -139,7 +150,9 @@ class Model:
         expected.audit["Order", order.handle] += 1
         return order
 
-    def create_orders_bulk(self, orders: list[tuple[str, list]]) -> Expected:
+    def create_orders_bulk(
+        self, orders: list[tuple[str, list[tuple[int, float, float]]]]
+    ) -> Expected:
         """Bulk = the sum of single creates: same orders, items, transitions and events."""
         expected = Expected("createOrdersBulk")
         for external_id, lines in orders:
@@ -266,14 +279,18 @@ class Model:
         self._rederive(expected, order, "createShipment")
         return expected
 
-    def _shipment_refusals(self, shipment: Shipment, operation: str, when=None) -> list[Rule]:
+    def _shipment_refusals(
+        self, shipment: Shipment, operation: str, when: str | None = None
+    ) -> list[Rule]:
         """The shipment's own refusal and, for the moves a hold blocks, its order's."""
         order = self.orders[shipment.order]
         return self._refusals(SHIPMENT, shipment.status, operation, when) + self._refusals(
             ORDER, order.status, operation, when
         )
 
-    def _simple_shipment_move(self, handle: str, operation: str, facility=None) -> Expected:
+    def _simple_shipment_move(
+        self, handle: str, operation: str, facility: str | None = None
+    ) -> Expected:
         """assign, reroute, reject, resubmit: one shipment moves, nothing else changes."""
         shipment = self.shipments[handle]
         expected = Expected(operation, tuple(self._shipment_refusals(shipment, operation)))

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import allure
 
 from conformance.checks.failures import ProjectFailure
 from conformance.config.selection import replay_scenario
+from conformance.config.settings import RunSettings
+from conformance.machinery.harness import Harness
 from conformance.reporting import allure_steps, budget
 from conformance.reporting.categories import category_of, violation_key
+from conformance.reporting.stats import Stats
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
 from conformance.stateful.scenarios import RANDOM_WALKS
 from conformance.stateful.target import Target
-from spec import load_lifecycle
+from spec import Operation, load_lifecycle
 
 FEATURES = {RANDOM_WALKS: "Random walks"}  # anything else is a named scenario
+
+
+class RunSession(Protocol):
+    """What a scenario reports into: the suites' session (suites/session.py)."""
+
+    @property
+    def settings(self) -> RunSettings: ...
+    @property
+    def harness(self) -> Harness: ...
+    @property
+    def stats(self) -> Stats: ...
 
 
 def label(story: str, title: str) -> None:
@@ -27,7 +43,7 @@ def label(story: str, title: str) -> None:
     allure.dynamic.title(title)
 
 
-def target_for(session) -> Target:
+def target_for(session: RunSession) -> Target:
     """A target on the run's harness that counts every call in the run's per-operation stats
     and stops between steps once the run is over budget (--max-duration, --max-failures)."""
 
@@ -38,7 +54,7 @@ def target_for(session) -> Target:
     return Target.from_harness(session.harness, on_call=on_call)
 
 
-def reproduction(driver: Driver, failure: ProjectFailure, session) -> tuple[str, str]:
+def reproduction(driver: Driver, failure: ProjectFailure, session: RunSession) -> tuple[str, str]:
     """(pytest snippet, curl script) for the steps the driver ran, secrets redacted."""
     settings = session.settings
     headline = f"{failure.title} ({failure.check})"
@@ -58,7 +74,9 @@ def reproduction(driver: Driver, failure: ProjectFailure, session) -> tuple[str,
     return redact(snippet), redact(curl)
 
 
-def record_failure(session, driver: Driver, failure: ProjectFailure, scenario: str) -> None:
+def record_failure(
+    session: RunSession, driver: Driver, failure: ProjectFailure, scenario: str
+) -> None:
     """The failing steps as Allure steps, both reproductions attached, one stats record. The
     snippet ends with the run that replays the scenario (the walks: shrunk from the same seed)."""
     snippet, curl = reproduction(driver, failure, session)
@@ -103,7 +121,11 @@ def failed_moves(driver: Driver, failure: ProjectFailure) -> set[str]:
 
 
 def record_coverage(
-    session, states: set[str], transitions: set[str], gaps: set[str], refusals: set[str]
+    session: RunSession,
+    states: set[str],
+    transitions: set[str],
+    gaps: set[str],
+    refusals: set[str],
 ) -> None:
     session.stats.covered(states, transitions, refusals)
     lifecycle = load_lifecycle()
@@ -118,7 +140,7 @@ def record_coverage(
     allure_steps.attach_text("lifecycle coverage", "\n".join(lines))
 
 
-def _operation(session, operation_id: str):
+def _operation(session: RunSession, operation_id: str) -> Operation | None:
     try:
         return session.harness.spec.operation(operation_id)
     except KeyError:

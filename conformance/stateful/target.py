@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from conformance.machinery.factory import Ledger
+from conformance.machinery.harness import Harness
 from conformance.transport.client import ApiClient, Exchange
 from conformance.transport.polling import poll_until
 from spec import Lifecycle, Spec, load_lifecycle
@@ -29,7 +30,9 @@ class Poller:
     interval: float = 0.1
     exhausted: bool = False
 
-    def settle(self, read: Callable[[], Any], problems: Callable[[Any], list[str]]):
+    def settle(
+        self, read: Callable[[], Any], problems: Callable[[Any], list[str]]
+    ) -> tuple[Any, list[str]]:
         """Read until `problems(value)` is empty or time runs out; returns (value, problems)."""
         limit = min(self.timeout, 0.3) if self.exhausted else self.timeout
 
@@ -56,7 +59,7 @@ class Target:
     lifecycle: Lifecycle = field(default_factory=load_lifecycle)
 
     @classmethod
-    def from_harness(cls, harness, on_call: CallHook | None = None) -> Target:
+    def from_harness(cls, harness: Harness, on_call: CallHook | None = None) -> Target:
         return cls(
             client=harness.client,
             spec=harness.spec,
@@ -72,7 +75,13 @@ class Target:
         return self.spec.operation(operation_id).url(params)
 
     def send(
-        self, operation_id: str, *, body: Any = None, query=None, positive: bool = True, **params
+        self,
+        operation_id: str,
+        *,
+        body: Any = None,
+        query: object = None,
+        positive: bool = True,
+        **params: str,
     ) -> tuple[httpx.Response, Exchange]:
         operation = self.spec.operation(operation_id)
         response = self.client.request(
@@ -84,7 +93,7 @@ class Target:
         assert exchange is not None  # the request above was just sent
         return response, exchange
 
-    def read(self, operation_id: str, query=None, **params) -> tuple[int, Any]:
+    def read(self, operation_id: str, query: object = None, **params: Any) -> tuple[int, Any]:
         response, _ = self.send(operation_id, query=query, **params)
         try:
             body = response.json() if response.content else None
