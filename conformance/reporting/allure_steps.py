@@ -84,7 +84,7 @@ def attach_text(name: str, text: str) -> None:
     allure.attach(text, name, allure.attachment_type.TEXT)
 
 
-def _maybe_json(text: str | None):
+def _maybe_json(text: str | None) -> object:
     if not text:
         return None
     try:

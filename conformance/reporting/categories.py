@@ -191,7 +191,7 @@ def error_category(exc: BaseException, operation: Operation | None = None) -> st
 CATEGORY_LABEL = "category"  # the Allure label each failed or broken result carries
 
 
-def allure_categories() -> list[dict]:
+def allure_categories() -> list[dict[str, object]]:
     """Allure 3's `categories` config: one label matcher per category, in CATEGORIES order
     (Allure files a result under the first category that matches)."""
     return [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from conformance.exit_codes import MEANINGS, Exit
 from conformance.reporting.stats import clear_run_outputs
@@ -36,14 +37,14 @@ def write_error_junit(path: Path, status: Exit, message: str) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def verdict(summary: dict) -> str:
+def verdict(summary: dict[str, Any]) -> str:
     status = summary.get("exit_code")
     if status in VERDICT:
         return VERDICT[Exit(status)]
     return "✅ PASSED" if summary.get("passed") else "❌ FAILED"
 
 
-def explanation(summary: dict) -> list[str]:
+def explanation(summary: dict[str, Any]) -> list[str]:
     """What an exit that judged nothing means, for the top of summary.md."""
     status = summary.get("exit_code")
     if status not in VERDICT:

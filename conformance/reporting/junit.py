@@ -71,7 +71,7 @@ class JunitMessages:
         running_test(names[1] if names else "")
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         if call.when == "teardown":
             # Hypothesis' plugin adds these to the XML after this hook; without them it does not.
             item.__dict__.pop("hypothesis_statistics", None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 import pytest
@@ -74,11 +75,13 @@ class ProgressReporter:
         self.state.total = self.state.total or len(session.items)
 
     @pytest.hookimpl(optionalhook=True)
-    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
         self.state.total = max(self.state.total, len(ids))
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_report_teststatus(self, report, config):
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> Generator[None, tuple[str, str, object], tuple[str, str, object]]:
         category, _, word = yield
         return category, "", word  # no dots: the lines below say more
 

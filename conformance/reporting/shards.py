@@ -11,7 +11,7 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.reporting.allure_report import write_results_extras
@@ -37,7 +37,9 @@ def read_shard(shard_dir: Path) -> dict[str, Any]:
                 f"--merge {shard_dir}: no {needed} inside; is it the --reports-dir of a shard run?"
             )
     try:
-        return json.loads((shard_dir / "summary.json").read_text(encoding="utf-8"))
+        return cast(
+            "dict[str, Any]", json.loads((shard_dir / "summary.json").read_text(encoding="utf-8"))
+        )
     except ValueError as exc:
         raise ConfigError(f"--merge {shard_dir}: summary.json is not valid JSON: {exc}") from None
 

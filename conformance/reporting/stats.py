@@ -72,14 +72,14 @@ class Stats:
             }
         )
     )
-    checks: Counter = field(default_factory=Counter)
+    checks: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
     lifecycle: dict[str, list[str]] = field(
         default_factory=lambda: {"states": [], "transitions": [], "refusals": [], "failed": []}
     )
-    setup_errors: Counter = field(default_factory=Counter)
+    setup_errors: Counter[str] = field(default_factory=Counter)
     # operation -> "blocked by <operation>: <failure>" -> cases; blocked cases are not failures
-    blocked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    blocked: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     lock: threading.Lock = field(default_factory=threading.Lock)
     touched: list[int] = field(default_factory=list)  # failures met by the test running now
 
