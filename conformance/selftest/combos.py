@@ -266,7 +266,9 @@ class _Search:
         )
 
 
-def _preference(row: list[Expectation], fault: Expectation, index: int) -> tuple:
+def _preference(
+    row: list[Expectation], fault: Expectation, index: int
+) -> tuple[bool, bool, int, int]:
     current = max((_rank(e.profile) for e in row), default=0)
     raises = _rank(fault.profile) > current  # the row would run at a larger budget
     same_kind = any(e.proxied == fault.proxied for e in row)

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from conformance.drift.respell import CONVENTIONS
 from conformance.errors import OrderMeshError
 from conformance.selftest import schema_walk
-from conformance.selftest.proxy_faults import ProxiedRequest, ProxiedResponse, ProxyFault
-from spec import Spec
+from conformance.selftest.proxy_faults import (
+    Forward,
+    Memory,
+    ProxiedRequest,
+    ProxiedResponse,
+    ProxyFault,
+)
+from spec import Operation, Spec
 from spec.vocabulary import vocabulary
 
 INFERRED = "inferred"
@@ -141,7 +147,7 @@ class ErrorBody:
             found = [k for k in required if (props.get(k) or {}).get("type") == kind]
             if len(found) != 1:
                 raise DialectError(f"dialect: {self.schema} has no single required {kind}")
-            return found[0]
+            return cast(str, found[0])
 
         return one("integer"), one("string")
 
@@ -293,7 +299,7 @@ class Translator:
             return request
         return _with_body(request, translated)
 
-    def _query_value(self, operation, name: str, text: str) -> str:
+    def _query_value(self, operation: Operation, name: str, text: str) -> str:
         schema = next(
             (
                 p.get("schema")
@@ -357,7 +363,10 @@ def _mapped(mapping: dict[Any, Any] | None, value: Any) -> Any:
     return value
 
 
-def _of(dialect: Dialect, kind: type) -> list:
+R = TypeVar("R")
+
+
+def _of(dialect: Dialect, kind: type[R]) -> list[R]:
     return [rule for rule in dialect.rules if isinstance(rule, kind)]
 
 
@@ -375,7 +384,7 @@ def dialect_fault(spec: Spec, name: str) -> ProxyFault:
         raise UnknownDialectError(f"unknown dialect {name!r}; valid: {', '.join(DIALECTS)}")
     translator = Translator(spec, DIALECTS[name])
 
-    async def rewrite(request, forward, memory) -> ProxiedResponse:
+    async def rewrite(request: ProxiedRequest, forward: Forward, memory: Memory) -> ProxiedResponse:
         response = await forward(translator.request(request))
         return translator.response(request, response)
 

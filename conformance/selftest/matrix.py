@@ -321,9 +321,11 @@ class Job:
     work: Callable[[], FaultResult | CleanResult | RowResult]
 
 
-def run_jobs(jobs: list[Job], workers: int, progress: Callable[[str, object], None]) -> list:
+def run_jobs(
+    jobs: list[Job], workers: int, progress: Callable[[str, object], None]
+) -> list[FaultResult | CleanResult | RowResult]:
     """Run the jobs `workers` at a time; report each as it ends; results in input order."""
-    results: dict[int, object] = {}
+    results: dict[int, FaultResult | CleanResult | RowResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(job.work): index for index, job in enumerate(jobs)}
         for future in as_completed(futures):

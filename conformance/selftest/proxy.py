@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from starlette.types import Receive, Scope, Send
 
 from conformance.machinery.operations import OperationRouter
 from conformance.selftest.dialect import dialect_fault
@@ -62,7 +63,7 @@ class FaultProxy:
         self.router = OperationRouter(self.spec)
         self._client: httpx.AsyncClient | None = None
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -73,7 +74,7 @@ class FaultProxy:
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
 
-    async def _lifespan(self, receive: Callable, send: Callable) -> None:
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -84,7 +85,7 @@ class FaultProxy:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _read(self, scope: dict, receive: Callable) -> ProxiedRequest:
+    async def _read(self, scope: Scope, receive: Receive) -> ProxiedRequest:
         body = b""
         while True:
             message = await receive()

@@ -71,7 +71,8 @@ def _loads(body: bytes) -> Any:
 
 
 Forward = Callable[[ProxiedRequest], Awaitable[ProxiedResponse]]
-Rewrite = Callable[[ProxiedRequest, Forward, dict[str, Any]], Awaitable[ProxiedResponse]]
+Memory = dict[str, Any]  # a fault's own state, kept between the requests it rewrites
+Rewrite = Callable[[ProxiedRequest, Forward, Memory], Awaitable[ProxiedResponse]]
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ class ProxyFault:
 PROXY_FAULTS: dict[str, ProxyFault] = {}
 
 
-def proxy_fault(name: str, category: str, touches: Iterable[str], description: str):
+def proxy_fault(
+    name: str, category: str, touches: Iterable[str], description: str
+) -> Callable[[Rewrite], Rewrite]:
     def register(rewrite: Rewrite) -> Rewrite:
         if name in PROXY_FAULTS:
             raise ValueError(f"proxy fault {name!r} registered twice")
@@ -123,7 +126,9 @@ def _ok(response: ProxiedResponse) -> bool:
     ["listOrders"],
     "listOrders pages lose the required `totalCount` of their envelope",
 )
-async def _envelope_field_dropped(request, forward, memory) -> ProxiedResponse:
+async def _envelope_field_dropped(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
     if not _ok(response) or not isinstance(body, dict):
@@ -137,7 +142,9 @@ async def _envelope_field_dropped(request, forward, memory) -> ProxiedResponse:
     ["getNoteById"],
     "a note read by id loses its required `createdBy`",
 )
-async def _note_field_dropped(request, forward, memory) -> ProxiedResponse:
+async def _note_field_dropped(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
     if not _ok(response) or not isinstance(body, dict) or not isinstance(body.get("note"), dict):
@@ -152,7 +159,9 @@ async def _note_field_dropped(request, forward, memory) -> ProxiedResponse:
     ["getOrderById"],
     "an order's item quantities are serialised as strings",
 )
-async def _number_as_string(request, forward, memory) -> ProxiedResponse:
+async def _number_as_string(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
     order = body.get("order") if isinstance(body, dict) else None
@@ -171,7 +180,9 @@ async def _number_as_string(request, forward, memory) -> ProxiedResponse:
     ["deleteNote"],
     "deleteNote answers 202 (undocumented) instead of 204",
 )
-async def _undocumented_2xx(request, forward, memory) -> ProxiedResponse:
+async def _undocumented_2xx(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     if response.status != 204:
         return response
@@ -184,7 +195,9 @@ async def _undocumented_2xx(request, forward, memory) -> ProxiedResponse:
     ["holdOrder"],
     "a refused hold (409) is rewritten to 200 with the order as it is",
 )
-async def _refusal_to_success(request, forward, memory) -> ProxiedResponse:
+async def _refusal_to_success(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     if response.status != 409:
         return response
@@ -210,7 +223,9 @@ def _read_of(request: ProxiedRequest, raw_path: str) -> ProxiedRequest:
     ["updateNote"],
     "updateNote is acknowledged with the new text but never reaches the target",
 )
-async def _write_not_forwarded(request, forward, memory) -> ProxiedResponse:
+async def _write_not_forwarded(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     read = await forward(_read_of(request, request.raw_path))
     sent, body = request.json(), read.json()
     if read.status != 200 or not isinstance(sent, dict) or not isinstance(body, dict):
@@ -226,7 +241,7 @@ async def _write_not_forwarded(request, forward, memory) -> ProxiedResponse:
     ["getOrderById", "updateOrder"],
     "after a write to an order, reads serve the copy cached before the write",
 )
-async def _stale_read(request, forward, memory) -> ProxiedResponse:
+async def _stale_read(request: ProxiedRequest, forward: Forward, memory: Memory) -> ProxiedResponse:
     cache: dict[str, ProxiedResponse] = memory.setdefault("cache", {})
     frozen: set[str] = memory.setdefault("frozen", set())
     if request.method != "GET":
@@ -251,7 +266,9 @@ async def _stale_read(request, forward, memory) -> ProxiedResponse:
     ["getOrderAuditLogs"],
     "the order audit log leaves out updateOrder events",
 )
-async def _audit_event_dropped(request, forward, memory) -> ProxiedResponse:
+async def _audit_event_dropped(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     return await _rewrite_events(
         request, forward, lambda events: [e for e in events if e.get("action") != "updateOrder"]
     )
@@ -263,7 +280,9 @@ async def _audit_event_dropped(request, forward, memory) -> ProxiedResponse:
     ["getNoteAuditLogs"],
     'note audit events name the gateway ("edge-gateway") as their actor',
 )
-async def _audit_actor_changed(request, forward, memory) -> ProxiedResponse:
+async def _audit_actor_changed(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     return await _rewrite_events(
         request,
         forward,
@@ -271,7 +290,9 @@ async def _audit_actor_changed(request, forward, memory) -> ProxiedResponse:
     )
 
 
-async def _rewrite_events(request, forward, change) -> ProxiedResponse:
+async def _rewrite_events(
+    request: ProxiedRequest, forward: Forward, change: Callable[[list[Any]], list[Any]]
+) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()
     if response.status != 200 or not isinstance(body, dict):
@@ -290,7 +311,9 @@ async def _rewrite_events(request, forward, change) -> ProxiedResponse:
     ["searchOrders"],
     "searchOrders reuses the last accepted bearer token when a call brings none",
 )
-async def _auth_bypass(request, forward, memory) -> ProxiedResponse:
+async def _auth_bypass(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     token = request.header("Authorization")
     if memory.get("token") and not token:
         request = request.with_header("Authorization", memory["token"])
@@ -306,7 +329,9 @@ async def _auth_bypass(request, forward, memory) -> ProxiedResponse:
     ["getOrderById"],
     "order reads are cached by URL alone: another merchant gets the cached order",
 )
-async def _shared_cache(request, forward, memory) -> ProxiedResponse:
+async def _shared_cache(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     cache: dict[str, ProxiedResponse] = memory.setdefault("cache", {})
     response = await forward(request)
     if response.status == 200:
@@ -325,7 +350,9 @@ async def _shared_cache(request, forward, memory) -> ProxiedResponse:
     ["listOrders"],
     "listOrders page n+1 starts with the last record of page n",
 )
-async def _page_repeats(request, forward, memory) -> ProxiedResponse:
+async def _page_repeats(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     response = await forward(request)
     params = request.params()
     page = dict(params).get("page", "1")
@@ -346,7 +373,9 @@ async def _page_repeats(request, forward, memory) -> ProxiedResponse:
     ["searchOrders"],
     "searchOrders loses its `status` filter on the way to the target",
 )
-async def _filter_dropped(request, forward, memory) -> ProxiedResponse:
+async def _filter_dropped(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     params = request.params()
     kept = [(k, v) for k, v in params if k != "status"]
     return await forward(request if kept == params else request.with_params(kept))
@@ -361,7 +390,9 @@ async def _filter_dropped(request, forward, memory) -> ProxiedResponse:
     ["createNote"],
     "a note whose body holds non-ASCII text answers 500 without reaching the target",
 )
-async def _unicode_500(request, forward, memory) -> ProxiedResponse:
+async def _unicode_500(
+    request: ProxiedRequest, forward: Forward, memory: Memory
+) -> ProxiedResponse:
     # JSON clients escape non-ASCII (\\u00e9): look at the decoded text, not the bytes.
     if json.dumps(request.json(), ensure_ascii=False).isascii():
         return await forward(request)
