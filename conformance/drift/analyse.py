@@ -92,7 +92,9 @@ class Analyser:
         self.exercised: dict[str, str] = {}
         self.broken: set[str] = set()  # elements some observed value broke, at any depth
 
-    def _finding(self, kind, location, name, element, provenance) -> DriftFinding:
+    def _finding(
+        self, kind: str, location: str, name: str, element: str, provenance: str
+    ) -> DriftFinding:
         key = (kind, location, name)
         if key not in self.findings:
             self.findings[key] = DriftFinding(kind, location, name, element, provenance)

@@ -179,7 +179,9 @@ class ResponseJudge:
         return pointer, owner, nullable, tuple(owners)
 
     @staticmethod
-    def _own(pointer: str, node: Any, owner: tuple[str, str], owners: list[str]):
+    def _own(
+        pointer: str, node: object, owner: tuple[str, str], owners: list[str]
+    ) -> tuple[str, str]:
         if isinstance(node, dict) and "x-provenance" in node:
             owner = (pointer, str(node["x-provenance"]))
         if not owners or owners[-1] != owner[0]:

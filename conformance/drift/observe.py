@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 import hypothesis
 from hypothesis import HealthCheck, Phase
-from schemathesis import GenerationMode
+from schemathesis import GenerationMode, Response
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.errors import InvalidSchema
+from schemathesis.core.result import Err, Result
 
 from conformance.config.settings import (
     MOCK_MERCHANT_A,
@@ -33,6 +35,9 @@ from conformance.transport.auth import send_renewing
 from spec import Spec, load_lifecycle
 from spec.lifecycle import Refusal
 from strategies.formats import schema_with_formats
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase, OpenApiOperation, OpenApiSchema
 
 # the path or body field that names the refused resource, per lifecycle entity
 TARGET_FIELDS = {"order": "orderId", "shipment": "shipmentId"}
@@ -144,13 +149,13 @@ def open_target(
 
 
 # ---------------------------------------------------------------------- case generation
-def load_schema(document: dict, seed: int):
+def load_schema(document: dict[str, Any], seed: int) -> OpenApiSchema:
     return schema_with_formats(document, SchemathesisConfig(seed=seed))
 
 
-def positive_cases(operation, count: int, seed: int) -> list:
+def positive_cases(operation: OpenApiOperation, count: int, seed: int) -> list[OpenApiCase]:
     """`count` schema-valid cases for one operation, the same ones for the same seed."""
-    cases: list = []
+    cases: list[OpenApiCase] = []
     strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
 
     @hypothesis.seed(seed)
@@ -163,7 +168,7 @@ def positive_cases(operation, count: int, seed: int) -> list:
         derandomize=False,
     )
     @hypothesis.given(strategy)
-    def collect(case) -> None:
+    def collect(case: OpenApiCase) -> None:
         cases.append(case)
 
     collect()
@@ -179,17 +184,19 @@ def request_schema(raw_operation: dict[str, Any]) -> Any:
     return media.get("schema", {})
 
 
-def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Observation:
+def send(
+    target: ObservedApi, case: OpenApiCase, key: str, source: str, note: str = ""
+) -> Observation:
     operation = target.harness.spec.operation(operation_of(case))
     if operation.raw.get("requestBody") is not None and case.body is not None:
         target.walker.prune(case.body, request_schema(operation.raw))
     harness = target.harness
 
-    def call(headers: dict[str, str]):
+    def call(headers: dict[str, str]) -> Response:
         return case.call(base_url=target.settings.base_url, headers=headers, session=harness.http)
 
     response = send_renewing(harness.auth, call) if operation.needs_auth else call({})
-    media = (response.headers.get("content-type") or [None])[0]
+    media = next(iter(response.headers.get("content-type") or []), None)
     body = None
     if media and "json" in media and response.content:
         try:
@@ -199,9 +206,16 @@ def send(target: ObservedApi, case, key: str, source: str, note: str = "") -> Ob
     return Observation(key, operation.operation_id, source, response.status_code, media, body, note)
 
 
-def observe_cases(target: ObservedApi, schema, count: int, seed: int) -> None:
+def _ok(result: Result[OpenApiOperation, InvalidSchema]) -> OpenApiOperation:
+    """An operation of the schema: the spec loader has refused a spec with a broken one."""
+    if isinstance(result, Err):
+        raise result.err()
+    return result.ok()
+
+
+def observe_cases(target: ObservedApi, schema: OpenApiSchema, count: int, seed: int) -> None:
     for result in schema.get_all_operations():
-        operation = result.ok()
+        operation = _ok(result)
         operation_id = operation_id_of(operation)
         for index, case in enumerate(positive_cases(operation, count, seed)):
             key = f"{operation_id}#{index}"
@@ -223,7 +237,7 @@ def unprepared(
 
 
 # ---------------------------------------------------------------------- refusal probes
-def probe_refusals(target: ObservedApi, schema, seed: int) -> None:
+def probe_refusals(target: ObservedApi, schema: OpenApiSchema, seed: int) -> None:
     """Call each refused (state, operation) of the lifecycle table once, on a built resource."""
     lifecycle = load_lifecycle()
     spec = target.harness.spec
@@ -235,9 +249,9 @@ def probe_refusals(target: ObservedApi, schema, seed: int) -> None:
         if state is None:
             continue
         operation = next(
-            r.ok()
+            _ok(r)
             for r in schema.get_all_operations()
-            if operation_id_of(r.ok()) == refusal.operation
+            if operation_id_of(_ok(r)) == refusal.operation
         )
         case = positive_cases(operation, 1, seed)[0]
         key = f"refusal:{refusal.rule}"
@@ -263,7 +277,7 @@ def _probeable(spec: Spec, refusal: Refusal) -> bool:
     return in_path or (refusal.entity == "shipment" and in_body)
 
 
-def _retarget(case, name: str, resource_id: str) -> None:
+def _retarget(case: OpenApiCase, name: str, resource_id: str) -> None:
     if case.path_parameters and name in case.path_parameters:
         case.path_parameters[name] = resource_id
     elif isinstance(case.body, dict):
@@ -289,7 +303,7 @@ class StateBuilder:
         for state in load_lifecycle().states("shipment"):
 
             def recipe(s: str = state) -> str:
-                return factory.shipment(state=s)["id"]
+                return cast(str, factory.shipment(state=s)["id"])
 
             self._recipes[("shipment", state)] = recipe
 

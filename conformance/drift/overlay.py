@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -257,8 +257,8 @@ class OverlayBuilder:
         )
 
     def _matching_response(
-        self, location: str, responses: dict, status: str, body: Any
-    ) -> dict | None:
+        self, location: str, responses: dict[str, Any], status: str, body: object
+    ) -> dict[str, Any] | None:
         judge = ResponseJudge(self.document)
         walker = SchemaWalker(self.document, judge)
         for code, response in responses.items():
@@ -270,7 +270,7 @@ class OverlayBuilder:
             if "schema" not in content or not judge.is_valid(body, schema):
                 continue
             if not walker.walk(body, schema, "", "").mismatches:  # and no field it does not list
-                return response
+                return cast("dict[str, Any]", response)
         return None
 
 

@@ -107,16 +107,36 @@ class SchemaWalker:
         return result
 
     # ------------------------------------------------------------------ internals
-    def _owner(self, node: dict, pointer: str, owner: tuple[str, str], result: WalkResult):
+    def _owner(
+        self, node: dict[str, object], pointer: str, owner: tuple[str, str], result: WalkResult
+    ) -> tuple[str, str]:
         if "x-provenance" in node:
             owner = (pointer, str(node["x-provenance"]))
             result.visited[pointer] = owner[1]
         return owner
 
-    def _note(self, result, kind, pointer, name, path, owner, observed=None) -> None:
+    def _note(
+        self,
+        result: WalkResult,
+        kind: str,
+        pointer: str,
+        name: str,
+        path: str,
+        owner: tuple[str, str],
+        observed: object = None,
+    ) -> None:
         result.mismatches.append(Mismatch(kind, pointer, name, path, owner[0], owner[1], observed))
 
-    def _walk(self, value, node, pointer, path, owner, result: WalkResult, check_extra: bool):
+    def _walk(
+        self,
+        value: object,
+        node: object,
+        pointer: str,
+        path: str,
+        owner: tuple[str, str],
+        result: WalkResult,
+        check_extra: bool,
+    ) -> None:
         node, pointer = self.resolve(node, pointer)
         if not isinstance(node, dict):
             return
@@ -144,7 +164,16 @@ class SchemaWalker:
                     item, node["items"], f"{pointer}/items", f"{path}[*]", owner, result, True
                 )
 
-    def _object(self, value, node, pointer, path, owner, result, check_extra) -> None:
+    def _object(
+        self,
+        value: dict[str, object],
+        node: dict[str, Any],
+        pointer: str,
+        path: str,
+        owner: tuple[str, str],
+        result: WalkResult,
+        check_extra: bool,
+    ) -> None:
         properties = node.get("properties", {})
         known = self.known_properties(node)
         extra = node.get("additionalProperties")
@@ -160,7 +189,7 @@ class SchemaWalker:
                     result, "undocumented-field", pointer, name, f"{path}.{name}", owner, item
                 )
 
-    def known_properties(self, node: dict) -> set[str]:
+    def known_properties(self, node: dict[str, Any]) -> set[str]:
         """Property names of the node and of everything it combines with allOf."""
         names = set(node.get("properties", {}))
         for branch in node.get("allOf", []):
