@@ -43,7 +43,7 @@ from conformance.diff.context import (
 from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
 from conformance.diff.paths import grouped, matched, placeholders
 from conformance.diff.policy import Policy
-from conformance.diff.registry import Rule, rules_for
+from conformance.diff.registry import Pair, Rule, rules_for
 from spec.loader import Spec
 
 # The rule modules register themselves on import.
@@ -72,7 +72,7 @@ class _Collector:
     def run(
         self,
         rules: Iterable[Rule],
-        pair: Any,
+        pair: Pair,
         operation: str | None,
         inferred: bool,
         direction: str | None = None,

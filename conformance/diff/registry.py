@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
+from conformance.diff.context import (
+    DocumentPair,
+    OperationPair,
+    ParameterPair,
+    PathPair,
+    ResponsePair,
+    SchemaPair,
+)
 from conformance.diff.model import Finding, Level
 
 Scope = Literal["document", "path", "operation", "parameter", "response", "schema"]
 SCOPES: tuple[Scope, ...] = ("document", "path", "operation", "parameter", "response", "schema")
-RuleFn = Callable[[Any], Iterable[Finding]]
+Pair = DocumentPair | PathPair | OperationPair | ParameterPair | ResponsePair | SchemaPair
+P = TypeVar("P", bound=Pair)
+RuleFn = Callable[[P], Iterable[Finding]]  # P: the pair type of the rule's scope
 ANY = "any"
 
 
@@ -27,7 +37,8 @@ class Rule:
     levels: Mapping[str, Level]  # direction ("request"/"response") or ANY -> level
     summary: str
     oasdiff: str
-    fn: RuleFn = field(repr=False, compare=False)
+    # The pair a rule takes depends on its scope; the comparer hands each rule its scope's pairs.
+    fn: Callable[..., Iterable[Finding]] = field(repr=False, compare=False)
 
     def level_for(self, direction: str | None) -> Level | None:
         if ANY in self.levels:
@@ -54,7 +65,7 @@ def rule(
     level: Level | None = None,
     request: Level | None = None,
     response: Level | None = None,
-) -> Callable[[RuleFn], RuleFn]:
+) -> Callable[[RuleFn[P]], RuleFn[P]]:
     """Register a rule function under a stable id."""
     levels: dict[str, Level] = {}
     if level is not None:
@@ -66,7 +77,7 @@ def rule(
     if not levels:
         raise ValueError(f"rule {rule_id}: give a level or per-direction levels")
 
-    def register(fn: RuleFn) -> RuleFn:
+    def register(fn: RuleFn[P]) -> RuleFn[P]:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id!r}")
         RULES[rule_id] = Rule(rule_id, scope, levels, summary, oasdiff, fn)
