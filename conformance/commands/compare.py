@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conformance.behaviour.compare import Difference, compare
 from conformance.behaviour.flows import FLOWS, run_flows
@@ -52,7 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def observe_both(
-    settings: RunSettings, compare_with: str | None, max_examples: int, echo=print
+    settings: RunSettings,
+    compare_with: str | None,
+    max_examples: int,
+    echo: Callable[[str], None] = print,
 ) -> tuple[tuple[str, list[Observation]], tuple[str, list[Observation]], list[str]]:
     """Observe A, then B, with the same settings (seed, run id, budget, credentials).
 
@@ -104,7 +109,12 @@ def after_run(settings: RunSettings, url: str) -> int:
     return execute(compare_settings, url, DEFAULT_EXAMPLES)
 
 
-def execute(settings: RunSettings, compare_with: str | None, max_examples: int, echo=print) -> int:
+def execute(
+    settings: RunSettings,
+    compare_with: str | None,
+    max_examples: int,
+    echo: Callable[[str], None] = print,
+) -> int:
     """Compare `settings.base_url` (or the embedded mock) with `compare_with` (or the embedded
     mock in next-version mode); reports go to `settings.reports_dir`."""
     try:
@@ -137,13 +147,15 @@ def execute(settings: RunSettings, compare_with: str | None, max_examples: int, 
     return Exit.FAILURES if differences or stopped else Exit.OK
 
 
-def write_reports(reports: Path, a: str, b: str, differences: list[Difference], notes) -> None:
+def write_reports(
+    reports: Path, a: str, b: str, differences: list[Difference], notes: dict[str, Any]
+) -> None:
     reports.mkdir(parents=True, exist_ok=True)
     (reports / "behaviour-diff.json").write_text(as_json(a, b, differences, notes), "utf-8")
     (reports / "behaviour-diff.md").write_text(markdown(a, b, differences, notes), "utf-8")
 
 
-def summarise(differences: list[Difference], echo) -> None:
+def summarise(differences: list[Difference], echo: Callable[[str], None]) -> None:
     echo(f"{len(differences)} difference(s)")
     for d in differences:
         echo(f"  {d.operation} {d.aspect}: A {d.a} / B {d.b}")

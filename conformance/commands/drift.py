@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conformance.commands.observing import observe
@@ -54,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_observe_options(parser, "Hypothesis seed (default: random, printed)")
 
 
-def run_drift(settings: RunSettings, max_examples: int, echo=print) -> DriftReport:
+def run_drift(
+    settings: RunSettings, max_examples: int, echo: Callable[[str], None] = print
+) -> DriftReport:
     faults = settings.mock_faults
     with open_target(settings, "target", faults=faults) as target:
         label = settings.base_url or "embedded mock" + (

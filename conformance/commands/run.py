@@ -8,10 +8,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
@@ -153,7 +154,7 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
 
 
 def run_tests(
-    settings: RunSettings, reports: Path, echo
+    settings: RunSettings, reports: Path, echo: Callable[[str], None]
 ) -> tuple[RunSettings, int, str | None, bool]:
     """Start the embedded mock if needed, check the target, run the suites under pytest.
     Returns the settings as run, the exit status, the error (if any) and whether embedded."""
@@ -226,7 +227,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
         yield replace(settings, limiter_path=str(Path(folder) / "bucket.sqlite"))
 
 
-def execute(settings: RunSettings, echo=print) -> int:
+def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     started = time.monotonic()
     try:  # before touching the reports of the previous run
         spec, lifecycle = settings.load_spec(), load_lifecycle()
@@ -319,11 +320,11 @@ def execute(settings: RunSettings, echo=print) -> int:
     return status
 
 
-def only_our_own(failures: list[dict]) -> bool:
+def only_our_own(failures: list[dict[str, Any]]) -> bool:
     return bool(failures) and all(f["category"] == SUITE_ERROR for f in failures)
 
 
-def add_run_counts(summary: dict, reports: Path, status: int) -> int:
+def add_run_counts(summary: dict[str, Any], reports: Path, status: int) -> int:
     """Token renewals and throttling into the summary; a run cut short by a budget is
     incomplete, which is exit 1 even when everything that ran passed."""
     counts, stopped = run_counts.total(str(reports))

@@ -13,6 +13,7 @@ import argparse
 import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -271,7 +272,7 @@ def plan(options: SelftestOptions, selected: list[Expectation], root: Path) -> l
     return clean + faults  # the clean runs are the longest: start them first
 
 
-def progress_printer(total: int, echo):
+def progress_printer(total: int, echo: Callable[[str], None]) -> Callable[[str, object], None]:
     lock, done = threading.Lock(), [0]
 
     def report(label: str, result: object) -> None:
@@ -308,7 +309,7 @@ def describe(result: object) -> str:
     return f"{verdict} (run {result.run_seconds:.0f} s)"
 
 
-def execute(options: SelftestOptions, echo=print) -> int:
+def execute(options: SelftestOptions, echo: Callable[[str], None] = print) -> int:
     options.check()
     try:
         selected = expectations.select(options.faults)
