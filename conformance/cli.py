@@ -16,9 +16,10 @@ import os
 import sys
 import textwrap
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from conformance.commands.usage import PROG, HelpFormatter
 from conformance.config.settings import ConfigError, credentials_from
@@ -60,7 +61,9 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(Exit.USAGE, f"{self.prog}: error: {message}\n")
 
-    def parse_args(self, args=None, namespace=None):
+    def parse_args(  # type: ignore[override]  # one signature for argparse's overloads
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
         """argparse's own check of leftover words, but naming the closest flag of the command
         they were given to, in one line (argparse would name none, under the top-level usage)."""
         parsed, extras = self.parse_known_args(args, namespace)
@@ -72,7 +75,7 @@ class Parser(argparse.ArgumentParser):
     def command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
         for action in self._actions:
             if isinstance(action, argparse._SubParsersAction) and name in action.choices:
-                return action.choices[name]
+                return cast(argparse.ArgumentParser, action.choices[name])
         return None
 
 
@@ -103,7 +106,9 @@ class CommandParser(Parser):
             self.set_defaults(handler=self.loaded.handle)
         return self.loaded
 
-    def parse_known_args(self, args=None, namespace=None):
+    def parse_known_args(  # type: ignore[override]  # one signature for argparse's overloads
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
         self.load()
         return super().parse_known_args(args, namespace)
 
