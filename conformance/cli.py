@@ -91,7 +91,7 @@ def unrecognized(word: str, parser: argparse.ArgumentParser) -> str:
 class CommandParser(Parser):
     """A subcommand's parser, filled in from its module when first used."""
 
-    def __init__(self, *args: Any, module: str, **kwargs: Any) -> None:
+    def __init__(self, *args: object, module: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.module_name = module
         self.loaded: ModuleType | None = None
@@ -131,7 +131,7 @@ class VersionAction(argparse.Action):
         self,
         parser: argparse.ArgumentParser,
         namespace: argparse.Namespace,
-        values: Any,
+        values: object,
         option_string: str | None = None,
     ) -> None:
         from conformance.versions import version_text

@@ -9,7 +9,6 @@ Ids, timestamps and other free values differ between any two runs, so they are n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from conformance.drift.analyse import Analyser, operation_pointer
 from conformance.drift.observe import Observation
@@ -19,7 +18,7 @@ from spec import Spec
 ASPECTS = ("status", "shape", "enum", "audit")
 
 
-def shape(body: Any, path: str = "$") -> set[str]:
+def shape(body: object, path: str = "$") -> set[str]:
     """Every JSON path of the body with its type; array items collapse to `[*]`."""
     out = {f"{path}: {json_type(body)}"}
     if isinstance(body, dict):
@@ -39,7 +38,7 @@ class Difference:
     b: list[str]  # what only B showed
     keys: list[str] = field(default_factory=list)  # the cases and flow steps that showed it
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "operation": self.operation,
             "aspect": self.aspect,

@@ -29,8 +29,8 @@ class FlowRunner:
         self,
         operation_id: str,
         path: dict[str, str] | None = None,
-        json: Any = None,
-        params: dict[str, Any] | None = None,
+        json: object = None,
+        params: dict[str, object] | None = None,
     ) -> Any:
         """Send one step, record it, and return the parsed body (or None)."""
         harness = self.target.harness

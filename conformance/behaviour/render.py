@@ -8,7 +8,7 @@ from typing import Any
 from conformance.behaviour.compare import Difference
 
 
-def as_json(a: str, b: str, differences: list[Difference], notes: dict[str, Any]) -> str:
+def as_json(a: str, b: str, differences: list[Difference], notes: dict[str, object]) -> str:
     body = {"a": a, "b": b, **notes, "differences": [d.as_dict() for d in differences]}
     return json.dumps(body, indent=2, ensure_ascii=False, default=str)
 

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from conformance.behaviour.compare import Difference, compare
 from conformance.behaviour.flows import FLOWS, run_flows
@@ -148,7 +147,7 @@ def execute(
 
 
 def write_reports(
-    reports: Path, a: str, b: str, differences: list[Difference], notes: dict[str, Any]
+    reports: Path, a: str, b: str, differences: list[Difference], notes: dict[str, object]
 ) -> None:
     reports.mkdir(parents=True, exist_ok=True)
     (reports / "behaviour-diff.json").write_text(as_json(a, b, differences, notes), "utf-8")

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from openapi_spec_validator import validate
 from openapi_spec_validator.exceptions import OpenAPISpecValidatorError
@@ -69,7 +68,7 @@ class SpectralUnavailable(RuntimeError):
     """Spectral could not judge the spec (not installed, or crashed): our side, not the spec's."""
 
 
-def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
+def spectral_findings(spec_path: Path) -> list[dict[str, object]]:
     """Spectral's findings on `spec_path` with the project's ruleset."""
     spectral = tool_command("spectral")
     if spectral is None:
@@ -93,7 +92,7 @@ def spectral_findings(spec_path: Path) -> list[dict[str, Any]]:
         timeout=300,
     )
     try:
-        findings: list[dict[str, Any]] = json.loads(result.stdout or "[]")
+        findings: list[dict[str, object]] = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:
         raise SpectralUnavailable(
             f"spectral failed ({result.returncode}): {result.stderr.strip()[:300]}"

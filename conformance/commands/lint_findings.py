@@ -52,7 +52,7 @@ def spectral_finding(raw: dict[str, Any], shown: str) -> LintFinding:
     )
 
 
-def line_of(spec_path: Path, exc: Exception, keys: Sequence[Any] = ()) -> int | None:
+def line_of(spec_path: Path, exc: Exception, keys: Sequence[object] = ()) -> int | None:
     """The 1-based line of the element at `keys` in the YAML file, else of the YAML error that
     `exc` carries (a parse error), else None."""
     mark = getattr(exc.__cause__, "problem_mark", None)
@@ -71,7 +71,7 @@ def line_of(spec_path: Path, exc: Exception, keys: Sequence[Any] = ()) -> int | 
     return line if keys else None
 
 
-def child(node: Any, key: Any) -> Any:
+def child(node: object, key: object) -> Any:
     if isinstance(node, yaml.MappingNode):
         return next((v for k, v in node.value if str(k.value) == str(key)), None)
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):

@@ -324,9 +324,9 @@ def shard_spec(text: str) -> tuple[int, int]:
     return int(index), int(count)
 
 
-def secret_flags(args: argparse.Namespace, stdin: TextIO | None = None) -> dict[str, Any]:
+def secret_flags(args: argparse.Namespace, stdin: TextIO | None = None) -> dict[str, object]:
     """The credential flags, secrets read from their files; a secret given as a flag warns."""
-    flags: dict[str, Any] = {
+    flags: dict[str, object] = {
         k: getattr(args, k, None) for k in ("client_id", "username", "merchant_id")
     }
     for name in SECRETS:
@@ -359,7 +359,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
     run_section = config.get("run", {})
     auth_section = config.get("auth", {})
 
-    def pick(name: str, key: str, default: Any) -> Any:
+    def pick(name: str, key: str, default: object) -> Any:
         flag = getattr(args, name, None)
         # Not `in (None, [], False)`: 0 == False, and `--workers 0` must reach the check.
         if flag is not None and flag is not False and flag != []:

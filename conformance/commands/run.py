@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
@@ -320,11 +319,11 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     return status
 
 
-def only_our_own(failures: list[dict[str, Any]]) -> bool:
+def only_our_own(failures: list[dict[str, object]]) -> bool:
     return bool(failures) and all(f["category"] == SUITE_ERROR for f in failures)
 
 
-def add_run_counts(summary: dict[str, Any], reports: Path, status: int) -> int:
+def add_run_counts(summary: dict[str, object], reports: Path, status: int) -> int:
     """Token renewals and throttling into the summary; a run cut short by a budget is
     incomplete, which is exit 1 even when everything that ran passed."""
     counts, stopped = run_counts.total(str(reports))

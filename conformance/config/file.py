@@ -97,7 +97,7 @@ def _read(path: Path, label: str) -> dict[str, Any]:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from exc
 
 
-def validate(config: dict[str, Any], source: str) -> dict[str, Any]:
+def validate(config: dict[str, object], source: str) -> dict[str, object]:
     """Refuse unknown tables, keys and mistyped values, naming them; returns `config`."""
     _known(config, {"run", "auth"}, source, "")
     run = _table(config, "run", source)
@@ -115,14 +115,14 @@ def validate(config: dict[str, Any], source: str) -> dict[str, Any]:
     return config
 
 
-def _table(config: dict[str, Any], name: str, source: str) -> dict[str, Any]:
+def _table(config: dict[str, object], name: str, source: str) -> dict[str, object]:
     value = config.get(name, {})
     if not isinstance(value, dict):
         raise ConfigError(f"{source}: `{name}` must be a table")
     return value
 
 
-def _known(table: dict[str, Any], allowed: set[str], source: str, prefix: str) -> None:
+def _known(table: dict[str, object], allowed: set[str], source: str, prefix: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ConfigError(
@@ -130,7 +130,7 @@ def _known(table: dict[str, Any], allowed: set[str], source: str, prefix: str) -
         )
 
 
-def _typed(key: str, value: Any, kind: type, source: str) -> None:
+def _typed(key: str, value: object, kind: type, source: str) -> None:
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if key.removeprefix("run.") in AUTO_KEYS and value == AUTO:
         return
@@ -144,7 +144,7 @@ def _typed(key: str, value: Any, kind: type, source: str) -> None:
         )
 
 
-def from_env(key: str, kind: type, environ: dict[str, str]) -> Any:
+def from_env(key: str, kind: type, environ: dict[str, str]) -> object:
     """ORDERMESH_<KEY> converted to the key's type, or None when unset or empty."""
     name = env_name(key)
     raw = environ.get(name, "").strip()

@@ -26,7 +26,7 @@ class Bundle:
     document: dict[str, Any]
     # component pointer -> (file, pointer inside that file): where a copied target came from
     origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    _files: dict[Path, Any] = field(default_factory=dict)
+    _files: dict[Path, object] = field(default_factory=dict)
     _names: dict[tuple[Path, str], str] = field(default_factory=dict)
 
     def file(self, path: Path) -> Any:
@@ -34,7 +34,7 @@ class Bundle:
             self._files[path] = load_document(path)
         return self._files[path]
 
-    def target(self, path: Path, pointer: str) -> Any:
+    def target(self, path: Path, pointer: str) -> object:
         node = self.file(path)
         for part in filter(None, pointer.split("/")):
             part = part.replace("~1", "/").replace("~0", "~")
@@ -64,8 +64,8 @@ class Bundle:
 
 
 def walk(
-    bundle: Bundle, node: Any, here: Path, section: str = "schemas", mapping: bool = False
-) -> Any:
+    bundle: Bundle, node: object, here: Path, section: str = "schemas", mapping: bool = False
+) -> object:
     """Rewrite the `$ref`s below `node` (which lives in file `here`) to local ones, in place.
 
     `section` is where a target referenced from this spot is copied to; `mapping` marks a

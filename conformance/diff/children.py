@@ -9,11 +9,10 @@ does not make every later one look changed. `rules_composition` reports the unpa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from conformance.diff.context import Flat, SchemaPair, canonical, join
 
-Child = tuple[str, tuple[Any, str], tuple[Any, str], bool]
+Child = tuple[str, tuple[object, str], tuple[object, str], bool]
 
 SINGLE = (
     ("items", "[]"),
@@ -31,7 +30,7 @@ KEYED = ("patternProperties", "dependentSchemas")
 
 
 def match_members(
-    old: list[Any], new: list[Any]
+    old: list[object], new: list[object]
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair alternatives: returns (pairs of indexes, unmatched old, unmatched new)."""
     left, right = list(range(len(old))), list(range(len(new)))
@@ -51,7 +50,7 @@ def match_members(
     return sorted(pairs), left, right
 
 
-def _ref(node: Any) -> str | None:
+def _ref(node: object) -> str | None:
     return node.get("$ref") if isinstance(node, dict) else None
 
 

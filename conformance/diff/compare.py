@@ -118,7 +118,7 @@ class Comparer:
         self.policy = policy or Policy()
         self.out = _Collector()
         self.root = "paths"
-        self._clean: set[tuple[Any, ...]] = set()
+        self._clean: set[tuple[object, ...]] = set()
         self._rule_lists: dict[tuple[str, str], list[Rule]] = {}
 
     def _rules(self, scope: Any, direction: str) -> list[Rule]:
@@ -146,7 +146,9 @@ class Comparer:
     def _direction(self, direction: str) -> str:
         return FLIP[direction] if self.root == "webhooks" else direction
 
-    def _path(self, old_path: str | None, new_path: str | None, old_raw: Any, new_raw: Any) -> None:
+    def _path(
+        self, old_path: str | None, new_path: str | None, old_raw: object, new_raw: object
+    ) -> None:
         path = str(new_path or old_path)
         old_ptr = join("", self.root, str(old_path))
         new_ptr = join("", self.root, path)
@@ -265,7 +267,7 @@ class Comparer:
             )
         self._responses(name, old_op, new_op, old_ptr, new_ptr, inferred)
 
-    def _body(self, spec: Spec, op: dict[str, Any], op_ptr: str) -> Resolved | None:
+    def _body(self, spec: Spec, op: dict[str, object], op_ptr: str) -> Resolved | None:
         if "requestBody" not in op:
             return None
         return resolve(spec, op["requestBody"], join(op_ptr, "requestBody"))
@@ -325,7 +327,7 @@ class Comparer:
             )
 
     @staticmethod
-    def _links(spec: Spec, response: dict[str, Any]) -> dict[str, Any]:
+    def _links(spec: Spec, response: dict[str, Any]) -> dict[str, object]:
         links = response.get("links") or {}
         return {name: resolve(spec, link, "").node for name, link in links.items()}
 
@@ -335,8 +337,8 @@ class Comparer:
         operation: str,
         direction: str,
         subject: str,
-        old: tuple[Any, str],
-        new: tuple[Any, str],
+        old: tuple[object, str],
+        new: tuple[object, str],
         inferred: bool,
         path: str = "",
         stacks: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
@@ -375,7 +377,7 @@ class Comparer:
             )
 
 
-def _section(item: Any) -> str | None:
+def _section(item: object) -> str | None:
     """The docs section of a path item: its first operation's first tag."""
     ops = [item[m] for m in METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
     tags = next((op.get("tags") for op in ops if op.get("tags")), None)

@@ -26,11 +26,11 @@ def join(pointer: str, *tokens: str | int) -> str:
     return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 
-def is_inferred(node: Any) -> bool:
+def is_inferred(node: object) -> bool:
     return isinstance(node, dict) and node.get("x-provenance") == INFERRED
 
 
-def canonical(value: Any) -> str:
+def canonical(value: object) -> str:
     """A hashable, order-stable form of a JSON value (enum members, defaults)."""
     return json.dumps(value, sort_keys=True, default=str)
 
@@ -43,11 +43,11 @@ class Resolved:
     refs: frozenset[str]
 
 
-def resolve(spec: Spec, node: Any, pointer: str) -> Resolved:
+def resolve(spec: Spec, node: object, pointer: str) -> Resolved:
     """Follow `$ref`s from `node`, keeping the target's pointer and every hop's provenance."""
-    hops: list[Any] = []
+    hops: list[object] = []
 
-    def lookup(ref: str) -> Any:
+    def lookup(ref: str) -> object:
         hops.append(spec.pointer(ref))
         return hops[-1]
 
@@ -58,7 +58,7 @@ def resolve(spec: Spec, node: Any, pointer: str) -> Resolved:
 
 @dataclass(frozen=True)
 class Prop:
-    node: Any  # raw (may be a $ref)
+    node: object  # raw (may be a $ref)
     pointer: str
     inferred: bool  # the property or the schema it came from is inferred
 
@@ -70,10 +70,11 @@ class Flat:
     pointer: str
     inferred: bool
     refs: frozenset[str]
-    keys: dict[str, tuple[Any, str]] = field(default_factory=dict)  # keyword -> (value, owner ptr)
+    # keyword -> (value, owner ptr)
+    keys: dict[str, tuple[object, str]] = field(default_factory=dict)
     properties: dict[str, Prop] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
-    all_of: list[Any] = field(default_factory=list)  # the schema's own allOf members, raw
+    all_of: list[object] = field(default_factory=list)  # the schema's own allOf members, raw
     null_branch: bool = False  # written as `anyOf`/`oneOf` [schema, {type: "null"}]
 
     def same_as(self, other: Flat) -> bool:
@@ -92,7 +93,7 @@ class Flat:
             self.properties[n].node == other.properties[n].node for n in self.properties
         )
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: object = None) -> object:
         entry = self.keys.get(key)
         return default if entry is None else entry[0]
 
@@ -121,7 +122,7 @@ class Flat:
 NULL_SCHEMA = {"type": "null"}
 
 
-def null_wrapped(body: dict[str, Any]) -> tuple[str, int] | None:
+def null_wrapped(body: dict[str, object]) -> tuple[str, int] | None:
     """(`anyOf`|`oneOf`, the index of the one other branch) of a schema that is 3.1's
     spelling of a nullable schema, `[schema, {type: "null"}]`: it means what 3.0's
     `nullable: true` beside the schema meant, so both spellings flatten alike and moving
@@ -133,7 +134,7 @@ def null_wrapped(body: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat | None:
+def flatten(spec: Spec, node: object, pointer: str, stack: frozenset[str]) -> Flat | None:
     """Resolve and merge a schema; None when it re-enters a `$ref` already on `stack` (a cycle)."""
     target = resolve(spec, node, pointer)
     if target.refs & stack:
@@ -180,7 +181,7 @@ class DocumentPair:
 @dataclass(frozen=True)
 class PathPair:
     path: str
-    old: dict[str, Any] | None  # path items, resolved
+    old: dict[str, object] | None  # path items, resolved
     new: dict[str, Any] | None
     old_pointer: str
     new_pointer: str
@@ -191,7 +192,7 @@ class PathPair:
 
 @dataclass(frozen=True)
 class ParamRef:
-    node: dict[str, Any]  # resolved parameter object
+    node: dict[str, object]  # resolved parameter object
     pointer: str
     inferred: bool
     slot: str | None = None  # path parameters match by position, so a rename is no change
@@ -212,8 +213,8 @@ class ParamRef:
 @dataclass(frozen=True)
 class OperationPair:
     operation: str  # "POST /v1/notes"
-    old: dict[str, Any]
-    new: dict[str, Any]
+    old: dict[str, object]
+    new: dict[str, object]
     old_pointer: str
     new_pointer: str
     old_security: list[dict[str, list[str]]]  # effective (operation or document default)
@@ -240,7 +241,7 @@ class ResponsePair:
     status: str
     old: Resolved
     new: Resolved
-    old_links: dict[str, Any]  # name -> resolved link object
+    old_links: dict[str, object]  # name -> resolved link object
     new_links: dict[str, Any]
     inferred: bool
 

@@ -4,7 +4,6 @@ whether `diff` or `diff_files` asked."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from conformance.diff.bundle import Bundle, load_bundled
 from spec.loader import Spec, SpecError
@@ -19,7 +18,7 @@ class DiffSpec(Spec):
     operation table: that step insists on operationIds and rejects recursive schemas, neither of
     which stops a diff (the comparer has its own cycle protection)."""
 
-    def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
+    def __init__(self, document: dict[str, object], path: Path | None = None) -> None:
         if not isinstance(document, dict) or not _has_operations_root(document):
             raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths' or 'webhooks')")
         self.document = document
@@ -29,7 +28,7 @@ class DiffSpec(Spec):
         self._by_id = {}
 
 
-def _has_operations_root(document: dict[str, Any]) -> bool:
+def _has_operations_root(document: dict[str, object]) -> bool:
     """3.0 needs `paths`; 3.1 also accepts a document with only `webhooks`."""
     roots = [document.get(key) for key in ("paths", "webhooks") if key in document]
     return bool(roots) and all(isinstance(root, dict) for root in roots)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 Level = Literal["breaking", "warning", "info"]
 
@@ -40,7 +40,7 @@ class Change:
     direction: str | None = None  # request | response for schema rules
     section: str | None = None  # the operation's docs section (its first tag)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "level": self.level,

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
 
 from conformance.diff.rules_api import METHODS
 from spec.loader import Spec
 
-Group = tuple[str, Any]  # (path, path item: raw, or merged when the template had several)
+Group = tuple[str, object]  # (path, path item: raw, or merged when the template had several)
 
 
 def template(path: str) -> str:
@@ -27,7 +26,7 @@ def placeholders(path: str) -> list[str]:
     return re.findall(r"\{([^}]+)\}", path)
 
 
-def grouped(spec: Spec, paths: dict[str, Any]) -> dict[str, Group]:
+def grouped(spec: Spec, paths: dict[str, object]) -> dict[str, Group]:
     """Template -> the path item (merged when several paths share the template)."""
     members: dict[str, list[str]] = {}
     for path in paths:
@@ -38,9 +37,9 @@ def grouped(spec: Spec, paths: dict[str, Any]) -> dict[str, Group]:
     }
 
 
-def _merge(spec: Spec, paths: dict[str, Any], names: list[str]) -> dict[str, Any]:
+def _merge(spec: Spec, paths: dict[str, object], names: list[str]) -> dict[str, object]:
     first = names[0]
-    merged: dict[str, Any] = {}
+    merged: dict[str, object] = {}
     for name in names:
         item = spec.resolve(paths[name])
         if not isinstance(item, dict):
@@ -55,14 +54,14 @@ def _merge(spec: Spec, paths: dict[str, Any], names: list[str]) -> dict[str, Any
     return merged
 
 
-def _renamed(spec: Spec, raw: Any, rename: dict[str, str]) -> Any:
+def _renamed(spec: Spec, raw: object, rename: dict[str, str]) -> object:
     param = spec.resolve(raw)
     if isinstance(param, dict) and param.get("in") == "path" and param.get("name") in rename:
         param = {**copy.copy(param), "name": rename[param["name"]]}
     return param
 
 
-def _overlay(shared: list[Any], own: list[Any]) -> list[Any]:
+def _overlay(shared: list[object], own: list[object]) -> list[object]:
     """Path-level parameters with the operation's own ones overriding by (name, in)."""
     keys = {(p.get("name"), p.get("in")) for p in own if isinstance(p, dict)}
     kept = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 # Lowest to highest; a document may only move an element up this list.
 STABILITY_LEVELS: tuple[str, ...] = ("draft", "alpha", "beta", "stable")
@@ -22,16 +21,16 @@ class Policy:
     today: dt.date = field(default_factory=dt.date.today)
     notice_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_NOTICE_DAYS))
 
-    def days_for(self, element: dict[str, Any]) -> int:
+    def days_for(self, element: dict[str, object]) -> int:
         return self.notice_days.get(stability(element), self.notice_days[DEFAULT_STABILITY])
 
 
-def stability(element: dict[str, Any]) -> str:
+def stability(element: dict[str, object]) -> str:
     value = element.get("x-stability-level", DEFAULT_STABILITY)
     return value if value in STABILITY_LEVELS else DEFAULT_STABILITY
 
 
-def sunset(element: dict[str, Any]) -> dt.date | None:
+def sunset(element: dict[str, object]) -> dt.date | None:
     """The `x-sunset` date (YAML may already have parsed it), or None when absent or invalid."""
     value = element.get("x-sunset")
     if isinstance(value, dt.datetime):
@@ -44,7 +43,7 @@ def sunset(element: dict[str, Any]) -> dt.date | None:
         return None
 
 
-def removal_verdict(element: dict[str, Any], policy: Policy) -> str:
+def removal_verdict(element: dict[str, object], policy: Policy) -> str:
     """How removing `element` stands against the policy: "undeprecated", "early" or "allowed".
 
     Deprecated without a sunset date is allowed only where the stability level needs no notice.

@@ -18,7 +18,7 @@ from conformance.diff.registry import rule
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
-def _methods(item: dict[str, Any] | None) -> list[str]:
+def _methods(item: dict[str, object] | None) -> list[str]:
     return [m for m in METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)]
 
 
@@ -303,7 +303,7 @@ def request_body_removed(pair: OperationPair) -> Iterator[Finding]:
         )
 
 
-def _media(body: Any) -> dict[str, Any]:
+def _media(body: Any) -> dict[str, object]:
     content = body.node.get("content") if body is not None else None
     return content if isinstance(content, dict) else {}
 

@@ -8,7 +8,6 @@ cannot read. Alternatives pair as in `children.match_members`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from conformance.diff.children import match_members
 from conformance.diff.context import Flat, SchemaPair, join
@@ -17,7 +16,7 @@ from conformance.diff.registry import rule
 from conformance.diff.rules_schema import LOOSER, TIGHTER
 
 
-def _members(flat: Flat, key: str) -> list[Any] | None:
+def _members(flat: Flat, key: str) -> list[object] | None:
     value = flat.get(key)
     return value if isinstance(value, list) else None
 

@@ -9,7 +9,6 @@ appearing or disappearing, and the changes that are not a sub-schema (`dependent
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from conformance.diff.context import Flat, SchemaPair, canonical
 from conformance.diff.model import Finding
@@ -150,7 +149,7 @@ def dependent_required_removed(pair: SchemaPair) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------- x-extensible-enum
-def _extensible(flat: Flat) -> dict[str, Any] | None:
+def _extensible(flat: Flat) -> dict[str, object] | None:
     values = flat.get("x-extensible-enum")
     return {canonical(v): v for v in values} if isinstance(values, list) else None
 

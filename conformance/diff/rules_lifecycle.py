@@ -24,13 +24,13 @@ NOTES = {
 }
 
 
-def _ops(item: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def _ops(item: dict[str, Any] | None) -> dict[str, dict[str, object]]:
     if not isinstance(item, dict):
         return {}
     return {m: item[m] for m in METHODS if isinstance(item.get(m), dict)}
 
 
-def _path_verdict(item: dict[str, Any] | None, policy: Policy) -> str:
+def _path_verdict(item: dict[str, object] | None, policy: Policy) -> str:
     verdicts = {removal_verdict(op, policy) for op in _ops(item).values()} or {"undeprecated"}
     return next(v for v in ("undeprecated", "early", "allowed") if v in verdicts)
 
@@ -126,7 +126,7 @@ def _register(element: str, scope: Any, find: Any, what: str, plain: str, early:
         ),
     ):
 
-        def check(pair: Any, verdict: str = verdict) -> Iterator[Finding]:
+        def check(pair: object, verdict: str = verdict) -> Iterator[Finding]:
             yield from find(pair, verdict)
 
         check.__name__ = rule_id.replace("-", "_")
@@ -140,7 +140,9 @@ for _removal in _REMOVALS:
 
 
 # ---------------------------------------------------------------------- sunset and stability
-def _elements(pair: OperationPair) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
+def _elements(
+    pair: OperationPair,
+) -> Iterator[tuple[str, dict[str, object], dict[str, object], str]]:
     """(label, old element, new element, NEW pointer) for the operation and its parameters."""
     yield "operation", pair.old, pair.new, pair.new_pointer
     for key, new in pair.new_params.items():

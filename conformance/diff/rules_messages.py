@@ -137,7 +137,7 @@ def parameter_style_changed(pair: ParameterPair) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------- responses
-def _section(resolved: Any, key: str) -> dict[str, Any]:
+def _section(resolved: Any, key: str) -> dict[str, object]:
     value = resolved.node.get(key) if isinstance(resolved.node, dict) else None
     return value if isinstance(value, dict) else {}
 

@@ -6,7 +6,6 @@ is not, the properties are not comparable and `rules_composition` reports the ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from conformance.diff.context import Prop, SchemaPair
 from conformance.diff.model import Finding
@@ -208,7 +207,7 @@ def response_property_added(pair: SchemaPair) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------- additionalProperties
-def _openness(value: Any) -> int:
+def _openness(value: object) -> int:
     """2 = any extra key, 1 = extra keys of a schema, 0 = no extra keys."""
     if value is None or value is True:
         return 2

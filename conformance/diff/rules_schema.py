@@ -8,7 +8,6 @@ breaks clients; the opposite moves are harmless (info).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from conformance.diff.context import Flat, SchemaPair, canonical
 from conformance.diff.model import Finding, Level
@@ -96,7 +95,7 @@ def format_removed(pair: SchemaPair) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------- enum
-def _enum(flat: Flat) -> dict[str, Any] | None:
+def _enum(flat: Flat) -> dict[str, object] | None:
     values = flat.get("enum")
     if not isinstance(values, list):
         return None

@@ -8,7 +8,6 @@ the node a patch must change. An inferred element the target exercised without a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from conformance.drift.judge import ResponseJudge, SchemaError
 from conformance.drift.observe import Observation
@@ -29,14 +28,14 @@ class DriftFinding:
     provenance: str
     operations: list[str] = field(default_factory=list)
     instance_paths: list[str] = field(default_factory=list)
-    examples: list[Any] = field(default_factory=list)  # observed values (a few)
+    examples: list[object] = field(default_factory=list)  # observed values (a few)
     count: int = 0
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.kind, self.location, self.name)
 
-    def add(self, operation: str, instance_path: str | None, example: Any) -> None:
+    def add(self, operation: str, instance_path: str | None, example: object) -> None:
         self.count += 1
         if operation not in self.operations:
             self.operations.append(operation)
@@ -45,7 +44,7 @@ class DriftFinding:
         if len(self.examples) < 3 and example not in self.examples:
             self.examples.append(example)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "location": self.location,

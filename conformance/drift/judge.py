@@ -39,11 +39,11 @@ class SchemaError:
     instance_path: str  # where in the body ($.order.id)
     element: str  # JSON pointer of the nearest node carrying x-provenance
     provenance: str
-    observed: Any = None
+    observed: object = None
     elements: tuple[str, ...] = ()  # every element on the way down, `element` last
 
 
-def openapi_to_draft4(document: dict[str, Any]) -> dict[str, Any]:
+def openapi_to_draft4(document: dict[str, object]) -> dict[str, object]:
     """A copy of the document where `nullable: true` means what it says to a Draft 4 validator.
 
     Only keywords change, never the shape, so every pointer into the copy names the same node
@@ -53,7 +53,7 @@ def openapi_to_draft4(document: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
-def _nullable(node: Any) -> None:
+def _nullable(node: object) -> None:
     if isinstance(node, list):
         for item in node:
             _nullable(item)
@@ -71,7 +71,7 @@ def _nullable(node: Any) -> None:
 class ResponseJudge:
     """Validate bodies against schemas of one document, by the schema's JSON pointer."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, object]) -> None:
         self.document = document
         # OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones extend Draft 4 (with nullable).
         self.dialect: type[Validator]
@@ -189,7 +189,7 @@ class ResponseJudge:
         return owner
 
 
-def _nullable_node(node: Any) -> bool:
+def _nullable_node(node: object) -> bool:
     return isinstance(node, dict) and node.get("nullable") is True
 
 

@@ -50,7 +50,7 @@ class Observation:
     source: str  # case | refusal | flow
     status: int | None  # None: the case could not be prepared
     media_type: str | None = None
-    body: Any = None
+    body: object = None
     note: str = ""  # setup error, or what a refusal probe did
     blocked_by: str | None = None  # the operation that refused this case's setup
     audit: list[tuple[str, tuple[str, ...]]] | None = None  # (action, changed fields), flows only
@@ -93,7 +93,7 @@ class LenientFactory(Factory):
         super().__init__(*args, **kwargs)
         self.router = router
 
-    def _usable(self, response: httpx.Response, needs: tuple[str, ...]) -> Any:
+    def _usable(self, response: httpx.Response, needs: tuple[str, ...]) -> object:
         try:
             return super()._usable(response, needs)
         except SetupError as exc:
@@ -149,7 +149,7 @@ def open_target(
 
 
 # ---------------------------------------------------------------------- case generation
-def load_schema(document: dict[str, Any], seed: int) -> OpenApiSchema:
+def load_schema(document: dict[str, object], seed: int) -> OpenApiSchema:
     return schema_with_formats(document, SchemathesisConfig(seed=seed))
 
 
@@ -175,7 +175,7 @@ def positive_cases(operation: OpenApiOperation, count: int, seed: int) -> list[O
     return cases[:count]
 
 
-def request_schema(raw_operation: dict[str, Any]) -> Any:
+def request_schema(raw_operation: dict[str, Any]) -> object:
     """The JSON request schema node (a `$ref` or inline), or an empty schema."""
     body = raw_operation["requestBody"]
     if "$ref" in body:

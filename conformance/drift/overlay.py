@@ -46,7 +46,7 @@ LOOSENED: dict[str, tuple[str, ...]] = {
 
 
 # ---------------------------------------------------------------------- JSONPath
-def to_jsonpath(document: Any, pointer: str) -> str:
+def to_jsonpath(document: object, pointer: str) -> str:
     out, node = "$", document
     for raw in pointer.removeprefix("#").split("/")[1:]:
         token = unescape(raw)
@@ -63,7 +63,7 @@ def to_jsonpath(document: Any, pointer: str) -> str:
 
 
 # ---------------------------------------------------------------------- building
-def infer_schema(value: Any, v31: bool = False) -> dict[str, Any]:
+def infer_schema(value: Any, v31: bool = False) -> dict[str, object]:
     """A schema for an observed value; `v31`: OpenAPI 3.1 (`type: "null"`, no `nullable`)."""
     kind = json_type(value)
     if kind == "null":
@@ -76,11 +76,11 @@ def infer_schema(value: Any, v31: bool = False) -> dict[str, Any]:
     return {"type": kind}
 
 
-def _observed(note: str, schema: dict[str, Any]) -> dict[str, Any]:
+def _observed(note: str, schema: dict[str, object]) -> dict[str, object]:
     return {**schema, "x-provenance": "inferred", "x-provenance-note": note}
 
 
-def _convert_enum(values: list[Any], kind: str) -> list[Any] | None:
+def _convert_enum(values: list[Any], kind: str) -> list[object] | None:
     if kind == "string":
         return [str(v) for v in values]
     if kind in ("integer", "number"):
@@ -96,12 +96,12 @@ class OverlayBuilder:
         self.document = document
         self.note = note or f"Observed by `ordermesh-conformance drift` against {target}; review."
         self.v31 = str(document.get("openapi", "")).startswith("3.1")
-        self.actions: list[dict[str, Any]] = []
+        self.actions: list[dict[str, object]] = []
 
     def path(self, pointer: str) -> str:
         return to_jsonpath(self.document, pointer)
 
-    def replace(self, pointer: str, new_node: Any, description: str) -> None:
+    def replace(self, pointer: str, new_node: object, description: str) -> None:
         """Remove the node, then set it again on its parent (no array merging involved)."""
         parent, _, key = pointer.rpartition("/")
         key = unescape(key)
@@ -114,12 +114,12 @@ class OverlayBuilder:
             {"target": self.path(parent), "description": description, "update": {key: new_node}}
         )
 
-    def update(self, pointer: str, update: Any, description: str) -> None:
+    def update(self, pointer: str, update: object, description: str) -> None:
         self.actions.append(
             {"target": self.path(pointer), "description": description, "update": update}
         )
 
-    def build(self, report: DriftReport) -> dict[str, Any]:
+    def build(self, report: DriftReport) -> dict[str, object]:
         by_kind: dict[str, list[DriftFinding]] = {}
         for finding in report.findings:
             by_kind.setdefault(finding.kind, []).append(finding)
@@ -241,7 +241,9 @@ class OverlayBuilder:
         """A new response: the documented response of the same class whose schema the observed
         body fits, or one with a schema inferred from the body."""
         body = finding.examples[0] if finding.examples else None
-        response: dict[str, Any] = {"description": f"{self.note} ({', '.join(finding.operations)})"}
+        response: dict[str, object] = {
+            "description": f"{self.note} ({', '.join(finding.operations)})"
+        }
         documented = resolve_pointer(self.document, finding.location)
         template = self._matching_response(finding.location, documented, finding.name, body)
         if template is not None:
@@ -257,8 +259,8 @@ class OverlayBuilder:
         )
 
     def _matching_response(
-        self, location: str, responses: dict[str, Any], status: str, body: object
-    ) -> dict[str, Any] | None:
+        self, location: str, responses: dict[str, object], status: str, body: object
+    ) -> dict[str, object] | None:
         judge = ResponseJudge(self.document)
         walker = SchemaWalker(self.document, judge)
         for code, response in responses.items():
@@ -270,12 +272,12 @@ class OverlayBuilder:
             if "schema" not in content or not judge.is_valid(body, schema):
                 continue
             if not walker.walk(body, schema, "", "").mismatches:  # and no field it does not list
-                return cast("dict[str, Any]", response)
+                return cast("dict[str, object]", response)
         return None
 
 
 def propose_overlay(
-    document: dict[str, Any], report: DriftReport, note: str | None = None
+    document: dict[str, object], report: DriftReport, note: str | None = None
 ) -> dict[str, Any] | None:
     """The overlay that corrects what the target contradicted of the spec's *inferred* elements
     (a documented element the target breaks is the API's defect, never patched here); None
@@ -288,9 +290,9 @@ def propose_overlay(
     )
 
 
-def build_overlay(document: dict[str, Any], report: DriftReport) -> dict[str, Any]:
+def build_overlay(document: dict[str, object], report: DriftReport) -> dict[str, object]:
     return OverlayBuilder(document, report.target).build(report)
 
 
-def dump_overlay(overlay: dict[str, Any]) -> str:
+def dump_overlay(overlay: dict[str, object]) -> str:
     return yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100)

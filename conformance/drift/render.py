@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from conformance.drift.analyse import DriftFinding, DriftReport
 
@@ -25,7 +24,7 @@ def sentence(finding: DriftFinding) -> str:
     return template.format(name=finding.name, kind=finding.kind)
 
 
-def as_json(report: DriftReport, overlay_file: str | None) -> dict[str, Any]:
+def as_json(report: DriftReport, overlay_file: str | None) -> dict[str, object]:
     return {
         "target": report.target,
         "spec": report.spec_path,

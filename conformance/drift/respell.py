@@ -39,7 +39,7 @@ CONVENTIONS: dict[str, Callable[[str], str]] = {
 }
 
 
-def convention_of(names: list[str], seen: list[Any]) -> str | None:
+def convention_of(names: list[str], seen: list[object]) -> str | None:
     """The one convention that spells every value seen as one of `names`."""
     texts = [v for v in seen if isinstance(v, str)]
     if not texts or len(texts) != len(seen):
@@ -109,7 +109,10 @@ def pair_renames(builder: OverlayBuilder, by_kind: dict[str, list[DriftFinding]]
 
 
 def _stand_in(
-    builder: OverlayBuilder, missing: DriftFinding, old: dict[str, Any], extras: list[DriftFinding]
+    builder: OverlayBuilder,
+    missing: DriftFinding,
+    old: dict[str, object],
+    extras: list[DriftFinding],
 ) -> DriftFinding | None:
     """The undocumented field, in the same object and operations, whose value looks like
     what the missing one documents."""
@@ -124,7 +127,7 @@ def _stand_in(
     return None
 
 
-def _looks_like(builder: OverlayBuilder, value: Any, schema: dict[str, Any]) -> bool:
+def _looks_like(builder: OverlayBuilder, value: object, schema: dict[str, Any]) -> bool:
     """Same JSON type; for objects, most required keys present; for lists, the first item."""
     schema = _resolved(builder, schema)
     kinds = schema.get("type")

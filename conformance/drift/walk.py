@@ -26,7 +26,7 @@ class Mismatch:
     instance_path: str  # where in the body ($.order.status)
     element: str  # JSON pointer of the nearest node carrying x-provenance
     provenance: str
-    observed: Any = None
+    observed: object = None
 
 
 @dataclass
@@ -35,10 +35,10 @@ class WalkResult:
     # every node with its own x-provenance that the body reached: pointer -> provenance
     visited: dict[str, str] = field(default_factory=dict)
     # (instance path, value) of every value whose schema is an enum
-    enum_values: list[tuple[str, Any]] = field(default_factory=list)
+    enum_values: list[tuple[str, object]] = field(default_factory=list)
 
 
-def json_type(value: Any) -> str:
+def json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -54,7 +54,7 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def type_matches(value: Any, expected: str | list[str]) -> bool:
+def type_matches(value: object, expected: str | list[str]) -> bool:
     if isinstance(expected, list):  # OpenAPI 3.1: `type: [string, "null"]`
         return any(type_matches(value, one) for one in expected)
     actual = json_type(value)
@@ -82,7 +82,7 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
 
 
 class SchemaWalker:
-    def __init__(self, document: dict[str, Any], judge: ResponseJudge | None = None) -> None:
+    def __init__(self, document: dict[str, object], judge: ResponseJudge | None = None) -> None:
         self.document = document
         self._judge = judge
 
@@ -94,11 +94,11 @@ class SchemaWalker:
             self._judge = ResponseJudge(self.document)
         return self._judge
 
-    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+    def resolve(self, node: object, pointer: str) -> tuple[Any, str]:
         target, trail = follow_refs(node, lambda ref: resolve_pointer(self.document, ref))
         return target, trail[-1] if trail else pointer
 
-    def walk(self, body: Any, schema_pointer: str, element: str, provenance: str) -> WalkResult:
+    def walk(self, body: object, schema_pointer: str, element: str, provenance: str) -> WalkResult:
         """Compare `body` with the schema at `schema_pointer`; `element`/`provenance` are the
         defaults for nodes without their own x-provenance (usually the operation's)."""
         result = WalkResult()
@@ -198,7 +198,7 @@ class SchemaWalker:
                 names |= self.known_properties(resolved)
         return names
 
-    def prune(self, value: Any, node: Any, check_extra: bool = True) -> None:
+    def prune(self, value: object, node: object, check_extra: bool = True) -> None:
         """Drop the properties a schema does not name, in place (request bodies).
 
         Open schemas let Schemathesis add arbitrary keys; a target that stores and echoes them

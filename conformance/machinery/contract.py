@@ -139,7 +139,7 @@ def is_client_error(status: int) -> bool:
     return 400 <= status < 500
 
 
-def has_field(body: Any, path: str) -> bool:
+def has_field(body: object, path: str) -> bool:
     """True when `path` (`a.b`, `items[].id`) is present, and not null, in `body`."""
     head, _, rest = path.partition(".")
     if head.endswith("[]"):
@@ -208,7 +208,7 @@ class ContractGate:
     def _log_write(
         self,
         operation: OpenApiOperation,
-        parameters: dict[str, Any],
+        parameters: dict[str, object],
         request: httpx.Request,
         response: httpx.Response,
     ) -> None:
@@ -264,7 +264,7 @@ class _HasContent(Protocol):
     def content(self) -> bytes: ...
 
 
-def body_of(content: bytes) -> Any:
+def body_of(content: bytes) -> object:
     """An answer's JSON body, or None (none, or not JSON: the schema check's finding, never a
     crash of whoever reads it)."""
     try:
@@ -278,7 +278,7 @@ def json_of(response: _HasContent) -> Any:
     return body_of(response.content)
 
 
-def _path_values(template: str, path: str) -> dict[str, Any]:
+def _path_values(template: str, path: str) -> dict[str, object]:
     names = template.strip("/").split("/")
     values = path.strip("/").split("/")
     return {

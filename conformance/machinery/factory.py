@@ -32,7 +32,7 @@ VENDOR = "8d0f3c6a-2b1e-4f5a-9c8d-7e6f5a4b3c2d"
 CLEANUP_PARALLEL = 4  # requests in flight while cleaning up
 NOTES_ON = ("NoteResourceType", "Order")  # the notes a run makes are on orders: (schema, name)
 # The body each setup call of the shipment lifecycle sends (its path ids are the shipment's).
-SHIPMENT_BODIES: dict[str, Callable[[str], Any]] = {
+SHIPMENT_BODIES: dict[str, Callable[[str], object]] = {
     "assignShipment": lambda shipment_id: {"facilityId": FACILITY},
     "rejectShipment": lambda shipment_id: {"shipmentId": shipment_id, "reason": "setup"},
     "cancelShipment": lambda shipment_id: {"reason": "setup"},
@@ -95,7 +95,7 @@ class Factory:
             self._serial += 1
             return f"{self._prefix}-{self._serial}"
 
-    def _send(self, operation_id: str, ids: dict[str, str], body: Any, need: Need) -> Any:
+    def _send(self, operation_id: str, ids: dict[str, str], body: object, need: Need) -> Any:
         operation = self.spec.operation(operation_id)
         return self.client.request(operation.method, operation.url(ids), json=body, need=need)
 
@@ -116,7 +116,7 @@ class Factory:
         self,
         operation_id: str,
         ids: dict[str, str],
-        until: Callable[[Any], bool] | None = None,
+        until: Callable[[object], bool] | None = None,
         needs: tuple[str, ...] = ("id",),
     ) -> Any:
         """The resource, read after a write of ours: polled until it is a success (and `until`
@@ -154,7 +154,7 @@ class Factory:
     def shows(self, entity: str, field_name: str, state: str | None) -> Callable[[Any], bool]:
         """Whether a read resource shows `state` (any spelling of it the spec allows)."""
 
-        def check(resource: Any) -> bool:
+        def check(resource: object) -> bool:
             if state is None:
                 return True
             value = resource.get(field_name) if isinstance(resource, dict) else None
@@ -164,7 +164,7 @@ class Factory:
         return check
 
     # ------------------------------------------------------------------ orders
-    def order_payload(self, items: int = 2) -> dict[str, Any]:
+    def order_payload(self, items: int = 2) -> dict[str, object]:
         unique = self.next_id()
         # From the seed, not the run id (random per run): the same seed sends the same orders.
         rng = random.Random(f"{self.seed}{unique.removeprefix(self.run_id)}")
@@ -196,7 +196,7 @@ class Factory:
         return self.read_order(order["id"], moved)
 
     def _move(
-        self, entity: str, operation_id: str, ids: dict[str, str], body: Any = None
+        self, entity: str, operation_id: str, ids: dict[str, str], body: object = None
     ) -> str | None:
         """Call a lifecycle operation; the state the table says it leads to (to wait for)."""
         self.call(operation_id, ids, body)
@@ -247,12 +247,14 @@ class Factory:
         field_name = self.lifecycle.entities["shipment"]["field"]
         shows_state = self.shows("shipment", field_name, state)
 
-        def shows(resource: Any) -> bool:
+        def shows(resource: object) -> bool:
             # Our writes must show: the state we drove it to, the packages we added.
             listed = resource.get("packages") if isinstance(resource, dict) else None
             return len(listed or []) >= packages and shows_state(resource)
 
-        shipment: dict[str, Any] = self.read("getShipmentById", {"shipmentId": shipment_id}, shows)
+        shipment: dict[str, object] = self.read(
+            "getShipmentById", {"shipmentId": shipment_id}, shows
+        )
         return shipment
 
     def package(self, shipment_id: str) -> dict[str, Any]:
@@ -260,17 +262,17 @@ class Factory:
         created = self.call(
             "createPackages", {"shipmentId": shipment_id}, body, needs=("packages[].id",)
         )
-        package: dict[str, Any] = created["packages"][0]
+        package: dict[str, object] = created["packages"][0]
         return package
 
-    def ship(self, shipment_id: str, package_id: str) -> dict[str, Any]:
+    def ship(self, shipment_id: str, package_id: str) -> dict[str, object]:
         body = {"shippedDate": "2026-01-02T10:00:00", "carrierTrackingNumber": "1Z999"}
         ids = {"shipmentId": shipment_id, "packageId": package_id}
-        shipped: dict[str, Any] = self.call("updatePackage", ids, body)
+        shipped: dict[str, object] = self.call("updatePackage", ids, body)
         return shipped
 
     # ------------------------------------------------------------------ notes
-    def note(self, order: dict[str, Any] | None = None) -> dict[str, Any]:
+    def note(self, order: dict[str, object] | None = None) -> dict[str, object]:
         order = order or self.order(items=1)
         body = {
             "resourceType": self.words.wire(*NOTES_ON),
@@ -279,7 +281,7 @@ class Factory:
         }
         created = self.call("createNote", body=body, needs=("id",))
         self.ledger.add("notes", created["id"])
-        note: dict[str, Any] = self.read("getNoteById", {"noteId": created["id"]})
+        note: dict[str, object] = self.read("getNoteById", {"noteId": created["id"]})
         return note
 
     # ------------------------------------------------------------------ cleanup

@@ -46,7 +46,7 @@ class Preparable(Protocol):
     def operation(self) -> OpenApiOperation: ...
 
     body: Body
-    path_parameters: dict[str, Any]
+    path_parameters: dict[str, object]
     query: dict[str, Any]
 
 

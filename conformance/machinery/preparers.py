@@ -63,7 +63,7 @@ class Preparation:
 
     @property
     def shipment(self) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
+        def make() -> dict[str, object]:
             shipment = self.factory.shipment(self.factory.order(items=2))
             self.factory.package(shipment["id"])
             return self.factory.read_shipment(shipment["id"], packages=1)
@@ -71,7 +71,7 @@ class Preparation:
         return self.shared("shipment", make)
 
     @property
-    def note(self) -> dict[str, Any]:
+    def note(self) -> dict[str, object]:
         return self.shared("note", lambda: self.factory.note(self.order))
 
     def prepare(self, case: Preparable) -> None:
@@ -86,7 +86,7 @@ def _body(case: Preparable) -> dict[str, Any]:
     return case.body
 
 
-def _tag(value: Any, run_id: str, limit: int) -> str:
+def _tag(value: object, run_id: str, limit: int) -> str:
     """Prefix the run id (live-target safety) without breaking the length limit."""
     return f"{run_id}-{value if isinstance(value, str) else ''}"[:limit]
 
@@ -120,7 +120,7 @@ def _fresh_note(p: Preparation, case: Preparable) -> None:
 
 
 # ---------------------------------------------------------------------- orders
-def _own_order_payload(p: Preparation, payload: dict[str, Any]) -> None:
+def _own_order_payload(p: Preparation, payload: dict[str, object]) -> None:
     payload["merchantId"] = p.credentials.merchant_id
     payload["externalId"] = _tag(payload.get("externalId"), p.factory.run_id, 64)
     payload["safeId"] = p.factory.next_id()
@@ -202,7 +202,7 @@ def _cancel(p: Preparation, case: Preparable) -> None:
     body = _body(case)
     if body.get("orderItems"):
         body.pop("orderItemIds", None)
-        chosen: dict[Any, Any] = {}
+        chosen: dict[object, object] = {}
         for index, entry in enumerate(body["orderItems"]):
             item = items[index % len(items)]
             if isinstance(entry, dict):

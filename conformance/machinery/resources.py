@@ -7,7 +7,6 @@ The paths come from the spec's operations, so a path change in the spec moves th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 from schemathesis import Response
@@ -52,7 +51,7 @@ class ResourcePaths:
         return self._fill(OPERATIONS[ref.kind][1], ref)
 
 
-def unwrap(spec: Spec, kind: str, body: Any, ref: ResourceRef) -> Any:
+def unwrap(spec: Spec, kind: str, body: object, ref: ResourceRef) -> object:
     """The resource itself out of its read answer, by the spec's property names: the envelope
     the read operation declares ({order: ...}), or a package out of its shipment's packages.
     An undocumented property beside the envelope changes nothing."""
@@ -67,7 +66,7 @@ def unwrap(spec: Spec, kind: str, body: Any, ref: ResourceRef) -> Any:
     return words.resource(operation_id, body) if operation_id else body
 
 
-def audit_events_of(spec: Spec, kind: str, body: Any) -> list[Any] | None:
+def audit_events_of(spec: Spec, kind: str, body: object) -> list[object] | None:
     """The events out of an audit-log answer, by the spec's property name."""
     return vocabulary(spec).records(OPERATIONS[kind][1], body)
 

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from conformance.node_tools import not_found, package_dir, tool_command
 from conformance.reporting.categories import allure_categories
@@ -27,9 +26,9 @@ HISTORY_LIMIT = 100  # runs Allure keeps in the history file
 
 def allure_config(
     title: str, report_dir: Path, history: Path | None, attachments: list[Path]
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Allure 3's config: label-matched categories, the docs' tree, history, overview files."""
-    config: dict[str, Any] = {
+    config: dict[str, object] = {
         "name": title,
         "output": str(report_dir),
         "categories": allure_categories(),

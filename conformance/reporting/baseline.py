@@ -89,7 +89,7 @@ def judge(settings: RunSettings, summary: dict[str, Any], status: int) -> int:
     new = [e for key, e in entries.items() if key not in accepted]
     tested = {op for op, entry in summary["operations"].items() if entry["tested"]}
     fixed = [e for key, e in accepted.items() if key not in entries and e.operation in tested]
-    section: dict[str, Any] = {
+    section: dict[str, object] = {
         "file": settings.baseline,
         "known": [listed(e) for e in known],
         "new": [listed(e) for e in new],

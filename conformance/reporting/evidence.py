@@ -14,7 +14,6 @@ import os
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from conformance.drift.analyse import DriftFinding, analyse
 from conformance.drift.observe import Observation
@@ -40,7 +39,7 @@ class Evidence:
         self._kept: Counter[tuple[str, int]] = Counter()
         self._lock = threading.Lock()
 
-    def keep(self, operation_id: str, status: int, media_type: str | None, body: Any) -> None:
+    def keep(self, operation_id: str, status: int, media_type: str | None, body: object) -> None:
         """Keep one answer that broke a shape check of `operation_id`."""
         with self._lock:
             if self._kept[operation_id, status] >= PER_ANSWER_KIND:
@@ -72,7 +71,7 @@ def collect(reports_dir: str) -> list[Observation]:
 
 
 def element_provenance(
-    spec: Spec, operation_id: str, status: int, media_type: str | None, body: Any
+    spec: Spec, operation_id: str, status: int, media_type: str | None, body: object
 ) -> str | None:
     """The provenance of what an answer broke, judged as drift judges it, so a failure's
     category and the overlay agree: `docs` when it breaks anything documented (the API's
@@ -86,7 +85,7 @@ def element_provenance(
     return "observed" if "observed" in found else "inferred"
 
 
-def propose(reports_dir: str, spec: Spec, target: str, run_id: str) -> dict[str, Any]:
+def propose(reports_dir: str, spec: Spec, target: str, run_id: str) -> dict[str, object]:
     """Judge the run's evidence as drift would; write REPORTS_DIR/spec.overlay.yaml when an
     inferred element was contradicted. Returns summary.json's `spec_overlay` section."""
     report = analyse(spec, target, collect(reports_dir))
@@ -105,7 +104,7 @@ def propose(reports_dir: str, spec: Spec, target: str, run_id: str) -> dict[str,
     }
 
 
-def _finding(finding: DriftFinding) -> dict[str, Any]:
+def _finding(finding: DriftFinding) -> dict[str, object]:
     return {
         "kind": finding.kind,
         "element": finding.element,

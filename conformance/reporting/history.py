@@ -15,7 +15,7 @@ from typing import Any
 BAD = ("failed", "broken")
 
 
-def read_points(path: Path) -> list[dict[str, Any]]:
+def read_points(path: Path) -> list[dict[str, object]]:
     """The history's data points, oldest first (a missing file is an empty history)."""
     if not path.is_file():
         return []
@@ -35,7 +35,7 @@ def _label(result: dict[str, Any], name: str) -> str | None:
     )
 
 
-def _entry(result: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+def _entry(result: dict[str, Any], previous: dict[str, object] | None) -> dict[str, object]:
     return {
         "test": result.get("name"),
         "section": _label(result, "epic"),
@@ -48,7 +48,7 @@ def _entry(result: dict[str, Any], previous: dict[str, Any] | None) -> dict[str,
     }
 
 
-def changes_since_last(points: list[dict[str, Any]]) -> dict[str, Any]:
+def changes_since_last(points: list[dict[str, Any]]) -> dict[str, object]:
     """`new_failures` and `fixed_since_last` between the last two points (this run, the one before).
 
     A failure is new when the previous run passed that test or did not run it."""

@@ -52,7 +52,7 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
     return None
 
 
-def headline(records: list[dict[str, Any]]) -> str:
+def headline(records: list[dict[str, object]]) -> str:
     """`check [category]: title` for each distinct failure a test recorded."""
     seen = dict.fromkeys(f"{r['check']} [{r['category']}]: {r['title']}" for r in records)
     return "; ".join(seen)
@@ -96,7 +96,7 @@ class JunitRenames:
             report.nodeid = "::".join(names)
 
 
-def this_test_s_failures() -> list[dict[str, Any]]:
+def this_test_s_failures() -> list[dict[str, object]]:
     """The failure entries the running test met (Stats.touched; none before the session)."""
     from conformance.suites.session import current
 

@@ -110,7 +110,7 @@ def _entity_lines(lifecycle: Lifecycle, entity: str, coverage: dict[str, Any]) -
     return lines
 
 
-def dot_source(lifecycle: Lifecycle, coverage: dict[str, Any]) -> str:
+def dot_source(lifecycle: Lifecycle, coverage: dict[str, object]) -> str:
     """DOT for the state table; `coverage` is summary.json's `lifecycle` (covered and failed)."""
     lines = [
         "digraph lifecycle {",
@@ -137,7 +137,9 @@ def renderer() -> list[str] | None:
     return None
 
 
-def write_lifecycle_svg(path: Path, lifecycle: Lifecycle, coverage: dict[str, Any]) -> str | None:
+def write_lifecycle_svg(
+    path: Path, lifecycle: Lifecycle, coverage: dict[str, object]
+) -> str | None:
     """Write the picture. Returns a one-line problem description, or None when written."""
     command = renderer()
     if command is None:

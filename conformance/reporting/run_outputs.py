@@ -28,7 +28,7 @@ def write_picture(reports: Path, lifecycle: Lifecycle, summary: dict[str, Any]) 
 
 
 def finish_summary(
-    reports: Path, summary: dict[str, Any], spec: Spec, history: Path | None
+    reports: Path, summary: dict[str, object], spec: Spec, history: Path | None
 ) -> None:
     """Add what changed since the previous run (None without a history point for this run, as
     when the report was not built), then write both summaries."""

@@ -38,13 +38,14 @@ def read_shard(shard_dir: Path) -> dict[str, Any]:
             )
     try:
         return cast(
-            "dict[str, Any]", json.loads((shard_dir / "summary.json").read_text(encoding="utf-8"))
+            "dict[str, object]",
+            json.loads((shard_dir / "summary.json").read_text(encoding="utf-8")),
         )
     except ValueError as exc:
         raise ConfigError(f"--merge {shard_dir}: summary.json is not valid JSON: {exc}") from None
 
 
-def check_compatible(summaries: list[dict[str, Any]], shard_dirs: list[Path]) -> None:
+def check_compatible(summaries: list[dict[str, object]], shard_dirs: list[Path]) -> None:
     """Shards of one run share the spec version, the profile and the selection."""
     first = summaries[0]
     for summary, shard_dir in zip(summaries[1:], shard_dirs[1:], strict=True):
@@ -101,7 +102,9 @@ def settings_of(summary: dict[str, Any]) -> RunSettings:
     )
 
 
-def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None) -> dict[str, Any]:
+def merge_shards(
+    shard_dirs: list[Path], out: Path, spec_path: str | None = None
+) -> dict[str, object]:
     """Merge the shards into `out` and return the merged summary (also written to summary.json)."""
     if not shard_dirs:
         raise ConfigError("--merge needs at least one shard reports directory")

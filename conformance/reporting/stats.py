@@ -26,18 +26,20 @@ RUN_OUTPUTS = (
 LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
 
 
-def failure_key(record: dict[str, Any]) -> tuple[Any, ...]:
+def failure_key(record: dict[str, Any]) -> tuple[object, ...]:
     """What makes two failure records the same failure: the violation's own key when it has one
     (a schema element, for instance), else its check, operation and title."""
     key = record.get("key")
     return tuple(key) if key else (record["check"], record["operation"], record.get("title"))
 
 
-def fold(known: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def fold(known: dict[str, Any], record: dict[str, Any]) -> dict[str, object]:
     """`record` met again: its latest reproduction at the same operation, or one more place."""
     occurrences = known["occurrences"] + record.get("occurrences", 1)
     # Every test that met it, and flaky if any showing of it was (suites/accounting.py).
-    shared: dict[str, Any] = {"tests": sorted({*known.get("tests", ()), *record.get("tests", ())})}
+    shared: dict[str, object] = {
+        "tests": sorted({*known.get("tests", ()), *record.get("tests", ())})
+    }
     if known.get("flaky") or record.get("flaky"):
         shared["flaky"] = True
     if record["operation"] == known["operation"]:
@@ -73,7 +75,7 @@ class Stats:
         )
     )
     checks: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, object]] = field(default_factory=list)
     lifecycle: dict[str, list[str]] = field(
         default_factory=lambda: {"states": [], "transitions": [], "refusals": [], "failed": []}
     )
@@ -204,7 +206,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
     return merged
 
 
-def add_failure(failures: list[dict[str, Any]], record: dict[str, Any]) -> int:
+def add_failure(failures: list[dict[str, object]], record: dict[str, object]) -> int:
     """`record` into `failures`: folded into the same violation's entry, else appended. Returns
     its index. Both a process's own records and the merge of workers' parts go through it."""
     for index, known in enumerate(failures):

@@ -194,7 +194,7 @@ def account_for_failed_tests(summary: dict[str, Any], failed: dict[str, str]) ->
     summary["passed"] = summary["passed"] and not summary["failures"]
 
 
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
+def write_summary(path: Path, summary: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
 

@@ -77,7 +77,7 @@ class EnumNames:
 
     schema: str
 
-    def mapping(self, spec: Spec) -> dict[Any, Any]:
+    def mapping(self, spec: Spec) -> dict[object, object]:
         if not _component(spec, self.schema).get("x-enum-varnames"):
             raise DialectError(f"dialect: {self.schema} has no x-enum-varnames for its enum")
         words = vocabulary(spec)  # the one reading of enum names and wire values
@@ -94,7 +94,7 @@ class EnumSpelling:
     schema: str
     spelling: str
 
-    def mapping(self, spec: Spec) -> dict[Any, Any]:
+    def mapping(self, spec: Spec) -> dict[object, object]:
         values = _component(spec, self.schema).get("enum") or []
         if not values or self.spelling not in SPELLINGS:
             raise DialectError(f"dialect: {self.schema}: no enum, or no spelling {self.spelling}")
@@ -226,15 +226,15 @@ class Translator:
         }
 
     # ------------------------------------------------------------------ values
-    def forward(self, schema: Any, value: Any) -> Any:
+    def forward(self, schema: object, value: object) -> object:
         """A value of `schema` as the spec has it -> as the dialect has it."""
         return schema_walk.walk(self.spec, schema, value, _same, self._to_dialect)
 
-    def backward(self, schema: Any, value: Any) -> Any:
+    def backward(self, schema: object, value: object) -> object:
         """A value in the dialect -> the spec's form; what is not in the dialect passes as is."""
         return schema_walk.walk(self.spec, schema, value, self._to_spec, _same)
 
-    def _changed(self, names: frozenset[str], value: Any, back: bool) -> Any:
+    def _changed(self, names: frozenset[str], value: object, back: bool) -> object:
         """An audited change of an enum field: its values as the field travels."""
         if self.change is None or self.change[0] not in names or not isinstance(value, dict):
             return value
@@ -245,7 +245,7 @@ class Translator:
         mapping = {v: k for k, v in enum.items()} if back else enum
         return {k: _mapped(mapping, v) if k in value_keys else v for k, v in value.items()}
 
-    def _to_dialect(self, names: frozenset[str], value: Any) -> Any:
+    def _to_dialect(self, names: frozenset[str], value: object) -> object:
         value = self._changed(names, value, back=False)
         for name in sorted(names):
             value = _mapped(self.enums.get(name), value)
@@ -263,7 +263,7 @@ class Translator:
                     }
         return value
 
-    def _to_spec(self, names: frozenset[str], value: Any) -> Any:
+    def _to_spec(self, names: frozenset[str], value: object) -> object:
         value = self._changed(names, value, back=True)
         for name in sorted(names):
             enum = self.enums.get(name)
@@ -347,11 +347,11 @@ def _change_keys(spec: Spec, name: str) -> tuple[str, str, frozenset[str]]:
     return name, keys[0], values
 
 
-def _same(names: frozenset[str], value: Any) -> Any:
+def _same(names: frozenset[str], value: object) -> object:
     return value
 
 
-def _mapped(mapping: dict[Any, Any] | None, value: Any) -> Any:
+def _mapped(mapping: dict[object, object] | None, value: object) -> object:
     """`value` through `mapping`; a query string matches the mapping's keys by their text."""
     if not mapping or isinstance(value, (dict, list, bool)):
         return value
@@ -370,7 +370,7 @@ def _of(dialect: Dialect, kind: type[R]) -> list[R]:
     return [rule for rule in dialect.rules if isinstance(rule, kind)]
 
 
-def _with_body(request: ProxiedRequest, data: Any) -> ProxiedRequest:
+def _with_body(request: ProxiedRequest, data: object) -> ProxiedRequest:
     return replace(request, body=json.dumps(data).encode())
 
 

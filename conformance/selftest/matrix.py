@@ -60,7 +60,7 @@ class FaultResult:
     plain: PlainResult | None = None
     detected_at: list[str] = field(default_factory=list)  # where those failures were recorded
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         data = {k: v for k, v in self.__dict__.items() if k != "plain"}
         data["plain_schemathesis_detected"] = self.plain.detected if self.plain else None
         data["plain_schemathesis_detected_by"] = self.plain.checks if self.plain else []
@@ -72,7 +72,7 @@ class FaultResult:
 class CleanResult:
     seed: int
     passed: bool
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, object]] = field(default_factory=list)
     run_seconds: float = 0.0
     reports_dir: str = ""
     problem: str | None = None
@@ -182,7 +182,7 @@ class RowResult:
     def passed(self) -> bool:
         return not self.missed and self.suite_errors == 0 and self.problem is None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {**self.__dict__, "passed": self.passed}
 
 

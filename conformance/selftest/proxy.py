@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 from starlette.types import Receive, Scope, Send
@@ -57,7 +56,7 @@ class FaultProxy:
     upstream: str
     faults: tuple[ProxyFault, ...] = ()
     spec: Spec = field(default_factory=load_spec)
-    memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # per fault, its state
+    memory: dict[str, dict[str, object]] = field(default_factory=dict)  # per fault, its state
 
     def __post_init__(self) -> None:
         self.router = OperationRouter(self.spec)
@@ -132,7 +131,7 @@ class FaultProxy:
         return ProxiedResponse(answer.status_code, headers, answer.content)
 
 
-def _wrap(fault: ProxyFault, inner: Forward, memory: dict[str, Any]) -> Forward:
+def _wrap(fault: ProxyFault, inner: Forward, memory: dict[str, object]) -> Forward:
     async def wrapped(request: ProxiedRequest) -> ProxiedResponse:
         if request.operation_id not in fault.touches:
             return await inner(request)

@@ -41,7 +41,7 @@ class ProxiedRequest:
     def with_params(self, params: list[tuple[str, Any]]) -> ProxiedRequest:
         return replace(self, query=urlencode(params))
 
-    def json(self) -> Any:
+    def json(self) -> object:
         return _loads(self.body)
 
 
@@ -54,7 +54,7 @@ class ProxiedResponse:
     def json(self) -> Any:
         return _loads(self.body)
 
-    def with_json(self, data: Any, status: int | None = None) -> ProxiedResponse:
+    def with_json(self, data: object, status: int | None = None) -> ProxiedResponse:
         headers = tuple((k, v) for k, v in self.headers if k.lower() != "content-type")
         return ProxiedResponse(
             self.status if status is None else status,
@@ -63,7 +63,7 @@ class ProxiedResponse:
         )
 
 
-def _loads(body: bytes) -> Any:
+def _loads(body: bytes) -> object:
     try:
         return json.loads(body) if body else None
     except ValueError:
@@ -291,7 +291,7 @@ async def _audit_actor_changed(
 
 
 async def _rewrite_events(
-    request: ProxiedRequest, forward: Forward, change: Callable[[list[Any]], list[Any]]
+    request: ProxiedRequest, forward: Forward, change: Callable[[list[Any]], list[object]]
 ) -> ProxiedResponse:
     response = await forward(request)
     body = response.json()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from conformance.selftest.matrix import CleanResult, FaultResult, RowResult
 
@@ -176,7 +175,7 @@ def markdown(matrix: Matrix) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def as_json(matrix: Matrix) -> dict[str, Any]:
+def as_json(matrix: Matrix) -> dict[str, object]:
     return {
         "passed": matrix.passed,
         "profile": matrix.profile,

@@ -18,7 +18,7 @@ SCHEMAS = "#/components/schemas/"
 COMBINERS = ("allOf", "anyOf", "oneOf")
 
 # (component names the value is an instance of, the value) -> the value rewritten
-Visit = Callable[[frozenset[str], Any], Any]
+Visit = Callable[[frozenset[str], object], object]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Node:
 
 def node(spec: Spec, schema: Any) -> Node:
     names: set[str] = set()
-    parts: list[dict[str, Any]] = []
+    parts: list[dict[str, object]] = []
     pending = [schema]
     while pending:
         target, trail = follow_refs(pending.pop(0), spec.pointer)
@@ -45,19 +45,19 @@ def node(spec: Spec, schema: Any) -> Node:
     return Node(frozenset(names), tuple(parts))
 
 
-def properties(spec: Spec, schema: Any) -> dict[str, Any]:
+def properties(spec: Spec, schema: object) -> dict[str, object]:
     """Every property an object of this schema may have, across its combined parts."""
-    found: dict[str, Any] = {}
+    found: dict[str, object] = {}
     for part in node(spec, schema).parts:
         found.update(part.get("properties") or {})
     return found
 
 
-def items(spec: Spec, schema: Any) -> Any:
+def items(spec: Spec, schema: object) -> object:
     return next((p["items"] for p in node(spec, schema).parts if "items" in p), None)
 
 
-def walk(spec: Spec, schema: Any, value: Any, before: Visit, after: Visit) -> Any:
+def walk(spec: Spec, schema: object, value: object, before: Visit, after: Visit) -> object:
     """Rewrite `value` bottom-up: `before` sees each node on the way down (it may rename keys,
     so the properties are looked up after it), `after` on the way up."""
     if schema is None:
@@ -73,7 +73,7 @@ def walk(spec: Spec, schema: Any, value: Any, before: Visit, after: Visit) -> An
     return after(names, value)
 
 
-def reached(spec: Spec, schema: Any) -> Iterator[str]:
+def reached(spec: Spec, schema: object) -> Iterator[str]:
     """The component names reachable from `schema` (itself included), each once."""
     seen: set[int] = set()
     pending = [schema]
@@ -94,7 +94,7 @@ def reached(spec: Spec, schema: Any) -> Iterator[str]:
         pending += [v for k, v in current.items() if not k.startswith("x-")]
 
 
-def media_schema(spec: Spec, node_: Any) -> Any:
+def media_schema(spec: Spec, node_: object) -> object:
     """The JSON schema of a response or request body object (after its `$ref`)."""
     body = spec.resolve(node_) or {}
     return ((body.get("content") or {}).get("application/json") or {}).get("schema")
@@ -111,7 +111,7 @@ def enum_properties(spec: Spec, enums: set[str]) -> dict[str, str]:
     return found
 
 
-def raw_parameters(spec: Spec, operation: Operation) -> list[dict[str, Any]]:
+def raw_parameters(spec: Spec, operation: Operation) -> list[dict[str, object]]:
     """The operation's parameters as the document has them (with their schemas' `$ref`s)."""
     item = spec.document["paths"][operation.path]
     return [

@@ -80,19 +80,19 @@ class Verifier:
         self.keep_going = False
         self.deferred: list[ProjectFailure] = []
 
-    def state(self, entity: str, value: Any) -> Any:
+    def state(self, entity: str, value: object) -> object:
         """The state name a read value stands for (`4`, `"4"`, `"Shipped"` alike), else the
         value itself, so a difference is shown as the target spelled it."""
         if value is ABSENT:
             return ABSENT
         return self.model.lifecycle.state_of(self.words, entity, value) or value
 
-    def resource(self, operation_id: str, got: tuple[int, Any]) -> Any:
+    def resource(self, operation_id: str, got: tuple[int, object]) -> Any:
         """The resource out of a read's answer, as the spec wraps it; None if not a success."""
         status, body = got
         return self.words.resource(operation_id, body) if is_success(status) else None
 
-    def records(self, operation_id: str, got: tuple[int, Any]) -> list[Any]:
+    def records(self, operation_id: str, got: tuple[int, object]) -> list[Any]:
         status, body = got
         found = self.words.records(operation_id, body) if is_success(status) else None
         return [r for r in found or [] if isinstance(r, dict)]
@@ -118,7 +118,7 @@ class Verifier:
         self.check_audit(order, operation, current)
 
     # ------------------------------------------------------------------ state
-    def read_back(self, order: Order, operation: str) -> dict[tuple[str, str], Any]:
+    def read_back(self, order: Order, operation: str) -> dict[tuple[str, str], object]:
         """Order, items, shipments, packages and notes equal the model; returns what was read,
         by (resource type, handle), for the audit check."""
         body, problems = self.target.poller.settle(
@@ -128,7 +128,7 @@ class Verifier:
         if problems:
             self.fail("lifecycle_state", operation, f"{order.handle} reads back wrong", problems)
         read = self.resource("getOrderById", body)
-        current: dict[tuple[str, str], Any] = {("Order", order.handle): read}
+        current: dict[tuple[str, str], object] = {("Order", order.handle): read}
         by_id = {i.get("id"): i for i in read.get("items") or []}
         for handle in order.items:
             current["OrderItem", handle] = by_id[self.model.items[handle].id]
@@ -141,7 +141,7 @@ class Verifier:
         return current
 
     def _read_shipments(
-        self, order: Order, operation: str, current: dict[tuple[str, str], Any]
+        self, order: Order, operation: str, current: dict[tuple[str, str], object]
     ) -> None:
         rows, problems = self.target.poller.settle(
             lambda: self.target.read("getShipmentsByOrderId", orderId=order.id),
@@ -166,7 +166,7 @@ class Verifier:
             title = f"notes of {order.handle} read back wrong"
             self.fail("lifecycle_state", operation, title, problems)
 
-    def _order_problems(self, order: Order, got: tuple[int, Any]) -> list[str]:
+    def _order_problems(self, order: Order, got: tuple[int, object]) -> list[str]:
         read = self.resource("getOrderById", got)
         if not isinstance(read, dict):
             return [f"getOrderById answered {got[0]} with no order"]
@@ -210,7 +210,7 @@ class Verifier:
                 problems.append(f"{handle}: {kind} refunds total {total}, more than paid {limit}")
         return problems
 
-    def _shipment_problems(self, order: Order, got: tuple[int, Any]) -> list[str]:
+    def _shipment_problems(self, order: Order, got: tuple[int, object]) -> list[str]:
         status, rows = got
         if not is_success(status) or not isinstance(rows, list):
             return [f"getShipmentsByOrderId answered {status}"]
@@ -249,7 +249,7 @@ class Verifier:
                     problems.append(f"{package_handle}.shippedDate is {read.get('shippedDate')!r}")
         return problems
 
-    def _note_problems(self, order: Order, got: tuple[int, Any]) -> list[str]:
+    def _note_problems(self, order: Order, got: tuple[int, object]) -> list[str]:
         if not is_success(got[0]) or not isinstance(got[1], dict):
             return [f"listNotes answered {got[0]}"]
         read = {n.get("id"): n.get("text") for n in self.records("listNotes", got)}
@@ -289,7 +289,7 @@ class Verifier:
                 keys += [("Package", p) for p in shipment.packages]
         return keys + [("Note", n) for n in order.notes]
 
-    def read_audit(self, kind: str, handle: str) -> tuple[int, Any]:
+    def read_audit(self, kind: str, handle: str) -> tuple[int, object]:
         if kind == "Package":
             package = self.model.packages[handle]
             shipment = self.model.shipments[package.shipment]
@@ -344,7 +344,7 @@ class Verifier:
         return problems
 
     def _value_problems(
-        self, kind: str, handle: str, events: list[Any], read: dict[str, Any] | None
+        self, kind: str, handle: str, events: list[Any], read: dict[str, object] | None
     ) -> list[str]:
         """The last audited newValue of a field is the value the resource has now."""
         if read is None:
@@ -427,7 +427,7 @@ class Verifier:
         got_id = shipment.get("id") if isinstance(shipment, dict) else None
         return problems + _differ(f"getShipmentByOrderItemId({handle})", got_id, want_id)
 
-    def _count_problems(self, operation_id: str, got: tuple[int, Any], want: int) -> list[str]:
+    def _count_problems(self, operation_id: str, got: tuple[int, object], want: int) -> list[str]:
         status, body = got
         events = self.words.records(operation_id, body) if is_success(status) else None
         if events is None:
@@ -437,7 +437,7 @@ class Verifier:
         return []
 
 
-def _differ(what: str, got: Any, want: Any) -> list[str]:
+def _differ(what: str, got: object, want: object) -> list[str]:
     if got is ABSENT:
         return []  # the schema check reports the missing field, once, at its operation
     if isinstance(got, dict) and isinstance(want, dict):  # records by id: an absent value
@@ -447,15 +447,15 @@ def _differ(what: str, got: Any, want: Any) -> list[str]:
     return [f"{what} is {got!r}, expected {want!r}"]
 
 
-def _gone_problems(handle: str, got: tuple[int, Any]) -> list[str]:
+def _gone_problems(handle: str, got: tuple[int, object]) -> list[str]:
     return [] if got[0] == HTTPStatus.NOT_FOUND else [f"{handle} deleted, GET answered {got[0]}"]
 
 
-def _first_then(first: Any, read: Callable[[], Any]) -> Callable[[], Any]:
+def _first_then(first: object, read: Callable[[], object]) -> Callable[[], object]:
     """A read that answers `first` the first time it is called and reads afresh after that."""
     pending = [first]
 
-    def next_read() -> Any:
+    def next_read() -> object:
         return pending.pop() if pending else read()
 
     return next_read

@@ -43,7 +43,7 @@ _WALK_NUMBERS = itertools.count(1)
 @dataclass
 class Step:
     action: str
-    args: dict[str, Any]
+    args: dict[str, object]
     exchanges: list[Exchange] = field(default_factory=list, repr=False)
 
     def title(self) -> str:
@@ -56,10 +56,10 @@ class StepAction(Protocol):
     is_step: bool
     operations: frozenset[str]
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def __call__(self, *args: object, **kwargs: object) -> object: ...
 
 
-_Method = TypeVar("_Method", bound=Callable[..., Any])
+_Method = TypeVar("_Method", bound=Callable[..., object])
 
 
 def step(*operations: str) -> Callable[[_Method], _Method]:
@@ -69,7 +69,7 @@ def step(*operations: str) -> Callable[[_Method], _Method]:
 
     def decorate(method: _Method) -> _Method:
         @functools.wraps(method)
-        def wrapper(self: Driver, **kwargs: Any) -> Any:
+        def wrapper(self: Driver, **kwargs: object) -> object:
             current = Step(method.__name__, kwargs)
             self.journal.append(current)
             with _narrated(self, current.title()):
@@ -111,7 +111,7 @@ class Driver:
 
     # ------------------------------------------------------------------ plumbing
     def _send(
-        self, operation_id: str, *, body: Any = None, positive: bool = True, **params: str
+        self, operation_id: str, *, body: object = None, positive: bool = True, **params: str
     ) -> tuple[int, Any]:
         response, exchange = self.target.send(operation_id, body=body, positive=positive, **params)
         self.journal[-1].exchanges.append(exchange)
@@ -121,7 +121,7 @@ class Driver:
             data = None
         return response.status_code, data
 
-    def _call(self, expected: Expected, scope: set[str], body: Any = None, **params: str) -> Any:
+    def _call(self, expected: Expected, scope: set[str], body: object = None, **params: str) -> Any:
         """Send the predicted call, compare the answer, commit the model's audit counts."""
         operation = expected.operation
         self.expected = expected
@@ -131,7 +131,7 @@ class Driver:
         self.pending = (scope | self.model.order_handles_of(expected), operation)
         return data
 
-    def _check_answer(self, expected: Expected, status: int, data: Any) -> None:
+    def _check_answer(self, expected: Expected, status: int, data: object) -> None:
         operation = expected.operation
         if expected.refused:
             statuses = {r.status for r in expected.refusals}
@@ -204,7 +204,7 @@ class Driver:
             self.target.ledger.add(kind, resource_id)
 
     # ------------------------------------------------------------------ orders
-    def _order_body(self, handle_hint: str, lines: list[list[Any]]) -> dict[str, Any]:
+    def _order_body(self, handle_hint: str, lines: list[list[object]]) -> dict[str, Any]:
         tag = f"{self.target.run_id}-{self.nonce}-{handle_hint}"
         return {
             "merchantId": self.target.merchant_id,
@@ -297,7 +297,7 @@ class Driver:
     def cancel(self, *, order: str, lines: list[list[Any]] | None = None) -> None:
         """Cancel the whole order (no lines) or [item, quantity or None] lines."""
         expected = self.model.cancel(order, None if lines is None else [tuple(x) for x in lines])
-        body: dict[str, Any] = {"cancelReason": f"{self.target.run_id} scenario"}
+        body: dict[str, object] = {"cancelReason": f"{self.target.run_id} scenario"}
         if lines is not None:
             body["orderItems"] = [
                 {"id": self.model.items[h].id, **({"quantity": q} if q is not None else {})}
@@ -364,7 +364,7 @@ class Driver:
             self._ledger("shipments", data["id"])
 
     def _shipment_call(
-        self, expected: Expected, shipment: str, body: Any = None, in_body: bool = False
+        self, expected: Expected, shipment: str, body: object = None, in_body: bool = False
     ) -> Any:
         record = self.model.shipments[shipment]
         params = {} if in_body else {"shipmentId": record.id}
@@ -483,7 +483,7 @@ def actions() -> dict[str, StepAction]:
     return {name: fn for name, fn in vars(Driver).items() if getattr(fn, "is_step", False)}
 
 
-def names_rule(body: Any, rules: set[str]) -> bool:
+def names_rule(body: object, rules: set[str]) -> bool:
     """Whether an error body names one of `rules`, as a value of its own (`rule: ...`) or as
     `[rule]` in a text, wherever its shape puts it: the error body's shape is the spec's."""
     if isinstance(body, dict):

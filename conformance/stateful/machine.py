@@ -71,7 +71,7 @@ def _pick(options: Sequence[T], index: int) -> T:
     return options[index % len(options)]
 
 
-def forbidden_moves(model: Model) -> list[tuple[str, dict[str, Any]]]:
+def forbidden_moves(model: Model) -> list[tuple[str, dict[str, object]]]:
     """(action, arguments) for every call the state table forbids right now."""
     moves = []
     for refusal in model.lifecycle.refusals:
@@ -107,7 +107,7 @@ SHIPMENT_ACTIONS = {
 
 def _forbidden_call(
     model: Model, refusal: Refusal, resource: Any
-) -> tuple[str, dict[str, Any]] | None:
+) -> tuple[str, dict[str, object]] | None:
     operation = refusal.operation
     if refusal.entity == "orderItem":
         return {
@@ -135,7 +135,7 @@ def _forbidden_call(
 
 def _shipment_call(
     model: Model, operation: str, shipments: list[Shipment]
-) -> tuple[str, dict[str, Any]] | None:
+) -> tuple[str, dict[str, object]] | None:
     for shipment in shipments:
         if operation == "updatePackage" and shipment.packages:
             return "update_package", {"package": shipment.packages[0], "ship": True}
@@ -169,17 +169,17 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ orders
     @initialize(lines=order_lines)
-    def first_order(self, lines: list[list[Any]]) -> None:
+    def first_order(self, lines: list[list[object]]) -> None:
         self.driver.create_order(lines=lines)
 
     @precondition(lambda self: len(self.model.orders) < MAX_ORDERS)
     @rule(lines=order_lines)
-    def create_order(self, lines: list[list[Any]]) -> None:
+    def create_order(self, lines: list[list[object]]) -> None:
         self.driver.create_order(lines=lines)
 
     @precondition(lambda self: len(self.model.orders) <= MAX_ORDERS - 2)
     @rule(first=order_lines, second=order_lines)
-    def create_orders_bulk(self, first: list[list[Any]], second: list[list[Any]]) -> None:
+    def create_orders_bulk(self, first: list[list[object]], second: list[list[object]]) -> None:
         self.driver.create_orders_bulk(orders=[first, second])
 
     @rule(order=picks)

@@ -12,7 +12,6 @@ import os
 import re
 import shlex
 from collections.abc import Iterator
-from typing import Any
 
 from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, credentials_from, new_run_id
 from conformance.stateful.driver import Driver, Step
@@ -177,7 +176,7 @@ def _captures(exchange: Exchange, known: dict[str, str]) -> list[str]:
     return lines
 
 
-def _ids(node: Any, path: str) -> Iterator[tuple[str, str]]:
+def _ids(node: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _ids(value, f"{path}.{key}")

@@ -7,14 +7,12 @@ Steps name resources by handle: `order1` is the first order the scenario creates
 
 from __future__ import annotations
 
-from typing import Any
-
 from conformance.stateful.driver import Driver, Step, actions
 
 RANDOM_WALKS = "random walks"  # the state machine's test, selectable like a named scenario
 
 
-def s(action: str, **args: Any) -> Step:
+def s(action: str, **args: object) -> Step:
     return Step(action, args)
 
 

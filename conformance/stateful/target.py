@@ -31,12 +31,12 @@ class Poller:
     exhausted: bool = False
 
     def settle(
-        self, read: Callable[[], Any], problems: Callable[[Any], list[str]]
+        self, read: Callable[[], object], problems: Callable[[Any], list[str]]
     ) -> tuple[Any, list[str]]:
         """Read until `problems(value)` is empty or time runs out; returns (value, problems)."""
         limit = min(self.timeout, 0.3) if self.exhausted else self.timeout
 
-        def attempt() -> tuple[Any, list[str]]:
+        def attempt() -> tuple[object, list[str]]:
             value = read()
             return value, problems(value)
 
@@ -78,7 +78,7 @@ class Target:
         self,
         operation_id: str,
         *,
-        body: Any = None,
+        body: object = None,
         query: object = None,
         positive: bool = True,
         **params: str,
@@ -93,7 +93,7 @@ class Target:
         assert exchange is not None  # the request above was just sent
         return response, exchange
 
-    def read(self, operation_id: str, query: object = None, **params: Any) -> tuple[int, Any]:
+    def read(self, operation_id: str, query: object = None, **params: Any) -> tuple[int, object]:
         response, _ = self.send(operation_id, query=query, **params)
         try:
             body = response.json() if response.content else None

@@ -37,13 +37,13 @@ RECORDED_WHERE_RAISED = (
 )
 
 
-def start(session: SuiteSession, item: Any = None) -> None:
+def start(session: SuiteSession, item: object = None) -> None:
     """A test begins: nothing is recorded for it yet; what it meets replays with it."""
     session.stats.touched = []
     session.rerun = rerun_of(session, item, scenario_of(item)) if item is not None else None
 
 
-def finish(session: SuiteSession, item: Any, failed: bool, exc: BaseException | None) -> None:
+def finish(session: SuiteSession, item: object, failed: bool, exc: BaseException | None) -> None:
     """A test ended: mark a flaky failure's entries; record one entry if it failed with none."""
     stats = session.stats
     if not failed or exc is None:
@@ -61,7 +61,9 @@ def finish(session: SuiteSession, item: Any, failed: bool, exc: BaseException | 
         stats.failure(unrecorded(session, item, exc, flaky))
 
 
-def unrecorded(session: SuiteSession, item: Any, exc: BaseException, flaky: bool) -> dict[str, Any]:
+def unrecorded(
+    session: SuiteSession, item: Any, exc: BaseException, flaky: bool
+) -> dict[str, object]:
     """The entry of a failed test that no check, gate or scenario recorded."""
     category = error_category(exc)
     name = item.name

@@ -56,7 +56,11 @@ class LinkChecks:
         )
 
     def validate_response(
-        self, response: Response, case: OpenApiCase, additional_checks: object = None, **kwargs: Any
+        self,
+        response: Response,
+        case: OpenApiCase,
+        additional_checks: object = None,
+        **kwargs: object,
     ) -> None:
         session = current()
         operation = session.harness.spec.operation(operation_of(case))

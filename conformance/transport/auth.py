@@ -154,7 +154,7 @@ class UserLogin(_RenewingProvider):
         return data["access_token"], float(data.get("expires_in", 900))
 
 
-def _token_answer(response: httpx.Response, request: str) -> dict[str, Any]:
+def _token_answer(response: httpx.Response, request: str) -> dict[str, object]:
     """The token endpoint's JSON object, or why it is not one."""
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     try:

@@ -18,7 +18,7 @@ import ssl
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import requests.utils
@@ -54,10 +54,10 @@ class ConnectionOptions:
         """The httpx side's TLS context (built once per distinct options)."""
         return _context(self.tls_verify, self.ca_bundle, self.cert, self.key)
 
-    def requests_kwargs(self) -> dict[str, Any]:
+    def requests_kwargs(self) -> dict[str, object]:
         """What the options change of requests' `send` arguments (none by default, so that
         schemathesis.toml's TLS settings still apply to generated cases)."""
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, object] = {}
         if self.ca_bundle or not self.tls_verify:
             kwargs["verify"] = self.ca_bundle or False
         if self.cert:

@@ -342,7 +342,7 @@ class LimitedRequestsTransport(RequestsTransport):
         case: OpenApiCase,
         *,
         session: requests.Session | None = None,
-        **kwargs: Any,
+        **kwargs: object,
     ) -> Response:
         if session is not None:
             return super().send(case, session=session, **kwargs)
