@@ -12,18 +12,11 @@ from typing import Any
 
 from conformance.diff.policy import Policy
 from spec.loader import Spec, follow_refs
+from spec.pointer import join as join  # the rule modules build locations with it
 
 INFERRED = "inferred"
 # Extensions that constrain values, so the schema rules see them.
 KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def join(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 
 def is_inferred(node: Any) -> bool:
