@@ -11,6 +11,11 @@ LEVELS: tuple[Level, ...] = ("breaking", "warning", "info")
 # Higher is more severe; used for --fail-on and for sorting.
 SEVERITY: dict[str, int] = {"info": 0, "warning": 1, "breaking": 2}
 
+# The rule's level is lowered to info for an operation whose OLD x-stability-level is this.
+UNSTABLE_SUFFIX = (
+    " [{level}: the OLD spec marks the operation x-stability-level: {level}, below stable, so"
+    " this change is reported as info]"
+)
 INFERRED_SUFFIX = (
     " [inferred: the OLD spec marks this element x-provenance: inferred, so this is a change to"
     " our reconstruction, not an API break]"
@@ -27,6 +32,8 @@ class Finding:
     inferred: bool = False
     # Set by path-scope rules, which are called before there is an operation.
     operation: str | None = None
+    # Why this one finding is reported as info although its rule's level is higher.
+    lowered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Change:
     inferred: bool = False
     direction: str | None = None  # request | response for schema rules
     section: str | None = None  # the operation's docs section (its first tag)
+    lowered: str | None = None  # why the level was lowered to info (the operation's stability)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +58,7 @@ class Change:
             "inferred": self.inferred,
             "direction": self.direction,
             "section": self.section,
+            "lowered": self.lowered,
         }
 
     def sort_key(self) -> tuple[int, str, str, str, str]:
