@@ -126,10 +126,7 @@ def sunset_removed(pair: OperationPair) -> Iterator[Finding]:
     oasdiff="api-sunset-date-changed-too-small (only within the notice period)",
 )
 def sunset_moved_earlier(pair: OperationPair) -> Iterator[Finding]:
-    for label, before, after, _, new_ptr in _kept_sunsets(pair):
-        date = parse_date(after[0]) if after else None
-        if date is not None and date < before:
-            yield Finding(f"{label}: sunset moved earlier, from {before} to {date}", new_ptr)
+    yield from _sunset_moved(pair, earlier=True)
 
 
 @rule(
@@ -140,21 +137,28 @@ def sunset_moved_earlier(pair: OperationPair) -> Iterator[Finding]:
     oasdiff="(none: oasdiff is silent)",
 )
 def sunset_moved_later(pair: OperationPair) -> Iterator[Finding]:
+    yield from _sunset_moved(pair, earlier=False)
+
+
+def _sunset_moved(pair: OperationPair, earlier: bool) -> Iterator[Finding]:
+    word = "earlier" if earlier else "later"
     for label, before, after, _, new_ptr in _kept_sunsets(pair):
         date = parse_date(after[0]) if after else None
-        if date is not None and date > before:
-            yield Finding(f"{label}: sunset moved later, from {before} to {date}", new_ptr)
+        if date is not None and date != before and (date < before) == earlier:
+            yield Finding(f"{label}: sunset moved {word}, from {before} to {date}", new_ptr)
 
 
 # ---------------------------------------------------------------------- stability
-def _levels(pair: OperationPair) -> Iterator[tuple[str, int, int, str, str, str]]:
-    """Elements whose valid level changed: (label, old rank, new rank, old, new, NEW pointer).
-    An element without `x-stability-level` is stable."""
+def _level_moved(pair: OperationPair, down: bool) -> Iterator[Finding]:
+    """Elements whose valid level went down (or up); no `x-stability-level` is stable."""
+    word = "decreased" if down else "increased"
     for label, old, new, _, ptr in _elements(pair):
         before, after = declared_stability(old), declared_stability(new)
-        if before in STABILITY_LEVELS and after in STABILITY_LEVELS and before != after:
-            ranks = STABILITY_LEVELS.index(before), STABILITY_LEVELS.index(after)
-            yield label, *ranks, before, after, join(ptr, "x-stability-level")
+        if before not in STABILITY_LEVELS or after not in STABILITY_LEVELS or before == after:
+            continue
+        if (STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before)) == down:
+            message = f"{label}: stability {word} from {before} to {after}"
+            yield Finding(message, join(ptr, "x-stability-level"))
 
 
 @rule(
@@ -165,9 +169,7 @@ def _levels(pair: OperationPair) -> Iterator[tuple[str, int, int, str, str, str]
     oasdiff="api-stability-decreased",
 )
 def stability_decreased(pair: OperationPair) -> Iterator[Finding]:
-    for label, before, after, old, new, ptr in _levels(pair):
-        if after < before:
-            yield Finding(f"{label}: stability decreased from {old} to {new}", ptr)
+    yield from _level_moved(pair, down=True)
 
 
 @rule(
@@ -178,9 +180,7 @@ def stability_decreased(pair: OperationPair) -> Iterator[Finding]:
     oasdiff="api-stability-increased",
 )
 def stability_increased(pair: OperationPair) -> Iterator[Finding]:
-    for label, before, after, old, new, ptr in _levels(pair):
-        if after > before:
-            yield Finding(f"{label}: stability increased from {old} to {new}", ptr)
+    yield from _level_moved(pair, down=False)
 
 
 @rule(
