@@ -42,9 +42,9 @@ from conformance.diff.context import (
     join,
     resolve,
 )
-from conformance.diff.model import INFERRED_SUFFIX, UNSTABLE_SUFFIX, Change, Finding
+from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
 from conformance.diff.paths import grouped, matched, placeholders
-from conformance.diff.policy import Policy, unstable_level
+from conformance.diff.policy import Policy, lowering, unstable_level
 from conformance.diff.registry import Rule, rules_for
 from spec.loader import Spec
 
@@ -62,7 +62,6 @@ _RULE_MODULES = (
     rules_stability,
 )
 METHODS = rules_api.METHODS
-POLICY_RULES = rules_stability.POLICY_RULES
 # A webhook's request is sent by the API and its response by the client: the other way round.
 FLIP = {"request": "response", "response": "request"}
 
@@ -101,15 +100,9 @@ class _Collector:
     ) -> None:
         self.found += 1
         inferred = inferred or finding.inferred
+        lowered = None if inferred else lowering(rule.id, level, finding.lowered, self.stability)
         message = finding.message + (INFERRED_SUFFIX if inferred else "")
-        # The stability and sunset rules are how the policy guards a level, so they keep theirs.
-        lowered = None
-        if finding.lowered and level != "info" and not inferred:
-            lowered = finding.lowered
-            message += f" [{lowered}]"
-        elif self.stability and level != "info" and not inferred and rule.id not in POLICY_RULES:
-            lowered = f"x-stability-level {self.stability}"
-            message += UNSTABLE_SUFFIX.format(level=self.stability)
+        message += lowered[1] if lowered else ""
         change = Change(
             id=rule.id,
             level="info" if inferred or lowered else level,  # type: ignore[arg-type]
@@ -119,7 +112,7 @@ class _Collector:
             inferred=inferred,
             direction=direction,
             section=self.section,
-            lowered=lowered,
+            lowered=lowered[0] if lowered else None,
         )
         if change not in self._seen:
             self._seen.add(change)

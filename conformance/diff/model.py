@@ -11,11 +11,6 @@ LEVELS: tuple[Level, ...] = ("breaking", "warning", "info")
 # Higher is more severe; used for --fail-on and for sorting.
 SEVERITY: dict[str, int] = {"info": 0, "warning": 1, "breaking": 2}
 
-# The rule's level is lowered to info for an operation whose OLD x-stability-level is this.
-UNSTABLE_SUFFIX = (
-    " [{level}: the OLD spec marks the operation x-stability-level: {level}, below stable, so"
-    " this change is reported as info]"
-)
 INFERRED_SUFFIX = (
     " [inferred: the OLD spec marks this element x-provenance: inferred, so this is a change to"
     " our reconstruction, not an API break]"

@@ -16,6 +16,23 @@ from spec.pointer import escape, join
 # Lowest to highest; a document may only move an element up this list.
 STABILITY_LEVELS: tuple[str, ...] = ("draft", "alpha", "beta", "stable")
 DEFAULT_STABILITY = "stable"
+# The rules that guard the levels themselves: they keep their level below stable.
+POLICY_RULES = frozenset(
+    {
+        "sunset-too-soon",
+        "sunset-invalid",
+        "sunset-removed",
+        "sunset-moved-earlier",
+        "sunset-moved-later",
+        "stability-decreased",
+        "stability-increased",
+        "stability-invalid",
+    }
+)
+UNSTABLE_SUFFIX = (
+    " [{level}: the OLD spec marks the operation x-stability-level: {level}, below stable, so"
+    " this change is reported as info]"
+)
 # Days of notice between deprecation and the x-sunset date, per stability level.
 DEFAULT_NOTICE_DAYS: dict[str, int] = {"draft": 0, "alpha": 0, "beta": 30, "stable": 180}
 
@@ -43,6 +60,20 @@ def unstable_level(element: dict[str, Any]) -> str | None:
     """The element's valid level when it is below stable (its changes are then info)."""
     value = element.get("x-stability-level")
     return value if value in STABILITY_LEVELS and value != DEFAULT_STABILITY else None
+
+
+def lowering(
+    rule_id: str, level: str, reason: str | None, stability: str | None
+) -> tuple[str, str] | None:
+    """(why, message suffix) when a change is reported at info below its rule's level: the
+    finding's own reason, or the walked operation's OLD level below stable."""
+    if level == "info":
+        return None
+    if reason:
+        return reason, f" [{reason}]"
+    if stability and rule_id not in POLICY_RULES:
+        return f"x-stability-level {stability}", UNSTABLE_SUFFIX.format(level=stability)
+    return None
 
 
 def sunset_source(element: dict[str, Any]) -> tuple[Any, str] | None:

@@ -1,8 +1,8 @@
 """Rules about the promises an operation or parameter makes about its own future: its
 `x-stability-level` and, once deprecated, its sunset date (`x-sunset` or a `Sunset` header).
 
-These rules are the policy itself, so an operation below stable keeps their level
-(`POLICY_RULES`); every other change on such an operation is lowered to info by the comparer.
+These rules are the policy itself, so on an operation below stable they keep their level
+(`policy.POLICY_RULES`); every other change on such an operation is lowered to info.
 """
 
 from __future__ import annotations
@@ -20,19 +20,6 @@ from conformance.diff.policy import (
     sunset_source,
 )
 from conformance.diff.registry import rule
-
-POLICY_RULES = frozenset(
-    {
-        "sunset-too-soon",
-        "sunset-invalid",
-        "sunset-removed",
-        "sunset-moved-earlier",
-        "sunset-moved-later",
-        "stability-decreased",
-        "stability-increased",
-        "stability-invalid",
-    }
-)
 
 Element = tuple[str, dict[str, Any], dict[str, Any], str, str]
 
