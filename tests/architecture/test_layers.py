@@ -8,6 +8,7 @@ same dependency, only deferred. A script's `if __name__ == "__main__":` block, a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def climbs(root: Path) -> list[tuple[str, str]]:
 def rooms(root: Path) -> set[str]:
     package = root / "conformance"
     return {p.stem for p in package.glob("*.py") if p.stem != "__init__"} | {
-        p.name for p in package.iterdir() if (p / "__init__.py").exists()
+        p.name for p in package.iterdir() if p.is_dir() and any(p.glob("*.py"))
     }
 
 
@@ -108,3 +109,14 @@ def test_a_script_entry_may_reach_the_command_tree(tmp_path: Path) -> None:
     entry = 'if __name__ == "__main__":\n    from conformance.cli import main\n'
     write(tmp_path, "conformance.selftest.proxy", entry)
     assert climbs(tmp_path) == []
+
+
+def documented_layers(root: Path) -> list[set[str]]:
+    """The rooms of each layer, bottom to top, as ARCHITECTURE.md's table lists them."""
+    text = (root / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", text, flags=re.M)
+    return [{name.strip() for name in names.split(",")} for _, names in rows]
+
+
+def test_architecture_md_draws_the_layers_this_test_holds() -> None:
+    assert documented_layers(ROOT) == list(LAYERS)
