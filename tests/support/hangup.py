@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import h11
 import httpx
 
+from tests.support.sockets import serving
+
 HOP_HEADERS = {b"connection", b"keep-alive", b"transfer-encoding", b"content-length", b"host"}
 
 
@@ -96,26 +98,8 @@ def _send_answer(conn: socket.socket, parser: h11.Connection, answer: httpx.Resp
 @contextmanager
 def hanging_up(proxy: HangUp) -> Iterator[str]:
     """Serve `proxy` on an ephemeral loopback port until the block ends; yields its base URL."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    stop = threading.Event()
-    upstream = httpx.Client(base_url=proxy.upstream, timeout=30)
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            conn.settimeout(30)
-            threading.Thread(target=proxy.handle, args=(conn, upstream), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
-        upstream.close()
+    with (
+        httpx.Client(base_url=proxy.upstream, timeout=30) as upstream,
+        serving(lambda conn: proxy.handle(conn, upstream), threaded=True) as url,
+    ):
+        yield url
