@@ -6,12 +6,12 @@ from typing import Protocol
 
 import allure
 
-from conformance.checks.failures import ProjectFailure
 from conformance.config.selection import replay_scenario
 from conformance.config.settings import RunSettings
+from conformance.failures.categories import category_of, violation_key
+from conformance.failures.hierarchy import ProjectFailure
 from conformance.machinery.harness import Harness
 from conformance.reporting import allure_steps, budget
-from conformance.reporting.categories import category_of, violation_key
 from conformance.reporting.stats import Stats
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
