@@ -40,9 +40,8 @@ class Model:
         self.shipments: dict[str, Shipment] = {}
         self.packages: dict[str, Package] = {}
         self.notes: dict[str, Note] = {}
-        self.audit: Counter[tuple[str, str]] = (
-            Counter()
-        )  # (resource type, handle) -> events the log must hold
+        # (resource type, handle) -> events the log must hold
+        self.audit: Counter[tuple[str, str]] = Counter()
         self.states_seen: set[str] = set()  # "entity.State", as the coverage report counts
         self.transitions_seen: set[str] = set()
         self.refusals_seen: set[str] = set()  # rules of the forbidden calls predicted (and sent)

@@ -41,9 +41,8 @@ class SuiteSession:
     stop_mock: Callable[[], None] | None
     # Operations whose Allure test already has its labels (labels add up per generated case).
     labelled: set[str] = field(default_factory=set)
-    checks: list[CheckFunction] = field(
-        default_factory=list
-    )  # the project's checks, built once (they keep state)
+    # The project's checks, built once (they keep state).
+    checks: list[CheckFunction] = field(default_factory=list)
     reauth: ReauthState = field(default_factory=new_reauth_state)
     evidence: Evidence | None = None  # answers that broke the spec's shapes (the overlay's)
     rerun: str | None = None  # the run that replays the test running now (suites/accounting.py)
