@@ -42,7 +42,7 @@ from conformance.diff.context import (
     join,
     resolve,
 )
-from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
+from conformance.diff.model import INFERRED_SUFFIX, Change, Finding, Level
 from conformance.diff.paths import grouped, matched, placeholders
 from conformance.diff.policy import Policy, lowering, unstable_level
 from conformance.diff.registry import Pair, Rule, rules_for
@@ -92,7 +92,7 @@ class _Collector:
     def add(
         self,
         rule: Rule,
-        level: str,
+        level: Level,
         finding: Finding,
         operation: str | None,
         inferred: bool,
@@ -105,7 +105,7 @@ class _Collector:
         message += lowered[1] if lowered else ""
         change = Change(
             id=rule.id,
-            level="info" if inferred or lowered else level,  # type: ignore[arg-type]
+            level="info" if inferred or lowered else level,
             operation=finding.operation or operation,
             location=finding.location,
             message=message,
