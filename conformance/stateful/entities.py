@@ -24,9 +24,8 @@ class Expected:
     refusals: tuple[Rule, ...] = ()  # non-empty: refused with one of these, nothing written
     noop: bool = False  # allowed, but changes nothing and writes no audit event
     transitions: list[str] = field(default_factory=list)
-    audit: Counter[tuple[str, str]] = field(
-        default_factory=Counter
-    )  # (resource type, handle) -> new events
+    # (resource type, handle) -> new events
+    audit: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def refused(self) -> bool:
