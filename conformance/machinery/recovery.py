@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from conformance.machinery.contract import (
     ContractBreach,
     GatedClient,
@@ -32,10 +34,10 @@ def found_by_natural_key(
     client: ApiClient,
     spec: Spec,
     breach: ContractBreach,
-    body: Any,
+    body: object,
     poll_timeout: float,
     needs: tuple[str, ...] = ("id",),
-) -> Any | None:
+) -> dict[str, Any] | None:
     """The resource an unanswered create made, as its lookup reads it, once the breach is
     reported; None (nothing reported) when it cannot be found by a natural key, or lacks `needs`.
     """
@@ -54,13 +56,13 @@ def found_by_natural_key(
 
 def _lookup(
     client: GatedClient, spec: Spec, key: NaturalKey, value: str, poll_timeout: float
-) -> list[Any]:
+) -> list[dict[str, Any]]:
     """The resources whose key is `value`, read until there is one or `poll_timeout` passes."""
     path, query = key.request(value)
     words = vocabulary(spec)
     lookup = key.lookup.operation_id
 
-    def matching(response: Any) -> list[Any]:
+    def matching(response: httpx.Response) -> list[dict[str, Any]]:
         if not is_success(response.status_code):
             return []
         body = json_of(response)
