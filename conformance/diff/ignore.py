@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -87,7 +86,7 @@ def load_ignore(path: Path) -> list[Acceptance]:
     return [_entry(path, number, raw) for number, raw in enumerate(entries, start=1)]
 
 
-def _entry(path: Path, number: int, raw: Any) -> Acceptance:
+def _entry(path: Path, number: int, raw: object) -> Acceptance:
     def fail(problem: str) -> IgnoreError:
         return IgnoreError(f"--ignore {path}: entry {number}: {problem}")
 

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from conformance.diff.ignore import Ignored
 from conformance.diff.model import LEVELS, Change
@@ -90,7 +89,7 @@ def _markdown_ignored(ignored: Ignored | None) -> list[str]:
 
 
 def render_json(changes: list[Change], ignored: Ignored | None = None) -> str:
-    report: dict[str, Any] = {"changes": [change.as_dict() for change in changes]}
+    report: dict[str, object] = {"changes": [change.as_dict() for change in changes]}
     if ignored is not None:
         report["accepted"] = [
             {**change.as_dict(), "reason": entry.reason} for change, entry in ignored.accepted

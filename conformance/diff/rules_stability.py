@@ -21,7 +21,7 @@ from conformance.diff.policy import (
 )
 from conformance.diff.registry import rule
 
-Element = tuple[str, dict[str, Any], dict[str, Any], str, str]
+Element = tuple[str, dict[str, object], dict[str, object], str, str]
 
 
 def _elements(pair: OperationPair) -> Iterator[Element]:

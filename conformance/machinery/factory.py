@@ -192,10 +192,10 @@ class Factory:
         self.ledger.add("orders", created["id"])
         return self.read_order(created["id"])
 
-    def read_order(self, order_id: str, status: str | None = None) -> dict[str, Any]:
+    def read_order(self, order_id: str, status: str | None = None) -> dict[str, object]:
         field_name = self.lifecycle.entities["order"]["field"]
         until = self.shows("order", field_name, status)
-        order: dict[str, Any] = self.read(
+        order: dict[str, object] = self.read(
             "getOrderById", {"orderId": order_id}, until, needs=("id", "items[].id")
         )
         return order
