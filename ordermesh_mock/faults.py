@@ -122,10 +122,6 @@ CATALOGUE: tuple[Fault, ...] = (
 BY_NAME: dict[str, Fault] = {f.name: f for f in CATALOGUE}
 
 
-class UnknownFault(ValueError):
-    pass
-
-
 class Faults:
     """The set of active faults of one mock instance."""
 
@@ -133,7 +129,7 @@ class Faults:
         names = tuple(names)
         unknown = [n for n in names if n not in BY_NAME]
         if unknown:
-            raise UnknownFault(
+            raise ValueError(
                 f"unknown fault(s): {', '.join(unknown)}; valid names: {', '.join(BY_NAME)}"
             )
         self._active = frozenset(names)

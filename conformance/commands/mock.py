@@ -8,6 +8,7 @@ import sqlite3
 import sys
 
 from conformance.commands.usage import Usage
+from conformance.config.settings import ConfigError
 from conformance.config.suggestions import fault_problem
 from conformance.exit_codes import Exit
 from ordermesh_mock.app import create_app
@@ -106,14 +107,12 @@ def handle(args: argparse.Namespace) -> int:
         return Exit.OK
     problem = usage_error(args)
     if problem:
-        print(f"ordermesh-conformance mock: error: {problem}", file=sys.stderr)
-        return Exit.USAGE
+        raise ConfigError(problem)
     config = config_from_args(args)
     try:
         app = create_app(config)
-    except (ValueError, sqlite3.DatabaseError) as exc:  # an unusable --db file
-        print(f"error: {exc}", file=sys.stderr)
-        return Exit.USAGE
+    except (ValueError, sqlite3.DatabaseError) as exc:  # the mock's own: an unusable --db file
+        raise ConfigError(f"--db {args.db}: {exc}") from exc
     banner(config, args)
     serve(app, args.host, args.port, args.log_level)
     return Exit.OK

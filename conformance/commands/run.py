@@ -15,11 +15,12 @@ from pathlib import Path
 
 from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
-from conformance.commands.preflight import TargetError, preflight
+from conformance.commands.preflight import preflight
 from conformance.commands.usage import Usage
 from conformance.config.file import env_name
 from conformance.config.selection import check_selection
 from conformance.config.settings import ConfigError, Credentials, RunSettings
+from conformance.errors import TargetError
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting import run_counts
@@ -48,7 +49,6 @@ from conformance.reporting.summary import (
 )
 from conformance.transport import liveness
 from spec import load_lifecycle
-from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 GONE = "target went away"  # completed with the request count once the stats are merged
@@ -182,8 +182,8 @@ def run_tests(
         for line in console_lines(checks_not_run(settings)):
             echo(line)
         error, status = run_pytest(settings, reports)
-    except TargetError as exc:
-        error, status = redactor.text(str(exc)), Exit.TARGET
+    except TargetError as exc:  # still a run: its reports say what happened (README: exit 3)
+        error, status = redactor.text(str(exc)), exc.exit
     finally:
         if stop_mock:
             stop_mock()
@@ -228,10 +228,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 
 def execute(settings: RunSettings, echo=print) -> int:
     started = time.monotonic()
-    try:  # before touching the reports of the previous run
-        spec, lifecycle = settings.load_spec(), load_lifecycle()
-    except SpecError as exc:
-        raise ConfigError(f"--spec: {exc}") from None
+    spec, lifecycle = settings.load_spec(), load_lifecycle()  # before the old reports go
     if settings.max_duration:
         settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)

@@ -20,7 +20,7 @@ from conformance.commands.usage import Usage
 from conformance.config.settings import PROFILES, ConfigError
 from conformance.exit_codes import Exit
 from conformance.selftest import combos, expectations
-from conformance.selftest.expectations import Expectation, UnknownFaultError, run_profile
+from conformance.selftest.expectations import Expectation, run_profile
 from conformance.selftest.matrix import (
     CleanResult,
     FaultResult,
@@ -310,10 +310,7 @@ def describe(result: object) -> str:
 
 def execute(options: SelftestOptions, echo=print) -> int:
     options.check()
-    try:
-        selected = expectations.select(options.faults)
-    except UnknownFaultError as exc:
-        raise ConfigError(str(exc)) from exc
+    selected = expectations.select(options.faults)
     started = time.monotonic()
     reports_dir = Path(options.reports_dir)
     root = reports_dir / "selftest"

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from conformance.errors import OrderMeshError
+from conformance.errors import UsageError
 from spec import SPEC_PATH, Spec, load_spec
+from spec.loader import SpecError
 
 ENV_SETTINGS = "ORDERMESH_RUN_SETTINGS"  # JSON, written by the CLI for the pytest run
 PRODUCTION_HOSTS = ("api.ordermesh.io",)
@@ -27,7 +28,7 @@ PRODUCTION_HOSTS = ("api.ordermesh.io",)
 REMOTE_CONCURRENCY = 8
 
 
-class ConfigError(OrderMeshError, ValueError):
+class ConfigError(UsageError, ValueError):
     """A usage or configuration problem; the message names the flag, variable or key."""
 
 
@@ -198,7 +199,10 @@ class RunSettings:
 
     def load_spec(self) -> Spec:
         """The spec this run holds the target to: --spec with every --overlay applied."""
-        return load_spec(self.spec_path, self.overlays)
+        try:
+            return load_spec(self.spec_path, self.overlays)
+        except SpecError as exc:  # spec/ sits below our errors: the run's spec is the user's
+            raise ConfigError(str(exc)) from exc
 
     @property
     def profile_budget(self) -> Profile:

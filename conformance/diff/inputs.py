@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from conformance.diff.bundle import Bundle, load_bundled
+from conformance.errors import UsageError
 from spec.loader import Spec, SpecError
 
 
-class InputError(Exception):
+class InputError(UsageError):
     """One line saying what is wrong with an input file."""
 
 

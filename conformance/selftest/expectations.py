@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from conformance.config.settings import PROFILES
 from conformance.config.suggestions import did_you_mean
-from conformance.errors import OrderMeshError
+from conformance.errors import OrderMeshError, UnknownFaultError
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from ordermesh_mock.faults import BY_NAME, Fault
 
@@ -334,10 +334,6 @@ PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
 BY_FAULT: dict[str, Expectation] = {e.fault: e for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)}
 
 
-class UnknownFaultError(OrderMeshError, ValueError):
-    """A fault name that is not in the mock's catalogue (or has no expectation)."""
-
-
 def select(names: Iterable[str] = ()) -> list[Expectation]:
     """The expectations for `names` in catalogue order; all of them when `names` is empty."""
     names = list(dict.fromkeys(names))
@@ -349,8 +345,8 @@ def select(names: Iterable[str] = ()) -> list[Expectation]:
         )
         raise UnknownFaultError(f"--fault {unknown[0]!r}: no such fault{hint}")
     missing = [name for name in every if name not in BY_FAULT]
-    if missing:  # a catalogue fault nobody said how to catch
-        raise UnknownFaultError(f"no selftest expectation for fault(s): {', '.join(missing)}")
+    if missing:  # a catalogue fault nobody said how to catch: our bug, not the user's
+        raise OrderMeshError(f"no selftest expectation for fault(s): {', '.join(missing)}")
     wanted = set(names) or set(every)
     return [BY_FAULT[name] for name in every if name in wanted]
 
