@@ -3,7 +3,7 @@
 Every error the toolkit raises on purpose derives from `OrderMeshError`. A root class carries
 the `Exit` its errors mean, and `cli.main` maps an exception to its code in one place: no
 command chooses an exit code for an error it caught. An error that carries a report `category`
-attribute is filed under it (reporting/categories.py).
+attribute is filed under it (failures/categories.py).
 
     OrderMeshError  (4, internal: raised on purpose, yet reaching `cli.main` means our bug)
     ├── UsageError  (2, usage or configuration: the message names the flag, variable or file)
@@ -20,7 +20,7 @@ attribute is filed under it (reporting/categories.py).
     ├── SetupError                  machinery/factory.py: the target refused a precondition
     │   └── RefusedSetupError       drift/observe.py
     ├── TableGap                    stateful/entities.py: a move the lifecycle table lacks
-    └── ProjectFailure              checks/failures.py: our checks' findings (Schemathesis
+    └── ProjectFailure              failures/hierarchy.py: the checks' findings (Schemathesis
         └── AuditFailure, ...       `Failure`s), reported inside the suites, never raised to
                                     the command line
 

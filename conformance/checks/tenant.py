@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from conformance.checks.failures import TenantFailure
+from conformance.failures.hierarchy import TenantFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.harness import Harness
 from conformance.machinery.resources import response_header

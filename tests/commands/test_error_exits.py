@@ -12,9 +12,9 @@ import pytest
 
 import conformance
 from conformance import cli
-from conformance.checks.failures import ProjectFailure
 from conformance.errors import OrderMeshError, TargetError, UsageError
 from conformance.exit_codes import Exit
+from conformance.failures.hierarchy import ProjectFailure
 from spec.loader import SpecError
 from spec.overlay import OverlayError
 
