@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from conformance.exit_codes import MEANINGS, Exit
+from conformance.reporting.outcome import NotStarted
 from conformance.reporting.stats import clear_run_outputs
 
 SUITE = "OrderMesh conformance"
@@ -36,14 +37,14 @@ def write_error_junit(path: Path, status: Exit, message: str) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def verdict(summary: dict) -> str:
+def verdict(summary: NotStarted) -> str:
     status = summary.get("exit_code")
     if status in VERDICT:
         return VERDICT[Exit(status)]
     return "✅ PASSED" if summary.get("passed") else "❌ FAILED"
 
 
-def explanation(summary: dict) -> list[str]:
+def explanation(summary: NotStarted) -> list[str]:
     """What an exit that judged nothing means, for the top of summary.md."""
     status = summary.get("exit_code")
     if status not in VERDICT:
@@ -56,7 +57,7 @@ def write_usage_outputs(reports: Path, message: str, status: Exit = Exit.USAGE) 
     error, or (`status` 3) a target refused before the first test."""
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
-    summary = {
+    summary: NotStarted = {
         "exit_code": int(status),
         "error": message,
         "complete": False,
