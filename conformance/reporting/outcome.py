@@ -1,6 +1,7 @@
 """The run's results as typed records: `RunOutcome` is summary.json, `FailureRecord` one failure.
 
-summary.json, summary.md, the JUnit error case and the Allure results all read these records,
+summary.json, summary.md, the JUnit failure messages (suites/junit.py) and the Allure results of
+the gate's findings all read these records, which reporting/stats.py makes as the run goes,
 and docs/schemas/summary.schema.json publishes the same shape for the CI pipelines that parse
 the file (a test keeps the two in step). They are TypedDicts: the JSON is the record, so a key
 CI reads can only change here, where the schema test sees it.

@@ -23,6 +23,20 @@ def problems(summary: Any) -> list[str]:
     return [f"{list(e.instance_path)}: {e.message[:300]}" for e in validator().iter_errors(summary)]
 
 
+@cache
+def failure_validator() -> Any:
+    document = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema_rs.validator_for({"$ref": "#/$defs/failure", "$defs": document["$defs"]})
+
+
+def failure_problems(record: Any) -> list[str]:
+    """Where one failure record breaks the schema's `failure` (empty when it conforms)."""
+    return [
+        f"{list(e.instance_path)}: {e.message[:300]}"
+        for e in failure_validator().iter_errors(record)
+    ]
+
+
 def read_summary(reports: Path) -> dict[str, Any]:
     """REPORTS_DIR/summary.json, checked against the schema CI pipelines are given."""
     summary: dict[str, Any] = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
