@@ -200,8 +200,9 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
     env = {**os.environ, **settings.to_env(), "PYTHONPATH": same_toolkit_path()}
     # A session of its own, so the watchdog can interrupt pytest and its workers together.
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
-    if liveness.watch(process, settings.target_url):
-        return GONE, Exit.TARGET
+    why = liveness.watch(process, settings.target_url)
+    if why is not None:
+        return ": ".join(filter(None, [GONE, why])), Exit.TARGET
     if process.returncode == PYTEST_TARGET_GONE:
         return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
     if process.returncode not in (0, 1, 5) and not liveness.answers(settings.target_url):
@@ -248,9 +249,9 @@ def execute(settings: RunSettings, echo=print) -> int:
         html.cancel()
         raise
     merged = merge_parts(str(reports))
-    if error == GONE:
+    if error and error.startswith(GONE):
         requests = sum(entry["cases"] for entry in merged["operations"].values())
-        error = f"target went away after {requests} requests"
+        error = f"{GONE} after {requests} requests{error.removeprefix(GONE)}"
     junit = reports / "junit.xml"
     facts = RunFacts(
         settings,
