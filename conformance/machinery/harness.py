@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 import requests
@@ -24,17 +23,6 @@ from spec import Spec
 
 
 @dataclass
-class Snapshot:
-    """What a resource and its audit log looked like just before a mutating call."""
-
-    kind: str
-    id: str
-    parent_id: str | None
-    resource: Any
-    audit_count: int
-
-
-@dataclass
 class Harness:
     settings: RunSettings
     spec: Spec
@@ -48,8 +36,6 @@ class Harness:
     throttle: Throttle
     http: requests.Session  # for generated cases: the same throttle as the client's
     gate: ContractGate  # judges what the machinery reads; its listener reports the findings
-    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
-    shared_reads: dict[tuple[str, str], Any] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
