@@ -79,13 +79,22 @@ class CheckContext:
     identities: Identities
     run: RunShared
     before: tuple[Snapshot, ...] = ()  # the primary resources before the call (a write's)
+    sent_at: float | None = None  # when the call was sent (epoch seconds); None: not known
     # GETs one check of this call made and left for the next (snapshots.read_after_call)
     reads: dict[str, Any] = field(default_factory=dict)
 
-    def for_call(self, before: list[Snapshot] | tuple[Snapshot, ...]) -> CheckContext:
+    def for_call(
+        self, before: list[Snapshot] | tuple[Snapshot, ...], sent_at: float | None = None
+    ) -> CheckContext:
         """The context of one call: this run's, with the state the call started from."""
         return CheckContext(
-            self.spec, self.client, self.tenant_client, self.identities, self.run, tuple(before)
+            self.spec,
+            self.client,
+            self.tenant_client,
+            self.identities,
+            self.run,
+            tuple(before),
+            sent_at,
         )
 
 

@@ -7,10 +7,30 @@ and the single-violation probe last, after the checks that count what the call c
 
 from __future__ import annotations
 
-from conformance.checks import audit, constraints, listing, read_after_write, tenant
+from conformance.checks import (
+    audit,
+    constraints,
+    listing,
+    ownership,
+    read_after_write,
+    sorting,
+    tenant,
+    timestamps,
+    write_answer,
+)
 from conformance.checks.context import REGISTRY, CheckFn
 
-MODULES = (audit, read_after_write, tenant, listing, constraints)
+MODULES = (
+    audit,
+    read_after_write,
+    write_answer,
+    timestamps,
+    tenant,
+    listing,
+    sorting,
+    ownership,
+    constraints,
+)
 
 PROJECT_CHECKS: dict[str, CheckFn] = {
     name: check

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import allure
 from schemathesis import Case, GenerationMode, Response
@@ -62,16 +63,21 @@ def check_context(session: SuiteSession) -> CheckContext:
                 first_time=harness.first_time,
                 operation_id=harness.gate.operation_id,
                 prepare=harness.preparation.prepare,
+                clock_skew=settings.clock_skew,
             ),
         )
     return session.check_context
 
 
-def project_checks(session: SuiteSession, before: list[Snapshot]) -> list[StCheck]:
-    """Our checks for one call that started from `before`, and the run's `ignored_auth`."""
+def project_checks(
+    session: SuiteSession, before: list[Snapshot], sent_at: float | None = None
+) -> list[StCheck]:
+    """Our checks for one call sent at `sent_at` that started from `before`, and the run's
+    `ignored_auth`."""
     if session.ignored_auth is None:
         session.ignored_auth = make_ignored_auth_check()  # it remembers what it probed
-    bound = bound_checks(check_context(session).for_call(before), PROJECT_CHECKS.values())
+    call = check_context(session).for_call(before, sent_at)
+    bound = bound_checks(call, PROJECT_CHECKS.values())
     return [*bound, session.ignored_auth]
 
 
@@ -146,12 +152,13 @@ def _call_and_check(
     harness = session.harness
     before = snapshots.take(check_context(session), case)
     with allure.step(f"{operation.method} {case.formatted_path}") as _:
+        sent_at = time.time()
         response = send_case(session, case)
         session.stats.call(operation.operation_id, response.status_code, positive)
         try:
             case.validate_response(
                 response,
-                additional_checks=project_checks(session, before),
+                additional_checks=project_checks(session, before, sent_at),
                 excluded_checks=excluded_checks(harness.spec, operation),
                 # Schemathesis' checks that send requests of their own reuse it where they can
                 transport_kwargs={"session": session.http},

@@ -68,4 +68,5 @@ def current() -> SuiteSession:
     from conformance.suites.blocking import record_finding
 
     harness.gate.listener = functools.partial(record_finding, session)
+    harness.seed_other_merchant()
     return session

@@ -8,6 +8,7 @@ the property tests, ours included (audit log, read-after-write, tenant isolation
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
 import allure
@@ -45,12 +46,13 @@ def link_workflow() -> type:
 class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
 
-    # The state each call starts from, by case id, from before_call to validate_response.
-    _before: dict[str, list[Snapshot]]
+    # The state each call starts from and when it was sent, by case id, from before_call to
+    # validate_response.
+    _before: dict[str, tuple[list[Snapshot], float]]
 
     def before_call(self, case: Case) -> None:
         taken = snapshots.take(check_context(current()), case)
-        self.__dict__.setdefault("_before", {})[case.id] = taken
+        self.__dict__.setdefault("_before", {})[case.id] = (taken, time.time())
 
     def get_call_kwargs(self, case: Case) -> dict:
         return {"session": current().http}  # the run's throttle
@@ -66,7 +68,7 @@ class LinkChecks:
         self, response: Response, case: Case, additional_checks: object = None, **kwargs: Any
     ) -> None:
         session = current()
-        before = self.__dict__.setdefault("_before", {}).pop(case.id, [])
+        before, sent_at = self.__dict__.setdefault("_before", {}).pop(case.id, ([], None))
         operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)
         try:
@@ -74,7 +76,7 @@ class LinkChecks:
             # the excluded checks are not sent to the HTTP client.
             case.validate_response(
                 response,
-                additional_checks=project_checks(session, before),
+                additional_checks=project_checks(session, before, sent_at),
                 excluded_checks=excluded_checks(session.harness.spec, operation),
                 transport_kwargs=kwargs,
             )
