@@ -13,6 +13,7 @@ The checks of conformance/checks read these through here, never as literals of t
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +35,14 @@ class SortParameters:
     default_direction: str | None
 
     def combinations(self) -> list[tuple[str | None, str]]:
-        """Every (key value, direction value) pair the operation declares."""
+        """Every (key value, direction value) pair the operation declares, interleaved so the
+        first few already name every key and every direction once."""
         keys: list[str | None] = list(self.keys) if self.key_parameter else [None]
-        return [(key, direction) for key in keys for direction in self.directions]
+        directions = list(self.directions)
+        count = math.lcm(len(keys), len(directions)) if directions else 0
+        pairs = [(keys[i % len(keys)], directions[i % len(directions)]) for i in range(count)]
+        rest = [(k, d) for k in keys for d in directions if (k, d) not in pairs]
+        return pairs + rest
 
 
 def _raw_parameters(spec: Spec, operation_id: str) -> list[dict[str, Any]]:
