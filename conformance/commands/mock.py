@@ -15,6 +15,7 @@ from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.faults import CATALOGUE
 from ordermesh_mock.next_version import CHANGES
+from ordermesh_mock.preload import preload
 from ordermesh_mock.server import serve
 
 USAGE = Usage(
@@ -59,6 +60,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="lifetime of client-credentials tokens",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    p.add_argument(
+        "--preload",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start holding N orders of each merchant (default: 0, an empty mock)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
@@ -79,6 +87,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return problem
     if (args.client_id is None) != (args.client_secret is None):
         return "--client-id and --client-secret go together"
+    if args.preload < 0:
+        return f"--preload must be 0 or more, got {args.preload}"
     return None
 
 
@@ -114,6 +124,9 @@ def handle(args: argparse.Namespace) -> int:
     except (ValueError, sqlite3.DatabaseError) as exc:  # an unusable --db file
         print(f"error: {exc}", file=sys.stderr)
         return Exit.USAGE
+    if args.preload:
+        preloaded = preload(app, Auth(config).merchants, args.preload)
+        print(f"  preloaded {preloaded} orders ({args.preload} per merchant)")
     banner(config, args)
     serve(app, args.host, args.port, args.log_level)
     return Exit.OK
