@@ -19,6 +19,9 @@ from urllib.parse import quote
 
 import yaml
 
+from spec.pointer import PointerError
+from spec.pointer import resolve as resolve_pointer
+
 # The C parser reads the spec about 3x faster; the CLI, pytest and the mock each load it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -172,14 +175,10 @@ class Spec:
     def pointer(self, ref: str) -> Any:
         if not ref.startswith("#/"):
             raise SpecError(f"only local $refs are supported, got {ref!r}")
-        node: Any = self.document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            try:
-                node = node[part]
-            except (KeyError, TypeError):
-                raise SpecError(f"unresolvable $ref {ref!r}") from None
-        return node
+        try:
+            return resolve_pointer(self.document, ref)
+        except PointerError:
+            raise SpecError(f"unresolvable $ref {ref!r}") from None
 
     def component_schema(self, name: str) -> dict[str, Any]:
         """A named component as a self-contained JSON Schema."""

@@ -17,9 +17,9 @@ from schemathesis import Case, Response
 
 from conformance.checks import snapshots
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import ConstraintFailure
+from conformance.failures.hierarchy import ConstraintFailure
 from conformance.machinery.contract import is_client_error, is_success
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 

@@ -14,9 +14,9 @@ from typing import Any, NoReturn
 from schemathesis import Case, Response
 
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import ListingFailure
+from conformance.failures.hierarchy import ListingFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from spec.vocabulary import vocabulary
 
 # query parameter -> the field of a returned record it filters on

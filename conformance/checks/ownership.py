@@ -15,11 +15,11 @@ from typing import Any, NoReturn
 from schemathesis import Case, Response
 
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import OwnershipFailure
 from conformance.checks.listing import records_of
+from conformance.failures.hierarchy import OwnershipFailure
 from conformance.machinery.contract import is_client_error, is_success, json_of
-from conformance.machinery.operations import operation_of
 from conformance.machinery.resources import OPERATIONS, ResourceRef, unwrap
+from conformance.transport.operations import operation_of
 from spec import Spec
 from spec.implied import owner_property, record_properties
 from spec.vocabulary import vocabulary

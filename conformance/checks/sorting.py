@@ -18,10 +18,10 @@ from typing import Any, NoReturn
 from schemathesis import Case, Response
 
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import SortFailure
 from conformance.checks.listing import records_of
+from conformance.failures.hierarchy import SortFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from spec.implied import ASCENDING, SortParameters, naive, sort_parameters
 from spec.vocabulary import number
 

@@ -13,7 +13,7 @@ from http import HTTPStatus
 from schemathesis import Case, Response
 
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import TenantFailure
+from conformance.failures.hierarchy import TenantFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.resources import response_header
 

@@ -20,9 +20,9 @@ from schemathesis import Case, Response
 
 from conformance.checks import snapshots
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import TimestampFailure
+from conformance.failures.hierarchy import TimestampFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from spec import SAFE_METHODS
 from spec.implied import TimestampRule, instant, naive, timestamp_rules
 from spec.vocabulary import vocabulary

@@ -19,9 +19,9 @@ from schemathesis import Case, Response
 
 from conformance.checks import snapshots
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.failures import WriteAnswerFailure
+from conformance.failures.hierarchy import WriteAnswerFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from conformance.transport.polling import poll_until
 from spec import SAFE_METHODS
 from spec.implied import derived_properties, instant

@@ -31,12 +31,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conformance.checks.failures import TransportFailure, check_of
 from conformance.errors import OrderMeshError
-from conformance.machinery.operations import operation_id_of
+from conformance.failures.hierarchy import TransportFailure, check_of
 from conformance.redaction import Redactor
 from conformance.transport.auth import TokenProvider
 from conformance.transport.client import ApiClient
+from conformance.transport.operations import operation_id_of
 from conformance.transport.polling import WriteLog
 from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids

@@ -6,7 +6,7 @@ import json
 
 import allure
 
-from conformance.reporting.categories import CATEGORY_LABEL, error_category
+from conformance.failures.categories import CATEGORY_LABEL, error_category
 from conformance.transport.client import Exchange
 from spec import Operation, Spec
 

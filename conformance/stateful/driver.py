@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 import allure
 
-from conformance.checks.failures import LifecycleFailure
+from conformance.failures.hierarchy import LifecycleFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.factory import FACILITY, NOTES_ON, OTHER_FACILITY, VENDOR
 from conformance.reporting import allure_steps

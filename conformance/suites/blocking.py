@@ -16,6 +16,7 @@ from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance.config.selection import replay_operation
 from conformance.exit_codes import PYTEST_TARGET_GONE
+from conformance.failures.categories import BLOCKED, category_of, violation_key
 from conformance.machinery.contract import (
     ContractBreach,
     body_of,
@@ -23,7 +24,6 @@ from conformance.machinery.contract import (
     unanswered_breach,
 )
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import BLOCKED, category_of, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.reporting.findings_results import GATE
 from conformance.suites.session import SuiteSession

@@ -23,7 +23,6 @@ from conformance.checks import snapshots
 from conformance.checks.context import Snapshot
 from conformance.config.selection import replay_links
 from conformance.machinery.contract import ContractBreach
-from conformance.machinery.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.suites import blocking
 from conformance.suites.runner import (
@@ -35,6 +34,7 @@ from conformance.suites.runner import (
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.auth import replay_after_401
+from conformance.transport.operations import operation_of
 
 
 @functools.cache

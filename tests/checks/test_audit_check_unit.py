@@ -15,7 +15,7 @@ from check_helpers import Judge, answer, event
 
 from conformance.checks.audit import audit_log_side_effect
 from conformance.checks.context import Snapshot
-from conformance.checks.failures import AuditFailure
+from conformance.failures.hierarchy import AuditFailure
 from conformance.machinery.resources import ResourceRef
 
 COVERS = ("audit_log_side_effect",)

@@ -12,7 +12,7 @@ import pytest
 from check_helpers import Judge, answer
 
 from conformance.checks.constraints import single_constraint_violation
-from conformance.checks.failures import ConstraintFailure
+from conformance.failures.hierarchy import ConstraintFailure
 
 COVERS = ("single_constraint_violation",)
 NOTE, ORDER = "b" * 24, "a" * 24

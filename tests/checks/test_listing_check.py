@@ -7,8 +7,8 @@ import types
 
 import pytest
 
-from conformance.checks.failures import ListingFailure
 from conformance.checks.listing import paging_and_filters
+from conformance.failures.hierarchy import ListingFailure
 from spec import load_spec
 
 

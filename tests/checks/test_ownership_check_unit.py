@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import MERCHANT, OTHER_MERCHANT, Judge, answer
 
-from conformance.checks.failures import OwnershipFailure
 from conformance.checks.ownership import SAMPLE, list_ownership
+from conformance.failures.hierarchy import OwnershipFailure
 
 COVERS = ("list_ownership",)
 MINE, THEIRS = "a" * 24, "b" * 24

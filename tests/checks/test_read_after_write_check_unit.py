@@ -15,8 +15,8 @@ import pytest
 from check_helpers import Judge, StubApi, answer
 
 from conformance.checks.context import CheckContext, Snapshot
-from conformance.checks.failures import ReadAfterWriteFailure
 from conformance.checks.read_after_write import VERIFIERS, read_after_write
+from conformance.failures.hierarchy import ReadAfterWriteFailure
 from conformance.machinery.resources import ResourceRef
 
 COVERS = ("read_after_write",)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import Judge, answer
 
-from conformance.checks.failures import SortFailure
 from conformance.checks.sorting import out_of_order, sort_order
+from conformance.failures.hierarchy import SortFailure
 from spec.implied import ASCENDING, DESCENDING
 
 COVERS = ("sort_order",)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import Judge, answer
 
-from conformance.checks.failures import TenantFailure
 from conformance.checks.tenant import tenant_isolation
+from conformance.failures.hierarchy import TenantFailure
 
 COVERS = ("tenant_isolation",)
 ORDER_ID = "a" * 24

@@ -9,8 +9,8 @@ import pytest
 from check_helpers import Judge, answer
 
 from conformance.checks.context import Snapshot
-from conformance.checks.failures import TimestampFailure
 from conformance.checks.timestamps import time_runs_forward
+from conformance.failures.hierarchy import TimestampFailure
 
 COVERS = ("time_runs_forward",)
 ORDER, NOTE = "a" * 24, "b" * 24

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import Judge, answer
 
-from conformance.checks.failures import WriteAnswerFailure
 from conformance.checks.write_answer import same, write_answer
+from conformance.failures.hierarchy import WriteAnswerFailure
 
 COVERS = ("write_answer",)
 ORDER, NOTE = "a" * 24, "b" * 24
