@@ -41,12 +41,15 @@ REQUEST_ERRORS = (
 )
 
 
-def record_finding(session: SuiteSession, breach: ContractBreach, response: httpx.Response) -> None:
-    """The gate's listener: a finding on an answer the machinery read is a failure at the
-    operation that answered, replayed by the test that met it (else that operation's own)."""
+def record_finding(
+    session: SuiteSession, breach: ContractBreach, response: httpx.Response | None
+) -> None:
+    """The gate's listener: a finding on an answer the machinery read (or on a request that got
+    none) is a failure at its operation, replayed by the test that met it (else that
+    operation's own)."""
     rerun = session.rerun or replay_operation(session.settings, breach.operation_id)
     record_root(session, breach, rerun, response)
-    if session.evidence is not None and breach.check in SHAPE_CHECKS:
+    if response is not None and session.evidence is not None and breach.check in SHAPE_CHECKS:
         media = response.headers.get("content-type")
         body = body_of(response.content)
         session.evidence.keep(breach.operation_id, response.status_code, media, body)
