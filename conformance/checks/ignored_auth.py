@@ -9,15 +9,21 @@ Failures are Schemathesis' own (`IgnoredAuth`, check name `ignored_auth`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from schemathesis import Case, Response
+from schemathesis.checks import CheckContext
 from schemathesis.specs.openapi.checks import ignored_auth
 
 REPLACED = ignored_auth  # excluded from Schemathesis' defaults, since this check runs it instead
 
 
-def make_ignored_auth_check():
+def make_ignored_auth_check() -> Callable[[CheckContext, Response, Case], bool | None]:
     enforced: set[str] = set()  # operation labels; shared by every case and link step of the run
 
-    def ignored_auth_once_per_operation(ctx, response, case) -> bool | None:
+    def ignored_auth_once_per_operation(
+        ctx: CheckContext, response: Response, case: Case
+    ) -> bool | None:
         ctx.auth_enforced_operations = enforced
         return ignored_auth(ctx, response, case)
 

@@ -16,6 +16,7 @@ from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.faults import CATALOGUE
 from ordermesh_mock.next_version import CHANGES
+from ordermesh_mock.preload import preload
 from ordermesh_mock.server import serve
 
 USAGE = Usage(
@@ -60,6 +61,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="lifetime of client-credentials tokens",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    p.add_argument(
+        "--preload",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start holding N orders of each merchant (default: 0, an empty mock)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
@@ -80,6 +88,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return problem
     if (args.client_id is None) != (args.client_secret is None):
         return "--client-id and --client-secret go together"
+    if args.preload < 0:
+        return f"--preload must be 0 or more, got {args.preload}"
     return None
 
 
@@ -113,6 +123,9 @@ def handle(args: argparse.Namespace) -> int:
         app = create_app(config)
     except (ValueError, sqlite3.DatabaseError) as exc:  # the mock's own: an unusable --db file
         raise ConfigError(f"--db {args.db}: {exc}") from exc
+    if args.preload:
+        preloaded = preload(app, Auth(config).merchants, args.preload)
+        print(f"  preloaded {preloaded} orders ({args.preload} per merchant)")
     banner(config, args)
     serve(app, args.host, args.port, args.log_level)
     return Exit.OK

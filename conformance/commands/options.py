@@ -202,6 +202,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     budget.add_argument(
         "--poll-timeout", type=float, help="read-after-write wait, seconds (default 5)"
     )
+    budget.add_argument(
+        "--clock-skew",
+        type=float,
+        metavar="SECONDS",
+        help="how far the target's clock may be from ours when timestamps are judged (default 300)",
+    )
     out = parser.add_argument_group("output")
     add_reports_option(out)
     out.add_argument(
@@ -391,6 +397,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         allow_production=pick("allow_production", "allow_production", False),
         run_id=new_run_id(),
         poll_timeout=pick("poll_timeout", "poll_timeout", 5.0),
+        clock_skew=pick("clock_skew", "clock_skew", 300.0),
         credentials=credentials_from(secret_flags(args), environ, auth_section, "ORDERMESH_"),
         tenant_b=credentials_from(
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"

@@ -175,6 +175,7 @@ class RunSettings:
     allow_production: bool = False
     run_id: str = ""
     poll_timeout: float = 5.0  # read-after-write: how long to wait for a write to show
+    clock_skew: float = 300.0  # seconds the target's clock may differ from ours (timestamps)
     credentials: Credentials = Credentials()
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()

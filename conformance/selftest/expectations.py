@@ -25,6 +25,10 @@ READ_AFTER_WRITE = "read_after_write"
 TENANT = "tenant_isolation"
 LISTING = "paging_and_filters"
 SINGLE_VIOLATION = "single_constraint_violation"  # one declared rule broken in a valid body
+SORT = "sort_order"  # records in the order of the declared sort asked for
+OWNERSHIP = "list_ownership"  # every listed record is the caller's
+WRITE_ANSWER = "write_answer"  # a write answers what was sent, and what a read shows
+TIMESTAMPS = "time_runs_forward"  # created <= updated, each within its request's window
 # The stateful scenarios' checks (conformance/stateful: LifecycleFailure.check values).
 LIFECYCLE_STATE = "lifecycle_state"  # a resource reads back other than the model says
 LIFECYCLE_STATUS = "lifecycle_status"  # a forbidden call was allowed, or an allowed one refused
@@ -255,6 +259,30 @@ EXPECTATIONS: tuple[Expectation, ...] = (
     _e(
         "unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500", "ci"
     ),  # smoke's 3 examples may all be ASCII
+    _e(
+        "sort-ignored",
+        [SORT],
+        ["listOrders"],
+        "the records come in insertion order whatever sort was asked",
+    ),
+    _e(
+        "list-leaks-other-merchant",
+        [OWNERSHIP],
+        ["listOrders"],
+        "merchant B's newest order is first on merchant A's page 1",
+    ),
+    _e(
+        "update-answers-stale",
+        [WRITE_ANSWER],
+        ["updateOrder"],
+        "the answer to a PATCH shows the fields as they were before it",
+    ),
+    _e(
+        "local-time-as-utc",
+        [TIMESTAMPS],
+        ["updateOrder"],
+        "updatedAt is 5 hours before createdAt, outside the PATCH's window",
+    ),
 )
 
 # The fault proxy's rows (conformance/selftest/proxy_faults.py). `operations` are where the check
