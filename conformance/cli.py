@@ -22,10 +22,12 @@ from types import ModuleType
 from typing import Any, NoReturn, cast
 
 from conformance.commands.usage import PROG, HelpFormatter
-from conformance.config.settings import ConfigError, credentials_from
+from conformance.config.settings import credentials_from
 from conformance.config.suggestions import did_you_mean
+from conformance.errors import OrderMeshError, TargetError
 from conformance.exit_codes import MEANINGS, Exit
 from conformance.redaction import Redactor
+from spec.loader import SpecError
 
 DESCRIPTION = (
     "The OrderMesh conformance toolkit. `ordermesh-conformance COMMAND --help` shows a "
@@ -157,20 +159,23 @@ def run_then_compare(args: argparse.Namespace) -> int:
     seed, spec, reports dir and credentials, whichever of flags, ORDERMESH_* variables and
     --config file they came from. Composed here so neither command imports the other."""
     from conformance.commands import compare, run
-    from conformance.commands.preflight import TargetError, preflight_other
+    from conformance.commands.preflight import preflight_other
     from conformance.reporting.exit_outputs import write_usage_outputs
 
     with run.usage_outputs(args):
         settings = run.checked_settings(args)
     try:
         preflight_other(settings, args.compare_with)
-    except TargetError as exc:
-        print(f"{PROG} run: error: {exc}", file=sys.stderr)
-        write_usage_outputs(Path(settings.reports_dir), str(exc), Exit.TARGET)
-        return Exit.TARGET
+    except TargetError as exc:  # the reports CI publishes, then main says why
+        write_usage_outputs(Path(settings.reports_dir), str(exc), exc.exit)
+        raise
     with run.usage_outputs(args):
         status = run.execute(run.embedded_run_settings(settings, args.compare_with))
-    return max(status, compare.after_run(settings, args.compare_with))
+    try:
+        compared = compare.after_run(settings, args.compare_with)
+    except Exception as exc:  # the run's own verdict stands beside it: the worse code wins
+        compared = exit_for(exc, "compare")
+    return max(status, compared)
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -186,15 +191,24 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else Exit.USAGE
     try:
         return dispatch(args)
-    except ConfigError as exc:
-        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
-    except Exception as exc:  # our bug: neither a finding about the API nor the user's mistake
-        redactor = Redactor(secrets_in_environment())
+    except Exception as exc:  # the one place an exception becomes an exit code
+        return exit_for(exc, args.command)
+
+
+def exit_for(exc: Exception, command: str) -> Exit:
+    """The exit code `exc` means (errors.py draws the tree), with one line on stderr saying why;
+    a traceback too when it is ours: neither a finding about the API nor the user's mistake."""
+    redactor = Redactor(secrets_in_environment())
+    code = exc.exit if isinstance(exc, OrderMeshError) else Exit.INTERNAL
+    if isinstance(exc, SpecError):  # below our errors' layer: a spec or overlay the user gave
+        code = Exit.USAGE
+    if code == Exit.INTERNAL:
         print(redactor.text(traceback.format_exc()), file=sys.stderr, end="")
         message = redactor.text(f"{type(exc).__name__}: {exc}")
-        print(f"{PROG} {args.command}: internal error: {message}", file=sys.stderr)
-        return Exit.INTERNAL
+        print(f"{PROG} {command}: internal error: {message}", file=sys.stderr)
+    else:
+        print(redactor.text(f"{PROG} {command}: error: {exc}"), file=sys.stderr)
+    return code
 
 
 def secrets_in_environment() -> list[str]:

@@ -191,6 +191,8 @@ class MockApp:
         with self.store.lock:
             action = next_version.audit_action(self.config.next_version, op.operation_id)
             uow = UnitOfWork(self.store, action, actor, request_id)
+            if self.faults.active("local-time-as-utc"):
+                uow.local_offset = LOCAL_TIME_OFFSET
             ctx.uow = uow
             result = handler(ctx)
             if result.status < 300:
@@ -201,6 +203,7 @@ class MockApp:
                     if (audit["resource"], rid) not in uow.skip_primary
                 ]
                 uow.commit()
+                stamp_answer(result.body, uow.stamped)
         return result
 
     def _actor(self, principal: Principal | None) -> Actor:
@@ -209,6 +212,28 @@ class MockApp:
         if principal is None:
             return Actor(None, None)
         return Actor(principal.client_id, principal.user_id)
+
+
+# The server's zone written as if it were UTC: the local-time-as-utc fault.
+LOCAL_TIME_OFFSET = -5 * 3600.0
+
+
+def stamp_answer(body: Any, stamped: dict[tuple[str, str], tuple[str, Any, str]]) -> None:
+    """The answer to a write carries the last-change time its commit set (the handler built the
+    answer before the commit stamped the records)."""
+    if not stamped:
+        return
+    by_id = {rid: change for (_, rid), change in stamped.items()}
+    nodes = [body]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, list):
+            nodes.extend(node)
+        elif isinstance(node, dict):
+            change = by_id.get(node.get("id"))  # type: ignore[arg-type]
+            if change is not None and change[0] in node and node[change[0]] == change[1]:
+                node[change[0]] = change[2]
+            nodes.extend(node.values())
 
 
 def as_documented(op: Operation, exc: ApiError) -> ApiError:

@@ -117,13 +117,29 @@ CATALOGUE: tuple[Fault, ...] = (
         "searchOrders ignores the `status` filter (valid values)",
     ),
     Fault("unicode-note-500", "server-error", "createNote with non-ASCII text answers 500"),
+    Fault(
+        "sort-ignored",
+        "list",
+        "listOrders accepts sortBy/sortDirection but answers in insertion order",
+    ),
+    Fault(
+        "list-leaks-other-merchant",
+        "auth",
+        "listOrders puts another merchant's newest order first on page 1",
+    ),
+    Fault(
+        "update-answers-stale",
+        "state",
+        "updateOrder saves the change but answers the order as it was before",
+    ),
+    Fault(
+        "local-time-as-utc",
+        "state",
+        "an order's updatedAt is stored in local time (UTC-5) labelled Z",
+    ),
 )
 
 BY_NAME: dict[str, Fault] = {f.name: f for f in CATALOGUE}
-
-
-class UnknownFault(ValueError):
-    pass
 
 
 class Faults:
@@ -133,7 +149,7 @@ class Faults:
         names = tuple(names)
         unknown = [n for n in names if n not in BY_NAME]
         if unknown:
-            raise UnknownFault(
+            raise ValueError(
                 f"unknown fault(s): {', '.join(unknown)}; valid names: {', '.join(BY_NAME)}"
             )
         self._active = frozenset(names)

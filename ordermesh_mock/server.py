@@ -14,7 +14,9 @@ from typing import Any
 import uvicorn
 
 from ordermesh_mock.app import create_app
+from ordermesh_mock.auth import Auth
 from ordermesh_mock.config import MockConfig
+from ordermesh_mock.preload import preload
 
 
 def serve(app: Any, host: str, port: int, log_level: str) -> None:
@@ -34,10 +36,18 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def run_in_thread(
-    config: MockConfig, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10
+    config: MockConfig,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    timeout: float = 10,
+    preload_orders: int = 0,
 ) -> tuple[str, Callable[[], None]]:
-    """Serve the mock from a background thread; returns (base_url, stop)."""
-    return serve_app_in_thread(create_app(config), "ordermesh-mock", host, port, timeout)
+    """Serve the mock from a background thread; returns (base_url, stop). With
+    `preload_orders`, each merchant already holds that many orders when it starts."""
+    app = create_app(config)
+    if preload_orders:
+        preload(app, Auth(config).merchants, preload_orders)
+    return serve_app_in_thread(app, "ordermesh-mock", host, port, timeout)
 
 
 def serve_app_in_thread(

@@ -177,6 +177,9 @@ class UnitOfWork:
         self.event_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.audit_enabled = True
         self.audit_filter: Callable[[str, str], bool] | None = None  # (type, id) -> keep?
+        # (type, id) -> (timestamp field, value before, value the commit set): for the answer
+        self.stamped: dict[tuple[str, str], tuple[str, Any, str]] = {}
+        self.local_offset = 0.0  # seconds added to an order's last-change stamp (a fault)
 
     # ------------------------------------------------------------------ access
     def get(self, kind: str, rid: str) -> dict[str, Any] | None:
@@ -231,9 +234,11 @@ class UnitOfWork:
             if changes and work is not None and orig is not None:
                 ts_field = TIMESTAMP_FIELD.get(key[0])
                 if ts_field and ts_field in work:
-                    work[ts_field] = (
-                        self.shipment_time() if key[0] == "Shipment" else self.order_time()
-                    )
+                    stamp = self.shipment_time() if key[0] == "Shipment" else self.order_time()
+                    if key[0] == "Order" and self.local_offset:
+                        stamp = order_time(self.now + self.local_offset)
+                    self.stamped[key] = (ts_field, work[ts_field], stamp)
+                    work[ts_field] = stamp
             if changes:
                 changed_keys.append(key)
             if changes or key in self.primary:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import httpx
+from schemathesis import Response
 
 from conformance.checks import snapshots
 from conformance.checks.audit_rule import event_problems
+from conformance.checks.context import CheckContext, Snapshot, project_check
 from conformance.failures.hierarchy import AuditFailure
 from conformance.machinery.contract import is_client_error, is_success, json_of
-from conformance.machinery.harness import Harness
 from conformance.machinery.resources import ResourceRef, unwrap
 from conformance.transport.operations import operation_of
 from conformance.transport.polling import poll_until
@@ -24,38 +27,43 @@ from conformance.transport.together import together
 from spec import SAFE_METHODS
 from spec.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
-def make_audit_check(harness: Harness):
-    def audit_log_side_effect(ctx, response, case) -> None:
-        if case.operation.method.upper() in SAFE_METHODS or not snapshots.audit_spec(case):
-            return
-        before = {(s.kind, s.id): s for s in (snapshots.peek(harness, case) or [])}
-        if is_success(response.status_code):
-            _check_success(harness, case, response, before)
-        elif is_client_error(response.status_code):
-            _check_refusal(harness, case, response, before)
-
-    return audit_log_side_effect
+Before = dict[tuple[str, str], Snapshot]
 
 
-def _fail(case, title: str, message: str) -> NoReturn:
+@project_check
+def audit_log_side_effect(ctx: CheckContext, response: Response, case: OpenApiCase) -> None:
+    if case.operation.method.upper() in SAFE_METHODS or not snapshots.audit_spec(case):
+        return
+    before = {(s.kind, s.id): s for s in ctx.before}
+    if is_success(response.status_code):
+        _check_success(ctx, case, response, before)
+    elif is_client_error(response.status_code):
+        _check_refusal(ctx, case, response, before)
+
+
+def _fail(case: OpenApiCase, title: str, message: str) -> NoReturn:
     raise AuditFailure(
         operation=case.operation.label, title=title, message=message, check="audit_log_side_effect"
     )
 
 
-def _body(response) -> Any:
+def _body(response: Response) -> Any:
     try:
         return response.json()
     except ValueError:
         return None
 
 
-def _check_success(harness: Harness, case, response, before) -> None:
+def _check_success(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> None:
     operation_id = operation_of(case)
     for ref in snapshots.refs(case, _body(response)):
         snapshot = before.get((ref.kind, ref.id))
-        events = _events_after(harness, ref, snapshot, response)
+        events = _events_after(ctx, ref, snapshot, response)
         if events is None:
             _fail(
                 case,
@@ -65,7 +73,7 @@ def _check_success(harness: Harness, case, response, before) -> None:
         start = snapshot.audit_count if snapshot else 0
         new = events[start:]
         # Read at most once: for whether anything changed, and for the items an order touched.
-        after = functools.cache(lambda ref=ref: snapshots.read(harness, ref, case))
+        after = functools.cache(lambda ref=ref: snapshots.read(ctx, ref, shared=True))
         unchanged = snapshot is not None and snapshots.stable(after()) == snapshots.stable(
             snapshot.resource
         )
@@ -80,39 +88,49 @@ def _check_success(harness: Harness, case, response, before) -> None:
                 f"{[e.get('action') for e in new]}",
             )
         event = new[0]
-        _check_event(harness, case, ref, event, expected_version=start)
+        _check_event(ctx, case, ref, event, expected_version=start)
         if snapshot is None and not event.get("changes"):
             _fail(case, "Creation event without changes", f"{ref.kind} {ref.id}: {event}")
-        _check_related(harness, case, ref, event, after)
+        _check_related(ctx, case, ref, event, after)
 
 
-def _events_after(harness: Harness, ref: ResourceRef, snapshot, response) -> list | None:
+def _events_after(
+    ctx: CheckContext, ref: ResourceRef, snapshot: Snapshot | None, response: Response
+) -> list[dict[str, Any]] | None:
     """The audit log after a successful write, polled until it shows a new event (a replica
     may lag). A write whose answer shows the resource unchanged may be a documented no-op,
     which adds no event: its log is read once."""
     start = snapshot.audit_count if snapshot else 0
-    answered = unwrap(harness.spec, ref.kind, _body(response), ref)
+    answered = unwrap(ctx.spec, ref.kind, _body(response), ref)
     noop = snapshot is not None and snapshots.stable(answered) == snapshots.stable(
         snapshot.resource
     )
     return poll_until(
-        lambda: snapshots.audit_events(harness, ref),
+        lambda: snapshots.audit_events(ctx, ref),
         lambda events: events is not None and (noop or len(events) > start),
-        harness.settings.poll_timeout,
+        ctx.run.poll_timeout,
     )
 
 
 def _check_event(
-    harness: Harness, case, ref: ResourceRef, event: dict, expected_version: int | None
+    ctx: CheckContext,
+    case: OpenApiCase,
+    ref: ResourceRef,
+    event: dict[str, Any],
+    expected_version: int | None,
 ) -> None:
     for title, problem in event_problems(
-        event, operation_of(case), expected_version, harness.auth.identity
+        event, operation_of(case), expected_version, ctx.identities.caller
     ):
         _fail(case, title, f"{ref.kind} {ref.id}: {problem}")
 
 
 def _check_related(
-    harness: Harness, case, ref: ResourceRef, primary: dict, after: Callable[[], Any]
+    ctx: CheckContext,
+    case: OpenApiCase,
+    ref: ResourceRef,
+    primary: dict[str, Any],
+    after: Callable[[], Any],
 ) -> None:
     """Events the same request left on the order's items, and on the shipment's message log.
     `after()` reads the primary resource as it is after the call."""
@@ -121,20 +139,20 @@ def _check_related(
     if ref.kind == "Order":
         for item in (after() or {}).get("items", []):
             related.append(ResourceRef("OrderItem", item["id"]))
-    logs = together([functools.partial(snapshots.audit_events, harness, r) for r in related])
+    logs = together([functools.partial(snapshots.audit_events, ctx, r) for r in related])
     for item_ref, log in zip(related, logs, strict=True):
         for event in log or []:
             if event.get("requestId") == request_id:
-                _check_event(harness, case, item_ref, event, expected_version=event.get("version"))
+                _check_event(ctx, case, item_ref, event, expected_version=event.get("version"))
     if ref.kind == "Shipment":
-        path = harness.spec.operation("getShipmentMessageAuditLogs").url({"shipmentId": ref.id})
-        response = poll_until(
-            lambda: harness.client.get(path),
-            lambda answer: len(_same_request(harness, answer, request_id)) >= 1,
-            harness.settings.poll_timeout,
+        path = ctx.spec.operation("getShipmentMessageAuditLogs").url({"shipmentId": ref.id})
+        answer = poll_until(
+            lambda: ctx.client.get(path),
+            lambda answer: len(_same_request(ctx, answer, request_id)) >= 1,
+            ctx.run.poll_timeout,
         )
-        if is_success(response.status_code):
-            same = _same_request(harness, response, request_id)
+        if is_success(answer.status_code):
+            same = _same_request(ctx, answer, request_id)
             if len(same) != 1:
                 _fail(
                     case,
@@ -144,16 +162,20 @@ def _check_related(
                 )
 
 
-def _same_request(harness: Harness, response, request_id) -> list[dict]:
+def _same_request(
+    ctx: CheckContext, answer: httpx.Response, request_id: Any
+) -> list[dict[str, Any]]:
     """The shipment message events one request wrote."""
-    if not is_success(response.status_code):
+    if not is_success(answer.status_code):
         return []
-    body = json_of(response)
-    events = vocabulary(harness.spec).records("getShipmentMessageAuditLogs", body) or []
+    body = json_of(answer)
+    events = vocabulary(ctx.spec).records("getShipmentMessageAuditLogs", body) or []
     return [e for e in events if isinstance(e, dict) and e.get("requestId") == request_id]
 
 
-def _check_refusal(harness: Harness, case, response, before) -> None:
+def _check_refusal(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> None:
     """A refused write must leave no trace: same resource, same audit log."""
     for (kind, resource_id), snapshot in before.items():
         ref = ResourceRef(kind, resource_id, snapshot.parent_id)
@@ -161,8 +183,8 @@ def _check_refusal(harness: Harness, case, response, before) -> None:
             continue
         log, resource = together(
             [
-                functools.partial(snapshots.audit_events, harness, ref),
-                functools.partial(snapshots.read, harness, ref),
+                functools.partial(snapshots.audit_events, ctx, ref),
+                functools.partial(snapshots.read, ctx, ref),
             ]
         )
         events = log or []

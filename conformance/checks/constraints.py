@@ -9,21 +9,28 @@ enum, a missing required field). Once per operation per run: it is a probe, not 
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from schemathesis import Response
 
 from conformance.checks import snapshots
+from conformance.checks.context import CheckContext, project_check
 from conformance.failures.hierarchy import ConstraintFailure
 from conformance.machinery.contract import is_client_error, is_success
-from conformance.machinery.harness import Harness
 from conformance.transport.operations import operation_of
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 
 
-def violations(schema: dict[str, Any], path: tuple = ()) -> Iterator[Mutation]:
+Path = tuple[str | int, ...]
+
+
+def violations(schema: dict[str, Any], path: Path = ()) -> Iterator[Mutation]:
     """One mutation per declared constraint on the fields of an object schema (and the first
     element of its object arrays), in schema order."""
     properties = schema.get("properties", {})
@@ -51,11 +58,11 @@ def violations(schema: dict[str, Any], path: tuple = ()) -> Iterator[Mutation]:
             yield from violations(items, (*where, 0))
 
 
-def _label(path: tuple) -> str:
+def _label(path: Path) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
 
 
-def _parent(body: Any, path: tuple) -> Any:
+def _parent(body: Any, path: Path) -> Any:
     node = body
     for part in path:
         if isinstance(part, int):
@@ -67,7 +74,7 @@ def _parent(body: Any, path: tuple) -> Any:
     return node
 
 
-def _set(path: tuple, value: Any) -> Callable[[Any], bool]:
+def _set(path: Path, value: Any) -> Callable[[Any], bool]:
     def apply(body: Any) -> bool:
         parent = _parent(body, path[:-1])
         if not isinstance(parent, dict) or path[-1] not in parent:
@@ -78,7 +85,7 @@ def _set(path: tuple, value: Any) -> Callable[[Any], bool]:
     return apply
 
 
-def _remove(path: tuple, name: str) -> Callable[[Any], bool]:
+def _remove(path: Path, name: str) -> Callable[[Any], bool]:
     def apply(body: Any) -> bool:
         parent = _parent(body, path)
         if not isinstance(parent, dict) or name not in parent:
@@ -89,7 +96,7 @@ def _remove(path: tuple, name: str) -> Callable[[Any], bool]:
     return apply
 
 
-def _clone(case) -> SimpleNamespace:
+def _clone(case: OpenApiCase) -> SimpleNamespace:
     """What the preparers touch of a case, copied so it can be re-prepared independently."""
     return SimpleNamespace(
         operation=case.operation,
@@ -100,40 +107,34 @@ def _clone(case) -> SimpleNamespace:
     )
 
 
-def make_single_violation_check(harness: Harness):
-    probed: set[str] = set()
-    lock = threading.Lock()
-
-    def single_constraint_violation(ctx, response, case) -> None:
-        operation_id = operation_of(case)
-        operation = harness.spec.operation(operation_id)
-        schema = operation.request_schema
-        if not is_success(response.status_code) or not isinstance(case.body, dict) or not schema:
-            return
-        if case.meta is not None and case.meta.generation.mode.name != "POSITIVE":
-            return
-        with lock:
-            if operation_id in probed:
-                return
-            probed.add(operation_id)
-        creates = (snapshots.audit_spec(case) or {}).get("id", "").startswith("$response")
-        for what, mutate in violations(schema):
-            probe = case
-            if creates:  # a fresh safeId etc., so a refusal is about the broken rule only
-                probe = _clone(case)
-                harness.preparation.prepare(probe)
-            body = copy.deepcopy(probe.body)
-            if not mutate(body):
-                continue
-            path = operation.url(probe.path_parameters or {})
-            answer = harness.client.request(case.method, path, json=body, params=probe.query)
-            if not is_client_error(answer.status_code):
-                raise ConstraintFailure(
-                    operation=case.operation.label,
-                    title="Constraint not enforced",
-                    message=f"{operation_id} answered {answer.status_code} to a body whose only "
-                    f"problem is: {what}",
-                    check="single_constraint_violation",
-                )
-
-    return single_constraint_violation
+@project_check
+def single_constraint_violation(ctx: CheckContext, response: Response, case: OpenApiCase) -> None:
+    operation_id = operation_of(case)
+    operation = ctx.spec.operation(operation_id)
+    schema = operation.request_schema
+    if not is_success(response.status_code) or not isinstance(case.body, dict) or not schema:
+        return
+    if case.meta is not None and case.meta.generation.mode.name != "POSITIVE":
+        return
+    if not ctx.run.first_time("single violation", operation_id):
+        return  # a probe, once per operation per run
+    creates = (snapshots.audit_spec(case) or {}).get("id", "").startswith("$response")
+    for what, mutate in violations(schema):
+        probe: OpenApiCase | SimpleNamespace = case
+        if creates and ctx.run.prepare is not None:
+            # a fresh safeId etc., so a refusal is about the broken rule only
+            probe = _clone(case)
+            ctx.run.prepare(probe)
+        body = copy.deepcopy(probe.body)
+        if not mutate(body):
+            continue
+        path = operation.url(probe.path_parameters or {})
+        answer = ctx.client.request(case.method, path, json=body, params=probe.query)
+        if not is_client_error(answer.status_code):
+            raise ConstraintFailure(
+                operation=case.operation.label,
+                title="Constraint not enforced",
+                message=f"{operation_id} answered {answer.status_code} to a body whose only "
+                f"problem is: {what}",
+                check="single_constraint_violation",
+            )

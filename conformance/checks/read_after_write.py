@@ -8,24 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from schemathesis import Response
 
 from conformance.checks import snapshots
+from conformance.checks.context import CheckContext, Snapshot, project_check
 from conformance.failures.hierarchy import ReadAfterWriteFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.harness import Harness
 from conformance.machinery.resources import ResourceRef, response_header
 from conformance.transport.operations import operation_of
 from conformance.transport.polling import poll_until
 from spec import load_lifecycle
 from spec.vocabulary import number, vocabulary
 
-Verifier = Callable[[Harness, Any, Any, list], "str | None"]
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
+
+Before = tuple[Snapshot, ...]
+Verifier = Callable[[CheckContext, "OpenApiCase", Response, Before], "str | None"]
 VERIFIERS: dict[str, Verifier] = {}
 POLL_INTERVAL = 0.2
 
 
-def verifies(*operation_ids: str):
+def verifies(*operation_ids: str) -> Callable[[Verifier], Verifier]:
     def register(fn: Verifier) -> Verifier:
         for operation_id in operation_ids:
             VERIFIERS[operation_id] = fn
@@ -34,58 +40,62 @@ def verifies(*operation_ids: str):
     return register
 
 
-def make_read_after_write_check(harness: Harness):
-    def read_after_write(ctx, response, case) -> None:
-        if not is_success(response.status_code):
-            return
-        verifier = VERIFIERS.get(operation_of(case))
-        if verifier is None:
-            return
-        before = snapshots.peek(harness, case) or []
-        problem = poll_until(
-            lambda: verifier(harness, case, response, before),
-            lambda found: found is None,
-            harness.settings.poll_timeout,
-            POLL_INTERVAL,
+@project_check
+def read_after_write(ctx: CheckContext, response: Response, case: OpenApiCase) -> None:
+    if not is_success(response.status_code):
+        return
+    verifier = VERIFIERS.get(operation_of(case))
+    if verifier is None:
+        return
+    problem = poll_until(
+        lambda: verifier(ctx, case, response, ctx.before),
+        lambda found: found is None,
+        ctx.run.poll_timeout,
+        POLL_INTERVAL,
+    )
+    if problem is not None:
+        raise ReadAfterWriteFailure(
+            operation=case.operation.label,
+            title="Write not visible on read",
+            message=problem,
+            check="read_after_write",
         )
-        if problem is not None:
-            raise ReadAfterWriteFailure(
-                operation=case.operation.label,
-                title="Write not visible on read",
-                message=problem,
-                check="read_after_write",
-            )
-
-    return read_after_write
 
 
-def _get(harness: Harness, path: str, case=None) -> tuple[int, Any]:
+def _get(ctx: CheckContext, path: str, shared: bool = False) -> tuple[int, Any]:
     """GET `path`: its status and the resource out of the answer, as the spec wraps it."""
-    response = snapshots.read_after_call(harness, case, path) if case else harness.client.get(path)
-    body = json_of(response)
-    operation_id = harness.gate.operation_id("GET", response.request.url.path)
-    if operation_id is None or not is_success(response.status_code):
-        return response.status_code, body
-    return response.status_code, vocabulary(harness.spec).resource(operation_id, body)
+    answer = snapshots.read_after_call(ctx, path) if shared else ctx.client.get(path)
+    body = json_of(answer)
+    operation_id = ctx.run.operation_id("GET", answer.request.url.path)
+    if operation_id is None or not is_success(answer.status_code):
+        return answer.status_code, body
+    return answer.status_code, vocabulary(ctx.spec).resource(operation_id, body)
+
+
+def _sent(case: OpenApiCase) -> dict[str, Any]:
+    """The body the case sent, as JSON (a non-object body sends no fields)."""
+    return case.body if isinstance(case.body, dict) else {}
 
 
 def _field(resource: Any, name: str) -> Any:
     return resource.get(name) if isinstance(resource, dict) else None
 
 
-def _state(harness: Harness, entity: str, value: Any) -> Any:
-    return load_lifecycle().state_of(vocabulary(harness.spec), entity, value) or value
+def _state(ctx: CheckContext, entity: str, value: Any) -> Any:
+    return load_lifecycle().state_of(vocabulary(ctx.spec), entity, value) or value
 
 
 @verifies("createOrder", "createNote", "createShipment")
-def _created(harness, case, response, before) -> str | None:
+def _created(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> str | None:
     location = response_header(response, "Location")
     if not location:
         return f"{response.status_code} without a Location header"
-    status, body = _get(harness, location, case)
+    status, body = _get(ctx, location, shared=True)
     if not is_success(status):
         return f"GET {location} (the Location of the new resource) answered {status}"
-    sent = case.body or {}
+    sent = _sent(case)
     if operation_of(case) == "createOrder":
         order = body if isinstance(body, dict) else {}
         for key in ("externalId", "safeId", "merchantId"):
@@ -101,32 +111,35 @@ def _created(harness, case, response, before) -> str | None:
 
 
 @verifies("updateNote")
-def _note_replaced(harness, case, response, before) -> str | None:
-    path = harness.paths.read(ResourceRef("Note", case.path_parameters["noteId"]))
-    status, body = _get(harness, path)
-    text = _field(body, "text")
-    if not is_success(status) or text != case.body.get("text"):
-        return f"after PUT the note reads {text!r} ({status}), expected {case.body.get('text')!r}"
+def _note_replaced(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> str | None:
+    path = ctx.run.paths.read(ResourceRef("Note", (case.path_parameters or {})["noteId"]))
+    status, body = _get(ctx, path)
+    text, wrote = _field(body, "text"), _sent(case).get("text")
+    if not is_success(status) or text != wrote:
+        return f"after PUT the note reads {text!r} ({status}), expected {wrote!r}"
     return None
 
 
 @verifies("deleteNote", "deleteShipment")
-def _gone(harness, case, response, before) -> str | None:
+def _gone(ctx: CheckContext, case: OpenApiCase, response: Response, before: Before) -> str | None:
     ref = snapshots.refs(case)[0]
-    path = harness.paths.read(ref)
-    status, _ = _get(harness, path)
+    path = ctx.run.paths.read(ref)
+    status, _ = _get(ctx, path)
     gone = HTTPStatus.NOT_FOUND
     return None if status == gone else f"GET {path} after DELETE answered {status}, expected {gone}"
 
 
 @verifies("updateOrder")
-def _order_updated(harness, case, response, before) -> str | None:
-    order = (
-        snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"]), case) or {}
-    )
+def _order_updated(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> str | None:
+    order_id = (case.path_parameters or {})["orderId"]
+    order = snapshots.read(ctx, ResourceRef("Order", order_id), shared=True) or {}
     # Undeclared extra properties may be ignored by the API; only declared fields must persist.
-    declared = harness.spec.operation("updateOrder").request_schema or {}
-    for key, value in (case.body or {}).items():
+    declared = ctx.spec.operation("updateOrder").request_schema or {}
+    for key, value in _sent(case).items():
         if key == "status" or key not in declared.get("properties", {}):
             continue  # releasing a hold: the order status is derived, the lifecycle model checks it
         if isinstance(value, dict) and isinstance(order.get(key), dict):
@@ -139,12 +152,14 @@ def _order_updated(harness, case, response, before) -> str | None:
 
 
 @verifies("cancelOrder")
-def _cancelled(harness, case, response, before) -> str | None:
+def _cancelled(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> str | None:
     if not before or before[0].resource is None:
         return None
     was = _items(before[0].resource)
-    now = _items(snapshots.read(harness, ResourceRef("Order", before[0].id), case))
-    body = case.body or {}
+    now = _items(snapshots.read(ctx, ResourceRef("Order", before[0].id), shared=True))
+    body = _sent(case)
     asked = {
         e["id"]: e.get("quantity") for e in body.get("orderItems") or [] if isinstance(e, dict)
     }
@@ -163,7 +178,7 @@ def _cancelled(harness, case, response, before) -> str | None:
         if whole_order or item_id in asked:
             quantity = asked.get(item_id) or open_before
             expected = cancelled_was + min(quantity, open_before)
-            is_open = _state(harness, "orderItem", item.get("status")) in cancellable
+            is_open = _state(ctx, "orderItem", item.get("status")) in cancellable
             if is_open and number(after.get("cancelledQuantity")) != expected:
                 return (
                     f"item {item_id}: cancelledQuantity {after.get('cancelledQuantity')}, "
@@ -180,14 +195,16 @@ def _cancelled(harness, case, response, before) -> str | None:
 
 
 @verifies("addRefund")
-def _refunded(harness, case, response, before) -> str | None:
+def _refunded(
+    ctx: CheckContext, case: OpenApiCase, response: Response, before: Before
+) -> str | None:
     if not before or before[0].resource is None:
         return None
     was = {k: i.get("refundData") or {} for k, i in _items(before[0].resource).items()}
-    read = snapshots.read(harness, ResourceRef("Order", before[0].id), case)
+    read = snapshots.read(ctx, ResourceRef("Order", before[0].id), shared=True)
     now = {k: i.get("refundData") or {} for k, i in _items(read).items()}
     expected = {item_id: dict(data) for item_id, data in was.items()}
-    for refund in case.body.get("refunds", []):
+    for refund in _sent(case).get("refunds", []):
         if refund.get("itemId") not in expected or not isinstance(
             refund.get("amount"), float | int
         ):
@@ -216,12 +233,13 @@ def _refunded(harness, case, response, before) -> str | None:
 
 
 @verifies("holdOrder")
-def _held(harness, case, response, before) -> str | None:
-    order = snapshots.read(harness, ResourceRef("Order", case.path_parameters["orderId"]), case)
+def _held(ctx: CheckContext, case: OpenApiCase, response: Response, before: Before) -> str | None:
+    order_id = (case.path_parameters or {})["orderId"]
+    order = snapshots.read(ctx, ResourceRef("Order", order_id), shared=True)
     held = load_lifecycle().target_of("order", "holdOrder")
     if not isinstance(order, dict) or "status" not in order:
         return None  # no status to judge: the schema check reports its absence
-    reads = _state(harness, "order", order.get("status"))
+    reads = _state(ctx, "order", order.get("status"))
     return None if reads == held else f"order reads {order.get('status')!r} after hold"
 
 

@@ -9,11 +9,17 @@ Anything a case creates is read by B every time.
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
+from schemathesis import Response
+
+from conformance.checks.context import CheckContext, project_check
 from conformance.failures.hierarchy import TenantFailure
 from conformance.machinery.contract import is_success
-from conformance.machinery.harness import Harness
 from conformance.machinery.resources import response_header
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 # What another merchant's token may get: refused, or told the resource does not exist
 # (lifecycle.yaml's merchant-scope rule).
@@ -21,29 +27,28 @@ ISOLATED = (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 CHECK = "tenant_isolation"
 
 
-def make_tenant_check(harness: Harness):
-    def tenant_isolation(ctx, response, case) -> None:
-        if harness.tenant_client is None or not is_success(response.status_code):
+@project_check
+def tenant_isolation(ctx: CheckContext, response: Response, case: OpenApiCase) -> None:
+    if ctx.tenant_client is None or not is_success(response.status_code):
+        return
+    method = case.operation.method.upper()
+    location = response_header(response, "Location")
+    if method == "GET" and case.path_parameters:
+        path = case.formatted_path
+        if not ctx.run.first_time("tenant read", case.operation.label, path):
             return
-        method = case.operation.method.upper()
-        if method == "GET" and case.path_parameters:
-            path = case.formatted_path
-            if not harness.first_time("tenant read", case.operation.label, path):
-                return
-        elif method == "POST" and response_header(response, "Location"):
-            path = response_header(response, "Location")
-        else:
-            return
-        other = harness.tenant_client.get(path, params=case.query or None)
-        if other.status_code not in ISOLATED:
-            raise TenantFailure(
-                operation=case.operation.label,
-                title="Another merchant can read this resource",
-                message=(
-                    f"GET {path} with merchant B's token answered {other.status_code}, "
-                    f"expected {' or '.join(str(int(s)) for s in ISOLATED)}"
-                ),
-                check=CHECK,
-            )
-
-    return tenant_isolation
+    elif method == "POST" and location:
+        path = location
+    else:
+        return
+    other = ctx.tenant_client.get(path, params=case.query or None)
+    if other.status_code not in ISOLATED:
+        raise TenantFailure(
+            operation=case.operation.label,
+            title="Another merchant can read this resource",
+            message=(
+                f"GET {path} with merchant B's token answered {other.status_code}, "
+                f"expected {' or '.join(str(int(s)) for s in ISOLATED)}"
+            ),
+            check=CHECK,
+        )

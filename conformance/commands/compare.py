@@ -8,7 +8,6 @@ and named flows. Writes behaviour-diff.md and behaviour-diff.json.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,12 +22,11 @@ from conformance.commands.options import (
     add_target_options,
     settings_from,
 )
-from conformance.commands.preflight import TargetError, preflight_other
+from conformance.commands.preflight import preflight_other
 from conformance.commands.usage import Usage
-from conformance.config.settings import ConfigError, RunSettings, new_run_id
+from conformance.config.settings import RunSettings, new_run_id
 from conformance.drift.observe import Observation, open_target
 from conformance.exit_codes import Exit
-from spec.loader import SpecError
 
 USAGE = Usage(
     description="Replay the same seeded cases and flows on two targets and report how they "
@@ -84,12 +82,7 @@ def observe_both(
 
 
 def handle(args: argparse.Namespace) -> int:
-    try:
-        settings = settings_from(args)
-    except (ConfigError, SpecError) as exc:
-        print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
-    return execute(settings, args.compare_with, args.max_examples)
+    return execute(settings_from(args), args.compare_with, args.max_examples)
 
 
 def after_run(settings: RunSettings, url: str) -> int:
@@ -116,22 +109,13 @@ def execute(
 ) -> int:
     """Compare `settings.base_url` (or the embedded mock) with `compare_with` (or the embedded
     mock in next-version mode); reports go to `settings.reports_dir`."""
-    try:
-        settings.check_can_create_data()  # both targets get the flows' orders and shipments
-        if compare_with:  # B needs credentials, a sane URL and the merchant just like A
-            settings.with_target(compare_with).check().check_can_create_data()
-            preflight_other(settings, compare_with)  # before the first request to A
-        echo(f"compare: seed {settings.seed}, spec {settings.spec_path}")
-        (label_a, a), (label_b, b), stopped = observe_both(
-            settings, compare_with, max_examples, echo
-        )
-        differences = compare(settings.load_spec(), a, b)
-    except (ConfigError, SpecError) as exc:
-        print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
-    except TargetError as exc:
-        print(f"ordermesh-conformance compare: error: {exc}", file=sys.stderr)
-        return Exit.TARGET
+    settings.check_can_create_data()  # both targets get the flows' orders and shipments
+    if compare_with:  # B needs credentials, a sane URL and the merchant just like A
+        settings.with_target(compare_with).check().check_can_create_data()
+        preflight_other(settings, compare_with)  # before the first request to A
+    echo(f"compare: seed {settings.seed}, spec {settings.spec_path}")
+    (label_a, a), (label_b, b), stopped = observe_both(settings, compare_with, max_examples, echo)
+    differences = compare(settings.load_spec(), a, b)
     notes = {
         "seed": settings.seed,
         "max_examples": max_examples,

@@ -13,13 +13,12 @@ from conformance.commands.usage import Usage
 from conformance.diff.bundle import Bundle
 from conformance.diff.compare import compare_specs
 from conformance.diff.ignore import apply_ignore, load_ignore
-from conformance.diff.inputs import DiffSpec, InputError, load_bundle
+from conformance.diff.inputs import DiffSpec, load_bundle
 from conformance.diff.model import Change, at_or_above
 from conformance.diff.policy import DEFAULT_NOTICE_DAYS, Policy, parse_notice
 from conformance.diff.render import FORMATS, Locator, render
 from conformance.diff.source import exists, locate
 from conformance.exit_codes import Exit
-from spec.loader import SpecError
 from spec.overlay import apply_overlays
 
 FAIL_ON = ("breaking", "warning", "never")
@@ -84,25 +83,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    try:
-        entries = load_ignore(args.ignore) if args.ignore else None
-        old, new = load_bundle(args.old), load_bundle(args.new)
-        if args.overlays:
-            old = replace(old, document=apply_overlays(old.document, tuple(args.overlays))[0])
-        policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
-        changes = compare_specs(
-            DiffSpec(old.document, args.old), DiffSpec(new.document, args.new), policy
-        )
-    except InputError as exc:
-        print(f"ordermesh-conformance diff: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
-    except (SpecError, KeyError, TypeError, AttributeError, ValueError) as exc:
-        print(
-            f"ordermesh-conformance diff: error: cannot compare the documents "
-            f"({type(exc).__name__}: {exc})",
-            file=sys.stderr,
-        )
-        return Exit.USAGE
+    # A bad input file is an InputError or SpecError (exit 2, from cli.main); an exception
+    # inside the comparer is our bug (exit 4), whatever the documents hold.
+    entries = load_ignore(args.ignore) if args.ignore else None
+    old, new = load_bundle(args.old), load_bundle(args.new)
+    if args.overlays:
+        old = replace(old, document=apply_overlays(old.document, tuple(args.overlays))[0])
+    policy = Policy(args.today or dt.date.today(), args.notice or parse_notice(""))
+    changes = compare_specs(
+        DiffSpec(old.document, args.old), DiffSpec(new.document, args.new), policy
+    )
     ignored = None
     if entries is not None:
         changes, ignored = apply_ignore(changes, entries, args.ignore)

@@ -18,7 +18,6 @@ from conformance.commands.options import (
     add_target_options,
     settings_from,
 )
-from conformance.commands.preflight import TargetError
 from conformance.commands.usage import Usage
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.drift.analyse import DriftReport, analyse
@@ -27,8 +26,7 @@ from conformance.drift.overlay import dump_overlay, propose_overlay
 from conformance.drift.render import dumps, markdown
 from conformance.exit_codes import Exit
 from spec import SPEC_PATH, Spec
-from spec.loader import SpecError
-from spec.overlay import OverlayError, apply_overlay_file
+from spec.overlay import apply_overlay_file
 
 OVERLAY_FILE = "drift.overlay.yaml"
 
@@ -97,18 +95,11 @@ def apply_command(args: argparse.Namespace) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    try:
-        if args.apply_overlay:
-            return apply_command(args)
-        settings = settings_from(args)
-        report = run_drift(settings, args.max_examples)
-        overlay_path = write_reports(report, Path(settings.reports_dir), settings.load_spec())
-    except (ConfigError, OverlayError, SpecError) as exc:
-        print(f"ordermesh-conformance drift: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
-    except TargetError as exc:
-        print(f"ordermesh-conformance drift: error: {exc}", file=sys.stderr)
-        return Exit.TARGET
+    if args.apply_overlay:
+        return apply_command(args)
+    settings = settings_from(args)
+    report = run_drift(settings, args.max_examples)
+    overlay_path = write_reports(report, Path(settings.reports_dir), settings.load_spec())
     summarise(report)
     print(f"report: {Path(settings.reports_dir) / 'drift.md'}; patch: {overlay_path}")
     return Exit.FAILURES if report.findings else Exit.OK

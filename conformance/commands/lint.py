@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from openapi_spec_validator import validate
@@ -23,6 +22,7 @@ from conformance.commands.lint_findings import (
     spectral_finding,
 )
 from conformance.commands.usage import Usage
+from conformance.errors import UsageError
 from conformance.exit_codes import Exit
 from conformance.node_tools import not_found, tool_command
 from spec import SPEC_PATH
@@ -64,8 +64,11 @@ def ruleset() -> Path:
     return local if local.is_file() else SPECTRAL_RULESET
 
 
-class SpectralUnavailable(RuntimeError):
+class SpectralUnavailable(UsageError):
     """Spectral could not judge the spec (not installed, or crashed): our side, not the spec's."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}; only the validator ran"
 
 
 def spectral_findings(spec_path: Path) -> list[dict[str, object]]:
@@ -128,11 +131,10 @@ def lint(path: str | None, form: str = "text") -> int:
         print(f"{VALIDATOR}: {spec_path} is valid")
     try:
         findings = [spectral_finding(f, shown) for f in spectral_findings(spec_path)]
-    except SpectralUnavailable as exc:
-        print(f"{exc}; only the validator ran", file=sys.stdout if form == "text" else sys.stderr)
-        if form != "text":
+    except SpectralUnavailable:
+        if form != "text":  # what the validator found, in the format CI reads; cli.main says why
             print(render(form, [], [VALIDATOR]))
-        return Exit.USAGE
+        raise
     print(render(form, findings, [VALIDATOR, SPECTRAL]))
     errors = sum(1 for f in findings if f.severity == "error")
     return Exit.FAILURES if errors else Exit.OK

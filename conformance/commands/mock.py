@@ -8,6 +8,7 @@ import sqlite3
 import sys
 
 from conformance.commands.usage import Usage
+from conformance.config.settings import ConfigError
 from conformance.config.suggestions import fault_problem
 from conformance.exit_codes import Exit
 from ordermesh_mock.app import create_app
@@ -15,6 +16,7 @@ from ordermesh_mock.auth import Auth, mask
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.faults import CATALOGUE
 from ordermesh_mock.next_version import CHANGES
+from ordermesh_mock.preload import preload
 from ordermesh_mock.server import serve
 
 USAGE = Usage(
@@ -59,6 +61,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="lifetime of client-credentials tokens",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    p.add_argument(
+        "--preload",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start holding N orders of each merchant (default: 0, an empty mock)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
@@ -79,6 +88,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
         return problem
     if (args.client_id is None) != (args.client_secret is None):
         return "--client-id and --client-secret go together"
+    if args.preload < 0:
+        return f"--preload must be 0 or more, got {args.preload}"
     return None
 
 
@@ -106,14 +117,15 @@ def handle(args: argparse.Namespace) -> int:
         return Exit.OK
     problem = usage_error(args)
     if problem:
-        print(f"ordermesh-conformance mock: error: {problem}", file=sys.stderr)
-        return Exit.USAGE
+        raise ConfigError(problem)
     config = config_from_args(args)
     try:
         app = create_app(config)
-    except (ValueError, sqlite3.DatabaseError) as exc:  # an unusable --db file
-        print(f"error: {exc}", file=sys.stderr)
-        return Exit.USAGE
+    except (ValueError, sqlite3.DatabaseError) as exc:  # the mock's own: an unusable --db file
+        raise ConfigError(f"--db {args.db}: {exc}") from exc
+    if args.preload:
+        preloaded = preload(app, Auth(config).merchants, args.preload)
+        print(f"  preloaded {preloaded} orders ({args.preload} per merchant)")
     banner(config, args)
     serve(app, args.host, args.port, args.log_level)
     return Exit.OK

@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 
 from conformance.config.settings import RunSettings
+from conformance.errors import TargetError
 from conformance.machinery.harness import limited_transport
 from conformance.redaction import Redactor
 from conformance.transport.auth import AuthError, UnexpectedAnswer, bearer_header, provider_for
@@ -22,10 +23,6 @@ PROBE_OPERATION = "listOrders"  # an authenticated read with no required paramet
 MERCHANT_OPERATION = "getOrderById"  # a read of one listed order, which names its merchant
 MERCHANT_FIELD = "merchantId"
 PROBE_TIMEOUT = 10.0
-
-
-class TargetError(RuntimeError):
-    """The target is unreachable, refuses our credentials, is not OrderMesh, or went away."""
 
 
 def preflight(settings: RunSettings, redactor: Redactor) -> None:

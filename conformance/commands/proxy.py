@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from conformance.commands.usage import Usage
 from conformance.exit_codes import Exit
-from conformance.selftest.dialect import DIALECTS, DialectError, UnknownDialectError
+from conformance.selftest.dialect import DIALECTS
 from conformance.selftest.proxy import FaultProxy, active_faults
-from conformance.selftest.proxy_faults import PROXY_FAULTS, UnknownProxyFaultError
+from conformance.selftest.proxy_faults import PROXY_FAULTS
 from ordermesh_mock.server import serve
 from spec import load_spec
-from spec.loader import SpecError
 
 USAGE = Usage(
     description="Serve an HTTP proxy that forwards to --upstream and applies the named proxy "
@@ -48,12 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    try:
-        spec = load_spec(args.spec) if args.spec else load_spec()
-        proxy = FaultProxy(args.upstream, active_faults(spec, args.fault, args.dialect), spec)
-    except (SpecError, UnknownProxyFaultError, UnknownDialectError, DialectError) as exc:
-        print(f"ordermesh-conformance proxy: error: {exc}", file=sys.stderr)
-        return Exit.USAGE
+    spec = load_spec(args.spec) if args.spec else load_spec()
+    proxy = FaultProxy(args.upstream, active_faults(spec, args.fault, args.dialect), spec)
     dialect = f" in the {args.dialect} dialect" if args.dialect else ""
     print(f"fault proxy on http://127.0.0.1:{args.port} -> {args.upstream}{dialect}")
     serve(proxy, "127.0.0.1", args.port, "warning")

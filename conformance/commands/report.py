@@ -56,7 +56,7 @@ def report(reports_dir: Path, merge: list[Path] | None = None, spec_path: str | 
 
         summary = merge_shards(merge, reports_dir, scenario_operations(), spec_path)
         picture_problem = write_picture(reports_dir, load_lifecycle(), summary)
-        finish_summary(reports_dir, summary, load_spec(spec_path or SPEC_PATH), None)
+        summary = finish_summary(reports_dir, summary, load_spec(spec_path or SPEC_PATH), None)
         print(render_table(summary))
         if picture_problem:
             print(picture_problem)

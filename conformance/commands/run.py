@@ -15,21 +15,20 @@ from pathlib import Path
 
 from conformance.checks.not_run import checks_not_run, console_lines
 from conformance.commands.options import add_run_arguments, settings_from
-from conformance.commands.preflight import TargetError, preflight
+from conformance.commands.preflight import preflight
 from conformance.commands.usage import Usage
 from conformance.config.file import env_name
 from conformance.config.selection import check_selection
 from conformance.config.settings import ConfigError, Credentials, RunSettings
+from conformance.errors import TargetError
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
-from conformance.failures.baseline import judge, load_baseline
-from conformance.failures.categories import SUITE_ERROR
+from conformance.failures.baseline import load_baseline
 from conformance.redaction import Redactor
-from conformance.reporting import run_counts
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
-from conformance.reporting.evidence import propose
 from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
 from conformance.reporting.findings_results import write_findings
 from conformance.reporting.markdown import render_markdown
+from conformance.reporting.outcome import with_totals
 from conformance.reporting.run_outputs import (
     LIFECYCLE_SVG,
     finish_summary,
@@ -38,18 +37,16 @@ from conformance.reporting.run_outputs import (
 )
 from conformance.reporting.stats import clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
-    account_for_failed_tests,
-    build_summary,
+    RunFacts,
     failed_tests,
     junit_totals,
-    lifecycle_shortfall,
     render_table,
     write_summary,
 )
+from conformance.reporting.verdict import conclude
 from conformance.stateful.scenarios import scenario_operations
 from conformance.transport import liveness
 from spec import load_lifecycle
-from spec.loader import SpecError
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 GONE = "target went away"  # completed with the request count once the stats are merged
@@ -183,8 +180,8 @@ def run_tests(
         for line in console_lines(checks_not_run(settings)):
             echo(line)
         error, status = run_pytest(settings, reports)
-    except TargetError as exc:
-        error, status = redactor.text(str(exc)), Exit.TARGET
+    except TargetError as exc:  # still a run: its reports say what happened (README: exit 3)
+        error, status = redactor.text(str(exc)), exc.exit
     finally:
         if stop_mock:
             stop_mock()
@@ -230,10 +227,7 @@ def shared_limit(settings: RunSettings) -> Iterator[RunSettings]:
 
 def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     started = time.monotonic()
-    try:  # before touching the reports of the previous run
-        spec, lifecycle = settings.load_spec(), load_lifecycle()
-    except SpecError as exc:
-        raise ConfigError(f"--spec: {exc}") from None
+    spec, lifecycle = settings.load_spec(), load_lifecycle()  # before the old reports go
     if settings.max_duration:
         settings = replace(settings, deadline=time.time() + settings.max_duration)
     reports = Path(settings.reports_dir)
@@ -258,32 +252,20 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     if error and error.startswith(GONE):
         requests = sum(entry["cases"] for entry in merged["operations"].values())
         error = f"{GONE} after {requests} requests{error.removeprefix(GONE)}"
-    summary = build_summary(
+    junit = reports / "junit.xml"
+    facts = RunFacts(
         settings,
         spec,
         lifecycle,
         merged,
         time.monotonic() - started,
-        status == Exit.OK,
-        error,
-        tests=junit_totals(reports / "junit.xml"),
+        tests_passed=status == Exit.OK,
+        error=error,
+        tests=junit_totals(junit),
         embedded=embedded,
+        failed=failed_tests(junit),
     )
-    account_for_failed_tests(summary, failed_tests(reports / "junit.xml"))
-    target = settings.base_url or "embedded mock"
-    summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
-    status = add_run_counts(summary, reports, status)
-    status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
-    shortfall = lifecycle_shortfall(settings, summary, scenario_operations())
-    if status == Exit.OK and shortfall:
-        summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
-    if status == Exit.OK and not summary["passed"]:
-        status = Exit.FAILURES
-    if status == Exit.FAILURES and only_our_own(summary["failures"]):
-        status = Exit.INTERNAL  # nothing failed but our own code: nothing to blame the API for
-    if status == Exit.TARGET:  # lost before, or while, any operation finished
-        summary["complete"], summary["incomplete_reason"] = False, error
-    summary["exit_code"] = int(status)
+    summary, status = conclude(facts, Exit(status), scenario_operations())
     write_summary(reports / "summary.json", summary)
     if status in CASE:  # CI publishes junit.xml whatever the exit: it says what happened
         write_error_junit(reports / "junit.xml", Exit(status), error or "")
@@ -305,12 +287,11 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
         },
     )
     # Findings no test failed on get results of their own: the page counts them beside the tests.
-    summary["totals"]["contract_findings"] = write_findings(
-        reports / "allure-results", summary["failures"], spec
-    )
+    found = write_findings(reports / "allure-results", summary["failures"], spec)
+    summary = with_totals(summary, contract_findings=found)
     write_summary(reports / "summary.json", summary)
     problem = html.finish()
-    finish_summary(reports, summary, spec, history if problem is None else None)
+    summary = finish_summary(reports, summary, spec, history if problem is None else None)
     echo("")
     echo(render_table(summary))
     if error:
@@ -318,21 +299,4 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     if picture_problem:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")
-    return status
-
-
-def only_our_own(failures: list[dict[str, object]]) -> bool:
-    return bool(failures) and all(f["category"] == SUITE_ERROR for f in failures)
-
-
-def add_run_counts(summary: dict[str, object], reports: Path, status: int) -> int:
-    """Token renewals and throttling into the summary; a run cut short by a budget is
-    incomplete, which is exit 1 even when everything that ran passed."""
-    counts, stopped = run_counts.total(str(reports))
-    summary["requests"] = counts
-    summary["complete"] = not stopped
-    if stopped:
-        summary["incomplete_reason"] = "; ".join(stopped)
-        summary["passed"] = False
-        return Exit.FAILURES if status == Exit.OK else status
     return status

@@ -41,6 +41,7 @@ RUN_KEYS: dict[str, type] = {
     "reports_dir": str,
     "allow_production": bool,
     "poll_timeout": float,
+    "clock_skew": float,
     "lifecycle_threshold": float,
     "history": str,
     "quiet": bool,

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from conformance.errors import OrderMeshError
+from conformance.errors import UsageError
 from spec import SPEC_PATH, Spec, load_spec
+from spec.loader import SpecError
 
 if TYPE_CHECKING:
     from hypothesis.vendor.pretty import RepresentationPrinter
@@ -30,7 +31,7 @@ PRODUCTION_HOSTS = ("api.ordermesh.io",)
 REMOTE_CONCURRENCY = 8
 
 
-class ConfigError(OrderMeshError, ValueError):
+class ConfigError(UsageError, ValueError):
     """A usage or configuration problem; the message names the flag, variable or key."""
 
 
@@ -177,6 +178,7 @@ class RunSettings:
     allow_production: bool = False
     run_id: str = ""
     poll_timeout: float = 5.0  # read-after-write: how long to wait for a write to show
+    clock_skew: float = 300.0  # seconds the target's clock may differ from ours (timestamps)
     credentials: Credentials = Credentials()
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()
@@ -201,7 +203,10 @@ class RunSettings:
 
     def load_spec(self) -> Spec:
         """The spec this run holds the target to: --spec with every --overlay applied."""
-        return load_spec(self.spec_path, self.overlays)
+        try:
+            return load_spec(self.spec_path, self.overlays)
+        except SpecError as exc:  # spec/ sits below our errors: the run's spec is the user's
+            raise ConfigError(str(exc)) from exc
 
     @property
     def profile_budget(self) -> Profile:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance.diff.bundle import Bundle, load_bundled
+from conformance.errors import UsageError
 from spec.loader import Spec, SpecError
 
 
-class InputError(Exception):
+class InputError(UsageError):
     """One line saying what is wrong with an input file."""
 
 

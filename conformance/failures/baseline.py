@@ -16,6 +16,7 @@ baseline format (`schemathesis.baseline`), so an entry may carry `expires: YYYY-
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ def record(
     return len(new)
 
 
-def baseline_lines(summary: dict[str, Any]) -> list[str]:
+def baseline_lines(summary: Mapping[str, Any]) -> list[str]:
     """The console's account of the baseline: counts, then the known and fixed failures."""
     section = summary.get("baseline")
     if not section:
@@ -147,6 +148,6 @@ def baseline_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
-def known_fingerprints(summary: dict[str, Any]) -> set[str]:
+def known_fingerprints(summary: Mapping[str, Any]) -> set[str]:
     section = summary.get("baseline") or {}
     return {e["id"] for e in section.get("known", ())}

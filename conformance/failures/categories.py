@@ -74,7 +74,8 @@ CATEGORIES: list[tuple[str, str, tuple[type, ...]]] = [
     ("auth", "Authentication or tenant isolation broken", (IgnoredAuth,)),
     (
         "side effect",
-        "Audit log, read-after-write, paging or filtering wrong",
+        "Audit log, read-after-write, the answer to a write, paging, filtering, sorting or "
+        "timestamps wrong",
         (UseAfterFree, EnsureResourceAvailability),
     ),
     ("lifecycle rule", "A state-table or business rule was broken", ()),

@@ -76,6 +76,30 @@ class ConstraintFailure(ProjectFailure):
     category = "validation"
 
 
+class SortFailure(ProjectFailure):
+    code = "OM108"
+    kind_title = "Sort order"
+    category = "side effect"
+
+
+class OwnershipFailure(ProjectFailure):
+    code = "OM109"
+    kind_title = "Another merchant's record listed"
+    category = "auth"
+
+
+class WriteAnswerFailure(ProjectFailure):
+    code = "OM110"
+    kind_title = "The answer to a write"
+    category = "side effect"
+
+
+class TimestampFailure(ProjectFailure):
+    code = "OM111"
+    kind_title = "Time runs backwards"
+    category = "side effect"
+
+
 class TransportFailure(ProjectFailure):
     """No answer: the connection closed before one arrived (conformance/transport/transient.py)."""
 

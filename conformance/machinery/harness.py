@@ -9,8 +9,8 @@ import httpx
 import requests
 
 from conformance.config.settings import RunSettings
-from conformance.machinery.contract import ContractGate, GatedClient
-from conformance.machinery.factory import Factory, Ledger
+from conformance.machinery.contract import ContractBreach, ContractGate, GatedClient
+from conformance.machinery.factory import Factory, Ledger, SetupError
 from conformance.machinery.preparers import Preparation
 from conformance.machinery.resources import ResourcePaths
 from conformance.redaction import Redactor
@@ -20,17 +20,6 @@ from conformance.transport.connection import ProxyRouting
 from conformance.transport.limiter import LimitedTransport, Throttle, limited_session, run_throttle
 from conformance.transport.polling import WriteLog
 from spec import Spec
-
-
-@dataclass
-class Snapshot:
-    """What a resource and its audit log looked like just before a mutating call."""
-
-    kind: str
-    id: str
-    parent_id: str | None
-    resource: object
-    audit_count: int
 
 
 @dataclass
@@ -47,11 +36,11 @@ class Harness:
     throttle: Throttle
     http: requests.Session  # for generated cases: the same throttle as the client's
     gate: ContractGate  # judges what the machinery reads; its listener reports the findings
-    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
-    shared_reads: dict[tuple[str, str], object] = field(default_factory=dict)  # checks/snapshots.py
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
+    # The second merchant's own records, made in setup so a list that leaks them can show it.
+    tenant_factory: Factory | None = None
 
     def first_time(self, *key: str) -> bool:
         """True once per run (per process) for `key`: for checks that sample, not repeat, a read
@@ -98,6 +87,17 @@ class Harness:
             settings.seed,
             spec,
         )
+        tenant_factory = None
+        if tenant_client is not None and settings.tenant_b.merchant_id:
+            tenant_factory = Factory(
+                tenant_client,
+                settings.tenant_b.merchant_id,
+                f"{settings.run_id}-b",  # its own safeIds: they are unique across merchants
+                Ledger(),
+                settings.poll_timeout,
+                settings.seed,
+                spec,
+            )
         return cls(
             settings=settings,
             spec=spec,
@@ -112,7 +112,19 @@ class Harness:
             http=limited_session(throttle),
             gate=gate,
             writes=gate.writes,
+            tenant_factory=tenant_factory,
         )
+
+    def seed_other_merchant(self) -> bool:
+        """One order of the second merchant, so its records exist for a leak to show; False
+        when there is no second merchant or the target refused (the run goes on without)."""
+        if self.tenant_factory is None or self.settings.read_only:
+            return False
+        try:
+            self.tenant_factory.order(items=1)
+        except (SetupError, ContractBreach, httpx.HTTPError):
+            return False
+        return True
 
     def renewals(self) -> int:
         """Tokens renewed so far, both tenants."""

@@ -16,6 +16,7 @@ from conformance.config.settings import Credentials
 from conformance.machinery.contract import ContractBreach, is_success, json_of
 from conformance.machinery.factory import NOTES_ON, VENDOR, Factory
 from conformance.transport.operations import Preparable, operation_of
+from spec.implied import sort_parameters
 from spec.vocabulary import number
 
 T = TypeVar("T")
@@ -42,6 +43,7 @@ class Preparation:
         self._shared: dict[str, object] = {}
         # Re-entrant: a shared note is made from the shared order.
         self._lock = threading.RLock()
+        self._sort_turns: dict[str, int] = {}  # operationId -> cases given a declared sort
 
     def shared(self, key: str, make: Callable[[], T]) -> T:
         """Made once. A contract breach while making it is kept too: every case that needs the
@@ -78,6 +80,25 @@ class Preparation:
         preparer = PREPARERS.get(operation_of(case))
         if preparer is not None:
             preparer(self, case)
+        self._next_sort(case)
+
+    def _next_sort(self, case: Preparable) -> None:
+        """Each declared sort key and direction in turn (spec/implied.py): generated cases
+        rarely pick them all, and the sort check judges what a case asks for."""
+        operation_id = operation_of(case)
+        sort = sort_parameters(self.factory.spec, operation_id)
+        if sort is None:
+            return
+        with self._lock:
+            turn = self._sort_turns.get(operation_id, 0)
+            self._sort_turns[operation_id] = turn + 1
+        combinations = sort.combinations()
+        key, direction = combinations[turn % len(combinations)]
+        query = dict(case.query or {})
+        if sort.key_parameter is not None and key is not None:
+            query[sort.key_parameter] = key
+        query[sort.direction_parameter] = direction
+        case.query = query
 
 
 def _body(case: Preparable) -> dict[str, Any]:

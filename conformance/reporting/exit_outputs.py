@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 from conformance.exit_codes import MEANINGS, Exit
+from conformance.reporting.outcome import NotStarted
 from conformance.reporting.stats import clear_run_outputs
 
 SUITE = "OrderMesh conformance"
@@ -37,14 +37,14 @@ def write_error_junit(path: Path, status: Exit, message: str) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def verdict(summary: dict[str, Any]) -> str:
+def verdict(summary: NotStarted) -> str:
     status = summary.get("exit_code")
     if status in VERDICT:
         return VERDICT[Exit(status)]
     return "✅ PASSED" if summary.get("passed") else "❌ FAILED"
 
 
-def explanation(summary: dict[str, Any]) -> list[str]:
+def explanation(summary: NotStarted) -> list[str]:
     """What an exit that judged nothing means, for the top of summary.md."""
     status = summary.get("exit_code")
     if status not in VERDICT:
@@ -57,7 +57,7 @@ def write_usage_outputs(reports: Path, message: str, status: Exit = Exit.USAGE) 
     error, or (`status` 3) a target refused before the first test."""
     clear_run_outputs(reports)
     reports.mkdir(parents=True, exist_ok=True)
-    summary = {
+    summary: NotStarted = {
         "exit_code": int(status),
         "error": message,
         "complete": False,

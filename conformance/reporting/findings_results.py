@@ -17,12 +17,13 @@ from typing import Any
 
 from conformance.failures.categories import CATEGORY_LABEL
 from conformance.reporting.allure_steps import PROVENANCE_LABEL, docs_sections
+from conformance.reporting.outcome import FailureRecord
 from spec import Spec
 
 GATE = "contract gate"  # the `source` of a failure record the gate's listener wrote
 
 
-def write_findings(results_dir: Path, failures: list[dict[str, object]], spec: Spec) -> int:
+def write_findings(results_dir: Path, failures: list[FailureRecord], spec: Spec) -> int:
     """One failed Allure result per gate finding; returns how many were written."""
     findings = [f for f in failures if f.get("source") == GATE]
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,7 @@ def write_findings(results_dir: Path, failures: list[dict[str, object]], spec: S
     return len(findings)
 
 
-def _result(finding: dict[str, Any], spec: Spec, now: int) -> dict[str, object]:
+def _result(finding: FailureRecord, spec: Spec, now: int) -> dict[str, Any]:
     operation_id = finding["operation"]
     try:
         operation = spec.operation(operation_id)

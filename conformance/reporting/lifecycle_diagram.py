@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def _attrs(**values: str) -> str:
     return "[" + ", ".join(f"{key}={_quote(value)}" for key, value in values.items()) + "]"
 
 
-def _entity_lines(lifecycle: Lifecycle, entity: str, coverage: dict[str, Any]) -> list[str]:
+def _entity_lines(lifecycle: Lifecycle, entity: str, coverage: Mapping[str, Any]) -> list[str]:
     covered_states, failed = set(coverage["states"]), set(coverage["failed"])
     covered_moves = set(coverage["transitions"]) | set(coverage["refusals"])
     field = lifecycle.entities[entity].get("field", "status")
@@ -110,7 +111,7 @@ def _entity_lines(lifecycle: Lifecycle, entity: str, coverage: dict[str, Any]) -
     return lines
 
 
-def dot_source(lifecycle: Lifecycle, coverage: dict[str, object]) -> str:
+def dot_source(lifecycle: Lifecycle, coverage: Mapping[str, Any]) -> str:
     """DOT for the state table; `coverage` is summary.json's `lifecycle` (covered and failed)."""
     lines = [
         "digraph lifecycle {",
@@ -138,7 +139,7 @@ def renderer() -> list[str] | None:
 
 
 def write_lifecycle_svg(
-    path: Path, lifecycle: Lifecycle, coverage: dict[str, object]
+    path: Path, lifecycle: Lifecycle, coverage: Mapping[str, Any]
 ) -> str | None:
     """Write the picture. Returns a one-line problem description, or None when written."""
     command = renderer()

@@ -8,19 +8,19 @@ that reproduces it. CI appends it with `cat reports/summary.md >> "$GITHUB_STEP_
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from conformance.exit_codes import Exit
 from conformance.failures.baseline import known_fingerprints
 from conformance.failures.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
 from conformance.reporting.allure_steps import docs_sections
 from conformance.reporting.exit_outputs import explanation, verdict
+from conformance.reporting.outcome import FailureRecord, RunOutcome
 from spec import Spec
 
 MAX_FAILURES = 50  # the step summary has a size limit; the report has them all
 
 
-def reproduction_line(failure: dict[str, Any]) -> str:
+def reproduction_line(failure: FailureRecord) -> str:
     """The one line to paste: the `ordermesh-conformance run` replay, else the first command."""
     if failure.get("replay"):
         return str(failure["replay"])
@@ -34,7 +34,7 @@ def reproduction_line(failure: dict[str, Any]) -> str:
     return next((ln for ln in lines if not ln.startswith("#")), lines[0] if lines else "-")
 
 
-def section_rows(summary: dict[str, Any], spec: Spec) -> list[str]:
+def section_rows(summary: RunOutcome, spec: Spec) -> list[str]:
     sections = docs_sections(spec)
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for op in spec.operations:
@@ -79,7 +79,7 @@ KINDS = (
 )
 
 
-def kind_lines(summary: dict[str, Any]) -> list[str]:
+def kind_lines(summary: RunOutcome) -> list[str]:
     """The three kinds of failure apart, and the spec corrections the run proposes."""
     failures = summary["failures"]
     proposal = summary.get("spec_overlay") or {}
@@ -104,7 +104,7 @@ def kind_lines(summary: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def failure_lines(summary: dict[str, Any]) -> list[str]:
+def failure_lines(summary: RunOutcome) -> list[str]:
     new_ops = {e.get("story") for e in summary.get("new_failures") or ()}
     known = known_fingerprints(summary)  # listed apart, by baseline_markdown
     failures = [f for f in summary["failures"] if f.get("fingerprint") not in known]
@@ -121,7 +121,7 @@ def failure_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
+def render_markdown(summary: RunOutcome, spec: Spec) -> str:
     totals = summary["totals"]
     lines = [
         f"## OrderMesh conformance: {verdict(summary)}",
@@ -163,7 +163,7 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def baseline_markdown(summary: dict[str, Any]) -> list[str]:
+def baseline_markdown(summary: RunOutcome) -> list[str]:
     """The known failures (--baseline), which do not fail the run, and the fixed ones."""
     section = summary.get("baseline")
     if not section:

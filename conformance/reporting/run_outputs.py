@@ -5,12 +5,12 @@ report shows it on its overview), then summary.json's history fields and summary
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from conformance.config.settings import RunSettings
 from conformance.reporting.history import changes_since_last, read_points
 from conformance.reporting.lifecycle_diagram import write_lifecycle_svg
 from conformance.reporting.markdown import render_markdown
+from conformance.reporting.outcome import RunOutcome, with_history
 from conformance.reporting.summary import write_summary
 from spec import Lifecycle, Spec
 
@@ -23,18 +23,17 @@ def history_file(settings: RunSettings) -> Path:
     return Path(settings.history_path or Path(settings.reports_dir) / HISTORY_FILE)
 
 
-def write_picture(reports: Path, lifecycle: Lifecycle, summary: dict[str, Any]) -> str | None:
+def write_picture(reports: Path, lifecycle: Lifecycle, summary: RunOutcome) -> str | None:
     return write_lifecycle_svg(reports / LIFECYCLE_SVG, lifecycle, summary["lifecycle"])
 
 
 def finish_summary(
-    reports: Path, summary: dict[str, object], spec: Spec, history: Path | None
-) -> None:
+    reports: Path, summary: RunOutcome, spec: Spec, history: Path | None
+) -> RunOutcome:
     """Add what changed since the previous run (None without a history point for this run, as
     when the report was not built), then write both summaries."""
     changes = changes_since_last(read_points(history)) if history else {}
-    summary["new_failures"] = changes.get("new_failures")
-    summary["fixed_since_last"] = changes.get("fixed_since_last")
-    summary["previous_run"] = changes.get("previous_run")
+    summary = with_history(summary, changes)
     write_summary(reports / "summary.json", summary)
     (reports / "summary.md").write_text(render_markdown(summary, spec), encoding="utf-8")
+    return summary

@@ -15,9 +15,10 @@ from typing import Any, cast
 
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.reporting.allure_report import write_results_extras
+from conformance.reporting.outcome import RunOutcome
 from conformance.reporting.stats import PARTS_DIR, clear_run_outputs, merge_parts
 from conformance.reporting.summary import (
-    account_for_failed_tests,
+    RunFacts,
     build_summary,
     failed_tests,
     junit_totals,
@@ -107,7 +108,7 @@ def merge_shards(
     out: Path,
     scenarios: dict[str, frozenset[str]],
     spec_path: str | None = None,
-) -> dict[str, Any]:
+) -> RunOutcome:
     """Merge the shards into `out` and return the merged summary (also written to summary.json).
     `scenarios`: every lifecycle scenario with the operations it calls, for the coverage rule."""
     if not shard_dirs:
@@ -132,7 +133,7 @@ def merge_shards(
         f"{d}: {s['error']}" for d, s in zip(shard_dirs, summaries, strict=True) if s["error"]
     ]
     tests = junit_totals(out / "junit.xml")
-    summary = build_summary(
+    facts = RunFacts(
         settings,
         spec,
         load_lifecycle(),
@@ -141,8 +142,9 @@ def merge_shards(
         tests_passed=all(s["passed"] for s in summaries) and not tests["failed"] + tests["errors"],
         error="; ".join(errors) or None,
         tests=tests,
+        failed=failed_tests(out / "junit.xml"),
     )
-    account_for_failed_tests(summary, failed_tests(out / "junit.xml"))
+    summary = build_summary(facts)
     shortfall = lifecycle_shortfall(settings, summary, scenarios)
     if shortfall:
         summary["passed"], summary["error"] = False, summary["error"] or shortfall

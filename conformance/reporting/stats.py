@@ -1,4 +1,5 @@
-"""Counts a run collects while it goes: per operation, per check, and each failure."""
+"""Counts a run collects while it goes: per operation, per check, and each failure (a
+`FailureRecord`, as summary.json, the JUnit messages and the Allure results read it)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import os
 import shutil
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from conformance.failures.categories import kind_of
+from conformance.reporting.outcome import FailureRecord
 
 PARTS_DIR = ".parts"  # inside the reports dir: one stats file per pytest worker
 OVERLAY_FILE = "spec.overlay.yaml"  # the spec corrections a run proposes (reporting/evidence.py)
@@ -26,29 +31,37 @@ RUN_OUTPUTS = (
 LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
 
 
-def failure_key(record: dict[str, Any]) -> tuple[object, ...]:
+def failure_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
     """What makes two failure records the same failure: the violation's own key when it has one
     (a schema element, for instance), else its check, operation and title."""
     key = record.get("key")
     return tuple(key) if key else (record["check"], record["operation"], record.get("title"))
 
 
-def fold(known: dict[str, Any], record: dict[str, Any]) -> dict[str, object]:
+def fold(known: FailureRecord, record: FailureRecord) -> FailureRecord:
     """`record` met again: its latest reproduction at the same operation, or one more place."""
     occurrences = known["occurrences"] + record.get("occurrences", 1)
     # Every test that met it, and flaky if any showing of it was (suites/accounting.py).
-    shared: dict[str, object] = {
-        "tests": sorted({*known.get("tests", ()), *record.get("tests", ())})
-    }
-    if known.get("flaky") or record.get("flaky"):
-        shared["flaky"] = True
+    tests = sorted({*known.get("tests", ()), *record.get("tests", ())})
     if record["operation"] == known["operation"]:
         seen_at = known.get("seen_at", {})
-        return {**record, "occurrences": occurrences, "seen_at": seen_at, **shared}
-    seen_at = dict(known.get("seen_at", {}))
-    for operation, count in {record["operation"]: 1, **record.get("seen_at", {})}.items():
-        seen_at[operation] = seen_at.get(operation, 0) + count
-    return {**known, "occurrences": occurrences, "seen_at": seen_at, **shared}
+        folded: FailureRecord = {**record, "occurrences": occurrences, "seen_at": seen_at}
+    else:
+        seen_at = dict(known.get("seen_at", {}))
+        for operation, count in {record["operation"]: 1, **record.get("seen_at", {})}.items():
+            seen_at[operation] = seen_at.get(operation, 0) + count
+        folded = {**known, "occurrences": occurrences, "seen_at": seen_at}
+    folded["tests"] = tests
+    if known.get("flaky") or record.get("flaky"):
+        folded["flaky"] = True
+    return folded
+
+
+def new_record(details: Mapping[str, Any], test: str) -> FailureRecord:
+    """A check's, a scenario's or the accounting's failure as the run records it: met once, by
+    the running `test`, of the kind its category says."""
+    record = {**details, "kind": kind_of(details["category"]), "occurrences": 1}
+    return cast(FailureRecord, {**record, "tests": [test] if test else []})
 
 
 def clear_run_outputs(reports: Path) -> None:
@@ -75,7 +88,7 @@ class Stats:
         )
     )
     checks: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, object]] = field(default_factory=list)
+    failures: list[FailureRecord] = field(default_factory=list)
     lifecycle: dict[str, list[str]] = field(
         default_factory=lambda: {"states": [], "transitions": [], "refusals": [], "failed": []}
     )
@@ -94,17 +107,16 @@ class Stats:
                 entry["positive"] += 1
                 entry["positive_2xx"] += 200 <= status < 300
 
-    def failure(self, record: dict[str, Any]) -> None:
+    def failure(self, details: dict[str, Any]) -> None:
         """One distinct failure per violation (`failure_key`). Hypothesis replays a failing case
         while it shrinks; the last replay is the smallest, so its reproduction wins. The same
         violation met at another operation (one schema read by many) stays one failure, at the
         first place it was seen, with the others counted in `seen_at`. `tests` names every test
         that met it (summary.json's counts are checked against them)."""
-        test = current_test()
-        record = {**record, "tests": [test] if test else []}
+        record = new_record(details, current_test())
         with self.lock:
             known = len(self.failures)
-            self.touched.append(add_failure(self.failures, {**record, "occurrences": 1}))
+            self.touched.append(add_failure(self.failures, record))
             if len(self.failures) > known:  # a new one
                 self.checks[record["check"]] += 1
                 self.operations[record["operation"]]["failures"] += 1
@@ -196,8 +208,8 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
                 target[key] += entry[key]
             target["status_codes"].update(entry["status_codes"])
         merged["checks"].update(part["checks"])
-        for record in part["failures"]:
-            add_failure(merged["failures"], record)
+        for record in part["failures"]:  # JSON this module wrote from FailureRecords
+            add_failure(merged["failures"], cast(FailureRecord, record))
         merged["setup_errors"].update(part.get("setup_errors", {}))
         for op, lines in part.get("blocked", {}).items():
             merged["blocked"][op].update(lines)
@@ -206,7 +218,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
     return merged
 
 
-def add_failure(failures: list[dict[str, object]], record: dict[str, object]) -> int:
+def add_failure(failures: list[FailureRecord], record: FailureRecord) -> int:
     """`record` into `failures`: folded into the same violation's entry, else appended. Returns
     its index. Both a process's own records and the merge of workers' parts go through it."""
     for index, known in enumerate(failures):

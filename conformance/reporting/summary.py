@@ -1,12 +1,14 @@
-"""summary.json and the terminal summary table."""
+"""summary.json, built as a `RunOutcome` from what the run's processes counted, and the terminal
+summary table."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from conformance.checks.not_run import checks_not_run
 from conformance.config.selection import all_scenarios_run
@@ -14,22 +16,69 @@ from conformance.config.settings import RunSettings
 from conformance.failures.baseline import baseline_lines, known_fingerprints
 from conformance.failures.categories import SUITE_ERROR, kind_of
 from conformance.reporting import exit_outputs
+from conformance.reporting.outcome import (
+    FailureRecord,
+    LifecycleCoverage,
+    NotStarted,
+    OperationEntry,
+    RunOutcome,
+    Selection,
+    TestTotals,
+    Totals,
+)
 from conformance.versions import git_revision, versions
 from spec import Lifecycle, Spec
 
 
-def build_summary(
-    settings: RunSettings,
-    spec: Spec,
-    lifecycle: Lifecycle,
-    merged: dict[str, Any],
-    duration: float,
-    tests_passed: bool,
-    error: str | None = None,
-    tests: dict[str, int] | None = None,
-    embedded: bool | None = None,
-) -> dict[str, Any]:
-    operations = {}
+@dataclass(frozen=True)
+class RunFacts:
+    """What a run, or the merge of its shards, leaves for summary.json, before any verdict."""
+
+    settings: RunSettings
+    spec: Spec
+    lifecycle: Lifecycle
+    merged: dict[str, Any]  # reporting/stats.py merge_parts
+    duration: float
+    tests_passed: bool
+    error: str | None = None
+    tests: TestTotals | None = None
+    embedded: bool | None = None  # `run` knows whether it started the mock; settings do not
+    failed: dict[str, str] = field(default_factory=dict)  # failed JUnit test -> its message
+
+
+def build_summary(facts: RunFacts) -> RunOutcome:
+    settings, spec, merged = facts.settings, facts.spec, facts.merged
+    operations = operation_entries(spec, merged)
+    failures = failure_records(merged, facts.failed, settings.seed)
+    return {
+        "request_digest": request_digest(spec, operations),
+        "seed": settings.seed,
+        "profile": settings.profile,
+        "target": settings.base_url,
+        "embedded_mock": facts.embedded if facts.embedded is not None else not settings.base_url,
+        "mock_faults": list(settings.mock_faults),
+        "run_id": settings.run_id,
+        "spec_version": spec.version,
+        "versions": versions(spec.version),
+        "git_revision": git_revision(),
+        "duration_seconds": round(facts.duration, 1),
+        "totals": totals_of(spec, merged, operations, failures, facts.tests),
+        "operations": operations,
+        "checks": dict(merged["checks"]),
+        "checks_not_run": checks_not_run(settings),
+        "failures": failures,
+        "lifecycle": lifecycle_coverage(facts.lifecycle, merged["lifecycle"]),
+        "blocked": {
+            name: sorted(lines) for name, lines in sorted(merged.get("blocked", {}).items())
+        },
+        "selection": selection_of(settings),
+        "error": facts.error,
+        "passed": facts.tests_passed and not failures and facts.error is None,
+    }
+
+
+def operation_entries(spec: Spec, merged: dict[str, Any]) -> dict[str, OperationEntry]:
+    operations: dict[str, OperationEntry] = {}
     for op in spec.operations:
         entry = merged["operations"].get(op.operation_id)
         operations[op.operation_id] = {
@@ -41,78 +90,96 @@ def build_summary(
         blocked_by = merged.get("blocked", {}).get(op.operation_id)
         if blocked_by:
             operations[op.operation_id]["blocked_by"] = sorted(blocked_by)
+    return operations
+
+
+def totals_of(
+    spec: Spec,
+    merged: dict[str, Any],
+    operations: dict[str, OperationEntry],
+    failures: list[FailureRecord],
+    tests: TestTotals | None,
+) -> Totals:
     positive = sum(e["positive"] for e in merged["operations"].values())
     positive_2xx = sum(e["positive_2xx"] for e in merged["operations"].values())
-    states_total = len(lifecycle.all_states())
-    transitions_total = len(lifecycle.transitions)
-    covered = merged["lifecycle"]
-    coverage = {
-        "states_covered": len(merged["lifecycle"]["states"]),
-        "states_total": states_total,
-        "transitions_covered": len(merged["lifecycle"]["transitions"]),
-        "transitions_total": transitions_total,
+    return {
+        "operations": len(spec.operations),
+        "operations_tested": sum(1 for e in operations.values() if e["tested"]),
+        "cases": sum(e["cases"] for e in operations.values()),
+        "failures": len(failures),
+        "positive_cases": positive,
+        "positive_2xx": positive_2xx,
+        "positive_2xx_share": round(positive_2xx / positive, 4) if positive else None,
+        "setup_errors": sum(merged["setup_errors"].values()),
+        "blocked_cases": sum(sum(v.values()) for v in merged.get("blocked", {}).values()),
+        "tests": tests or no_tests(),
+    }
+
+
+def lifecycle_coverage(lifecycle: Lifecycle, covered: dict[str, Any]) -> LifecycleCoverage:
+    listed = {key: sorted(covered.get(key, ())) for key in ("states", "transitions", "refusals")}
+    return {
+        "states_covered": len(covered["states"]),
+        "states_total": len(lifecycle.all_states()),
+        "transitions_covered": len(covered["transitions"]),
+        "transitions_total": len(lifecycle.transitions),
         "uncovered_transitions": sorted(
-            {t.id for t in lifecycle.transitions} - set(merged["lifecycle"]["transitions"])
+            {t.id for t in lifecycle.transitions} - set(covered["transitions"])
         ),
         "refusals_covered": len(covered.get("refusals", ())),
         "refusals_total": len(lifecycle.refusals),
-        # What lifecycle.svg colours: covered states, transitions and refusal rules, and the
-        # transitions and rules a failure was about.
-        **{
-            key: sorted(covered.get(key, ()))
-            for key in ("states", "transitions", "refusals", "failed")
-        },
+        "states": listed["states"],
+        "transitions": listed["transitions"],
+        "refusals": listed["refusals"],
+        "failed": sorted(covered.get("failed", ())),
     }
-    failures = [{**f, "kind": kind_of(f["category"])} for f in merged["failures"]]
+
+
+def selection_of(settings: RunSettings) -> Selection:
     return {
-        "request_digest": request_digest(spec, operations),
-        "seed": settings.seed,
-        "profile": settings.profile,
-        "target": settings.base_url,
-        # `run` knows whether it started the mock; settings alone only know the URL it got.
-        "embedded_mock": embedded if embedded is not None else not settings.base_url,
-        "mock_faults": list(settings.mock_faults),
-        "run_id": settings.run_id,
-        "spec_version": spec.version,
-        "versions": versions(spec.version),
-        "git_revision": git_revision(),
-        "duration_seconds": round(duration, 1),
-        "totals": {
-            "operations": len(spec.operations),
-            "operations_tested": sum(1 for e in operations.values() if e["tested"]),
-            "cases": sum(e["cases"] for e in operations.values()),
-            "failures": len(failures),
-            "positive_cases": positive,
-            "positive_2xx": positive_2xx,
-            "positive_2xx_share": round(positive_2xx / positive, 4) if positive else None,
-            "setup_errors": sum(merged["setup_errors"].values()),
-            "blocked_cases": sum(sum(v.values()) for v in merged.get("blocked", {}).values()),
-            "tests": tests or dict.fromkeys(TEST_OUTCOMES, 0),
-        },
-        "operations": operations,
-        "checks": dict(merged["checks"]),
-        "checks_not_run": checks_not_run(settings),
-        "failures": failures,
-        "lifecycle": coverage,
-        # test or operation -> "blocked by <operation>: <failure>" lines (operations repeat them)
-        "blocked": {
-            name: sorted(lines) for name, lines in sorted(merged.get("blocked", {}).items())
-        },
-        "selection": {
-            "include": list(settings.include),
-            "exclude": list(settings.exclude),
-            "scenarios": list(settings.scenarios),
-            "suites": list(settings.suites),
-            "read_only": settings.read_only,
-            "lifecycle_threshold": settings.lifecycle_threshold,
-            "shard": f"{settings.shard_index}/{settings.shard_count}",
-        },
-        "error": error,
-        "passed": tests_passed and not failures and error is None,
+        "include": list(settings.include),
+        "exclude": list(settings.exclude),
+        "scenarios": list(settings.scenarios),
+        "suites": list(settings.suites),
+        "read_only": settings.read_only,
+        "lifecycle_threshold": settings.lifecycle_threshold,
+        "shard": f"{settings.shard_index}/{settings.shard_count}",
     }
 
 
-def request_digest(spec: Spec, operations: dict[str, dict[str, Any]]) -> str:
+def failure_records(
+    merged: dict[str, Any], failed: dict[str, str], seed: int | None
+) -> list[FailureRecord]:
+    """The run's failures, each with its kind. The invariant behind the counts: every failed
+    test has an entry; one that has none (its process died before writing its stats, say) gets
+    a suite error naming it."""
+    # The processes' records are JSON (reporting/stats.py): typed here, as they join the record.
+    failures = [
+        cast(FailureRecord, {**f, "kind": kind_of(f["category"])}) for f in merged["failures"]
+    ]
+    named = {test for failure in failures for test in failure.get("tests", ())}
+    for test, message in sorted(failed.items()):
+        if test not in named:
+            failures.append(unrecorded_failure(test, message, seed))
+    return failures
+
+
+def unrecorded_failure(test: str, message: str, seed: int | None) -> FailureRecord:
+    return {
+        "check": "suite_error",
+        "operation": test,
+        "category": SUITE_ERROR,
+        "kind": kind_of(SUITE_ERROR),
+        "title": f"{test} failed with no failure recorded",
+        "message": message[:2000],
+        "reproduction": f"# seed {seed}",
+        "seed": seed,
+        "occurrences": 1,
+        "tests": [test],
+    }
+
+
+def request_digest(spec: Spec, operations: dict[str, OperationEntry]) -> str:
     """A digest of every request the tests sent: method, path template and status, counted. Ids,
     clocks and order are left out, so the same seed gives the same digest."""
     lines = sorted(
@@ -124,7 +191,7 @@ def request_digest(spec: Spec, operations: dict[str, dict[str, Any]]) -> str:
 
 
 def lifecycle_shortfall(
-    settings: RunSettings, summary: dict[str, Any], scenarios: dict[str, frozenset[str]]
+    settings: RunSettings, summary: RunOutcome, scenarios: dict[str, frozenset[str]]
 ) -> str | None:
     """Why lifecycle coverage fails the run, or None. Only a run of every lifecycle scenario
     (`scenarios`: each with the operations it calls) is held to it; a shard is checked once
@@ -139,12 +206,13 @@ def lifecycle_shortfall(
     return None
 
 
-TEST_OUTCOMES = ("total", "passed", "failed", "errors", "skipped")
+def no_tests() -> TestTotals:
+    return {"total": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0}
 
 
-def junit_totals(path: Path) -> dict[str, int]:
+def junit_totals(path: Path) -> TestTotals:
     """pytest's own count of tests by outcome (from its JUnit XML), to compare reports against."""
-    totals = dict.fromkeys(TEST_OUTCOMES, 0)
+    totals = no_tests()
     if not path.is_file():
         return totals
     for suite in ET.parse(path).getroot().iter("testsuite"):
@@ -171,37 +239,12 @@ def failed_tests(path: Path) -> dict[str, str]:
     return failed
 
 
-def account_for_failed_tests(summary: dict[str, Any], failed: dict[str, str]) -> None:
-    """The invariant behind the counts: every failed test has a failure entry. One that has
-    none (its process died before writing its stats, say) gets a suite error naming it."""
-    named = {test for failure in summary["failures"] for test in failure.get("tests", ())}
-    for test, message in sorted(failed.items()):
-        if test in named:
-            continue
-        summary["failures"].append(
-            {
-                "check": "suite_error",
-                "operation": test,
-                "category": SUITE_ERROR,
-                "kind": kind_of(SUITE_ERROR),
-                "title": f"{test} failed with no failure recorded",
-                "message": message[:2000],
-                "reproduction": f"# seed {summary['seed']}",
-                "seed": summary["seed"],
-                "occurrences": 1,
-                "tests": [test],
-            }
-        )
-    summary["totals"]["failures"] = len(summary["failures"])
-    summary["passed"] = summary["passed"] and not summary["failures"]
-
-
-def write_summary(path: Path, summary: dict[str, object]) -> None:
+def write_summary(path: Path, summary: NotStarted | RunOutcome) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
 
 
-def render_table(summary: dict[str, Any]) -> str:
+def render_table(summary: RunOutcome) -> str:
     rows = [("operation", "cases", "fail", "status codes")]
     for op_id, entry in sorted(summary["operations"].items()):
         codes = " ".join(f"{c}x{n}" for c, n in sorted(entry["status_codes"].items()))
@@ -246,6 +289,6 @@ def render_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines + baseline_lines(summary))
 
 
-def replay_lines(summary: dict[str, Any]) -> list[str]:
+def replay_lines(summary: RunOutcome) -> list[str]:
     """Each distinct failure's replay line, once, in the order the failures came."""
     return list(dict.fromkeys(f["replay"] for f in summary["failures"] if f.get("replay")))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 from conformance.drift.respell import CONVENTIONS
-from conformance.errors import OrderMeshError
+from conformance.errors import UsageError
 from conformance.selftest import schema_walk
 from conformance.selftest.proxy_faults import (
     Forward,
@@ -32,7 +32,7 @@ from spec.vocabulary import vocabulary
 INFERRED = "inferred"
 
 
-class DialectError(OrderMeshError, ValueError):
+class DialectError(UsageError, ValueError):
     """A dialect rule names no spec element, or one that is not inferred."""
 
 
@@ -374,7 +374,7 @@ def _with_body(request: ProxiedRequest, data: object) -> ProxiedRequest:
     return replace(request, body=json.dumps(data).encode())
 
 
-class UnknownDialectError(OrderMeshError, ValueError):
+class UnknownDialectError(DialectError):
     """A name that is not in `DIALECTS`."""
 
 

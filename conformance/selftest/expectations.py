@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from conformance.config.settings import PROFILES
 from conformance.config.suggestions import did_you_mean
-from conformance.errors import OrderMeshError
+from conformance.errors import OrderMeshError, UnknownFaultError
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from ordermesh_mock.faults import BY_NAME, Fault
 
@@ -25,6 +25,10 @@ READ_AFTER_WRITE = "read_after_write"
 TENANT = "tenant_isolation"
 LISTING = "paging_and_filters"
 SINGLE_VIOLATION = "single_constraint_violation"  # one declared rule broken in a valid body
+SORT = "sort_order"  # records in the order of the declared sort asked for
+OWNERSHIP = "list_ownership"  # every listed record is the caller's
+WRITE_ANSWER = "write_answer"  # a write answers what was sent, and what a read shows
+TIMESTAMPS = "time_runs_forward"  # created <= updated, each within its request's window
 # The stateful scenarios' checks (conformance/stateful: LifecycleFailure.check values).
 LIFECYCLE_STATE = "lifecycle_state"  # a resource reads back other than the model says
 LIFECYCLE_STATUS = "lifecycle_status"  # a forbidden call was allowed, or an allowed one refused
@@ -255,6 +259,30 @@ EXPECTATIONS: tuple[Expectation, ...] = (
     _e(
         "unicode-note-500", [SERVER_ERROR], ["createNote"], "a non-ASCII note answers 500", "ci"
     ),  # smoke's 3 examples may all be ASCII
+    _e(
+        "sort-ignored",
+        [SORT],
+        ["listOrders"],
+        "the records come in insertion order whatever sort was asked",
+    ),
+    _e(
+        "list-leaks-other-merchant",
+        [OWNERSHIP],
+        ["listOrders"],
+        "merchant B's newest order is first on merchant A's page 1",
+    ),
+    _e(
+        "update-answers-stale",
+        [WRITE_ANSWER],
+        ["updateOrder"],
+        "the answer to a PATCH shows the fields as they were before it",
+    ),
+    _e(
+        "local-time-as-utc",
+        [TIMESTAMPS],
+        ["updateOrder"],
+        "updatedAt is 5 hours before createdAt, outside the PATCH's window",
+    ),
 )
 
 # The fault proxy's rows (conformance/selftest/proxy_faults.py). `operations` are where the check
@@ -334,10 +362,6 @@ PROXY_EXPECTATIONS: tuple[Expectation, ...] = (
 BY_FAULT: dict[str, Expectation] = {e.fault: e for e in (*EXPECTATIONS, *PROXY_EXPECTATIONS)}
 
 
-class UnknownFaultError(OrderMeshError, ValueError):
-    """A fault name that is not in the mock's catalogue (or has no expectation)."""
-
-
 def select(names: Iterable[str] = ()) -> list[Expectation]:
     """The expectations for `names` in catalogue order; all of them when `names` is empty."""
     names = list(dict.fromkeys(names))
@@ -349,8 +373,8 @@ def select(names: Iterable[str] = ()) -> list[Expectation]:
         )
         raise UnknownFaultError(f"--fault {unknown[0]!r}: no such fault{hint}")
     missing = [name for name in every if name not in BY_FAULT]
-    if missing:  # a catalogue fault nobody said how to catch
-        raise UnknownFaultError(f"no selftest expectation for fault(s): {', '.join(missing)}")
+    if missing:  # a catalogue fault nobody said how to catch: our bug, not the user's
+        raise OrderMeshError(f"no selftest expectation for fault(s): {', '.join(missing)}")
     wanted = set(names) or set(every)
     return [BY_FAULT[name] for name in every if name in wanted]
 

@@ -31,7 +31,7 @@ class FailedTest:
 
 
 @dataclass(frozen=True)
-class RunOutcome:
+class FinishedRun:
     """What one `run` subprocess left behind."""
 
     exit_code: int
@@ -80,7 +80,7 @@ class CleanResult:
 
 
 def judge(
-    expectation: Expectation, outcome: RunOutcome, seed: int, reports_dir: str, profile: str = ""
+    expectation: Expectation, outcome: FinishedRun, seed: int, reports_dir: str, profile: str = ""
 ) -> FaultResult:
     """Detected = the run failed AND at least one failure came from an expected check (for a
     proxy row: at one of its operations, since the proxy also rewrites what checks read)."""
@@ -116,7 +116,7 @@ def _places(failure: dict[str, Any]) -> list[str]:
     return [failure.get("operation", "?"), *failure.get("seen_at", {})]
 
 
-def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectation) -> str:
+def _miss_reason(outcome: FinishedRun, checks: list[str], expectation: Expectation) -> str:
     summary = outcome.summary
     if summary is None:
         return f"run exited {outcome.exit_code} without summary.json (see {outcome.log})"
@@ -143,7 +143,7 @@ def _miss_reason(outcome: RunOutcome, checks: list[str], expectation: Expectatio
 
 
 def judge_clean(
-    seed: int, outcome: RunOutcome, reports_dir: str, target: str = "mock"
+    seed: int, outcome: FinishedRun, reports_dir: str, target: str = "mock"
 ) -> CleanResult:
     summary = outcome.summary or {}
     failures = summary.get("failures") or []
@@ -189,7 +189,7 @@ class RowResult:
 def judge_row(
     name: str,
     faults: list[Expectation],
-    outcome: RunOutcome,
+    outcome: FinishedRun,
     seed: int,
     reports_dir: str,
     profile: str,
@@ -274,7 +274,7 @@ def run_command(
 
 def execute_run(
     command: list[str], reports: Path, timeout: float, env: dict[str, str] | None = None
-) -> RunOutcome:
+) -> FinishedRun:
     reports.mkdir(parents=True, exist_ok=True)
     log = reports / "run.log"
     started_wall, started = time.time(), time.monotonic()
@@ -296,7 +296,7 @@ def execute_run(
     if summary_path.exists():
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     failed = failed_tests(reports / "allure-results", started_wall)
-    return RunOutcome(code, wall, summary, failed, str(log))
+    return FinishedRun(code, wall, summary, failed, str(log))
 
 
 def failed_tests(results_dir: Path, started_epoch: float) -> tuple[FailedTest, ...]:

@@ -37,12 +37,16 @@ MOCK_ENV = {
 
 @contextmanager
 def proxied_mock(
-    fault_names: Sequence[str], mock_faults: Sequence[str] = (), dialect: str | None = None
+    fault_names: Sequence[str],
+    mock_faults: Sequence[str] = (),
+    dialect: str | None = None,
+    preload_orders: int = 0,
 ) -> Iterator[str]:
-    """A mock (clean, or with `mock_faults` seeded) and a proxy with `fault_names` (and the
-    `dialect`, when named) in front of it; yields the proxy's URL. Both kinds of fault are
-    active in the one target."""
-    mock_url, stop_mock = run_in_thread(MockConfig(faults=tuple(mock_faults)))
+    """A mock (clean, or with `mock_faults` seeded; holding `preload_orders` orders of each
+    merchant) and a proxy with `fault_names` (and the `dialect`, when named) in front of it;
+    yields the proxy's URL. Both kinds of fault are active in the one target."""
+    config = MockConfig(faults=tuple(mock_faults))
+    mock_url, stop_mock = run_in_thread(config, preload_orders=preload_orders)
     try:
         proxy_url, stop_proxy = serve_in_thread(mock_url, fault_names, dialect=dialect)
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
-from conformance.errors import OrderMeshError
+from conformance.errors import UnknownFaultError
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,11 @@ def proxy_fault(
     return register
 
 
-class UnknownProxyFaultError(OrderMeshError, ValueError):
-    """A name that is not in `PROXY_FAULTS`."""
-
-
 def select_proxy_faults(names: Iterable[str]) -> tuple[ProxyFault, ...]:
     names = list(names)
     unknown = [n for n in names if n not in PROXY_FAULTS]
     if unknown:
-        raise UnknownProxyFaultError(
+        raise UnknownFaultError(
             f"unknown proxy fault(s): {', '.join(unknown)}; valid: {', '.join(PROXY_FAULTS)}"
         )
     return tuple(PROXY_FAULTS[n] for n in names)

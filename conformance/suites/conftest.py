@@ -85,3 +85,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     suite.http.close()
     if suite.settings.cleanup and not suite.settings.read_only:
         suite.harness.factory.cleanup()
+        if suite.harness.tenant_factory is not None:
+            suite.harness.tenant_factory.cleanup()

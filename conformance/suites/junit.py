@@ -18,6 +18,7 @@ import pytest
 
 from conformance.config.settings import RunSettings
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
+from conformance.reporting.outcome import FailureRecord
 from conformance.reporting.stats import running_test
 from conformance.stateful.scenarios import RANDOM_WALKS
 from spec import load_spec
@@ -52,7 +53,7 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
     return None
 
 
-def headline(records: list[dict[str, object]]) -> str:
+def headline(records: list[FailureRecord]) -> str:
     """`check [category]: title` for each distinct failure a test recorded."""
     seen = dict.fromkeys(f"{r['check']} [{r['category']}]: {r['title']}" for r in records)
     return "; ".join(seen)
@@ -96,7 +97,7 @@ class JunitRenames:
             report.nodeid = "::".join(names)
 
 
-def this_test_s_failures() -> list[dict[str, object]]:
+def this_test_s_failures() -> list[FailureRecord]:
     """The failure entries the running test met (Stats.touched; none before the session)."""
     from conformance.suites.session import current
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING
 
 import allure
@@ -10,13 +11,17 @@ from schemathesis import CheckFunction, GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
 from conformance.checks import snapshots
-from conformance.checks.audit import make_audit_check
-from conformance.checks.constraints import make_single_violation_check
+from conformance.checks.context import (
+    CheckContext,
+    Identities,
+    RunShared,
+    Snapshot,
+    StCheck,
+    bound_checks,
+)
 from conformance.checks.ignored_auth import REPLACED as ST_IGNORED_AUTH
 from conformance.checks.ignored_auth import make_ignored_auth_check
-from conformance.checks.listing import make_listing_check
-from conformance.checks.read_after_write import make_read_after_write_check
-from conformance.checks.tenant import make_tenant_check
+from conformance.checks.registered import PROJECT_CHECKS
 from conformance.config.selection import replay_operation
 from conformance.failures.categories import category_of, error_category, violation_key
 from conformance.failures.hierarchy import check_of
@@ -36,18 +41,48 @@ if TYPE_CHECKING:
     from schemathesis.specs.openapi.schemas import OpenApiCase
 
 
-def project_checks(session: SuiteSession) -> list[CheckFunction]:
-    if not session.checks:
+def check_names() -> list[str]:
+    """The names of the checks `project_checks` hands Schemathesis, in the order they run."""
+    return [*PROJECT_CHECKS, make_ignored_auth_check().__name__]
+
+
+def check_context(session: SuiteSession) -> CheckContext:
+    """The run's context for the checks, built once per session; each call adds its snapshot."""
+    if session.check_context is None:
         harness = session.harness
-        session.checks = [
-            make_audit_check(harness),
-            make_read_after_write_check(harness),
-            make_tenant_check(harness),
-            make_listing_check(harness),
-            make_single_violation_check(harness),
-            make_ignored_auth_check(),
-        ]
-    return session.checks
+        settings = harness.settings
+        session.check_context = CheckContext(
+            spec=harness.spec,
+            client=harness.client,
+            tenant_client=harness.tenant_client,
+            identities=Identities(
+                caller=harness.auth.identity,
+                merchant=settings.credentials.merchant_id,
+                other_merchant=settings.tenant_b.merchant_id,
+            ),
+            run=RunShared(
+                paths=harness.paths,
+                writes=harness.writes,
+                poll_timeout=settings.poll_timeout,
+                first_time=harness.first_time,
+                operation_id=harness.gate.operation_id,
+                prepare=harness.preparation.prepare,
+                clock_skew=settings.clock_skew,
+            ),
+        )
+    return session.check_context
+
+
+def project_checks(
+    session: SuiteSession, before: list[Snapshot], sent_at: float | None = None
+) -> list[StCheck]:
+    """Our checks for one call sent at `sent_at` that started from `before`, and the run's
+    `ignored_auth`."""
+    if session.ignored_auth is None:
+        session.ignored_auth = make_ignored_auth_check()  # it remembers what it probed
+    call = check_context(session).for_call(before, sent_at)
+    bound = bound_checks(call, PROJECT_CHECKS.values())
+    return [*bound, session.ignored_auth]
 
 
 def excluded_checks(spec: Spec, operation: Operation) -> list[CheckFunction]:
@@ -119,26 +154,24 @@ def _call_and_check(
     session: SuiteSession, case: OpenApiCase, operation: Operation, positive: bool, sample: bool
 ) -> None:
     harness = session.harness
-    snapshots.take(harness, case)
-    try:
-        with allure.step(f"{operation.method} {case.formatted_path}") as _:
-            response = send_case(session, case)
-            session.stats.call(operation.operation_id, response.status_code, positive)
-            try:
-                case.validate_response(
-                    response,
-                    additional_checks=project_checks(session),
-                    excluded_checks=excluded_checks(harness.spec, operation),
-                    # Schemathesis' checks that send requests of their own reuse it where they can
-                    transport_kwargs={"session": session.http},
-                )
-            except FailureGroup as group:
-                record_failure_group(session, case, operation, response, group)
-                raise
-            if sample:
-                allure_steps.attach_exchange("sample", exchange_of(session, response))
-    finally:
-        snapshots.pop(harness, case)
+    before = snapshots.take(check_context(session), case)
+    with allure.step(f"{operation.method} {case.formatted_path}") as _:
+        sent_at = time.time()
+        response = send_case(session, case)
+        session.stats.call(operation.operation_id, response.status_code, positive)
+        try:
+            case.validate_response(
+                response,
+                additional_checks=project_checks(session, before, sent_at),
+                excluded_checks=excluded_checks(harness.spec, operation),
+                # Schemathesis' checks that send requests of their own reuse it where they can
+                transport_kwargs={"session": session.http},
+            )
+        except FailureGroup as group:
+            record_failure_group(session, case, operation, response, group)
+            raise
+        if sample:
+            allure_steps.attach_exchange("sample", exchange_of(session, response))
 
 
 def send_case(session: SuiteSession, case: OpenApiCase) -> Response:

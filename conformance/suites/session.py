@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import requests
-from schemathesis import CheckFunction
 from schemathesis.auths import ReauthState
 
+from conformance.checks.context import CheckContext, StCheck
 from conformance.config.settings import RunSettings, new_run_id
 from conformance.machinery.embedded import embedded_mock
 from conformance.machinery.harness import Harness
@@ -41,8 +41,8 @@ class SuiteSession:
     stop_mock: Callable[[], None] | None
     # Operations whose Allure test already has its labels (labels add up per generated case).
     labelled: set[str] = field(default_factory=set)
-    # The project's checks, built once (they keep state).
-    checks: list[CheckFunction] = field(default_factory=list)
+    check_context: CheckContext | None = None  # what the project's checks share, built once
+    ignored_auth: StCheck | None = None  # Schemathesis' check, once per operation (it keeps state)
     reauth: ReauthState = field(default_factory=new_reauth_state)
     evidence: Evidence | None = None  # answers that broke the spec's shapes (the overlay's)
     rerun: str | None = None  # the run that replays the test running now (suites/accounting.py)
@@ -72,4 +72,5 @@ def current() -> SuiteSession:
     from conformance.suites.blocking import record_finding
 
     harness.gate.listener = functools.partial(record_finding, session)
+    harness.seed_other_merchant()
     return session

@@ -8,6 +8,7 @@ the property tests, ours included (audit log, read-after-write, tenant isolation
 from __future__ import annotations
 
 import functools
+import time
 from typing import TYPE_CHECKING, Any
 
 import allure
@@ -19,11 +20,17 @@ from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 
 from conformance.checks import snapshots
+from conformance.checks.context import Snapshot
 from conformance.config.selection import replay_links
 from conformance.machinery.contract import ContractBreach
 from conformance.reporting import allure_steps
 from conformance.suites import blocking
-from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
+from conformance.suites.runner import (
+    check_context,
+    excluded_checks,
+    project_checks,
+    record_failure_group,
+)
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.auth import replay_after_401
@@ -42,8 +49,13 @@ def link_workflow() -> type:
 class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
 
+    # The state each call starts from and when it was sent, by case id, from before_call to
+    # validate_response.
+    _before: dict[str, tuple[list[Snapshot], float]]
+
     def before_call(self, case: OpenApiCase) -> None:
-        snapshots.take(current().harness, case)
+        taken = snapshots.take(check_context(current()), case)
+        self.__dict__.setdefault("_before", {})[case.id] = (taken, time.time())
 
     def get_call_kwargs(self, case: OpenApiCase) -> dict[str, object]:
         return {"session": current().http}  # the run's throttle
@@ -63,6 +75,7 @@ class LinkChecks:
         **kwargs: object,
     ) -> None:
         session = current()
+        before, sent_at = self.__dict__.setdefault("_before", {}).pop(case.id, ([], None))
         operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)
         try:
@@ -70,7 +83,7 @@ class LinkChecks:
             # the excluded checks are not sent to the HTTP client.
             case.validate_response(
                 response,
-                additional_checks=project_checks(session),
+                additional_checks=project_checks(session, before, sent_at),
                 excluded_checks=excluded_checks(session.harness.spec, operation),
                 transport_kwargs=kwargs,
             )
@@ -78,8 +91,6 @@ class LinkChecks:
             rerun = replay_links(session.settings)
             record_failure_group(session, case, operation, response, group, rerun)
             raise
-        finally:
-            snapshots.pop(session.harness, case)
 
 
 def test_link_following(suite: SuiteSession) -> None:

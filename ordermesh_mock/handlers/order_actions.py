@@ -37,11 +37,14 @@ def update_order(ctx: Ctx, oid: Any, body: dict[str, Any]) -> tuple[dict[str, An
 @handler("updateOrder")
 def update_order_op(ctx: Ctx) -> Result:
     assert ctx.uow is not None
+    stale = None
+    if ctx.fault("update-answers-stale"):
+        stale = order_view(ctx, ctx.owned("Order", ctx.path["orderId"]))
     order, noop = update_order(ctx, ctx.path["orderId"], ctx.body)
     ctx.uow.noop = noop
     if ctx.fault("audit-missing-on-update"):
         ctx.uow.audit_enabled = False
-    return Result(200, {"order": order_view(ctx, order)})
+    return Result(200, {"order": stale or order_view(ctx, order)})
 
 
 @handler("updateOrdersBulk")

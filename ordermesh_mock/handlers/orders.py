@@ -238,6 +238,8 @@ def item_audit(ctx: Ctx) -> Result:
 
 # ---------------------------------------------------------------------- lists
 def _sorted_orders(ctx: Ctx, ids: list[str], query: dict[str, Any], presorted: bool) -> list[str]:
+    if ctx.fault("sort-ignored"):
+        return ids  # insertion order, whatever was asked
     sort_by = query.get("sortBy", "createdAt")
     desc = query.get("sortDirection", "desc") == "desc"
     if sort_by == "createdAt" and presorted:
@@ -258,8 +260,18 @@ def list_orders(ctx: Ctx) -> Result:
     ids = _sorted_orders(ctx, ctx.store.orders_by_merchant[ctx.merchant], ctx.query, True)
     shift = 1 if ctx.fault("pagination-repeats") and ctx.query.get("page", 1) > 1 else 0
     page, info = paged(ids, ctx.query, shift)
+    if ctx.fault("list-leaks-other-merchant") and ctx.query.get("page", 1) == 1:
+        page = [*_other_merchants_newest(ctx), *page]
     table = ctx.store.tables["Order"]
     return Result(200, {**info, "orders": [list_order_view(table[o]) for o in page]})
+
+
+def _other_merchants_newest(ctx: Ctx) -> list[str]:
+    """The newest order of another merchant than the caller, if any holds one."""
+    for merchant, ids in ctx.store.orders_by_merchant.items():
+        if merchant != ctx.merchant and ids:
+            return [ids[-1]]
+    return []
 
 
 # A filter this small is cheaper to sort by position than to find by walking the whole list.

@@ -25,9 +25,13 @@ MACHINERY = [
     "checks/audit.py",
     "checks/constraints.py",
     "checks/listing.py",
+    "checks/ownership.py",
     "checks/read_after_write.py",
     "checks/snapshots.py",
+    "checks/sorting.py",
     "checks/tenant.py",
+    "checks/timestamps.py",
+    "checks/write_answer.py",
     "stateful/checks.py",
     "stateful/driver.py",
 ]

@@ -16,6 +16,7 @@ from conformance.config.settings import MOCK_MERCHANT_A, Credentials, mock_crede
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.next_version import CHANGES
 from ordermesh_mock.server import run_in_thread
+from tests.support.summary_schema import read_summary
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_run_compare_with_explicit_credentials_lists_exactly_the_seeded_changes(
     code = main(argv)
 
     output = capfd.readouterr()
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = read_summary(tmp_path)
     assert summary["passed"], output.out + output.err  # the run itself is clean...
     assert code == 1, output.out + output.err  # ...so the 1 is the diff's "B differs from A"
     report = json.loads((tmp_path / "behaviour-diff.json").read_text())

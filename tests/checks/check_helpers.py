@@ -13,10 +13,13 @@ from typing import Any
 
 import httpx
 import requests
-from schemathesis import Response
+from schemathesis import Case, Response
+
+from conformance.checks.context import CheckContext, CheckFn, Snapshot
 
 BASE_URL = "http://ordermesh.test"
 IDENTITY = "om-client-a"  # the caller every audit event must name
+MERCHANT, OTHER_MERCHANT = "m-1", "m-2"  # the run's merchant, and the second one
 Route = tuple[int, Any, dict[str, str]]  # status, JSON body (None: no body), headers
 
 
@@ -98,3 +101,15 @@ def event(action: str, version: int, **fields: Any) -> dict[str, Any]:
         "changes": changes,
         **fields,
     }
+
+
+class Judge:
+    """A project check called as a run calls it: Schemathesis' arguments, with the check bound
+    to the call's context; `before` is the snapshot the next call starts from."""
+
+    def __init__(self, ctx: CheckContext, check: CheckFn) -> None:
+        self.ctx, self.check = ctx, check
+        self.before: list[Snapshot] = []
+
+    def __call__(self, _st_ctx: Any, response: Response, case: Case) -> None:
+        self.check(self.ctx.for_call(self.before), response, case)

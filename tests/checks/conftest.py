@@ -1,8 +1,8 @@
-"""Fixtures for the check unit tests: a harness whose clients talk to stubs, and spec cases.
+"""Fixtures for the check unit tests: a check context whose clients talk to stubs, and cases.
 
-The harness is the real `Harness` with the parts the checks use (spec, clients, resource paths,
-snapshots, identity) and no polling wait; the parts only a run uses (factory, throttle, the
-generated cases' session) are absent, so a check that starts using them shows up here.
+The context is the real `CheckContext` a run hands each check (spec, both merchants' clients,
+who they are, resource paths) with no polling wait; `Judge` calls a check as a run does, bound
+to one call's context with the snapshot that call started from.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from typing import Any
 
 import httpx
 import pytest
-from check_helpers import BASE_URL, IDENTITY, StubApi
+from check_helpers import BASE_URL, IDENTITY, MERCHANT, OTHER_MERCHANT, StubApi
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from conformance.config.settings import RunSettings
+from conformance.checks.context import CheckContext, Identities, RunShared
 from conformance.machinery.contract import ContractGate
-from conformance.machinery.harness import Harness
 from conformance.machinery.resources import ResourcePaths
 from conformance.redaction import Redactor
 from conformance.transport.auth import StaticToken
 from conformance.transport.client import ApiClient
+from conformance.transport.polling import WriteLog
 from spec import Spec
 from strategies.formats import schema_with_formats
 
@@ -61,24 +61,36 @@ def _client(stub: StubApi, token: str, redactor: Redactor) -> ApiClient:
     return ApiClient(BASE_URL, auth, redactor, transport=httpx.MockTransport(stub.handle))
 
 
+def _once() -> Callable[..., bool]:
+    seen: set[tuple[Any, ...]] = set()
+
+    def first_time(*key: Any) -> bool:
+        new = key not in seen
+        seen.add(key)
+        return new
+
+    return first_time
+
+
 @pytest.fixture
-def harness(spec: Spec, api: StubApi, tenant_api: StubApi) -> Iterator[Harness]:
+def ctx(spec: Spec, api: StubApi, tenant_api: StubApi) -> Iterator[CheckContext]:
+    """What a check receives in a run, talking to the stubs, with no polling wait."""
     redactor = Redactor()
     client = _client(api, "merchant-a-token", redactor)
-    built = Harness(
-        settings=RunSettings(base_url=BASE_URL, poll_timeout=0.0),
+    tenant_client = _client(tenant_api, "merchant-b-token", redactor)
+    built = CheckContext(
         spec=spec,
-        redactor=redactor,
-        auth=client.auth,
         client=client,
-        tenant_client=_client(tenant_api, "merchant-b-token", redactor),
-        factory=None,
-        preparation=None,
-        paths=ResourcePaths(spec),
-        throttle=None,
-        http=None,
-        gate=ContractGate(spec),
+        tenant_client=tenant_client,
+        identities=Identities(caller=IDENTITY, merchant=MERCHANT, other_merchant=OTHER_MERCHANT),
+        run=RunShared(
+            paths=ResourcePaths(spec),
+            writes=WriteLog(),
+            poll_timeout=0.0,
+            first_time=_once(),
+            operation_id=ContractGate(spec).operation_id,
+        ),
     )
     yield built
-    built.client.close()
-    built.tenant_client.close()
+    client.close()
+    tenant_client.close()

@@ -3,7 +3,7 @@
 A successful write adds exactly one event per primary resource (right action, next version, the
 caller as actor, every change a change); a documented no-op adds none; a refused write changes
 nothing. The stub answers the resource and audit-log reads the check makes after the call; the
-before-call snapshot is put where `snapshots.take` would have put it.
+before-call snapshot is the one the call's context carries.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from check_helpers import answer, event
+from check_helpers import Judge, answer, event
 
-from conformance.checks.audit import make_audit_check
+from conformance.checks.audit import audit_log_side_effect
+from conformance.checks.context import Snapshot
 from conformance.failures.hierarchy import AuditFailure
-from conformance.machinery.harness import Snapshot
 from conformance.machinery.resources import ResourceRef
 
 COVERS = ("audit_log_side_effect",)
@@ -24,31 +24,31 @@ CREATED = event("createNote", 0)
 
 
 @pytest.fixture
-def check(harness):
-    return make_audit_check(harness)
+def check(ctx):
+    return Judge(ctx, audit_log_side_effect)
 
 
 @pytest.fixture
-def stub(api, harness):
+def stub(api, ctx):
     """Stub the read and the audit log of one resource."""
 
     def on(kind: str, resource_id: str, resource: Any, events: list[dict] | None) -> None:
         ref = ResourceRef(kind, resource_id)
-        api.on("GET", harness.paths.read(ref), 200, resource)
+        api.on("GET", ctx.run.paths.read(ref), 200, resource)
         if events is None:
-            api.on("GET", harness.paths.audit(ref), 404, {"message": "no"})
+            api.on("GET", ctx.run.paths.audit(ref), 404, {"message": "no"})
         else:
-            api.on("GET", harness.paths.audit(ref), 200, {"auditLogs": events})
+            api.on("GET", ctx.run.paths.audit(ref), 200, {"auditLogs": events})
 
     return on
 
 
 @pytest.fixture
-def note_update(make_case, harness):
+def note_update(make_case, check):
     """updateNote of a note that read "before" with one event; the answer says "after"."""
     case = make_case("updateNote", path_parameters={"noteId": NOTE}, body={"text": "after"})
     resource = {"id": NOTE, "text": "before"}
-    harness.snapshots[case.id] = [Snapshot("Note", NOTE, None, resource, 1)]
+    check.before = [Snapshot("Note", NOTE, None, resource, 1)]
     return case, answer(case, 200, {"note": {"id": NOTE, "text": "after"}})
 
 
@@ -89,10 +89,10 @@ def test_an_unreadable_audit_log_fails(check, stub, note_update):
         check(None, note_update[1], note_update[0])
 
 
-def test_a_documented_noop_needs_no_event(check, stub, make_case, harness):
+def test_a_documented_noop_needs_no_event(check, stub, make_case):
     case = make_case("updateNote", path_parameters={"noteId": NOTE}, body={"text": "same"})
     resource = {"id": NOTE, "text": "same"}
-    harness.snapshots[case.id] = [Snapshot("Note", NOTE, None, resource, 1)]
+    check.before = [Snapshot("Note", NOTE, None, resource, 1)]
     stub("Note", NOTE, {"note": resource}, [CREATED])
     assert check(None, answer(case, 200, {"note": resource}), case) is None
 
@@ -137,11 +137,11 @@ def test_a_creation_event_records_its_changes(check, stub, note_created, changes
 
 
 @pytest.mark.parametrize("item_action", ["cancelOrder", "updateOrder"])
-def test_events_on_the_order_items_are_judged_too(check, stub, make_case, harness, item_action):
+def test_events_on_the_order_items_are_judged_too(check, stub, make_case, item_action):
     body = {"cancelReason": "r"}
     case = make_case("cancelOrder", path_parameters={"orderId": ORDER}, body=body)
     before = {"id": ORDER, "status": "Open", "items": [{"id": ITEM, "status": "Open"}]}
-    harness.snapshots[case.id] = [Snapshot("Order", ORDER, None, before, 1)]
+    check.before = [Snapshot("Order", ORDER, None, before, 1)]
     after = {"id": ORDER, "status": "Cancelled", "items": [{"id": ITEM, "status": "Cancelled"}]}
     stub("Order", ORDER, {"order": after}, [event("createOrder", 0), event("cancelOrder", 1)])
     stub("OrderItem", ITEM, {"orderItem": after["items"][0]}, [event(item_action, 1)])
@@ -155,11 +155,11 @@ def test_events_on_the_order_items_are_judged_too(check, stub, make_case, harnes
 
 @pytest.mark.parametrize("message_events", [1, 0])
 def test_a_shipment_write_leaves_one_message_event(
-    check, stub, api, harness, make_case, message_events
+    check, stub, api, ctx, make_case, message_events
 ):
     case = make_case("createShipment", body={"orderId": ORDER})
     stub("Shipment", SHIPMENT, {"id": SHIPMENT}, [event("createShipment", 0)])
-    messages = harness.spec.operation("getShipmentMessageAuditLogs").path
+    messages = ctx.spec.operation("getShipmentMessageAuditLogs").path
     logs = [event("createShipment", 0)] * message_events
     api.on("GET", messages.replace("{shipmentId}", SHIPMENT), 200, {"auditLogs": logs})
     response = answer(case, 201, {"id": SHIPMENT})

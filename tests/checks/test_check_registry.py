@@ -11,18 +11,16 @@ import ast
 import importlib
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import conformance.stateful
-from conformance.suites.runner import project_checks
+from conformance.suites.runner import check_names
 
 HERE = Path(__file__).parent
 LIFECYCLE_CHECK = re.compile(r"lifecycle_[a-z]+")
 
 
 def suite_checks() -> set[str]:
-    checks = project_checks(SimpleNamespace(harness=None, checks=[]))
-    return {check.__name__ for check in checks}
+    return set(check_names())
 
 
 def lifecycle_checks() -> set[str]:

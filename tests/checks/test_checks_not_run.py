@@ -8,7 +8,7 @@ from conformance.checks.not_run import LIFECYCLE_CHECKS, WRITE_CHECKS, checks_no
 from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings
 from conformance.reporting.markdown import render_markdown
 from conformance.reporting.stats import merge_parts
-from conformance.reporting.summary import build_summary, render_table
+from conformance.reporting.summary import RunFacts, build_summary, render_table
 from tests.checks.test_check_registry import lifecycle_checks, suite_checks
 
 BOTH = RunSettings(credentials=MOCK_MERCHANT_A, tenant_b=MOCK_MERCHANT_B)
@@ -37,7 +37,8 @@ def test_the_names_are_the_checks_the_suite_registers():
 
 def test_the_summary_table_and_markdown_list_them(spec, lifecycle, tmp_path):
     settings = replace(BOTH, tenant_b=RunSettings().tenant_b, base_url="http://x")
-    summary = build_summary(settings, spec, lifecycle, merge_parts(str(tmp_path)), 1.0, True)
+    facts = RunFacts(settings, spec, lifecycle, merge_parts(str(tmp_path)), 1.0, True)
+    summary = build_summary(facts)
     assert list(summary["checks_not_run"]) == ["tenant_isolation"]
     assert "checks not run: tenant_isolation" in render_table(summary)
     markdown = render_markdown(summary, spec)

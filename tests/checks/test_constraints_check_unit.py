@@ -7,12 +7,11 @@ the stub answers those probes, refusing them or (a target that ignores the rule)
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
-from check_helpers import answer
+from check_helpers import Judge, answer
 
-from conformance.checks.constraints import make_single_violation_check
+from conformance.checks.constraints import single_constraint_violation
 from conformance.failures.hierarchy import ConstraintFailure
 
 COVERS = ("single_constraint_violation",)
@@ -20,8 +19,8 @@ NOTE, ORDER = "b" * 24, "a" * 24
 
 
 @pytest.fixture
-def check(harness):
-    return make_single_violation_check(harness)
+def check(ctx):
+    return Judge(ctx, single_constraint_violation)
 
 
 @pytest.fixture
@@ -63,10 +62,10 @@ def test_a_refused_case_is_not_probed(check, api, note_update):
     assert api.requests == []
 
 
-def test_a_create_is_prepared_afresh_for_every_probe(check, api, harness, make_case):
+def test_a_create_is_prepared_afresh_for_every_probe(check, api, ctx, make_case):
     """A create's probe must not fail on a duplicate safeId, only on the broken rule."""
     prepared = []
-    harness.preparation = SimpleNamespace(prepare=prepared.append)
+    ctx.run.prepare = prepared.append
     body = {"resourceType": "Order", "resourceId": ORDER, "text": "t"}
     case = make_case("createNote", body=body)
     api.on("POST", case.formatted_path, 400, {"message": "invalid"})

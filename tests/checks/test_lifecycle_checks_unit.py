@@ -25,8 +25,8 @@ ORDER, ITEM, NOTE = "a" * 24, "c" * 24, "b" * 24
 
 
 @pytest.fixture
-def target(harness, lifecycle) -> Target:
-    return Target(harness.client, harness.spec, "m-1", IDENTITY, "run-1", lifecycle=lifecycle)
+def target(ctx, lifecycle) -> Target:
+    return Target(ctx.client, ctx.spec, "m-1", IDENTITY, "run-1", lifecycle=lifecycle)
 
 
 @pytest.fixture

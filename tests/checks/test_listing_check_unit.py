@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from check_helpers import answer
+from check_helpers import Judge, answer
 
-from conformance.checks.listing import make_listing_check
+from conformance.checks.listing import paging_and_filters
 from conformance.failures.hierarchy import ListingFailure
 
 COVERS = ("paging_and_filters",)
 
 
 @pytest.fixture
-def check(harness):
-    return make_listing_check(harness)
+def check(ctx):
+    return Judge(ctx, paging_and_filters)
 
 
 def page(number: int, *ids: str, total: int = 4, status: str = "Open") -> dict:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from check_helpers import StubApi, answer
+from check_helpers import Judge, StubApi, answer
 
-from conformance.checks.read_after_write import VERIFIERS, make_read_after_write_check
+from conformance.checks.context import CheckContext, Snapshot
+from conformance.checks.read_after_write import VERIFIERS, read_after_write
 from conformance.failures.hierarchy import ReadAfterWriteFailure
-from conformance.machinery.harness import Harness, Snapshot
 from conformance.machinery.resources import ResourceRef
 
 COVERS = ("read_after_write",)
@@ -29,10 +29,11 @@ class World:
 
     make_case: Callable[..., Any]
     api: StubApi
-    harness: Harness
+    ctx: CheckContext
+    check: Judge
 
     def path(self, kind: str, resource_id: str) -> str:
-        path = self.harness.paths.read(ResourceRef(kind, resource_id))
+        path = self.ctx.run.paths.read(ResourceRef(kind, resource_id))
         assert path is not None
         return path
 
@@ -40,7 +41,7 @@ class World:
         self.api.on("GET", self.path("Order", ORDER), 200, {"order": {"id": ORDER, **order}})
 
     def before(self, case: Any, resource: dict[str, Any]) -> None:
-        self.harness.snapshots[case.id] = [Snapshot("Order", ORDER, None, resource, 1)]
+        self.check.before = [Snapshot("Order", ORDER, None, resource, 1)]
 
 
 Scenario = Callable[[World, bool], tuple[Any, Any]]  # (world, write shows) -> (case, response)
@@ -154,14 +155,14 @@ def _hold_order(world: World, shows: bool) -> tuple[Any, Any]:
 
 
 @pytest.fixture
-def world(make_case, api, harness) -> World:
-    return World(make_case, api, harness)
+def world(make_case, api, ctx) -> World:
+    return World(make_case, api, ctx, Judge(ctx, read_after_write))
 
 
 @pytest.mark.parametrize("operation_id", sorted(SCENARIOS))
 def test_a_write_that_reads_back_passes(world, operation_id):
     case, response = SCENARIOS[operation_id](world, True)
-    assert make_read_after_write_check(world.harness)(None, response, case) is None
+    assert world.check(None, response, case) is None
     assert world.api.requests, "the check read nothing back"
 
 
@@ -169,20 +170,20 @@ def test_a_write_that_reads_back_passes(world, operation_id):
 def test_a_write_that_does_not_read_back_fails(world, operation_id):
     case, response = SCENARIOS[operation_id](world, False)
     with pytest.raises(ReadAfterWriteFailure) as raised:
-        make_read_after_write_check(world.harness)(None, response, case)
+        world.check(None, response, case)
     assert raised.value.check == "read_after_write"
 
 
 def test_a_create_without_a_location_fails(world):
     case, _ = _create_note(world, True)
     with pytest.raises(ReadAfterWriteFailure, match="Location"):
-        make_read_after_write_check(world.harness)(None, answer(case, 201, {"id": NOTE}), case)
+        world.check(None, answer(case, 201, {"id": NOTE}), case)
 
 
 def test_a_refused_write_is_not_read_back(world):
     case, _ = _hold_order(world, False)
     response = answer(case, 409, {"message": "no"})
-    assert make_read_after_write_check(world.harness)(None, response, case) is None
+    assert world.check(None, response, case) is None
     assert world.api.requests == []
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from check_helpers import answer
+from check_helpers import Judge, answer
 
-from conformance.checks.tenant import make_tenant_check
+from conformance.checks.tenant import tenant_isolation
 from conformance.failures.hierarchy import TenantFailure
 
 COVERS = ("tenant_isolation",)
@@ -14,8 +14,8 @@ NOTE_PATH = "/v1/notes/" + "b" * 24
 
 
 @pytest.fixture
-def check(harness):
-    return make_tenant_check(harness)
+def check(ctx):
+    return Judge(ctx, tenant_isolation)
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ MISTAKES = {
         {"ORDERMESH_READ_ONLY": "1"},
         "--suite lifecycle runs lifecycle scenarios",
     ),
+    "negative preload": (["mock", "--preload", "-1"], {}, "--preload must be 0 or more, got -1"),
     "misspelt run flag": (["run", "--profil", "smoke"], {}, "did you mean --profile?"),
     "misspelt flag with =": (["run", "--inclde=createOrder"], {}, "did you mean --include?"),
     "misspelt drift flag": (["drift", "--max-exampels", "1"], {}, "did you mean --max-examples?"),

@@ -35,6 +35,7 @@ VALUES = {
     "reports_dir": ("out", "out"),
     "allow_production": ("1", True),
     "poll_timeout": ("2.5", 2.5),
+    "clock_skew": ("60", 60.0),
     "lifecycle_threshold": ("0.5", 0.5),
     "max_failures": ("4", 4),
     "max_duration": ("30", 30.0),

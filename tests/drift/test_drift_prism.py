@@ -8,7 +8,6 @@ response schema failures.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
@@ -27,6 +26,7 @@ from conformance.commands.options import settings_from
 from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.drift.analyse import DriftReport
 from spec import SPEC_PATH, load_spec
+from tests.support.summary_schema import read_summary
 
 pytestmark = pytest.mark.long  # a whole suite run through Prism: minutes
 SCHEMA_CHECK = "response_schema_conformance"
@@ -123,7 +123,7 @@ def test_drift_agrees_with_the_suite_on_every_operation_both_observed(
         "ORDERMESH_MERCHANT_ID": str(MOCK_MERCHANT_A.merchant_id),
     }
     subprocess.run(command, env=env, capture_output=True, timeout=600, check=False)
-    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(reports)
     suite_observed = {op for op, entry in summary["operations"].items() if entry.get("cases")}
     both = observed(prism_report) & suite_observed
     # One violation is one failure; the other operations that showed it are in `seen_at`.

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.summary_schema import read_summary
+
 RUN_TIMEOUT = 300  # seconds; a smoke run of a few operations takes about 15
 
 
@@ -27,7 +29,8 @@ class Finished:
 
     @property
     def summary(self) -> dict[str, Any]:
-        return json.loads((self.reports / "summary.json").read_text(encoding="utf-8"))
+        """summary.json, validated against docs/schemas/summary.schema.json."""
+        return read_summary(self.reports)
 
     @property
     def allure_stats(self) -> dict[str, int]:

@@ -28,6 +28,7 @@ from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.transport.liveness import answers
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread, serve_app_in_thread
+from tests.support.summary_schema import read_summary
 
 ID = re.compile(r"[0-9a-f]{24}|[0-9a-f-]{36}")
 STATIC_TOKEN = "static-token-value-0x70ken"
@@ -161,7 +162,7 @@ def smoke_run_through_proxy(
 
 
 def summary_of(reports: Path) -> dict[str, Any]:
-    return json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    return read_summary(reports)  # validated against docs/schemas/summary.schema.json
 
 
 class ReplicaLag:

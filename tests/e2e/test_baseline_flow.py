@@ -10,6 +10,7 @@ from e2e_targets import STATIC_TOKEN, MockProcess, run_conformance
 
 from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
+from tests.support.summary_schema import read_summary
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +25,7 @@ def run_against(mock: MockProcess, baseline, reports, *extra: str):
 
 
 def section(reports) -> dict:
-    return json.loads((reports / "summary.json").read_text(encoding="utf-8"))["baseline"]
+    return read_summary(reports)["baseline"]
 
 
 def operations(entries: list[dict]) -> list[str]:

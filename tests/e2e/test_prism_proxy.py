@@ -18,7 +18,6 @@ failure is not counted when the recorders show that Prism changed that operation
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import socket
@@ -51,6 +50,7 @@ from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, serve_app_in_thread
 from spec import SPEC_PATH
 from strategies import samples
+from tests.support.summary_schema import read_summary
 
 START_TIMEOUT = 60  # seconds for Prism to parse the spec and listen
 SMOKE_TIMEOUT = 900  # seconds; Prism makes each of a few malformed-body cases wait for a timeout
@@ -298,7 +298,7 @@ def test_a_smoke_run_through_prism_finds_no_violation(prism, repo_root, tmp_path
     ]
     subprocess.run(command, cwd=repo_root, capture_output=True, timeout=SMOKE_TIMEOUT)
     assert prism.violations() == [], "\n\n".join(prism.violations())
-    totals = json.loads((reports / "summary.json").read_text(encoding="utf-8"))["totals"]
+    totals = read_summary(reports)["totals"]
     assert totals["setup_errors"] == 0
     assert totals["operations_tested"] == 49
     assert totals["positive_2xx_share"] > 0.95

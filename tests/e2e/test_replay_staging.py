@@ -9,7 +9,6 @@ reproduction, with the line that fetches its token, is run with bash too.
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -24,6 +23,7 @@ from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.transport.liveness import answers
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
+from tests.support.summary_schema import read_summary
 
 FAULT = "create-order-200"  # createOrder answers 200 where the spec says 201
 RUN = ("--profile", "smoke", "--seed", "252756")
@@ -69,7 +69,7 @@ def run(words: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def failures(reports: Path) -> set[tuple[str, str]]:
-    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(reports)
     return {(f["check"], f["operation"]) for f in summary["failures"]}
 
 
@@ -104,7 +104,7 @@ def test_the_printed_replay_fails_the_same_way_on_the_same_target(first, tmp_pat
 @pytest.mark.slow
 def test_without_merchant_b_tenant_isolation_is_reported_as_not_run(first):
     done, reports = first
-    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(reports)
     assert "ORDERMESH_TENANT_B_CLIENT_ID" in summary["checks_not_run"]["tenant_isolation"]
     assert "check not run: tenant_isolation" in done.stdout
     assert "**tenant_isolation**" in (reports / "summary.md").read_text(encoding="utf-8")
@@ -113,7 +113,7 @@ def test_without_merchant_b_tenant_isolation_is_reported_as_not_run(first):
 @pytest.mark.slow
 def test_the_curl_reproduction_fetches_its_own_token(first, separate_mock):
     done, reports = first
-    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(reports)
     failure = next(f for f in summary["failures"] if f["operation"] == "createOrder")
     token, curl = failure["reproduction"].splitlines()[:2]
     assert "ORDERMESH_CLIENT_SECRET" in token and curl.startswith("curl ")

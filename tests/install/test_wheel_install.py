@@ -3,7 +3,6 @@ data files ship with the package, and the Node tools are found through ORDERMESH
 
 from __future__ import annotations
 
-import json
 import os
 import site
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 
 from conformance.versions import versions
 from spec import load_spec
+from tests.support.summary_schema import read_summary
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_a_one_operation_run_builds_the_html_report(installed, tmp_path, repo_ro
     result = run(installed, *args, cwd=repo_root, repo_root=repo_root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (reports / "allure-report" / "index.html").stat().st_size > 0
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = read_summary(reports)
     assert summary["git_revision"] == f"v{summary['versions']['ordermesh-conformance']}"
     assert summary["versions"]["allure"] == versions("")["allure"]
     environment = (reports / "allure-results" / "environment.properties").read_text()

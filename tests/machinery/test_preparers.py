@@ -9,6 +9,7 @@ from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSet
 from conformance.machinery.harness import Harness
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
+from spec.implied import sort_parameters
 from strategies.formats import schema_with_formats
 
 
@@ -42,3 +43,20 @@ def test_a_cancel_quantity_is_cut_to_what_the_item_has(harness, quantity):
     assert 1 <= entry["quantity"] <= item["quantity"]
     answer = harness.client.post(cancel.path.replace("{orderId}", order_id), json=case.body)
     assert answer.status_code == 200, answer.text
+
+
+def test_list_cases_take_every_declared_sort_in_turn(harness):
+    """The first cases of a sorted list already name every key and every direction."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    listing = harness.spec.operation("listOrders")
+    operation = schema[listing.path][listing.method]
+    asked = []
+    for _ in range(3):
+        case = operation.Case(query={"page": 1})
+        harness.preparation.prepare(case)
+        asked.append((case.query["sortBy"], case.query["sortDirection"]))
+        assert case.query["page"] == 1  # the rest of the generated query is kept
+    declared = sort_parameters(harness.spec, "listOrders")
+    assert declared is not None and len(declared.keys) == 3
+    assert {key for key, _ in asked} == set(declared.keys)
+    assert {direction for _, direction in asked} == set(declared.directions)

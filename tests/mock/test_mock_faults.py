@@ -18,6 +18,7 @@ from mock_helpers import (
 )
 from mock_scenarios import act, new_order, with_shipment
 
+from ordermesh_mock.auth import MERCHANT_B
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.faults import CATALOGUE
 
@@ -185,6 +186,32 @@ def unicode_note(api):
     return api.post("/v1/notes", json=body).status_code
 
 
+def sorted_by_external_id(api):
+    mine = [create_order(api, externalId=e)["id"] for e in ("SORT-b", "SORT-a", "SORT-c")]
+    query = {"sortBy": "externalId", "sortDirection": "asc", "pageSize": 100}
+    orders = api.get("/v1/orders", params=query).json()["orders"]
+    return [o["externalId"] for o in orders if o["id"] in mine]
+
+
+def other_merchant_listed(api):
+    theirs = create_order(api.login_b(), merchant=MERCHANT_B)["id"]
+    create_order(api)
+    return any(o["id"] == theirs for o in api.get("/v1/orders").json()["orders"])
+
+
+def update_answer(api):
+    oid = create_order(api, externalId="BEFORE")["id"]
+    answer = api.patch(f"/v1/orders/{oid}", json={"externalId": "AFTER"}).json()["order"]
+    return answer["externalId"]
+
+
+def updated_after_created(api):
+    oid = create_order(api)["id"]
+    api.patch(f"/v1/orders/{oid}", json={"externalId": "CHANGED"})
+    order = get_order(api, oid)
+    return order["updatedAt"] >= order["createdAt"]
+
+
 # fault -> (probe, value on the clean mock, value with the fault)
 PROBES: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
     "order-missing-status": (order_missing_status, True, False),
@@ -218,6 +245,14 @@ PROBES: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
     "pagination-repeats": (pages_overlap, 0, 1),
     "search-filter-ignored": (status_filter, 1, 2),
     "unicode-note-500": (unicode_note, 201, 500),
+    "sort-ignored": (
+        sorted_by_external_id,
+        ["SORT-a", "SORT-b", "SORT-c"],
+        ["SORT-b", "SORT-a", "SORT-c"],
+    ),
+    "list-leaks-other-merchant": (other_merchant_listed, False, True),
+    "update-answers-stale": (update_answer, "AFTER", "BEFORE"),
+    "local-time-as-utc": (updated_after_created, True, False),
 }
 
 

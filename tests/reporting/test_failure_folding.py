@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+from conformance.failures.categories import kind_of
 from conformance.reporting.stats import PARTS_DIR, Stats, merge_parts
+from conformance.suites.junit import headline
+from tests.support.summary_schema import failure_problems
 
 
 def record(operation: str, key: list[str] | None = None, title: str = "t") -> dict:
@@ -44,3 +47,20 @@ def test_workers_merge_the_same_violation(tmp_path, monkeypatch):
         '{"getShipmentById": 1}',
         '{"createShipment": 1}',
     )
+
+
+def test_each_record_is_a_failure_record_summary_json_accepts(monkeypatch):
+    """What a check records is the FailureRecord summary.json, the JUnit message and Allure read:
+    complete, with its kind and its test, before any summary is built."""
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/x.py::test_operation[GET /v1/orders] (call)")
+    stats = Stats()
+    details = {"message": "m", "reproduction": "curl ...", "seed": 7}
+    for operation in ("getShipmentById", "searchShipments", "searchShipments"):
+        stats.failure({**record(operation, key=["c", "k"]), **details})
+    [folded] = stats.failures
+    assert folded["kind"] == kind_of("x")
+    assert folded["tests"] == ["test_operation[GET /v1/orders]"]
+    assert (folded["occurrences"], folded["seen_at"]) == (3, {"searchShipments": 2})
+    assert failure_problems(folded) == []
+    assert failure_problems({k: v for k, v in folded.items() if k != "kind"}) != []
+    assert headline(stats.failures) == "c [x]: t"

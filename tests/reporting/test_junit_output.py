@@ -16,6 +16,7 @@ from conformance.reporting.exit_outputs import write_error_junit, write_usage_ou
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS
 from conformance.suites.junit import LINK_FOLLOWING, headline, junit_name
 from spec import SPEC_PATH
+from tests.support.summary_schema import read_summary
 
 MAX_PROPERTY = 1024  # bytes: a property is a label, not a payload
 
@@ -80,7 +81,7 @@ def test_a_usage_error_leaves_the_three_outputs(tmp_path):
     [case] = cases(tmp_path / "junit.xml")
     assert case.name == "usage" and isinstance(case.result[0], Error)
     assert "USAGE ERROR" in (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert '"exit_code": 2' in (tmp_path / "summary.json").read_text(encoding="utf-8")
+    assert read_summary(tmp_path)["exit_code"] == Exit.USAGE
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import itertools
 
 from conformance.selftest.combos import MIN_ROW, ROW_SIZE, conflict, deal, hidden_in_scenarios
 from conformance.selftest.expectations import BY_FAULT, select
-from conformance.selftest.matrix import RunOutcome, judge_row
+from conformance.selftest.matrix import FinishedRun, judge_row
 from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.stateful.scenarios import scenario_operations
 from ordermesh_mock.faults import CATALOGUE
@@ -95,12 +95,12 @@ def test_a_new_fault_lands_in_some_row():
     assert dealt.count(new.fault) == 1 and len(dealt) == len(faults) + 1
 
 
-def _outcome(code: int, *failures: tuple[str, str]) -> RunOutcome:
+def _outcome(code: int, *failures: tuple[str, str]) -> FinishedRun:
     summary = {
         "failures": [{"check": c, "operation": op} for c, op in failures],
         "totals": {"operations": 49, "operations_tested": 47},
     }
-    return RunOutcome(code, 12.0, summary)
+    return FinishedRun(code, 12.0, summary)
 
 
 def test_a_row_passes_only_when_each_fault_is_named_at_its_operation():
@@ -131,7 +131,7 @@ def test_a_suite_error_fails_a_row_that_named_everything():
 
 
 def test_a_run_without_a_summary_fails_the_row():
-    result = judge_row("r", [BY_FAULT["create-order-200"]], RunOutcome(4, 1.0, None), 1, "d", "s")
+    result = judge_row("r", [BY_FAULT["create-order-200"]], FinishedRun(4, 1.0, None), 1, "d", "s")
     assert not result.passed and result.problem
 
 

@@ -8,8 +8,8 @@ import time
 from conformance.selftest.expectations import BY_FAULT
 from conformance.selftest.matrix import (
     FailedTest,
+    FinishedRun,
     Job,
-    RunOutcome,
     failed_tests,
     judge,
     judge_clean,
@@ -30,8 +30,8 @@ def summary(*checks: str, error: str | None = None, cases: int = 7) -> dict:
     }
 
 
-def outcome(code: int, data: dict | None, *tests: FailedTest) -> RunOutcome:
-    return RunOutcome(code, 30.0, data, tests, "run.log")
+def outcome(code: int, data: dict | None, *tests: FailedTest) -> FinishedRun:
+    return FinishedRun(code, 30.0, data, tests, "run.log")
 
 
 def test_detected_by_the_expected_check_with_time_of_first_failure():

@@ -9,10 +9,11 @@ import httpx
 import pytest
 
 from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
+from conformance.errors import UnknownFaultError
 from conformance.machinery.contract import ContractBreach
 from conformance.machinery.harness import Harness
 from conformance.selftest.proxy import serve_in_thread
-from conformance.selftest.proxy_faults import PROXY_FAULTS, UnknownProxyFaultError
+from conformance.selftest.proxy_faults import PROXY_FAULTS
 from conformance.transport.operations import OperationRouter
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
@@ -65,7 +66,7 @@ def test_router_prefers_literal_segments_and_knows_unknown_paths():
 
 
 def test_unknown_fault_names_are_refused(mock_url):
-    with pytest.raises(UnknownProxyFaultError, match="no-such"):
+    with pytest.raises(UnknownFaultError, match="no-such"):
         serve_in_thread(mock_url, ["no-such"])
 
 

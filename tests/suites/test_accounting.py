@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from conformance.config.settings import RunSettings
+from conformance.failures.categories import CATEGORIES
 from conformance.failures.hierarchy import AuditFailure
 from conformance.redaction import Redactor
 from conformance.reporting.stats import Stats
@@ -20,13 +21,19 @@ def session():
     return SimpleNamespace(stats=Stats(), harness=harness, settings=RunSettings(seed=7))
 
 
+A_CATEGORY = {"category": CATEGORIES[0][0]}  # every record a check makes has its category
 ITEM = SimpleNamespace(name="test_walks", originalname="test_walks", nodeid="x::test_walks")
 
 
 def finished_with(session, exc: BaseException) -> list[str]:
     accounting.start(session)
     session.stats.failure(  # what the gate recorded while the test went on
-        {"check": "status_code_conformance", "operation": "createOrder", "title": "t"}
+        {
+            "check": "status_code_conformance",
+            "operation": "createOrder",
+            "title": "t",
+            **A_CATEGORY,
+        }
     )
     accounting.finish(session, ITEM, True, exc)
     return [f["check"] for f in session.stats.failures]

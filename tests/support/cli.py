@@ -3,7 +3,6 @@ environment of a live run. tests/conftest.py registers the fixtures for every fo
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
+from tests.support.summary_schema import read_summary
 
 # Secret values the run tests use; the secret scan looks for exactly these.
 CLIENT_SECRET = "s3cret-client-value-0x5eed"
@@ -30,7 +30,8 @@ class RunResult:
 
     @property
     def summary(self) -> dict:
-        return json.loads((self.reports / "summary.json").read_text(encoding="utf-8"))
+        """summary.json, validated against docs/schemas/summary.schema.json."""
+        return read_summary(self.reports)
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from types import SimpleNamespace
-
 import httpx
 
 from conformance.checks import snapshots
-from conformance.machinery.resources import ResourceRef
+from conformance.checks.context import CheckContext, Identities, RunShared
+from conformance.machinery.resources import ResourcePaths, ResourceRef
+from conformance.transport.polling import WriteLog
 from spec import load_spec
 
 
@@ -21,38 +20,39 @@ class CountingClient:
         return httpx.Response(200, json={"order": {"id": "o1", "reads": len(self.sent)}})
 
 
-def harness() -> SimpleNamespace:
-    paths = SimpleNamespace(read=lambda ref: f"/v1/orders/{ref.id}")
-    return SimpleNamespace(
-        client=CountingClient(),
-        spec=load_spec(),
-        paths=paths,
-        lock=threading.Lock(),
-        shared_reads={},
-        snapshots={},
+def run_context(client: CountingClient) -> CheckContext:
+    spec = load_spec()
+    run = RunShared(
+        paths=ResourcePaths(spec),
+        writes=WriteLog(),
+        poll_timeout=0.0,
+        first_time=lambda *key: True,
+        operation_id=lambda method, path: None,
     )
+    return CheckContext(spec, client, None, Identities(None, None), run)  # type: ignore[arg-type]
 
 
 def test_the_second_check_uses_the_first_check_s_read_once():
-    h, case, ref = harness(), SimpleNamespace(id="case-1"), ResourceRef("Order", "o1")
-    first = snapshots.read(h, ref, case)  # the audit check
-    second = snapshots.read(h, ref, case)  # read-after-write: the same answer, no request
-    assert h.client.sent == ["/v1/orders/o1"]
+    client = CountingClient()
+    call = run_context(client).for_call([])
+    ref = ResourceRef("Order", "o1")
+    first = snapshots.read(call, ref, shared=True)  # the audit check
+    second = snapshots.read(call, ref, shared=True)  # read-after-write: the same answer
+    assert client.sent == ["/v1/orders/o1"]
     assert first == second
-    third = snapshots.read(h, ref, case)  # a second poll reads afresh
-    assert h.client.sent == ["/v1/orders/o1", "/v1/orders/o1"]
+    third = snapshots.read(call, ref, shared=True)  # a second poll reads afresh
+    assert client.sent == ["/v1/orders/o1", "/v1/orders/o1"]
     assert third["reads"] == 2
 
 
-def test_cases_do_not_share_and_pop_forgets():
-    h, ref = harness(), ResourceRef("Order", "o1")
-    one, two = SimpleNamespace(id="a"), SimpleNamespace(id="b")
-    snapshots.read(h, ref, one)
-    snapshots.read(h, ref, two)
-    assert len(h.client.sent) == 2  # another case's read is not this case's
-    snapshots.pop(h, one)
-    snapshots.pop(h, two)
-    assert h.shared_reads == {}
-    snapshots.read(h, ref)  # without a case: always a request of its own
-    snapshots.read(h, ref)
-    assert len(h.client.sent) == 4
+def test_calls_do_not_share_and_an_unshared_read_is_its_own():
+    client = CountingClient()
+    run, ref = run_context(client), ResourceRef("Order", "o1")
+    one, two = run.for_call([]), run.for_call([])
+    snapshots.read(one, ref, shared=True)
+    snapshots.read(two, ref, shared=True)
+    assert len(client.sent) == 2  # another call's read is not this call's
+    assert run.reads == {}  # the run's own context keeps none
+    snapshots.read(one, ref)  # not shared: always a request of its own
+    snapshots.read(one, ref)
+    assert len(client.sent) == 4
