@@ -11,9 +11,12 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from conformance.checks.failures import TenantFailure
+from conformance.coverage.model import key
 from conformance.machinery.contract import is_success
 from conformance.machinery.harness import Harness
+from conformance.machinery.operations import operation_of
 from conformance.machinery.resources import response_header
+from spec import load_lifecycle
 
 # What another merchant's token may get: refused, or told the resource does not exist
 # (lifecycle.yaml's merchant-scope rule).
@@ -35,6 +38,7 @@ def make_tenant_check(harness: Harness):
         else:
             return
         other = harness.tenant_client.get(path, params=case.query or None)
+        note_probe(harness, case, other.status_code)
         if other.status_code not in ISOLATED:
             raise TenantFailure(
                 operation=case.operation.label,
@@ -47,3 +51,15 @@ def make_tenant_check(harness: Harness):
             )
 
     return tenant_isolation
+
+
+def note_probe(harness: Harness, case, status: int) -> None:
+    """For the coverage map: the operation probed, and the merchant-scope rules (lifecycle.yaml
+    `rules` that hold for every operation) met on their fail side when B was kept out."""
+    if harness.coverage is None:
+        return
+    harness.coverage.note(key("tenant", operation_of(case)))
+    if status in ISOLATED:
+        for rule in load_lifecycle().rules.values():
+            if rule.operation == "*":
+                harness.coverage.note(key("rule", rule.rule), "fail")

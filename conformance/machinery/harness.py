@@ -10,6 +10,7 @@ import httpx
 import requests
 
 from conformance.config.settings import RunSettings
+from conformance.coverage.record import CoverageRecorder
 from conformance.machinery.contract import ContractGate, GatedClient
 from conformance.machinery.factory import Factory, Ledger
 from conformance.machinery.preparers import Preparation
@@ -20,7 +21,7 @@ from conformance.transport.client import ApiClient
 from conformance.transport.connection import ProxyRouting
 from conformance.transport.limiter import LimitedTransport, Throttle, limited_session, run_throttle
 from conformance.transport.polling import WriteLog
-from spec import Spec
+from spec import Spec, load_lifecycle
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Harness:
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
+    coverage: CoverageRecorder | None = None  # what the run's requests covered (coverage/record.py)
 
     def first_time(self, *key: str) -> bool:
         """True once per run (per process) for `key`: for checks that sample, not repeat, a read
@@ -85,6 +87,10 @@ class Harness:
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, base_url, redactor, transport)
             tenant_client = client_for(tenant_auth)
+        coverage = None
+        if gated:  # a run holds the target to the spec; what it covered is part of the verdict
+            coverage = CoverageRecorder(spec, load_lifecycle(), base_url)
+            throttle.observer = coverage.observe
         factory = Factory(
             client,
             settings.credentials.merchant_id or "",
@@ -108,6 +114,7 @@ class Harness:
             http=limited_session(throttle),
             gate=gate,
             writes=gate.writes,
+            coverage=coverage,
         )
 
     def renewals(self) -> int:

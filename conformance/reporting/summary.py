@@ -11,6 +11,7 @@ from typing import Any
 from conformance.checks.not_run import checks_not_run
 from conformance.config.selection import all_scenarios_run
 from conformance.config.settings import RunSettings
+from conformance.coverage.build import coverage_of
 from conformance.reporting import exit_outputs
 from conformance.reporting.baseline import baseline_lines, known_fingerprints
 from conformance.reporting.categories import SUITE_ERROR, kind_of
@@ -95,6 +96,7 @@ def build_summary(
         "checks_not_run": checks_not_run(settings),
         "failures": failures,
         "lifecycle": coverage,
+        "coverage": coverage_of(spec, lifecycle, merged),  # what the run tested (coverage/)
         # test or operation -> "blocked by <operation>: <failure>" lines (operations repeat them)
         "blocked": {
             name: sorted(lines) for name, lines in sorted(merged.get("blocked", {}).items())

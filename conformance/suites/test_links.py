@@ -17,6 +17,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import Case, Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from conformance.checks import snapshots
 from conformance.config.selection import replay_links
@@ -38,6 +39,13 @@ def link_workflow() -> type:
 
 class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
+
+    def step(self, input: StepInput) -> StepOutput:
+        """Each link followed (its values substituted) counts on the coverage map."""
+        coverage = current().harness.coverage
+        if coverage is not None and input.transition is not None and input.applied_parameters:
+            coverage.followed(input.transition.id)
+        return super().step(input)  # type: ignore[misc]
 
     def before_call(self, case: Case) -> None:
         snapshots.take(current().harness, case)

@@ -1,0 +1,68 @@
+"""One way to name the places of a JSON Schema, for the elements and for the values sent.
+
+A place is a data pointer: `/items/[]/quantity` is `quantity` in any entry of `items`. The
+model lists the places a schema declares; the recorder visits the places a value fills. Both
+walk the same branches (allOf/anyOf/oneOf at the same place), so their names agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+BRANCHES = ("allOf", "anyOf", "oneOf")
+ITEM = "[]"
+MAX_DEPTH = 8  # the spec nests a few levels; a deeper walk would only repeat itself
+
+
+def branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`schema` and every schema its composition keywords put at the same place."""
+    yield schema
+    for key in BRANCHES:
+        for sub in schema.get(key, ()):
+            if isinstance(sub, dict):
+                yield from branches(sub)
+
+
+def places(schema: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, dict]]:
+    """(pointer, schema) for every schema at every place `schema` declares, itself included."""
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return
+    for node in branches(schema):
+        yield pointer, node
+        for name, sub in (node.get("properties") or {}).items():
+            yield from places(sub, f"{pointer}/{name}", depth + 1)
+        items = node.get("items")
+        if isinstance(items, dict):
+            yield from places(items, f"{pointer}/{ITEM}", depth + 1)
+
+
+Visit = Callable[[str, dict, Any], None]
+
+
+def visit(schema: Any, value: Any, visitor: Visit, pointer: str = "", depth: int = 0) -> None:
+    """Call `visitor(pointer, schema, value)` for each schema that applies where `value` is."""
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return
+    for node in branches(schema):
+        visitor(pointer, node, value)
+        if isinstance(value, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if name in value:
+                    visit(sub, value[name], visitor, f"{pointer}/{name}", depth + 1)
+        elif isinstance(value, list) and isinstance(node.get("items"), dict):
+            for entry in value:
+                visit(node["items"], entry, visitor, f"{pointer}/{ITEM}", depth + 1)
+
+
+def spec_pointer(base: str, pointer: str) -> str:
+    """The schema pointer (refs followed) of a data pointer under the schema at `base`."""
+    parts = [base]
+    for part in pointer.split("/")[1:]:
+        parts.append("items" if part == ITEM else f"properties/{escape(part)}")
+    return "/".join(parts)
+
+
+def escape(token: str) -> str:
+    """A JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
