@@ -31,7 +31,7 @@ from conformance.reporting.exit_outputs import CASE, write_error_junit, write_us
 from conformance.reporting.findings_results import write_findings
 from conformance.reporting.markdown import render_markdown
 from conformance.reporting.run_outputs import (
-    LIFECYCLE_SVG,
+    PICTURES,
     finish_summary,
     history_file,
     write_picture,
@@ -243,7 +243,7 @@ def execute(settings: RunSettings, echo=print) -> int:
         *report_dirs,
         "OrderMesh conformance",
         history=history,
-        attachments=(reports / LIFECYCLE_SVG,),
+        attachments=tuple(reports / name for name in PICTURES),
     ).start()  # Node loads Allure while the tests run
     try:
         quiet_echo = (lambda *_: None) if settings.quiet else echo

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.coverage import walk
+from conformance.reporting.allure_steps import docs_sections
 from spec import Lifecycle, Operation, Spec
 
 SEEN = ("seen",)
@@ -80,7 +81,8 @@ def universe(spec: Spec, lifecycle: Lifecycle) -> dict[str, Element]:
     found += lifecycle_elements(lifecycle)
     found += audit_elements(spec)
     found += rule_elements(spec, lifecycle)
-    return {element.id: element for element in found}
+    names = docs_sections(spec)  # a tag as the docs name its section
+    return {e.id: replace(e, section=names.get(e.section, e.section)) for e in found}
 
 
 def operation_elements(spec: Spec, op: Operation) -> list[Element]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from conformance.coverage.table import coverage_markdown
 from conformance.exit_codes import Exit
 from conformance.reporting.allure_steps import docs_sections
 from conformance.reporting.baseline import known_fingerprints
@@ -155,6 +156,7 @@ def render_markdown(summary: dict[str, Any], spec: Spec) -> str:
         lines += [f"- ✅ fixed: **{e['section']}** · {e['test']}" for e in fixed or ()]
         lines.append("")
     lines += ["### By docs section", "", *section_rows(summary, spec), ""]
+    lines += coverage_markdown(summary.get("coverage"))
     lines += kind_lines(summary)
     failures = failure_lines(summary)
     if failures:

@@ -22,6 +22,7 @@ RUN_OUTPUTS = (
     "summary.json",
     "summary.md",
     "lifecycle.svg",
+    "coverage.html",
 )
 LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
 
