@@ -20,6 +20,7 @@ from conformance.commands.usage import Usage
 from conformance.config.file import env_name
 from conformance.config.selection import check_selection
 from conformance.config.settings import ConfigError, Credentials, RunSettings
+from conformance.coverage import floor as coverage_floor
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting import run_counts
@@ -272,7 +273,9 @@ def execute(settings: RunSettings, echo=print) -> int:
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
-    shortfall = lifecycle_shortfall(settings, summary)
+    shortfall = lifecycle_shortfall(settings, summary) or coverage_floor.judge(
+        settings, spec, summary
+    )
     if status == Exit.OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
     if status == Exit.OK and not summary["passed"]:
@@ -313,6 +316,8 @@ def execute(settings: RunSettings, echo=print) -> int:
     echo(render_table(summary))
     if error:
         echo(f"error: {error}")
+    elif summary.get("error"):  # a shortfall: lifecycle coverage or the coverage floor
+        echo(summary["error"])
     if picture_problem:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")

@@ -42,6 +42,7 @@ RUN_KEYS: dict[str, type] = {
     "allow_production": bool,
     "poll_timeout": float,
     "lifecycle_threshold": float,
+    "coverage_floor": str,
     "history": str,
     "quiet": bool,
     "max_failures": int,

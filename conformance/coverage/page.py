@@ -19,9 +19,12 @@ STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top}
-tr.covered td.mark{background:#2e7d32}tr.partial td.mark{background:#f9a825}
-tr.uncovered td.mark{background:#c62828}tr.excused td.mark{background:#9e9e9e}
-td.mark{width:10px}code{font-size:12px;color:#555}h3{margin-bottom:.2em}
+tr.element td:first-child{border-left:10px solid}
+tr.covered td:first-child{border-left-color:#2e7d32}
+tr.partial td:first-child{border-left-color:#f9a825}
+tr.uncovered td:first-child{border-left-color:#c62828}
+tr.excused td:first-child{border-left-color:#9e9e9e}
+code{font-size:12px;color:#555}h3{margin-bottom:.2em}
 """
 ORDER = ("uncovered", "partial", "covered", "excused")
 TITLES = {
@@ -93,7 +96,7 @@ def grouped(elements: list[dict[str, Any]], open_: bool) -> str:
 def element_table(rows: list[dict[str, Any]]) -> str:
     body = "".join(element_row(row) for row in rows)
     return (
-        "<table><tr><th></th><th>element</th><th>dimension</th><th>requests</th>"
+        "<table><tr><th>element</th><th>dimension</th><th>requests</th>"
         f"<th>sides</th><th>spec pointer</th></tr>{body}</table>"
     )
 
@@ -103,11 +106,11 @@ def element_row(row: dict[str, Any]) -> str:
     text = ", ".join(f"{side} {n}" for side, n in sides.items())
     if row.get("reason"):
         text = row["reason"]
+    # Closing tags left out (HTML allows it): the page has a row per element of the spec.
     return (
-        f"<tr class='element {row['status']}' data-id='{escape(row['id'])}'>"
-        f"<td class='mark'></td><td>{escape(row['label'])}</td>"
-        f"<td>{escape(row['dimension'])}</td><td>{row['requests']}</td>"
-        f"<td>{escape(text)}</td><td><code>{escape(row['pointer'])}</code></td></tr>"
+        f"<tr class='element {row['status']}'><td>{escape(row['label'])}"
+        f"<td>{escape(row['dimension'])}<td>{row['requests']}"
+        f"<td>{escape(text)}<td><code>{escape(row['pointer'])}</code>"
     )
 
 

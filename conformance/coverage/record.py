@@ -8,6 +8,7 @@ A hit key is `<element id>|<side>`; build.py reads them back against the model.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -98,7 +99,7 @@ def _parameters(
     query: dict[str, list[str]],
     headers: Mapping[str, str],
 ) -> None:
-    lower = {k.lower(): v for k, v in headers.items()}
+    lower: dict[str, str] | None = None
     for param in op.parameters:
         element = model.key("parameter", op.operation_id, param.location, param.name)
         raw: Any = None
@@ -108,6 +109,7 @@ def _parameters(
             values = query[param.name]
             raw = values if param.schema.get("type") == "array" else values[0]
         elif param.location == "header":
+            lower = lower or {k.lower(): v for k, v in headers.items()}
             raw = lower.get(param.name.lower())
         if raw is None:
             hits[f"{element}|absent"] += 1
@@ -142,20 +144,19 @@ def _values(hits: Counter[str], op: Operation, schema: dict, value: Any, where: 
 
     def visitor(pointer: str, node: dict, found: Any) -> None:
         if body and pointer:
-            prop = model.key("property", oid, pointer)
-            hits[f"{prop}|present"] += 1
-            hits[f"{prop}|{'valid' if valid(node, found) else 'invalid'}"] += 1
+            hits[_hit("property", oid, pointer, "present")] += 1
+            met = "valid" if valid(node, found) else "invalid"
+            hits[_hit("property", oid, pointer, met)] += 1
         if body and isinstance(found, dict):
             for name in (node.get("properties") or {}).keys() - found.keys():
-                hits[f"{model.key('property', oid, f'{pointer}/{name}')}|absent"] += 1
+                hits[_hit("property", oid, f"{pointer}/{name}", "absent")] += 1
         scalar = isinstance(found, bool | str | int | float)
         if scalar and ("enum" in node or node.get("type") == "boolean"):
             hits[f"{model.value_key(oid, where, pointer, found)}|seen"] += 1
-        for keyword in (*model.BOUNDS, *model.CHECKED):
-            if keyword in node:
-                side = keyword_side(keyword, node[keyword], found)
-                if side:
-                    hits[f"{model.key('keyword', oid, where, pointer, keyword)}|{side}"] += 1
+        for keyword in KEYWORDS.intersection(node):
+            side = keyword_side(keyword, node[keyword], found)
+            if side:
+                hits[_hit("keyword", oid, where, pointer, keyword, side)] += 1
 
     walk.visit(schema, value, visitor)
 
@@ -174,19 +175,47 @@ def _response(
     if not media:
         return data
     hits[f"{model.key('content-type', oid, 'response', media)}|seen"] += 1
-    schema = (op.responses.get(code) or {}).get(media)
-    if schema is None or data is None:
+    shape = _shape(op, code, media)
+    if shape is None or data is None:
         return data
-
-    def visitor(pointer: str, node: dict, found: Any) -> None:
-        if pointer:
-            hits[f"{model.key('response', oid, code, pointer)}|seen"] += 1
-        if "enum" in node and isinstance(found, bool | str | int | float):
-            value = model.value_text(found)
-            hits[f"{model.key('response-value', oid, code, pointer, value)}|seen"] += 1
-
-    walk.visit(schema, data, visitor)
+    places: set[str] = set()
+    values: set[tuple[str, Any]] = set()
+    shape.fill(data, places, values)
+    for pointer in places:  # once per answer: the count is of requests
+        hits[_response_key(oid, code, pointer)] += 1
+    for pointer, value in values:
+        hits[_response_value_key(oid, code, pointer, value)] += 1
     return data
+
+
+KEYWORDS = frozenset((*model.BOUNDS, *model.CHECKED))
+
+
+@functools.lru_cache(maxsize=65536)
+def _hit(*parts: str) -> str:
+    """`element|side` for the element id of all parts but the last, which is the side."""
+    return f"{model.key(*parts[:-1])}|{parts[-1]}"
+
+
+_SHAPES: dict[tuple[str, str, str], walk.Shape | None] = {}  # spec objects live all run long
+
+
+def _shape(op: Operation, code: str, media: str) -> walk.Shape | None:
+    key = (op.operation_id, code, media)
+    if key not in _SHAPES:
+        schema = (op.responses.get(code) or {}).get(media)
+        _SHAPES[key] = walk.Shape([schema]) if schema is not None else None
+    return _SHAPES[key]
+
+
+@functools.lru_cache(maxsize=65536)
+def _response_key(oid: str, code: str, pointer: str) -> str:
+    return f"{model.key('response', oid, code, pointer)}|seen"
+
+
+@functools.lru_cache(maxsize=65536)
+def _response_value_key(oid: str, code: str, pointer: str, value: Any) -> str:
+    return f"{model.key('response-value', oid, code, pointer, model.value_text(value))}|seen"
 
 
 def _rules(hits: Counter[str], rules: list, status: int, data: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 BRANCHES = ("allOf", "anyOf", "oneOf")
 ITEM = "[]"
 MAX_DEPTH = 8  # the spec nests a few levels; a deeper walk would only repeat itself
+# Entries of one array an answer is walked through: a long page repeats its entries' shape.
+MAX_ENTRIES = 20
 
 
 def branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -51,7 +53,7 @@ def visit(schema: Any, value: Any, visitor: Visit, pointer: str = "", depth: int
                 if name in value:
                     visit(sub, value[name], visitor, f"{pointer}/{name}", depth + 1)
         elif isinstance(value, list) and isinstance(node.get("items"), dict):
-            for entry in value:
+            for entry in value[:MAX_ENTRIES]:
                 visit(node["items"], entry, visitor, f"{pointer}/{ITEM}", depth + 1)
 
 
@@ -66,3 +68,54 @@ def spec_pointer(base: str, pointer: str) -> str:
 def escape(token: str) -> str:
     """A JSON Pointer reference token (RFC 6901)."""
     return token.replace("~", "~0").replace("/", "~1")
+
+
+class Shape:
+    """A schema's places compiled for walking answers fast: the branches at each place merged
+    (their properties and enum values together), so an answer is walked once, not per branch."""
+
+    __slots__ = ("enums", "items", "leaf", "pointer", "properties")
+
+    def __init__(self, schemas: list[dict[str, Any]], pointer: str = "", depth: int = 0) -> None:
+        self.pointer = pointer
+        nodes = [node for schema in schemas for node in branches(schema)]
+        self.enums = frozenset(
+            repr(value) for node in nodes for value in node.get("enum") or () if _scalar(value)
+        )
+        named: dict[str, list[dict[str, Any]]] = {}
+        items: list[dict[str, Any]] = []
+        for node in nodes:
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict):
+                    named.setdefault(name, []).append(sub)
+            if isinstance(node.get("items"), dict):
+                items.append(node["items"])
+        deeper = depth < MAX_DEPTH
+        self.properties = (
+            {name: Shape(subs, f"{pointer}/{name}", depth + 1) for name, subs in named.items()}
+            if deeper
+            else {}
+        )
+        self.items = Shape(items, f"{pointer}/{ITEM}", depth + 1) if items and deeper else None
+        self.leaf = not (self.properties or self.items or self.enums)  # nothing more to find
+
+    def fill(self, value: Any, places: set[str], values: set[tuple[str, Any]]) -> None:
+        """Add the places `value` fills to `places`, and its enum values met to `values`."""
+        if isinstance(value, dict):
+            for name, shape in self.properties.items():
+                if name in value:
+                    places.add(shape.pointer)
+                    if not shape.leaf:
+                        shape.fill(value[name], places, values)
+        elif isinstance(value, list):
+            if self.items is not None and not self.items.leaf:
+                for entry in value[:MAX_ENTRIES]:
+                    self.items.fill(entry, places, values)
+            elif self.items is not None and value:
+                places.add(self.items.pointer)
+        elif self.enums and _scalar(value) and repr(value) in self.enums:
+            values.add((self.pointer, value))
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, bool | str | int | float)

@@ -37,8 +37,8 @@ def test_the_page_opens_on_what_was_not_covered(finished, browser):
         assert heading.get_attribute("id") == "uncovered"
         assert f": {uncovered}" in heading.locator("h2").inner_text()
         assert page.locator("section#uncovered tr.element.uncovered").count() == uncovered
-        red = page.locator("tr.uncovered td.mark").first.evaluate(
-            "cell => getComputedStyle(cell).backgroundColor"
+        red = page.locator("tr.uncovered td").first.evaluate(
+            "cell => getComputedStyle(cell).borderLeftColor"
         )
         assert red == "rgb(198, 40, 40)"
         assert page.locator("#criteria tr").count() == len(coverage["level"]["criteria"]) + 1
