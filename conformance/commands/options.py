@@ -32,6 +32,7 @@ from conformance.config.settings import (
     profiles_help,
 )
 from conformance.config.suggestions import fault_problem
+from conformance.coverage.changes import load_changes
 from conformance.coverage.floor import parse_floor
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
@@ -227,6 +228,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "operations=100,status-codes=80 ('none': no floor; default: the profile's floor on a "
         "run of everything)",
     )
+    out.add_argument(
+        "--changes",
+        metavar="DIFF.json",
+        help="the JSON of `ordermesh-conformance diff OLD NEW --format json`: the report lists "
+        "each change as tested or not touched by this run (default: none)",
+    )
     add_baseline_arguments(parser)
     add_connection_arguments(parser)
     add_auth_arguments(parser)
@@ -413,6 +420,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         quiet=pick("quiet", "quiet", False),
         lifecycle_threshold=pick("lifecycle_threshold", "lifecycle_threshold", 1.0),
         coverage_floor=pick("coverage_floor", "coverage_floor", None),
+        changes=pick("changes", "changes", None),
         max_examples=pick("max_examples", "max_examples", None) if is_run(args) else None,
         baseline=pick("baseline", "baseline", None),
         baseline_update=bool(getattr(args, "baseline_update", False)),
@@ -458,6 +466,11 @@ def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
             parse_floor(settings.coverage_floor)
         except ValueError as exc:
             raise ConfigError(f"--coverage-floor {settings.coverage_floor!r}: {exc}") from None
+    if settings.changes is not None:
+        try:
+            load_changes(settings.changes)
+        except ValueError as exc:
+            raise ConfigError(f"--changes {settings.changes}: {exc}") from None
     for overlay in settings.overlays:
         if not Path(overlay).is_file():
             raise ConfigError(f"--overlay {overlay}: no such file")

@@ -21,6 +21,7 @@ from conformance.config.file import env_name
 from conformance.config.selection import check_selection
 from conformance.config.settings import ConfigError, Credentials, RunSettings
 from conformance.coverage import floor as coverage_floor
+from conformance.coverage.changes import changes_coverage, load_changes
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
 from conformance.redaction import Redactor
 from conformance.reporting import run_counts
@@ -273,6 +274,11 @@ def execute(settings: RunSettings, echo=print) -> int:
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
+    if settings.changes and summary.get("coverage"):
+        changed = load_changes(settings.changes)
+        summary["coverage"]["changes"] = changes_coverage(
+            spec, changed, summary["coverage"]["elements"], settings.changes
+        )
     shortfall = lifecycle_shortfall(settings, summary) or coverage_floor.judge(
         settings, spec, summary
     )

@@ -43,6 +43,7 @@ RUN_KEYS: dict[str, type] = {
     "poll_timeout": float,
     "lifecycle_threshold": float,
     "coverage_floor": str,
+    "changes": str,
     "history": str,
     "quiet": bool,
     "max_failures": int,

@@ -19,7 +19,7 @@ STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top}
-tr.element td:first-child{border-left:10px solid}
+tr.element td:first-child,tr.change td:first-child{border-left:10px solid}
 tr.covered td:first-child{border-left-color:#2e7d32}
 tr.partial td:first-child{border-left-color:#f9a825}
 tr.uncovered td:first-child{border-left-color:#c62828}
@@ -58,10 +58,30 @@ def render_page(coverage: dict[str, Any]) -> str:
         parts.append(f"<section id='{status}'><h2>{TITLES[status]}: {len(chosen)}</h2>")
         parts.append(grouped(chosen, open_=status != "covered"))
         parts.append("</section>")
+        if status == "uncovered":  # what a new version changed, right after the gaps
+            parts.append(changes_section(coverage.get("changes")))
     parts.append(dimension_table(coverage["dimensions"]))
     parts.append(undocumented_table(coverage.get("undocumented") or []))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def changes_section(changes: dict[str, Any] | None) -> str:
+    if not changes:
+        return ""
+    rows = "".join(
+        f"<tr class='change {'covered' if c['tested'] else 'uncovered'}'>"
+        f"<td>{'tested' if c['tested'] else 'not touched'}<td>{escape(str(c['operation']))}"
+        f"<td>{escape(str(c['id']))}<td>{escape(c['message'])}<td>{c['requests']}"
+        f"<td><code>{escape(c['location'])}</code>"
+        for c in sorted(changes["changes"], key=lambda c: c["tested"])
+    )
+    return (
+        f"<section id='changes'><h2>The new version changed {changes['total']} things, and "
+        f"this run tested {changes['tested']} of them</h2><table><tr><th></th><th>operation</th>"
+        f"<th>change</th><th>message</th><th>requests</th><th>location</th></tr>{rows}</table>"
+        "</section>"
+    )
 
 
 def criteria_table(criteria: list[dict[str, Any]]) -> str:

@@ -38,6 +38,7 @@ def coverage_markdown(coverage: dict[str, Any] | None) -> list[str]:
     for section, rows in by_section(counted).items():
         cells = [cell(rows, dims) for _, dims in COLUMNS]
         lines.append(f"| {section} | " + " | ".join(cells) + f" | {cell(rows, None)} |")
+    lines += changes_markdown(coverage.get("changes"))
     undocumented = coverage.get("undocumented") or []
     if undocumented:
         seen = ", ".join(f"{u['operation']} {u['status']}" for u in undocumented)
@@ -61,3 +62,22 @@ def cell(rows: list[dict[str, Any]], dimensions: tuple[str, ...] | None) -> str:
     partial = sum(1 for r in chosen if r["status"] == "partial")
     text = f"{covered}/{len(chosen)} ({percent(covered, len(chosen)):g} %)"
     return f"{text}, {partial} partly" if partial else text
+
+
+def changes_markdown(changes: dict[str, Any] | None) -> list[str]:
+    """`run --changes`: every change of the diff, tested or not touched."""
+    if not changes:
+        return []
+    lines = [
+        "",
+        f"**The new version changed {changes['total']} things, and this run tested "
+        f"{changes['tested']} of them** (`{changes['source']}`):",
+        "",
+    ]
+    for change in sorted(changes["changes"], key=lambda c: c["tested"]):
+        mark = "✅ tested" if change["tested"] else "❌ not touched"
+        lines.append(
+            f"- {mark}: {change['operation']} · `{change['id']}` · {change['message']} "
+            f"(`{change['location']}`, {change['requests']} requests)"
+        )
+    return lines
