@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from conformance.machinery.operations import OperationRouter
+from conformance.transport.operations import OperationRouter
 from spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,6 +19,9 @@ from urllib.parse import quote
 
 import yaml
 
+from spec.pointer import PointerError
+from spec.pointer import resolve as resolve_pointer
+
 # The C parser reads the spec about 3x faster; the CLI, pytest and the mock each load it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -172,14 +175,10 @@ class Spec:
     def pointer(self, ref: str) -> Any:
         if not ref.startswith("#/"):
             raise SpecError(f"only local $refs are supported, got {ref!r}")
-        node: Any = self.document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            try:
-                node = node[part]
-            except (KeyError, TypeError):
-                raise SpecError(f"unresolvable $ref {ref!r}") from None
-        return node
+        try:
+            return resolve_pointer(self.document, ref)
+        except PointerError:
+            raise SpecError(f"unresolvable $ref {ref!r}") from None
 
     def component_schema(self, name: str) -> dict[str, Any]:
         """A named component as a self-contained JSON Schema."""
@@ -314,3 +313,8 @@ def load_spec(path: Path | str = SPEC_PATH, overlays: Sequence[Path | str] = ())
     """Load (and cache) a spec, with each overlay applied in order (spec/overlay.py). Callers
     must treat the result as read-only."""
     return _load_cached(str(Path(path).resolve()), tuple(str(Path(o).resolve()) for o in overlays))
+
+
+def docs_sections(spec: Spec) -> dict[str, str]:
+    """Tag name -> the docs' section name (`x-displayName` where the tag name differs)."""
+    return {t["name"]: t.get("x-displayName", t["name"]) for t in spec.document.get("tags", [])}

@@ -14,11 +14,11 @@ from typing import Any, NoReturn
 
 from conformance.checks import snapshots
 from conformance.checks.audit_rule import event_problems
-from conformance.checks.failures import AuditFailure
+from conformance.failures.hierarchy import AuditFailure
 from conformance.machinery.contract import is_client_error, is_success, json_of
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import operation_of
 from conformance.machinery.resources import ResourceRef, unwrap
+from conformance.transport.operations import operation_of
 from conformance.transport.polling import poll_until
 from conformance.transport.together import together
 from spec import SAFE_METHODS

@@ -15,10 +15,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from conformance.checks import snapshots
-from conformance.checks.failures import ConstraintFailure
+from conformance.failures.hierarchy import ConstraintFailure
 from conformance.machinery.contract import is_client_error, is_success
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 
 Mutation = tuple[str, Callable[[Any], bool]]  # (what is broken, apply it; False if not applicable)
 

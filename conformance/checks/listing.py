@@ -9,9 +9,9 @@ holds (a fresh mock, or a run narrowed to the listing alone).
 
 from __future__ import annotations
 
-from conformance.checks.failures import ListingFailure
+from conformance.failures.hierarchy import ListingFailure
 from conformance.machinery.contract import is_success, json_of
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from spec.vocabulary import vocabulary
 
 # query parameter -> the field of a returned record it filters on

@@ -11,11 +11,11 @@ from http import HTTPStatus
 from typing import Any
 
 from conformance.checks import snapshots
-from conformance.checks.failures import ReadAfterWriteFailure
+from conformance.failures.hierarchy import ReadAfterWriteFailure
 from conformance.machinery.contract import is_success, json_of
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import operation_of
 from conformance.machinery.resources import ResourceRef, response_header
+from conformance.transport.operations import operation_of
 from conformance.transport.polling import poll_until
 from spec import load_lifecycle
 from spec.vocabulary import number, vocabulary

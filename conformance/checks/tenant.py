@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from conformance.checks.failures import TenantFailure
 from conformance.coverage.model import key
+from conformance.failures.hierarchy import TenantFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import operation_of
 from conformance.machinery.resources import response_header
+from conformance.transport.operations import operation_of
 from spec import load_lifecycle
 
 # What another merchant's token may get: refused, or told the resource does not exist

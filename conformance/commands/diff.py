@@ -12,6 +12,7 @@ from pathlib import Path
 from conformance.commands.usage import Usage
 from conformance.diff.bundle import Bundle
 from conformance.diff.compare import compare_specs
+from conformance.diff.ignore import apply_ignore, load_ignore
 from conformance.diff.inputs import DiffSpec, InputError, load_bundle
 from conformance.diff.model import Change, at_or_above
 from conformance.diff.policy import DEFAULT_NOTICE_DAYS, Policy, parse_notice
@@ -29,11 +30,13 @@ USAGE = Usage(
     examples=(
         "diff spec/ordermesh.yaml new/ordermesh.yaml --fail-on breaking",
         "diff old.yaml new.yaml --format githubactions --notice stable=180,beta=30",
+        "diff old.yaml new.yaml --ignore accepted-changes.yaml",
     ),
     exits={
         Exit.OK: "no change at or above --fail-on",
         Exit.FAILURES: "a change at or above --fail-on",
-        Exit.USAGE: "bad input: a missing file, invalid YAML, not OpenAPI 3, bad arguments",
+        Exit.USAGE: "bad input: a missing file, invalid YAML, not OpenAPI 3, a bad --ignore "
+        "file, bad arguments",
     },
     codes=(Exit.OK, Exit.FAILURES, Exit.USAGE),
 )
@@ -59,6 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="exit 1 when a change at or above this level exists (default: breaking)",
     )
     parser.add_argument(
+        "--ignore",
+        type=Path,
+        metavar="FILE",
+        help="YAML of accepted changes (rule id, JSON pointer, reason): listed as accepted, "
+        "never failing; an entry that matches nothing is a warning",
+    )
+    parser.add_argument(
         "--today",
         type=dt.date.fromisoformat,
         default=None,
@@ -75,6 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     try:
+        entries = load_ignore(args.ignore) if args.ignore else None
         old, new = load_bundle(args.old), load_bundle(args.new)
         if args.overlays:
             old = replace(old, document=apply_overlays(old.document, tuple(args.overlays))[0])
@@ -92,7 +103,12 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return Exit.USAGE
-    sys.stdout.write(render(changes, args.format, _locator(old, new)))
+    ignored = None
+    if entries is not None:
+        changes, ignored = apply_ignore(changes, entries, args.ignore)
+        for warning in ignored.warnings():
+            print(f"ordermesh-conformance diff: warning: {warning}", file=sys.stderr)
+    sys.stdout.write(render(changes, args.format, _locator(old, new), ignored))
     if args.fail_on != "never" and at_or_above(changes, args.fail_on):
         return Exit.FAILURES
     return Exit.OK

@@ -240,7 +240,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
-    """Known failures, on Schemathesis' model (conformance/reporting/baseline.py)."""
+    """Known failures, on Schemathesis' model (conformance/failures/baseline.py)."""
     baseline = parser.add_argument_group("baseline")
     baseline.add_argument(
         "--baseline",

@@ -36,7 +36,8 @@ def preflight(settings: RunSettings, redactor: Redactor) -> None:
             http.get(settings.target_url)
     except httpx.HTTPError as exc:
         raise TargetError(unreachable(settings, exc)) from exc
-    provider = provider_for(settings.credentials, settings.target_url, redactor, transport)
+    spec = settings.load_spec()
+    provider = provider_for(settings.credentials, settings.target_url, redactor, spec, transport)
     try:
         token = provider.token()
     except UnexpectedAnswer as exc:

@@ -52,8 +52,9 @@ def report(reports_dir: Path, merge: list[Path] | None = None, spec_path: str | 
     status = Exit.OK
     if merge:
         from conformance.reporting.shards import merge_shards
+        from conformance.stateful.scenarios import scenario_operations
 
-        summary = merge_shards(merge, reports_dir, spec_path)
+        summary = merge_shards(merge, reports_dir, scenario_operations(), spec_path)
         picture_problem = write_picture(reports_dir, load_lifecycle(), summary)
         finish_summary(reports_dir, summary, load_spec(spec_path or SPEC_PATH), None)
         print(render_table(summary))

@@ -21,13 +21,13 @@ from conformance.config.file import env_name
 from conformance.config.selection import check_selection
 from conformance.config.settings import ConfigError, Credentials, RunSettings
 from conformance.coverage import floor as coverage_floor
-from conformance.coverage.changes import changes_coverage, load_changes
+from conformance.coverage.changes import add_changes
 from conformance.exit_codes import PYTEST_TARGET_GONE, Exit
+from conformance.failures.baseline import judge, load_baseline
+from conformance.failures.categories import SUITE_ERROR
 from conformance.redaction import Redactor
 from conformance.reporting import run_counts
 from conformance.reporting.allure_report import HtmlReport, write_results_extras
-from conformance.reporting.baseline import judge, load_baseline
-from conformance.reporting.categories import SUITE_ERROR
 from conformance.reporting.evidence import propose
 from conformance.reporting.exit_outputs import CASE, write_error_junit, write_usage_outputs
 from conformance.reporting.findings_results import write_findings
@@ -48,6 +48,7 @@ from conformance.reporting.summary import (
     render_table,
     write_summary,
 )
+from conformance.stateful.scenarios import scenario_operations
 from conformance.transport import liveness
 from spec import load_lifecycle
 from spec.loader import SpecError
@@ -144,7 +145,7 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     ]
     # Our progress lines instead of pytest's dots; --quiet: no tracebacks either.
     command += ["-p", "conformance.reporting.progress", "-o", "console_output_style=classic"]
-    command += ["-p", "conformance.reporting.junit"]  # test cases named for CI test tabs
+    command += ["-p", "conformance.suites.junit"]  # test cases named for CI test tabs
     if settings.quiet:
         command += ["--tb=no", "-qq"]
     if settings.processes > 1:
@@ -204,8 +205,9 @@ def run_pytest(settings: RunSettings, reports: Path) -> tuple[str | None, Exit]:
     env = {**os.environ, **settings.to_env(), "PYTHONPATH": same_toolkit_path()}
     # A session of its own, so the watchdog can interrupt pytest and its workers together.
     process = subprocess.Popen(pytest_command(settings, reports), env=env, start_new_session=True)
-    if liveness.watch(process, settings.target_url):
-        return GONE, Exit.TARGET
+    why = liveness.watch(process, settings.target_url)
+    if why is not None:
+        return ": ".join(filter(None, [GONE, why])), Exit.TARGET
     if process.returncode == PYTEST_TARGET_GONE:
         return GONE, Exit.TARGET  # the suite saw the target go before the watchdog did
     if process.returncode not in (0, 1, 5) and not liveness.answers(settings.target_url):
@@ -255,9 +257,9 @@ def execute(settings: RunSettings, echo=print) -> int:
         html.cancel()
         raise
     merged = merge_parts(str(reports))
-    if error == GONE:
+    if error and error.startswith(GONE):
         requests = sum(entry["cases"] for entry in merged["operations"].values())
-        error = f"target went away after {requests} requests"
+        error = f"{GONE} after {requests} requests{error.removeprefix(GONE)}"
     summary = build_summary(
         settings,
         spec,
@@ -274,14 +276,10 @@ def execute(settings: RunSettings, echo=print) -> int:
     summary["spec_overlay"] = propose(str(reports), spec, target, settings.run_id)
     status = add_run_counts(summary, reports, status)
     status = judge(settings, summary, status)  # known failures (--baseline) do not fail it
-    if settings.changes and summary.get("coverage"):
-        changed = load_changes(settings.changes)
-        summary["coverage"]["changes"] = changes_coverage(
-            spec, changed, summary["coverage"]["elements"], settings.changes
-        )
-    shortfall = lifecycle_shortfall(settings, summary) or coverage_floor.judge(
-        settings, spec, summary
-    )
+    add_changes(settings.changes, spec, summary)  # run --changes: which changes were tested
+    shortfall = lifecycle_shortfall(
+        settings, summary, scenario_operations()
+    ) or coverage_floor.judge(settings, spec, summary)
     if status == Exit.OK and shortfall:
         summary["passed"], summary["error"], status = False, shortfall, Exit.FAILURES
     if status == Exit.OK and not summary["passed"]:

@@ -41,6 +41,13 @@ def load_changes(path: str) -> list[dict[str, Any]]:
     return changes
 
 
+def add_changes(path: str | None, spec: Spec, summary: dict[str, Any]) -> None:
+    """`run --changes PATH`: summary.json's coverage gains the changes of the diff at `path`."""
+    if path and summary.get("coverage"):
+        coverage = summary["coverage"]
+        coverage["changes"] = changes_coverage(spec, load_changes(path), coverage["elements"], path)
+
+
 def changes_coverage(
     spec: Spec, changes: list[dict[str, Any]], elements: list[dict[str, Any]], source: str
 ) -> dict[str, Any]:

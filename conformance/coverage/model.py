@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.coverage import walk
-from conformance.reporting.allure_steps import docs_sections
 from spec import Lifecycle, Operation, Spec
+from spec.loader import docs_sections
 
 SEEN = ("seen",)
 PRESENCE = ("present", "absent", "valid", "invalid")

@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from conformance.coverage import model, walk
 from conformance.coverage.values import coerce, keyword_side, valid
-from conformance.machinery.operations import OperationRouter
-from conformance.stateful.driver import names_rule
+from conformance.transport.operations import OperationRouter
 from spec import Lifecycle, Operation, Spec
+from spec.lifecycle import names_rule
 
 UNDOCUMENTED = "undocumented"
 TRANSITION = re.compile(r"^(\S+) (\S+) -> \[(\w+)\] (.+?) -> ")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spec.loader import SpecError, load_document
+from spec.pointer import PointerError, resolve
 
 # Where a copied target goes, by the key it was referenced from.
 SECTIONS = {"parameters": "parameters", "responses": "responses", "requestBody": "requestBodies"}
@@ -35,14 +36,10 @@ class Bundle:
         return self._files[path]
 
     def target(self, path: Path, pointer: str) -> Any:
-        node = self.file(path)
-        for part in filter(None, pointer.split("/")):
-            part = part.replace("~1", "/").replace("~0", "~")
-            try:
-                node = node[int(part)] if isinstance(node, list) else node[part]
-            except (KeyError, IndexError, ValueError, TypeError):
-                raise SpecError(f"unresolvable $ref {path.name}#{pointer}") from None
-        return node
+        try:
+            return resolve(self.file(path), pointer)
+        except PointerError:
+            raise SpecError(f"unresolvable $ref {path.name}#{pointer}") from None
 
     def localise(self, path: Path, pointer: str, section: str) -> str:
         """The local `$ref` for a target, copying it into `components` the first time."""

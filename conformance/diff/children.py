@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from conformance.diff.context import Flat, SchemaPair, canonical, join
+from conformance.diff.context import Flat, SchemaPair, canonical, join, visible
 
 Child = tuple[str, tuple[Any, str], tuple[Any, str], bool]
 
@@ -26,6 +26,7 @@ SINGLE = (
     ("else", "(else)"),
     ("unevaluatedProperties", "(unevaluatedProperties)"),
     ("unevaluatedItems", "(unevaluatedItems)"),
+    ("contentSchema", "(contentSchema)"),
 )
 KEYED = ("patternProperties", "dependentSchemas")
 
@@ -59,8 +60,11 @@ def children(pair: SchemaPair) -> Iterator[Child]:
     """The sub-schemas present on both sides."""
     old, new = pair.old, pair.new
     base = pair.path or ""
-    for name, old_prop in old.properties.items():
-        new_prop = new.properties.get(name)
+    # A property outside the message on either side (readOnly in a request, writeOnly in a
+    # response) is not compared inside: the property rules report it joining or leaving.
+    old_props, new_props = visible(pair, old), visible(pair, new)
+    for name, old_prop in old_props.items():
+        new_prop = new_props.get(name)
         if new_prop is not None:
             yield (
                 pair.child(name),

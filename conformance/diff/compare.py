@@ -19,11 +19,13 @@ from conformance.diff import (
     rules_api,
     rules_bounds,
     rules_composition,
+    rules_content,
     rules_keywords,
     rules_lifecycle,
     rules_messages,
     rules_properties,
     rules_schema,
+    rules_stability,
 )
 from conformance.diff.children import children
 from conformance.diff.context import (
@@ -42,7 +44,7 @@ from conformance.diff.context import (
 )
 from conformance.diff.model import INFERRED_SUFFIX, Change, Finding
 from conformance.diff.paths import grouped, matched, placeholders
-from conformance.diff.policy import Policy
+from conformance.diff.policy import Policy, lowering, unstable_level
 from conformance.diff.registry import Rule, rules_for
 from spec.loader import Spec
 
@@ -51,11 +53,13 @@ _RULE_MODULES = (
     rules_api,
     rules_bounds,
     rules_composition,
+    rules_content,
     rules_keywords,
     rules_lifecycle,
     rules_messages,
     rules_properties,
     rules_schema,
+    rules_stability,
 )
 METHODS = rules_api.METHODS
 # A webhook's request is sent by the API and its response by the client: the other way round.
@@ -67,6 +71,7 @@ class _Collector:
         self.changes: list[Change] = []
         self._seen: set[Change] = set()
         self.section: str | None = None  # docs section of the operation being walked
+        self.stability: str | None = None  # the walked operation's OLD level, when below stable
         self.found = 0  # findings so far, duplicates included
 
     def run(
@@ -95,16 +100,19 @@ class _Collector:
     ) -> None:
         self.found += 1
         inferred = inferred or finding.inferred
+        lowered = None if inferred else lowering(rule.id, level, finding.lowered, self.stability)
         message = finding.message + (INFERRED_SUFFIX if inferred else "")
+        message += lowered[1] if lowered else ""
         change = Change(
             id=rule.id,
-            level="info" if inferred else level,  # type: ignore[arg-type]
+            level="info" if inferred or lowered else level,  # type: ignore[arg-type]
             operation=finding.operation or operation,
             location=finding.location,
             message=message,
             inferred=inferred,
             direction=direction,
             section=self.section,
+            lowered=lowered[0] if lowered else None,
         )
         if change not in self._seen:
             self._seen.add(change)
@@ -216,6 +224,7 @@ class Comparer:
             else f"{method.upper()} {path} (webhook)"
         )
         inferred = is_inferred(old_op)
+        self.out.stability = unstable_level(old_op)
         tags = new_op.get("tags") or old_op.get("tags") or []
         self.out.section = str(tags[0]) if tags else new_op.get("x-docs-title")
         pair = OperationPair(
@@ -264,6 +273,7 @@ class Comparer:
                 inferred or pair.old_body.inferred,
             )
         self._responses(name, old_op, new_op, old_ptr, new_ptr, inferred)
+        self.out.stability = None
 
     def _body(self, spec: Spec, op: dict[str, Any], op_ptr: str) -> Resolved | None:
         if "requestBody" not in op:

@@ -12,18 +12,11 @@ from typing import Any
 
 from conformance.diff.policy import Policy
 from spec.loader import Spec, follow_refs
+from spec.pointer import join as join  # the rule modules build locations with it
 
 INFERRED = "inferred"
 # Extensions that constrain values, so the schema rules see them.
 KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def join(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 
 def is_inferred(node: Any) -> bool:
@@ -168,6 +161,28 @@ def flatten(spec: Spec, node: Any, pointer: str, stack: frozenset[str]) -> Flat 
         flat.required |= sub.required
         flat.refs = flat.refs | sub.refs
     return flat
+
+
+# Which flag keeps a property out of which message: clients never send readOnly properties,
+# and servers never return writeOnly ones.
+HIDDEN = {"request": "readOnly", "response": "writeOnly"}
+
+
+def is_hidden(prop: Prop, flag: str) -> bool:
+    """The property carries `flag` (beside its `$ref`, or in one of its `allOf` members)."""
+    node = prop.node
+    if not isinstance(node, dict):
+        return False
+    members = [m for m in node.get("allOf") or [] if isinstance(m, dict)]
+    return bool(node.get(flag)) or any(m.get(flag) for m in members)
+
+
+def visible(pair: SchemaPair, flat: Flat) -> dict[str, Prop]:
+    """The properties of one side that are part of the pair's message (request or response)."""
+    flag = HIDDEN.get(pair.direction)
+    if flag is None:
+        return flat.properties
+    return {name: prop for name, prop in flat.properties.items() if not is_hidden(prop, flag)}
 
 
 # ---------------------------------------------------------------------- the pairs rules receive

@@ -27,6 +27,8 @@ class Finding:
     inferred: bool = False
     # Set by path-scope rules, which are called before there is an operation.
     operation: str | None = None
+    # Why this one finding is reported as info although its rule's level is higher.
+    lowered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Change:
     inferred: bool = False
     direction: str | None = None  # request | response for schema rules
     section: str | None = None  # the operation's docs section (its first tag)
+    lowered: str | None = None  # why the level was lowered to info (the operation's stability)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class Change:
             "inferred": self.inferred,
             "direction": self.direction,
             "section": self.section,
+            "lowered": self.lowered,
         }
 
     def sort_key(self) -> tuple[int, str, str, str, str]:

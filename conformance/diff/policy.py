@@ -7,12 +7,32 @@ date, the command passes the real one (or `--today`).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from dataclasses import dataclass, field
 from typing import Any
+
+from spec.pointer import escape, join
 
 # Lowest to highest; a document may only move an element up this list.
 STABILITY_LEVELS: tuple[str, ...] = ("draft", "alpha", "beta", "stable")
 DEFAULT_STABILITY = "stable"
+# The rules that guard the levels themselves: they keep their level below stable.
+POLICY_RULES = frozenset(
+    {
+        "sunset-too-soon",
+        "sunset-invalid",
+        "sunset-removed",
+        "sunset-moved-earlier",
+        "sunset-moved-later",
+        "stability-decreased",
+        "stability-increased",
+        "stability-invalid",
+    }
+)
+UNSTABLE_SUFFIX = (
+    " [{level}: the OLD spec marks the operation x-stability-level: {level}, below stable, so"
+    " this change is reported as info]"
+)
 # Days of notice between deprecation and the x-sunset date, per stability level.
 DEFAULT_NOTICE_DAYS: dict[str, int] = {"draft": 0, "alpha": 0, "beta": 30, "stable": 180}
 
@@ -31,17 +51,80 @@ def stability(element: dict[str, Any]) -> str:
     return value if value in STABILITY_LEVELS else DEFAULT_STABILITY
 
 
-def sunset(element: dict[str, Any]) -> dt.date | None:
-    """The `x-sunset` date (YAML may already have parsed it), or None when absent or invalid."""
-    value = element.get("x-sunset")
+def declared_stability(element: dict[str, Any]) -> Any:
+    """The level as written: absent is stable; an invalid value is returned as it is."""
+    return element.get("x-stability-level", DEFAULT_STABILITY)
+
+
+def unstable_level(element: dict[str, Any]) -> str | None:
+    """The element's valid level when it is below stable (its changes are then info)."""
+    value = element.get("x-stability-level")
+    return value if value in STABILITY_LEVELS and value != DEFAULT_STABILITY else None
+
+
+def lowering(
+    rule_id: str, level: str, reason: str | None, stability: str | None
+) -> tuple[str, str] | None:
+    """(why, message suffix) when a change is reported at info below its rule's level: the
+    finding's own reason, or the walked operation's OLD level below stable."""
+    if level == "info":
+        return None
+    if reason:
+        return reason, f" [{reason}]"
+    if stability and rule_id not in POLICY_RULES:
+        return f"x-stability-level {stability}", UNSTABLE_SUFFIX.format(level=stability)
+    return None
+
+
+def sunset_source(element: dict[str, Any]) -> tuple[Any, str] | None:
+    """The raw sunset and its pointer below the element: `x-sunset`, else the value an inline
+    `Sunset` header (RFC 8594) of a 2xx response documents. A `$ref`'d header is shared by
+    many operations, so it cannot carry one operation's date and is not read."""
+    if "x-sunset" in element:
+        return element["x-sunset"], "/x-sunset"
+    responses = element.get("responses")
+    for status, response in responses.items() if isinstance(responses, dict) else ():
+        headers = response.get("headers") if isinstance(response, dict) else None
+        for name, header in headers.items() if isinstance(headers, dict) else ():
+            if str(status).startswith("2") and name.lower() == "sunset":
+                found = _header_value(header)
+                if found is not None:
+                    return found[0], join(f"/responses/{escape(status)}/headers", name) + found[1]
+    return None
+
+
+def _header_value(header: Any) -> tuple[Any, str] | None:
+    schema = header.get("schema") if isinstance(header, dict) else None
+    places = [(header, "example")] + [(schema, key) for key in ("const", "default", "example")]
+    for node, key in places:
+        if isinstance(node, dict) and node.get(key) is not None:
+            return node[key], ("/example" if node is header else f"/schema/{key}")
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A sunset as a date: YAML's own date, ISO 8601 (`2026-12-31`, or an RFC 3339 date-time)
+    or an HTTP-date (`Thu, 31 Dec 2026 23:59:59 GMT`, the Sunset header's form); else None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
+    if not isinstance(value, str):
         return None
+    try:
+        return dt.datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def sunset(element: dict[str, Any]) -> dt.date | None:
+    """The sunset date, or None when absent or invalid (`sunset-invalid` reports the latter)."""
+    source = sunset_source(element)
+    return parse_date(source[0]) if source else None
 
 
 def removal_verdict(element: dict[str, Any], policy: Policy) -> str:

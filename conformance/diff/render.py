@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from conformance.diff.ignore import Ignored
 from conformance.diff.model import LEVELS, Change
 
 FORMATS = ("text", "markdown", "json", "junit", "githubactions")
@@ -25,23 +27,32 @@ def summary(changes: list[Change]) -> str:
     return f"{len(changes)} change{'s' if len(changes) != 1 else ''}: {parts}{tail}"
 
 
-def render_text(changes: list[Change]) -> str:
-    if not changes:
-        return "No changes.\n"
-    lines = [summary(changes), ""]
+def render_text(changes: list[Change], ignored: Ignored | None = None) -> str:
+    lines = [summary(changes), ""] if changes else ["No changes."]
     for change in changes:
-        where = change.operation or "(spec)"
-        lines.append(f"{change.level.upper():8} {change.id:36} {where}")
-        lines.append(f"         {change.message}")
-        lines.append(f"         at {change.location}")
+        lines += _text_entry(change.level.upper(), change)
+    if ignored is not None and ignored.accepted:
+        lines += ["", f"{len(ignored.accepted)} accepted by {ignored.source}:", ""]
+        for change, entry in ignored.accepted:
+            lines += [*_text_entry("ACCEPTED", change), f"         reason: {entry.reason}"]
+    if ignored is not None and ignored.stale:
+        lines += [""] + [f"WARNING  {warning}" for warning in ignored.warnings()]
     return "\n".join(lines) + "\n"
+
+
+def _text_entry(label: str, change: Change) -> list[str]:
+    return [
+        f"{label:8} {change.id:36} {change.operation or '(spec)'}",
+        f"         {change.message}",
+        f"         at {change.location}",
+    ]
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(changes: list[Change]) -> str:
+def render_markdown(changes: list[Change], ignored: Ignored | None = None) -> str:
     """A changelog: one section per docs section (the operation's tag), most severe first."""
     lines = ["# Spec diff", "", summary(changes) if changes else "No changes.", ""]
     sections: dict[str, list[Change]] = {}
@@ -57,14 +68,38 @@ def render_markdown(changes: list[Change]) -> str:
                 f"{_cell(change.message)} | `{_cell(change.location)}` |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _markdown_ignored(ignored))
 
 
-def render_json(changes: list[Change]) -> str:
-    return json.dumps({"changes": [change.as_dict() for change in changes]}, indent=2) + "\n"
+def _markdown_ignored(ignored: Ignored | None) -> list[str]:
+    if ignored is None or not (ignored.accepted or ignored.stale):
+        return []
+    lines = []
+    if ignored.accepted:
+        lines += [f"## Accepted ({ignored.source})", "", "| Rule | Operation | Change | Reason |"]
+        lines.append("|---|---|---|---|")
+        for change, entry in ignored.accepted:
+            lines.append(
+                f"| `{change.id}` | {_cell(change.operation or '(spec)')} | "
+                f"{_cell(change.message)} at `{_cell(change.location)}` | {_cell(entry.reason)} |"
+            )
+        lines.append("")
+    if ignored.stale:
+        lines += ["## Warnings", ""] + [f"* {_cell(w)}" for w in ignored.warnings()] + [""]
+    return lines
 
 
-def render_junit(changes: list[Change]) -> str:
+def render_json(changes: list[Change], ignored: Ignored | None = None) -> str:
+    report: dict[str, Any] = {"changes": [change.as_dict() for change in changes]}
+    if ignored is not None:
+        report["accepted"] = [
+            {**change.as_dict(), "reason": entry.reason} for change, entry in ignored.accepted
+        ]
+        report["warnings"] = ignored.warnings()
+    return json.dumps(report, indent=2) + "\n"
+
+
+def render_junit(changes: list[Change], ignored: Ignored | None = None) -> str:
     """One test case per change; a breaking change is a failure, the rest pass with their text."""
     failures = sum(1 for change in changes if change.level == "breaking")
     suite = ET.Element(
@@ -82,6 +117,17 @@ def render_junit(changes: list[Change]) -> str:
             ET.SubElement(case, "failure", type=change.id, message=change.message).text = text
         else:
             ET.SubElement(case, "system-out").text = f"{change.level}: {text}"
+    for change, entry in ignored.accepted if ignored else ():
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"spec-diff.{change.section or 'General'}",
+            name=f"{change.id} {change.operation or '(spec)'} {change.location}",
+        )
+        ET.SubElement(case, "skipped", message=f"accepted: {entry.reason}").text = change.message
+    if ignored and ignored.accepted:
+        suite.set("tests", str(len(changes) + len(ignored.accepted)))
+        suite.set("skipped", str(len(ignored.accepted)))
     suites = ET.Element("testsuites", name="ordermesh-conformance diff")
     suites.append(suite)
     ET.indent(suites)
@@ -102,30 +148,45 @@ def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def render_githubactions(changes: list[Change], locate: Locator | None = None) -> str:
-    """Workflow commands (`::error file=...,line=...::message`) that GitHub shows on the diff."""
-    lines = []
-    for change in changes:
-        props = []
-        where = locate(change) if locate else None
-        if where is not None:
-            props += [f"file={_escape_property(str(where[0]))}", f"line={where[1]}"]
-        props.append(f"title={_escape_property(change.id)}")
-        body = f"{change.message} ({change.operation or 'spec'}, at {change.location})"
-        lines.append(f"::{GITHUB_COMMANDS[change.level]} {','.join(props)}::{_escape_data(body)}")
+def render_githubactions(
+    changes: list[Change], locate: Locator | None = None, ignored: Ignored | None = None
+) -> str:
+    """Workflow commands (`::error file=...,line=...::message`) that GitHub shows on the diff;
+    an accepted change is a notice that gives its reason, a stale ignore entry a warning."""
+    lines = [_annotation(GITHUB_COMMANDS[c.level], c, locate, "") for c in changes]
+    for change, entry in ignored.accepted if ignored else ():
+        lines.append(_annotation("notice", change, locate, f" [accepted: {entry.reason}]"))
+    for warning in ignored.warnings() if ignored else ():
+        lines.append(f"::warning title=diff --ignore::{_escape_data(warning)}")
     return "".join(line + "\n" for line in lines)
 
 
-RENDERERS: dict[str, Callable[[list[Change]], str]] = {
+def _annotation(command: str, change: Change, locate: Locator | None, note: str) -> str:
+    props = []
+    where = locate(change) if locate else None
+    if where is not None:
+        props += [f"file={_escape_property(str(where[0]))}", f"line={where[1]}"]
+    props.append(f"title={_escape_property(change.id)}")
+    body = f"{change.message} ({change.operation or 'spec'}, at {change.location}){note}"
+    return f"::{command} {','.join(props)}::{_escape_data(body)}"
+
+
+RENDERERS: dict[str, Callable[[list[Change], Ignored | None], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json,
     "junit": render_junit,
-    "githubactions": render_githubactions,
+    "githubactions": lambda changes, ignored: render_githubactions(changes, None, ignored),
 }
 
 
-def render(changes: list[Change], fmt: str, locate: Locator | None = None) -> str:
+def render(
+    changes: list[Change],
+    fmt: str,
+    locate: Locator | None = None,
+    ignored: Ignored | None = None,
+) -> str:
+    """`changes` in `fmt`; with `ignored` (from `--ignore`), its accepted changes and warnings."""
     if fmt == "githubactions":
-        return render_githubactions(changes, locate)
-    return RENDERERS[fmt](changes)
+        return render_githubactions(changes, locate, ignored)
+    return RENDERERS[fmt](changes, ignored)

@@ -292,9 +292,9 @@ def request_body_became_required(pair: OperationPair) -> Iterator[Finding]:
 @rule(
     "request-body-removed",
     scope="operation",
-    level="warning",
-    summary="The request body is gone (clients still send one).",
-    oasdiff="(no direct check; oasdiff reports request-body-media-type-removed)",
+    level="breaking",
+    summary="The request body is gone: clients still send one, and a server may now refuse it.",
+    oasdiff="request-body-media-type-removed (one per media type)",
 )
 def request_body_removed(pair: OperationPair) -> Iterator[Finding]:
     if pair.old_body is not None and pair.new_body is None:

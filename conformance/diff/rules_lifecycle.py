@@ -1,5 +1,5 @@
-"""Rules about an element's life: removal against the deprecation policy, sunset dates,
-stability levels, and webhooks coming and going.
+"""Rules about an element's life: removal against the deprecation policy, and webhooks coming
+and going (`rules_stability` judges sunset dates and stability levels).
 
 Removing a path, an operation or a parameter is judged by `policy.removal_verdict`: never
 deprecated is breaking, deprecated but before its `x-sunset` date (or without one, where the
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, cast
 
-from conformance.diff.context import OperationPair, ParamRef, PathPair, join
+from conformance.diff.context import OperationPair, PathPair, join
 from conformance.diff.model import Finding, Level
-from conformance.diff.policy import STABILITY_LEVELS, Policy, removal_verdict, sunset
+from conformance.diff.policy import Policy, removal_verdict
 from conformance.diff.registry import rule
 from conformance.diff.rules_api import METHODS
 
@@ -137,74 +137,6 @@ def _register(element: str, scope: Any, find: Any, what: str, plain: str, early:
 
 for _removal in _REMOVALS:
     _register(*_removal)
-
-
-# ---------------------------------------------------------------------- sunset and stability
-def _elements(pair: OperationPair) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], str]]:
-    """(label, old element, new element, NEW pointer) for the operation and its parameters."""
-    yield "operation", pair.old, pair.new, pair.new_pointer
-    for key, new in pair.new_params.items():
-        old: ParamRef | None = pair.old_params.get(key)
-        if old is not None:
-            yield f"{key[1]} parameter `{new.name}`", old.node, new.node, new.pointer
-
-
-@rule(
-    "sunset-too-soon",
-    scope="operation",
-    level="breaking",
-    summary="A newly deprecated operation or parameter has an x-sunset date closer than the "
-    "policy's notice for its stability level.",
-    oasdiff="api-sunset-date-too-small, api-deprecated-sunset-parse",
-)
-def sunset_too_soon(pair: OperationPair) -> Iterator[Finding]:
-    for label, old, new, ptr in _elements(pair):
-        date, days = sunset(new), pair.policy.days_for(new)
-        if not new.get("deprecated") or date is None or date == sunset(old):
-            continue
-        if (date - pair.policy.today).days < days:
-            yield Finding(
-                f"{label}: x-sunset {date} gives less than {days} days' notice",
-                join(ptr, "x-sunset"),
-            )
-
-
-@rule(
-    "stability-decreased",
-    scope="operation",
-    level="breaking",
-    summary="x-stability-level moved down (e.g. stable -> beta).",
-    oasdiff="api-stability-decreased",
-)
-def stability_decreased(pair: OperationPair) -> Iterator[Finding]:
-    for label, old, new, ptr in _elements(pair):
-        before, after = old.get("x-stability-level"), new.get("x-stability-level")
-        known = before in STABILITY_LEVELS and after in STABILITY_LEVELS
-        if known and STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before):
-            yield Finding(
-                f"{label}: stability decreased from {before} to {after}",
-                join(ptr, "x-stability-level"),
-            )
-
-
-@rule(
-    "stability-invalid",
-    scope="operation",
-    level="breaking",
-    summary="x-stability-level is not one of draft, alpha, beta, stable.",
-    oasdiff="api-invalid-stability-level",
-)
-def stability_invalid(pair: OperationPair) -> Iterator[Finding]:
-    for label, old, new, ptr in _elements(pair):
-        value = new.get("x-stability-level")
-        if (
-            value is not None
-            and value not in STABILITY_LEVELS
-            and value != old.get("x-stability-level")
-        ):
-            yield Finding(
-                f"{label}: invalid x-stability-level {value!r}", join(ptr, "x-stability-level")
-            )
 
 
 # ---------------------------------------------------------------------- webhooks

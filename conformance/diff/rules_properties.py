@@ -1,6 +1,8 @@
 """Rules about an object's properties: added, removed, required or optional, and
 additionalProperties. A readOnly property is never sent, so request rules skip it; a writeOnly
-one is never returned, so response rules skip it. When one side is a oneOf/anyOf and the other
+one is never returned, so response rules skip it (`context.visible`): a property that turns
+readOnly leaves the request as a removed one would, and one that stops being readOnly joins it
+as a new one. When one side is a oneOf/anyOf and the other
 is not, the properties are not comparable and `rules_composition` reports the change instead."""
 
 from __future__ import annotations
@@ -8,25 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.diff.context import Prop, SchemaPair
+from conformance.diff.context import HIDDEN, Prop, SchemaPair, is_hidden, visible
 from conformance.diff.model import Finding
 from conformance.diff.registry import rule
 
 
-def _flag(prop: Prop | None, key: str) -> bool:
-    return isinstance(prop, Prop) and isinstance(prop.node, dict) and bool(prop.node.get(key))
-
-
-def _sent(pair: SchemaPair, name: str) -> bool:
-    """Whether clients send the property in a request (it is not readOnly)."""
-    return not _flag(pair.new.properties.get(name), "readOnly")
-
-
 def _added(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    """Properties that became part of the message (new, or no longer readOnly/writeOnly)."""
     if not _comparable(pair):
         return
-    for name, prop in pair.new.properties.items():
-        if name not in pair.old.properties and (name in pair.new.required) == required:
+    old = visible(pair, pair.old)
+    for name, prop in visible(pair, pair.new).items():
+        if name not in old and (name in pair.new.required) == required:
             yield name, prop
 
 
@@ -34,18 +29,21 @@ def _comparable(pair: SchemaPair) -> bool:
     return all(pair.old.has(key) == pair.new.has(key) for key in ("oneOf", "anyOf"))
 
 
-def _returned(pair: SchemaPair, name: str) -> bool:
-    """Whether a response can carry the property (the OLD schema did not mark it writeOnly)."""
-    return pair.direction != "response" or not _flag(pair.old.properties.get(name), "writeOnly")
-
-
 def _removed(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
+    """Properties that left the message (removed, or now readOnly/writeOnly)."""
     if not _comparable(pair):
         return
-    for name, prop in pair.old.properties.items():
-        gone = name not in pair.new.properties and (name in pair.old.required) == required
-        if gone and _returned(pair, name):
+    new = visible(pair, pair.new)
+    for name, prop in visible(pair, pair.old).items():
+        if name not in new and (name in pair.old.required) == required:
             yield name, prop
+
+
+def _gone(pair: SchemaPair, name: str) -> str:
+    """How a property left the message: removed, or hidden by readOnly/writeOnly."""
+    if name in pair.new.properties:
+        return f"became {HIDDEN[pair.direction]} (no longer part of the {pair.direction})"
+    return "removed"
 
 
 def _bare(pair: SchemaPair, required: bool) -> Iterator[str]:
@@ -58,9 +56,23 @@ def _bare(pair: SchemaPair, required: bool) -> Iterator[str]:
             yield name
 
 
+def _server_set(pair: SchemaPair) -> bool:
+    """Every property the NEW schema declares is readOnly: it describes what the server fills
+    in, so an undeclared name added to its `required` is read as one more such property."""
+    props = pair.new.properties
+    return bool(props) and all(is_hidden(prop, "readOnly") for prop in props.values())
+
+
+SERVER_SET = (
+    "every property this schema declares is readOnly, so the undeclared name is taken as one "
+    "more server-set property, which clients do not send"
+)
+
+
 def _became(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
-    for name, prop in pair.new.properties.items():
-        if name not in pair.old.properties or not _returned(pair, name):
+    old = visible(pair, pair.old)
+    for name, prop in visible(pair, pair.new).items():
+        if name not in old:
             continue
         was, now = name in pair.old.required, name in pair.new.required
         if now == required and was != required:
@@ -77,8 +89,7 @@ def _became(pair: SchemaPair, required: bool) -> Iterator[tuple[str, Prop]]:
 )
 def request_property_required_added(pair: SchemaPair) -> Iterator[Finding]:
     for name, prop in _added(pair, required=True):
-        if _sent(pair, name):
-            yield Finding(f"new required {pair.prop_label(name)}", prop.pointer)
+        yield Finding(f"new required {pair.prop_label(name)}", prop.pointer)
 
 
 @rule(
@@ -90,14 +101,15 @@ def request_property_required_added(pair: SchemaPair) -> Iterator[Finding]:
 )
 def request_property_became_required(pair: SchemaPair) -> Iterator[Finding]:
     for name, prop in _became(pair, required=True):
-        if _sent(pair, name):
-            yield Finding(
-                f"{pair.prop_label(name)} became required",
-                prop.pointer,
-                inferred=pair.old.properties[name].inferred,
-            )
+        yield Finding(
+            f"{pair.prop_label(name)} became required",
+            prop.pointer,
+            inferred=pair.old.properties[name].inferred,
+        )
+    lowered = SERVER_SET if _server_set(pair) else None
     for name in _bare(pair, required=True):
-        yield Finding(f"{pair.prop_label(name)} became required", pair.new.where("required"))
+        message = f"{pair.prop_label(name)} became required"
+        yield Finding(message, pair.new.where("required"), lowered=lowered)
 
 
 @rule(
@@ -134,7 +146,11 @@ def request_property_became_optional(pair: SchemaPair) -> Iterator[Finding]:
 def request_property_removed(pair: SchemaPair) -> Iterator[Finding]:
     for required in (True, False):
         for name, prop in _removed(pair, required):
-            yield Finding(f"{pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred)
+            yield Finding(
+                f"{pair.prop_label(name)} {_gone(pair, name)}",
+                prop.pointer,
+                inferred=prop.inferred,
+            )
 
 
 # ---------------------------------------------------------------------- response side
@@ -147,7 +163,9 @@ def request_property_removed(pair: SchemaPair) -> Iterator[Finding]:
 )
 def response_property_removed(pair: SchemaPair) -> Iterator[Finding]:
     for name, prop in _removed(pair, required=True):
-        yield Finding(f"{pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred)
+        yield Finding(
+            f"{pair.prop_label(name)} {_gone(pair, name)}", prop.pointer, inferred=prop.inferred
+        )
 
 
 @rule(
@@ -160,7 +178,9 @@ def response_property_removed(pair: SchemaPair) -> Iterator[Finding]:
 def response_optional_property_removed(pair: SchemaPair) -> Iterator[Finding]:
     for name, prop in _removed(pair, required=False):
         yield Finding(
-            f"optional {pair.prop_label(name)} removed", prop.pointer, inferred=prop.inferred
+            f"optional {pair.prop_label(name)} {_gone(pair, name)}",
+            prop.pointer,
+            inferred=prop.inferred,
         )
 
 

@@ -13,12 +13,10 @@ from pathlib import Path
 import yaml
 
 from conformance.diff.bundle import Bundle
+from spec.pointer import exists as pointer_exists
+from spec.pointer import split
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 @functools.lru_cache(maxsize=16)
@@ -30,8 +28,7 @@ def line_of(path: Path, pointer: str) -> int:
     """1-based line of the deepest node on `pointer` that exists in the YAML file."""
     node = _tree(path)
     line = 1
-    for token in filter(None, pointer.split("/")):
-        token = _unescape(token)
+    for token in split(pointer):
         # A mapping entry is found at its key: a block value starts on the next line.
         entry: tuple[yaml.Node, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode):
@@ -55,13 +52,4 @@ def locate(bundle: Bundle, pointer: str) -> tuple[Path, int]:
 
 
 def exists(bundle: Bundle, pointer: str) -> bool:
-    node = bundle.document
-    for token in filter(None, pointer.split("/")):
-        token = _unescape(token)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
+    return pointer_exists(bundle.document, pointer)

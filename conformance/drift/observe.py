@@ -27,9 +27,9 @@ from conformance.config.settings import (
 from conformance.drift.walk import SchemaWalker
 from conformance.machinery.factory import Factory, SetupError
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import OperationRouter, operation_id_of, operation_of
 from conformance.machinery.preparers import Preparation
 from conformance.transport.auth import send_renewing
+from conformance.transport.operations import OperationRouter, operation_id_of, operation_of
 from spec import Spec, load_lifecycle
 from spec.lifecycle import Refusal
 from strategies.formats import schema_with_formats

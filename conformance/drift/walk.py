@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spec.loader import follow_refs
+from spec.pointer import escape as escape
+from spec.pointer import resolve
+from spec.pointer import unescape as unescape
 
 if TYPE_CHECKING:
     from conformance.drift.judge import ResponseJudge
+
+# The drift modules take the pointer helpers from here; spec.pointer is the one implementation.
+resolve_pointer = resolve
 
 
 @dataclass(frozen=True)
@@ -63,22 +69,6 @@ def type_matches(value: Any, expected: str | list[str]) -> bool:
     if expected == "number" and actual == "integer":
         return True
     return expected == "integer" and isinstance(value, float) and value.is_integer()
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    node = document
-    for token in pointer.removeprefix("#").split("/")[1:]:
-        token = unescape(token)
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
 
 
 class SchemaWalker:

@@ -31,12 +31,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conformance.checks.failures import TransportFailure, check_of
 from conformance.errors import OrderMeshError
-from conformance.machinery.operations import operation_id_of
+from conformance.failures.hierarchy import TransportFailure, check_of
 from conformance.redaction import Redactor
 from conformance.transport.auth import TokenProvider
 from conformance.transport.client import ApiClient
+from conformance.transport.operations import operation_id_of
 from conformance.transport.polling import WriteLog
 from spec import SAFE_METHODS, Spec
 from spec.audit import audit_ids
@@ -69,8 +69,9 @@ class ContractBreach(OrderMeshError):
 # Where the gate leaves its findings on the answer it judged (httpx's per-response extensions).
 FINDINGS = "ordermesh.contract_findings"
 GATE = "ordermesh.contract_gate"  # and the gate that judged it
-# Called once per contract finding with the answer that carried it (reporting, overlay evidence).
-Listener = Callable[[ContractBreach, httpx.Response], None]
+# Called once per contract finding with the answer that carried it (reporting, overlay evidence),
+# or None for a request that got no answer and whose caller went on all the same.
+Listener = Callable[[ContractBreach, httpx.Response | None], None]
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,11 @@ class ContractGate:
         answer = body_of(response.content)
         ids = audit_ids(declared["id"], parameters, body, answer)
         self.writes.record(ids, operation_id_of(operation))
+
+    def report(self, breach: ContractBreach) -> None:
+        """A breach with no answer to carry it, whose caller goes on (recovery.py)."""
+        if self.listener is not None:
+            self.listener(breach, None)
 
     def timed_out(self, request: httpx.Request, timeout: float) -> ContractBreach:
         operation_id = self.operation_id(request.method, request.url.path) or request.url.path

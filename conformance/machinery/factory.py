@@ -19,7 +19,14 @@ from typing import Any
 import httpx
 
 from conformance.errors import OrderMeshError
-from conformance.machinery.contract import ContractBreach, Need, is_success, json_of, require
+from conformance.machinery.contract import (
+    ContractBreach,
+    Need,
+    is_success,
+    json_of,
+    require,
+)
+from conformance.machinery.recovery import found_by_natural_key
 from conformance.transport.client import ApiClient
 from conformance.transport.polling import poll_until
 from spec import Spec, load_lifecycle, load_spec
@@ -108,8 +115,17 @@ class Factory:
     ) -> Any:
         """Call an operation for a precondition; its JSON answer. A usable answer is any
         success with the fields `needs` names (the gated client blocks on one that broke the
-        contract and lacks them); a refusal is `SetupError`."""
-        response = self._send(operation_id, ids or {}, body, Need(needs))
+        contract and lacks them); a refusal is `SetupError`. A create that got no answer goes
+        on with what the target made, when its natural key finds it (recovery.py)."""
+        try:
+            response = self._send(operation_id, ids or {}, body, Need(needs))
+        except ContractBreach as breach:
+            found = found_by_natural_key(
+                self.client, self.spec, breach, body, self.poll_timeout, needs
+            )
+            if found is None:
+                raise
+            return found
         return self._usable(response, needs)
 
     def read(

@@ -73,7 +73,7 @@ class Harness:
         redactor = Redactor(settings.secrets())
         throttle = run_throttle(settings)
         transport = limited_transport(throttle, transport)
-        auth = provider_for(settings.credentials, base_url, redactor, transport)
+        auth = provider_for(settings.credentials, base_url, redactor, spec, transport)
         # What the machinery reads is checked against the spec before it is used (contract.py).
         gate = ContractGate(spec)
 
@@ -85,7 +85,7 @@ class Harness:
         client = client_for(auth)
         tenant_client = None
         if settings.tenant_b.kind:
-            tenant_auth = provider_for(settings.tenant_b, base_url, redactor, transport)
+            tenant_auth = provider_for(settings.tenant_b, base_url, redactor, spec, transport)
             tenant_client = client_for(tenant_auth)
         coverage = None
         if gated:  # a run holds the target to the spec; what it covered is part of the verdict

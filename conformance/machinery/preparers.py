@@ -15,7 +15,7 @@ from typing import Any
 from conformance.config.settings import Credentials
 from conformance.machinery.contract import ContractBreach, is_success, json_of
 from conformance.machinery.factory import NOTES_ON, VENDOR, Factory
-from conformance.machinery.operations import operation_of
+from conformance.transport.operations import operation_of
 from spec.vocabulary import number
 
 Preparer = Callable[["Preparation", Any], None]

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance.failures.categories import allure_categories
 from conformance.node_tools import not_found, package_dir, tool_command
-from conformance.reporting.categories import allure_categories
 
 
 def write_results_extras(results_dir: Path, environment: Mapping[str, object]) -> None:

@@ -15,8 +15,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from conformance.failures.categories import CATEGORY_LABEL
 from conformance.reporting.allure_steps import PROVENANCE_LABEL, docs_sections
-from conformance.reporting.categories import CATEGORY_LABEL
 from spec import Spec
 
 GATE = "contract gate"  # the `source` of a failure record the gate's listener wrote

@@ -12,9 +12,9 @@ from typing import Any
 
 from conformance.coverage.table import coverage_markdown
 from conformance.exit_codes import Exit
+from conformance.failures.baseline import known_fingerprints
+from conformance.failures.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
 from conformance.reporting.allure_steps import docs_sections
-from conformance.reporting.baseline import known_fingerprints
-from conformance.reporting.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
 from conformance.reporting.exit_outputs import explanation, verdict
 from spec import Spec
 

@@ -99,8 +99,14 @@ def settings_of(summary: dict[str, Any]) -> RunSettings:
     )
 
 
-def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None) -> dict[str, Any]:
-    """Merge the shards into `out` and return the merged summary (also written to summary.json)."""
+def merge_shards(
+    shard_dirs: list[Path],
+    out: Path,
+    scenarios: dict[str, frozenset[str]],
+    spec_path: str | None = None,
+) -> dict[str, Any]:
+    """Merge the shards into `out` and return the merged summary (also written to summary.json).
+    `scenarios`: every lifecycle scenario with the operations it calls, for the coverage rule."""
     if not shard_dirs:
         raise ConfigError("--merge needs at least one shard reports directory")
     if out.resolve() in {d.resolve() for d in shard_dirs}:
@@ -134,7 +140,7 @@ def merge_shards(shard_dirs: list[Path], out: Path, spec_path: str | None = None
         tests=tests,
     )
     account_for_failed_tests(summary, failed_tests(out / "junit.xml"))
-    shortfall = lifecycle_shortfall(settings, summary)
+    shortfall = lifecycle_shortfall(settings, summary, scenarios)
     if shortfall:
         summary["passed"], summary["error"] = False, summary["error"] or shortfall
     summary["shards"] = [

@@ -12,10 +12,9 @@ from conformance.checks.not_run import checks_not_run
 from conformance.config.selection import all_scenarios_run
 from conformance.config.settings import RunSettings
 from conformance.coverage.build import coverage_of
+from conformance.failures.baseline import baseline_lines, known_fingerprints
+from conformance.failures.categories import SUITE_ERROR, kind_of
 from conformance.reporting import exit_outputs
-from conformance.reporting.baseline import baseline_lines, known_fingerprints
-from conformance.reporting.categories import SUITE_ERROR, kind_of
-from conformance.stateful.scenarios import scenario_operations
 from conformance.versions import git_revision, versions
 from spec import Lifecycle, Spec
 
@@ -126,13 +125,16 @@ def request_digest(spec: Spec, operations: dict[str, dict[str, Any]]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def lifecycle_shortfall(settings: RunSettings, summary: dict[str, Any]) -> str | None:
-    """Why lifecycle coverage fails the run, or None. Only a run of every lifecycle scenario is
-    held to it (a shard is checked once `report --merge` has put the shards together)."""
+def lifecycle_shortfall(
+    settings: RunSettings, summary: dict[str, Any], scenarios: dict[str, frozenset[str]]
+) -> str | None:
+    """Why lifecycle coverage fails the run, or None. Only a run of every lifecycle scenario
+    (`scenarios`: each with the operations it calls) is held to it; a shard is checked once
+    `report --merge` has put the shards together."""
     threshold, coverage = settings.lifecycle_threshold, summary["lifecycle"]
     if not threshold or settings.include or settings.read_only or settings.shard_count > 1:
         return None
-    if not all_scenarios_run(settings, settings.load_spec(), scenario_operations()):
+    if not all_scenarios_run(settings, settings.load_spec(), scenarios):
         return None
     if coverage["transitions_covered"] < threshold * coverage["transitions_total"]:
         return f"lifecycle coverage below the threshold {threshold:.0%}"

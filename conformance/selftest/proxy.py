@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 
-from conformance.machinery.operations import OperationRouter
 from conformance.selftest.dialect import dialect_fault
 from conformance.selftest.proxy_faults import (
     Forward,
@@ -29,6 +28,7 @@ from conformance.selftest.proxy_faults import (
     ProxyFault,
     select_proxy_faults,
 )
+from conformance.transport.operations import OperationRouter
 from ordermesh_mock.server import serve_app_in_thread
 from spec import Spec, load_spec
 

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from conformance.checks.audit_rule import event_problems
-from conformance.checks.failures import (
+from conformance.failures.hierarchy import (
     AuditFailure,
     LifecycleFailure,
     ListingFailure,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import allure
 
-from conformance.checks.failures import ProjectFailure
 from conformance.config.selection import replay_scenario
+from conformance.failures.categories import category_of, violation_key
+from conformance.failures.hierarchy import ProjectFailure
 from conformance.reporting import allure_steps, budget
-from conformance.reporting.categories import category_of, violation_key
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
 from conformance.stateful.scenarios import RANDOM_WALKS

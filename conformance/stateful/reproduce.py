@@ -16,7 +16,7 @@ from typing import Any
 from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, credentials_from, new_run_id
 from conformance.stateful.driver import Driver, Step
 from conformance.stateful.scenarios import run_steps
-from conformance.transport import curl_auth
+from conformance.transport import auth, curl_auth
 from conformance.transport.client import Exchange
 from spec import load_spec
 
@@ -107,7 +107,7 @@ call() {{  # METHOD PATH [JSON]: prints the status, leaves the body in $BODY
 
 def credentials_needed(kind: str | None) -> str:
     """The variables the script reads, for the kind of credentials the run used."""
-    fields = curl_auth.KIND_FIELDS.get(kind or "")
+    fields = auth.KIND_FIELDS.get(kind or "")
     names = [curl_auth.variable(field) for field in fields] if fields else []
     return " / ".join(names) + " (or ORDERMESH_TOKEN)" if names else "ORDERMESH_TOKEN"
 

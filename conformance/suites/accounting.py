@@ -17,8 +17,8 @@ from hypothesis.errors import Flaky
 from schemathesis.errors import FailureGroup
 
 from conformance.config.selection import replay_links, replay_operation, replay_scenario
+from conformance.failures.categories import SUITE_ERROR, TRANSPORT, error_category
 from conformance.machinery.contract import ContractBreach
-from conformance.reporting.categories import SUITE_ERROR, TRANSPORT, error_category
 from conformance.stateful.scenarios import RANDOM_WALKS
 from conformance.suites.session import SuiteSession
 

@@ -16,6 +16,7 @@ from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 
 from conformance.config.selection import replay_operation
 from conformance.exit_codes import PYTEST_TARGET_GONE
+from conformance.failures.categories import BLOCKED, category_of, violation_key
 from conformance.machinery.contract import (
     ContractBreach,
     body_of,
@@ -23,7 +24,6 @@ from conformance.machinery.contract import (
     unanswered_breach,
 )
 from conformance.reporting import allure_steps
-from conformance.reporting.categories import BLOCKED, category_of, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.reporting.findings_results import GATE
 from conformance.suites.session import SuiteSession
@@ -41,12 +41,15 @@ REQUEST_ERRORS = (
 )
 
 
-def record_finding(session: SuiteSession, breach: ContractBreach, response: httpx.Response) -> None:
-    """The gate's listener: a finding on an answer the machinery read is a failure at the
-    operation that answered, replayed by the test that met it (else that operation's own)."""
+def record_finding(
+    session: SuiteSession, breach: ContractBreach, response: httpx.Response | None
+) -> None:
+    """The gate's listener: a finding on an answer the machinery read (or on a request that got
+    none) is a failure at its operation, replayed by the test that met it (else that
+    operation's own)."""
     rerun = session.rerun or replay_operation(session.settings, breach.operation_id)
     record_root(session, breach, rerun, response)
-    if session.evidence is not None and breach.check in SHAPE_CHECKS:
+    if response is not None and session.evidence is not None and breach.check in SHAPE_CHECKS:
         media = response.headers.get("content-type")
         body = body_of(response.content)
         session.evidence.keep(breach.operation_id, response.status_code, media, body)

@@ -11,24 +11,24 @@ from schemathesis.errors import FailureGroup
 from conformance.checks import snapshots
 from conformance.checks.audit import make_audit_check
 from conformance.checks.constraints import make_single_violation_check
-from conformance.checks.failures import check_of
 from conformance.checks.ignored_auth import REPLACED as ST_IGNORED_AUTH
 from conformance.checks.ignored_auth import make_ignored_auth_check
 from conformance.checks.listing import make_listing_check
 from conformance.checks.read_after_write import make_read_after_write_check
 from conformance.checks.tenant import make_tenant_check
 from conformance.config.selection import replay_operation
+from conformance.failures.categories import category_of, error_category, violation_key
+from conformance.failures.hierarchy import check_of
 from conformance.machinery.contract import ContractBreach, body_of
 from conformance.machinery.factory import SetupError
-from conformance.machinery.operations import operation_of
 from conformance.reporting import allure_steps, budget
-from conformance.reporting.categories import category_of, error_category, violation_key
 from conformance.reporting.evidence import SHAPE_CHECKS, element_provenance
 from conformance.suites import accounting, blocking
 from conformance.suites.session import SuiteSession
 from conformance.transport.auth import replay_after_401
 from conformance.transport.client import Exchange
 from conformance.transport.curl_auth import bearer_reference
+from conformance.transport.operations import operation_of
 from spec import Operation
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from hypothesis.errors import Flaky
 
-from conformance.checks.failures import ProjectFailure
 from conformance.config.selection import replay_scenario
+from conformance.failures.hierarchy import ProjectFailure
 from conformance.machinery.contract import ContractBreach
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks

@@ -22,13 +22,13 @@ from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 from conformance.checks import snapshots
 from conformance.config.selection import replay_links
 from conformance.machinery.contract import ContractBreach
-from conformance.machinery.operations import operation_of
 from conformance.reporting import allure_steps
 from conformance.suites import blocking
 from conformance.suites.runner import excluded_checks, project_checks, record_failure_group
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.auth import replay_after_401
+from conformance.transport.operations import operation_of
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 Each provider hands out a token, renews it before it expires, and renews it again on demand
 after a 401 (`invalidate`). Tokens live only in memory. The `Redactor` is told every token, so
-none reaches a log or a report.
+none reaches a log or a report. The token operations are the spec's: the unauthenticated ones
+whose bodies take the credentials' fields.
 """
 
 from __future__ import annotations
@@ -20,9 +21,14 @@ from conformance.config.settings import Credentials
 from conformance.errors import OrderMeshError
 from conformance.redaction import Redactor
 from conformance.transport.tls import tls_context
+from spec import Operation, Spec
 
 EXPIRY_MARGIN = 30.0  # seconds: renew a little early so no request carries a dying token
 MARGIN_SHARE = 0.2  # of a short-lived token's lifetime, when that is less than EXPIRY_MARGIN
+# The credential fields each kind sends; the spec's token operations take them by these names.
+KIND_FIELDS = {"client": ("client_id", "client_secret"), "user": ("username", "password")}
+REFRESH_TOKEN = "refresh_token"  # the refresh operation's one field, as OAuth 2.0 names it
+ACCESS_TOKEN = "access_token"  # OAuth 2.0's name for the token in a token answer (RFC 6749, 5.1)
 
 
 class AuthError(OrderMeshError, RuntimeError):
@@ -100,41 +106,58 @@ class _RenewingProvider:
 
 
 class ClientCredentials(_RenewingProvider):
-    """POST /user/v1/clients/token. Valid 24 h, no refresh: ask again on expiry."""
+    """The client-credentials token operation. Valid 24 h, no refresh: ask again on expiry."""
 
-    def __init__(self, base_url, client_id, client_secret, redactor, transport=None):
+    def __init__(self, base_url, client_id, client_secret, redactor, spec: Spec, transport=None):
         super().__init__(base_url, redactor, transport)
         redactor.add(client_secret)
         self._body = {"client_id": client_id, "client_secret": client_secret}
+        self._path = token_operation(spec, "client").path
         self.identity = client_id
 
     def _fetch(self) -> tuple[str, float]:
-        data = self._post("/user/v1/clients/token", self._body)
-        return data["access_token"], float(data.get("expires_in", 86400))
+        data = self._post(self._path, self._body)
+        return data[ACCESS_TOKEN], float(data.get("expires_in", 86400))
 
 
 class UserLogin(_RenewingProvider):
-    """POST /user/v1/login, then POST /user/v1/login/refreshToken while the refresh token works."""
+    """The login operation, then the refresh operation while the refresh token works."""
 
-    def __init__(self, base_url, username, password, redactor, transport=None):
+    def __init__(self, base_url, username, password, redactor, spec: Spec, transport=None):
         super().__init__(base_url, redactor, transport)
         redactor.add(password)
         self._body = {"username": username, "password": password}
         self._refresh: str | None = None
+        self._login_path = token_operation(spec, "user").path
+        self._refresh_path = operation_taking(spec, (REFRESH_TOKEN,)).path
         self.identity = username
 
     def _fetch(self) -> tuple[str, float]:
         data = None
         if self._refresh:
             try:
-                data = self._post("/user/v1/login/refreshToken", {"refresh_token": self._refresh})
+                data = self._post(self._refresh_path, {REFRESH_TOKEN: self._refresh})
             except AuthError:
                 data = None  # the refresh token expired or was rotated: log in again
         if data is None:
-            data = self._post("/user/v1/login", self._body)
-        self._refresh = data.get("refresh_token")
+            data = self._post(self._login_path, self._body)
+        self._refresh = data.get(REFRESH_TOKEN)
         self._redactor.add(self._refresh)
-        return data["access_token"], float(data.get("expires_in", 900))
+        return data[ACCESS_TOKEN], float(data.get("expires_in", 900))
+
+
+def token_operation(spec: Spec, kind: str) -> Operation:
+    """The operation that gives a token for `kind`'s credentials."""
+    return operation_taking(spec, KIND_FIELDS[kind])
+
+
+def operation_taking(spec: Spec, fields: tuple[str, ...]) -> Operation:
+    """The unauthenticated operation whose request body requires exactly `fields`."""
+    for operation in spec.operations:
+        schema = operation.request_schema or {}
+        if not operation.needs_auth and set(schema.get("required", ())) == set(fields):
+            return operation
+    raise LookupError(f"the spec has no operation that takes {sorted(fields)} for a token")
 
 
 def _token_answer(response: httpx.Response, request: str) -> dict:
@@ -144,7 +167,7 @@ def _token_answer(response: httpx.Response, request: str) -> dict:
         data = response.json()
     except ValueError:
         data = None
-    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+    if not isinstance(data, dict) or not isinstance(data.get(ACCESS_TOKEN), str):
         raise UnexpectedAnswer(
             f"{request} answered {response.status_code} {kind} without an access_token"
         )
@@ -155,16 +178,19 @@ def provider_for(
     credentials: Credentials,
     base_url: str,
     redactor: Redactor,
+    spec: Spec,
     transport: httpx.BaseTransport | None = None,
 ) -> TokenProvider:
+    """The token provider for `credentials`; the token operations are the spec's."""
     if credentials.token:  # kind "token": a token wins over the other credentials
         return StaticToken(credentials.token, redactor)
     if credentials.kind == "client":
         return ClientCredentials(
-            base_url, credentials.client_id, credentials.client_secret, redactor, transport
+            base_url, credentials.client_id, credentials.client_secret, redactor, spec, transport
         )
     if credentials.kind == "user":
-        return UserLogin(base_url, credentials.username, credentials.password, redactor, transport)
+        user, password = credentials.username, credentials.password
+        return UserLogin(base_url, user, password, redactor, spec, transport)
     raise AuthError("no credentials configured")
 
 

@@ -11,27 +11,14 @@ from __future__ import annotations
 import shlex
 
 from conformance.config.settings import ENV_CREDENTIALS
-from spec import Operation, Spec
+from conformance.transport.auth import ACCESS_TOKEN, KIND_FIELDS, token_operation
+from spec import Spec
 
 TOKEN_VARIABLE = "ORDERMESH_TOKEN"
-# The credential fields each kind sends; the spec's token operations take them by these names.
-KIND_FIELDS = {"client": ("client_id", "client_secret"), "user": ("username", "password")}
-# OAuth 2.0's name for the token in a token answer (RFC 6749, 5.1); the spec's answers use it.
-ACCESS_TOKEN = "access_token"
 
 
 def variable(field: str) -> str:
     return f"ORDERMESH_{ENV_CREDENTIALS[field]}"
-
-
-def token_operation(spec: Spec, kind: str) -> Operation:
-    """The unauthenticated operation whose request body requires exactly `kind`'s fields."""
-    fields = set(KIND_FIELDS[kind])
-    for operation in spec.operations:
-        schema = operation.request_schema or {}
-        if not operation.needs_auth and set(schema.get("required", ())) == fields:
-            return operation
-    raise LookupError(f"the spec has no operation that takes {sorted(fields)} for a token")
 
 
 def token_line(spec: Spec, kind: str | None, base_url: str) -> str:

@@ -22,8 +22,8 @@ import httpx
 import requests
 from schemathesis.transport.requests import _is_dropped_before_response
 
-from conformance.machinery.operations import OperationRouter
-from conformance.reporting.categories import TRANSPORT
+from conformance.failures.categories import TRANSPORT
+from conformance.transport.operations import OperationRouter
 from spec import Spec
 
 # RFC 9110, 9.2.2: the methods whose repetition has the effect of one request.

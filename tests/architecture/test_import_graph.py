@@ -3,13 +3,12 @@ modules import each other, directly or round a longer circle (module-level impor
 
 from __future__ import annotations
 
-import ast
 import graphlib
-from collections import defaultdict
 from pathlib import Path
 
+from tests.support.import_graph import import_graph
+
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("conformance", "ordermesh_mock", "strategies", "spec")
 # package -> the packages it may import
 ALLOWED = {
     "spec": set(),
@@ -18,44 +17,6 @@ ALLOWED = {
     "conformance": {"spec", "strategies", "ordermesh_mock"},
 }
 ENTRY_POINTS = {"ordermesh_mock.__main__"}  # `python -m ordermesh_mock` enters the command tree
-
-
-def modules(root: Path) -> dict[str, Path]:
-    found = {}
-    for package in PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            name = ".".join(path.relative_to(root).with_suffix("").parts)
-            found[name.removesuffix(".__init__")] = path
-    return found
-
-
-def imported(node: ast.stmt, package: str) -> list[str]:
-    """The names a module-level import statement brings in, absolute."""
-    if isinstance(node, ast.Import):
-        return [alias.name for alias in node.names]
-    if isinstance(node, ast.ImportFrom):
-        base = node.module or ""
-        if node.level:
-            parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-            base = ".".join([*parts, *([node.module] if node.module else [])])
-        # `from pkg import submodule` depends on the submodule, not on the package
-        return [f"{base}.{alias.name}" for alias in node.names]
-    return []
-
-
-def import_graph(root: Path) -> dict[str, set[str]]:
-    """Module -> the project modules it imports at module level."""
-    known = modules(root)
-    graph: dict[str, set[str]] = defaultdict(set)
-    for name, path in known.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            for target in imported(node, package):
-                while target and target not in known:
-                    target = target.rpartition(".")[0]
-                if target and target != name:
-                    graph[name].add(target)
-    return graph
 
 
 def cycle(graph: dict[str, set[str]]) -> list[str]:

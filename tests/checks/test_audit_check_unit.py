@@ -14,7 +14,7 @@ import pytest
 from check_helpers import answer, event
 
 from conformance.checks.audit import make_audit_check
-from conformance.checks.failures import AuditFailure
+from conformance.failures.hierarchy import AuditFailure
 from conformance.machinery.harness import Snapshot
 from conformance.machinery.resources import ResourceRef
 

@@ -13,7 +13,7 @@ import pytest
 from check_helpers import answer
 
 from conformance.checks.constraints import make_single_violation_check
-from conformance.checks.failures import ConstraintFailure
+from conformance.failures.hierarchy import ConstraintFailure
 
 COVERS = ("single_constraint_violation",)
 NOTE, ORDER = "b" * 24, "a" * 24

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from check_helpers import IDENTITY, event
 
-from conformance.checks.failures import ProjectFailure
+from conformance.failures.hierarchy import ProjectFailure
 from conformance.stateful.checks import Verifier
 from conformance.stateful.driver import Driver
 from conformance.stateful.entities import Expected, Item, Note, Order

@@ -7,8 +7,8 @@ import types
 
 import pytest
 
-from conformance.checks.failures import ListingFailure
 from conformance.checks.listing import make_listing_check
+from conformance.failures.hierarchy import ListingFailure
 from spec import load_spec
 
 

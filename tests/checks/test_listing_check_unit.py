@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import answer
 
-from conformance.checks.failures import ListingFailure
 from conformance.checks.listing import make_listing_check
+from conformance.failures.hierarchy import ListingFailure
 
 COVERS = ("paging_and_filters",)
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from check_helpers import StubApi, answer
 
-from conformance.checks.failures import ReadAfterWriteFailure
 from conformance.checks.read_after_write import VERIFIERS, make_read_after_write_check
+from conformance.failures.hierarchy import ReadAfterWriteFailure
 from conformance.machinery.harness import Harness, Snapshot
 from conformance.machinery.resources import ResourceRef
 

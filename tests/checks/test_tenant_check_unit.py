@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from check_helpers import answer
 
-from conformance.checks.failures import TenantFailure
 from conformance.checks.tenant import make_tenant_check
+from conformance.failures.hierarchy import TenantFailure
 
 COVERS = ("tenant_isolation",)
 ORDER_ID = "a" * 24

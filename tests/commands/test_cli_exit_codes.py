@@ -138,7 +138,7 @@ def test_how_the_suites_pytest_exit_is_blamed(
         returncode = pytest_code
 
     monkeypatch.setattr(run.subprocess, "Popen", lambda *args, **kwargs: Finished())
-    monkeypatch.setattr(run.liveness, "watch", lambda process, url: False)
+    monkeypatch.setattr(run.liveness, "watch", lambda process, url: None)  # it stayed
     monkeypatch.setattr(run.liveness, "answers", lambda url: target_answers)
     settings = RunSettings(base_url="http://127.0.0.1:9")
     assert run.run_pytest(settings, tmp_path)[1] == expected

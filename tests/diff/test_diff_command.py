@@ -55,6 +55,7 @@ def test_json_output_lists_the_known_changes(capsys, fixtures: Path) -> None:
             "inferred",
             "direction",
             "section",
+            "lowered",
         }
         assert change["location"].startswith("/")
     found = {(c["id"], c["level"], c["operation"], c["inferred"]) for c in changes}

@@ -184,7 +184,7 @@ CASES: list[Case] = [
     ),
     Case(
         "request-body-removed",
-        "warning",
+        "breaking",
         POST,
         lambda o, n: drop(p(n)["/items"]["post"], "requestBody"),
     ),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from e2e_targets import run_conformance, summary_of
 
-from conformance.reporting.categories import API_DEFECT, CONTRADICTED
+from conformance.failures.categories import API_DEFECT, CONTRADICTED
 from conformance.selftest.dialect import DIALECTS
 from conformance.selftest.proxied import MOCK_ENV, proxied_mock
 from spec import load_spec

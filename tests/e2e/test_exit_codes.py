@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ from e2e_targets import STATIC_TOKEN as TOKEN
 from e2e_targets import MockProcess, clean_env, html_site, run_conformance, serve, summary_of
 
 from conformance.config.settings import MOCK_MERCHANT_A
+from conformance.transport.liveness import GATEWAY_DOWN_AFTER
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import free_port, run_in_thread
+from tests.support.proxy import CountingProxy
+from tests.support.proxy import serve as serve_proxy
 
 WRONG = "wrong-token-value-0x0bad"
 MERCHANT = ["--merchant-id", MOCK_MERCHANT_A.merchant_id]
@@ -100,27 +104,25 @@ def wait_for_progress(cli: subprocess.Popen, limit: float = 120) -> str:
     raise AssertionError(f"no progress within {limit}s: {seen}")
 
 
-@pytest.mark.slow
-def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
-    mock = MockProcess(TOKEN)
+def start_ci_run(base_url: str, reports: Path) -> subprocess.Popen:
+    """A run on the ci budget, long enough to be mid-way when the target leaves (a smoke run
+    can be over before), in a session of its own so a test can kill all of it."""
     command = [
         sys.executable,
         "-m",
         "conformance.cli",
         "run",
         "--base-url",
-        mock.base_url,
+        base_url,
         "--token",
         TOKEN,
         *MERCHANT,
-        # The ci budget: a run long enough to be mid-way when the target dies (a smoke run
-        # can be over before the kill).
         "--profile",
         "ci",
         "--reports-dir",
-        str(tmp_path),
+        str(reports),
     ]
-    cli = subprocess.Popen(
+    return subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -128,21 +130,35 @@ def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
         env=clean_env(),
         start_new_session=True,
     )
+
+
+def when_under_way(cli: subprocess.Popen, leave: Callable[[], None], within: float) -> str:
+    """Once a test has finished, make the target leave; the run's whole output, after checking
+    that the run stopped within `within` seconds of it."""
     try:
         seen = wait_for_progress(cli)  # a test has finished: the suites are under way
-        assert cli.poll() is None, "the run ended before the target was killed"
-        mock.kill()
-        killed = time.monotonic()
-        output, _ = cli.communicate(timeout=GONE_WITHIN + 60)
-        output = seen + output
-        stopped_after = time.monotonic() - killed
+        assert cli.poll() is None, "the run ended before the target left"
+        leave()
+        left = time.monotonic()
+        output, _ = cli.communicate(timeout=within + 60)
+        stopped_after = time.monotonic() - left
     finally:
-        mock.kill()
         if cli.poll() is None:
             os.killpg(cli.pid, signal.SIGKILL)
+    assert stopped_after < within, seen + output
+    return seen + output
+
+
+@pytest.mark.slow
+def test_a_target_killed_mid_run_stops_the_run_with_exit_3(tmp_path):
+    mock = MockProcess(TOKEN)
+    cli = start_ci_run(mock.base_url, tmp_path)
+    try:
+        output = when_under_way(cli, mock.kill, GONE_WITHIN)
+    finally:
+        mock.kill()
     assert cli.returncode == 3, output
     assert "error: target went away after" in output
-    assert stopped_after < GONE_WITHIN, output
     written = summary_of(tmp_path)
     assert written["complete"] is False and written["passed"] is False
     assert written["incomplete_reason"].startswith("target went away after")
@@ -171,3 +187,23 @@ def test_a_gateway_whose_api_is_down_exits_3_after_its_retries(tmp_path):
     assert done.returncode == 3, output
     assert "down behind its gateway" in output and "503" in output
     assert summary_of(tmp_path)["failures"] == []
+
+
+@pytest.mark.slow
+def test_a_gateway_answering_for_a_target_gone_mid_run_exits_3(tmp_path):
+    upstream, stop = run_in_thread(MockConfig(token=TOKEN))
+    gateway = CountingProxy(upstream)
+    try:
+        with serve_proxy(gateway) as base_url:
+            cli = start_ci_run(base_url, tmp_path)
+            output = when_under_way(
+                cli, lambda: setattr(gateway, "down", True), GONE_WITHIN + GATEWAY_DOWN_AFTER
+            )
+    finally:
+        stop()
+    assert cli.returncode == 3, output
+    assert "error: target went away after" in output
+    assert f"its gateway answered 503 for {GATEWAY_DOWN_AFTER:.0f} s" in output
+    written = summary_of(tmp_path)
+    assert written["complete"] is False and written["passed"] is False
+    assert not [f for f in written["failures"] if f["check"] == "suite_error"], written["failures"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.reporting.categories import CONTRADICTED
+from conformance.failures.categories import CONTRADICTED
 from tests.e2e.conftest import open_report_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from conformance.failures.categories import CATEGORIES, CATEGORY_LABEL
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
-from conformance.reporting.categories import CATEGORIES, CATEGORY_LABEL
 from tests.e2e.conftest import open_report_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemathesis.config import SchemathesisConfig
 
-from conformance.machinery.operations import operation_id_of, operation_of
+from conformance.transport.operations import operation_id_of, operation_of
 from spec import load_spec
 from strategies.formats import schema_with_formats
 

@@ -9,7 +9,7 @@ import pytest
 
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.exit_codes import Exit
-from conformance.reporting.baseline import entry_of, judge, load_baseline, normalised
+from conformance.failures.baseline import entry_of, judge, load_baseline, normalised
 from conformance.reporting.markdown import baseline_markdown
 from conformance.reporting.summary import render_table
 

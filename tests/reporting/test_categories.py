@@ -8,10 +8,10 @@ import pytest
 from schemathesis.core.failures import ServerError
 from schemathesis.openapi.checks import UndefinedStatusCode
 
-from conformance.checks.failures import AuditFailure, ConstraintFailure, LifecycleFailure
 from conformance.errors import OrderMeshError
+from conformance.failures.categories import category_of, error_category, kind_of, violation_key
+from conformance.failures.hierarchy import AuditFailure, ConstraintFailure, LifecycleFailure
 from conformance.machinery.factory import SetupError
-from conformance.reporting.categories import category_of, error_category, kind_of, violation_key
 from conformance.reporting.evidence import element_provenance
 from spec import load_spec
 

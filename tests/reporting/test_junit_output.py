@@ -13,8 +13,8 @@ from junitparser import Error, Failure, JUnitXml
 from conformance.exit_codes import Exit
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.exit_outputs import write_error_junit, write_usage_outputs
-from conformance.reporting.junit import LINK_FOLLOWING, headline, junit_name
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS
+from conformance.suites.junit import LINK_FOLLOWING, headline, junit_name
 from spec import SPEC_PATH
 
 MAX_PROPERTY = 1024  # bytes: a property is a label, not a payload

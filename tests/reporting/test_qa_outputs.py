@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from conformance.failures.categories import CATEGORIES, CATEGORY_LABEL, allure_categories
 from conformance.reporting import lifecycle_diagram
 from conformance.reporting.allure_steps import docs_sections
-from conformance.reporting.categories import CATEGORIES, CATEGORY_LABEL, allure_categories
 from conformance.reporting.history import changes_since_last
 from conformance.reporting.markdown import render_markdown, reproduction_line
 from conformance.reporting.progress import Progress

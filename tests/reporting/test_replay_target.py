@@ -16,7 +16,8 @@ import pytest
 
 from conformance.config.selection import replay_links, replay_operation, replay_scenario
 from conformance.config.settings import MOCK_MERCHANT_A, RunSettings
-from conformance.transport.curl_auth import KIND_FIELDS, token_line, token_operation
+from conformance.transport.auth import KIND_FIELDS, token_operation
+from conformance.transport.curl_auth import token_line
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 

@@ -11,9 +11,9 @@ import pytest
 from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
 from conformance.machinery.contract import ContractBreach
 from conformance.machinery.harness import Harness
-from conformance.machinery.operations import OperationRouter
 from conformance.selftest.proxy import serve_in_thread
 from conformance.selftest.proxy_faults import PROXY_FAULTS, UnknownProxyFaultError
+from conformance.transport.operations import OperationRouter
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import load_spec

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from schemathesis.config import SchemathesisConfig
 
-from conformance.machinery.operations import operation_id_of
 from conformance.suites.schema import UNSAFE
+from conformance.transport.operations import operation_id_of
 from spec import SAFE_METHODS, load_spec
 from strategies.formats import schema_with_formats
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from conformance.checks.failures import ProjectFailure
 from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, new_run_id
+from conformance.failures.hierarchy import ProjectFailure
 from conformance.machinery.harness import Harness
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, run_walks

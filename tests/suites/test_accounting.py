@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conformance.checks.failures import AuditFailure
 from conformance.config.settings import RunSettings
+from conformance.failures.hierarchy import AuditFailure
 from conformance.redaction import Redactor
 from conformance.reporting.stats import Stats
 from conformance.suites import accounting

@@ -3,6 +3,7 @@
 It forwards every request to the mock and records when each one arrived, so a test can check the
 busiest one-second window of a whole run, every process included. With `throttle_every=N` it
 answers every N-th request itself with 429 and `Retry-After`, as a busy staging API would. With
+`down` set, it answers every request with a bare 503, as a gateway whose upstream left. With
 `delay`, each request waits that many seconds before it is forwarded, as across a network, and
 `most_in_flight` is the most requests it held at one moment.
 """
@@ -36,6 +37,7 @@ class CountingProxy:
     delay: float = 0.0
     in_flight: int = 0
     most_in_flight: int = 0
+    down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def __call__(self, scope, receive, send) -> None:
@@ -49,7 +51,9 @@ class CountingProxy:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            if refuse:
+            if self.down:
+                response = Response(b"no healthy upstream", 503)
+            elif refuse:
                 response = Response(b"slow down", 429, {"Retry-After": self.retry_after})
             else:
                 await asyncio.sleep(self.delay)

@@ -5,7 +5,7 @@ one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actio
 identical row per operation. This plugin renames each report: the operationId with its docs
 section as the class name, a scenario by its name, and it starts a failure's message with the
 check and the category that failed. Hypothesis' statistics (base64, one property per test)
-stay out of the file. Loaded into the suites' pytest with `-p conformance.reporting.junit`: the
+stay out of the file. Loaded into the suites' pytest with `-p conformance.suites.junit`: the
 message where the test ran (an xdist worker), the name where the file is written.
 """
 

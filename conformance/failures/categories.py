@@ -28,7 +28,7 @@ from schemathesis.openapi.checks import (
     UseAfterFree,
 )
 
-from conformance.reporting.baseline import normalised
+from conformance.failures.baseline import normalised
 from spec import Operation
 
 BLOCKED = "blocked"

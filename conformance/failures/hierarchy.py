@@ -9,7 +9,7 @@ from __future__ import annotations
 from schemathesis.core.failures import Failure, Severity
 
 from conformance.errors import OrderMeshError
-from conformance.reporting.categories import TRANSPORT
+from conformance.failures.categories import TRANSPORT
 
 
 class ProjectFailure(Failure, OrderMeshError):
