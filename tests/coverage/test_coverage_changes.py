@@ -67,6 +67,8 @@ def test_a_file_that_is_not_a_diff_is_a_usage_error(run_cli, tmp_path):
     bad.write_text('{"findings": []}', encoding="utf-8")
     done = run_cli("run", "--changes", str(bad))
     assert done.code == 2 and "--changes" in done.stderr and "diff --format json" in done.stderr
+    by_variable = run_cli("run", env={"ORDERMESH_CHANGES": str(tmp_path / "missing.json")})
+    assert by_variable.code == 2 and "cannot read it" in by_variable.stderr
 
 
 @pytest.mark.slow
