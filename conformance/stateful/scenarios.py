@@ -123,16 +123,29 @@ SCENARIOS: dict[str, list[Step]] = {
         s("resubmit", shipment="shipment1"),
         s("search", order="order1"),
     ],
-    # A Cancelled shipment refuses shipping, editing, a packing slip and resubmitting.
+    # A Cancelled shipment refuses cancelling, unassigning, packages, shipping, editing, a
+    # packing slip and resubmitting: refusals the random walks reach only on some seeds.
     "cancelled shipment": [
         s("create_order", lines=[[1, 7.0, 0.5]]),
         s("create_shipment", order="order1", items=["item1"]),
         s("create_package", shipment="shipment1"),
         s("cancel_shipment", shipment="shipment1"),
+        s("cancel_shipment", shipment="shipment1"),  # once is all
+        s("unassign", shipment="shipment1", items=["item1"]),
+        s("create_package", shipment="shipment1"),
         s("update_package", package="package1", ship=True),
         s("update_shipment", shipment="shipment1", method="Express"),
         s("packing_slip", shipment="shipment1"),
         s("resubmit", shipment="shipment1"),
+        s("search", order="order1"),
+    ],
+    # An item in a shipment can be neither shipped again, cancelled nor edited.
+    "item in a shipment": [
+        s("create_order", lines=[[1, 6.0, 0.5], [1, 4.0, 0.0]]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("cancel", order="order1", lines=[["item1", None]]),
+        s("update_item", item="item1"),
         s("search", order="order1"),
     ],
     "notes": [
