@@ -44,13 +44,15 @@ DIMENSIONS = (
 # figures); tenant probes are left out, since they need a second merchant's credentials.
 DEFAULT_FLOORS = {
     "smoke": "operations=100,paths=100,status-classes=95,states=100,transitions=100",
+    # Documented 403s and 413s the mock answers on a few operations only hold status codes
+    # near 70 %: the floor leaves room for a seed that provokes fewer.
     "ci": (
         "operations=100,paths=100,status-classes=100,states=100,transitions=100,"
-        "audit-actions=100,content-types=95,status-codes=70,refusals=90"
+        "audit-actions=100,content-types=95,status-codes=65,refusals=100"
     ),
     "full": (
         "operations=100,paths=100,status-classes=100,states=100,transitions=100,"
-        "audit-actions=100,content-types=95,status-codes=75,refusals=95"
+        "audit-actions=100,content-types=95,status-codes=65,refusals=100"
     ),
 }
 NONE = "none"  # --coverage-floor none: no floor at all

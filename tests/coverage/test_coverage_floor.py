@@ -95,8 +95,9 @@ def test_a_run_that_misses_a_documented_status_fails_the_floor(run_cli, tmp_path
 
 
 @pytest.mark.slow
-def test_a_run_of_everything_meets_its_profiles_default_floor(run_cli):
-    done = run_cli("run", "--profile", "smoke", "--seed", "4")
+@pytest.mark.parametrize("profile", ["smoke", "ci"])
+def test_a_run_of_everything_meets_its_profiles_default_floor(run_cli, profile):
+    done = run_cli("run", "--profile", profile, "--seed", "4", timeout=600)
     assert done.code == 0, done.stdout[-3000:]
     floor = done.summary["coverage"]["floor"]
-    assert floor == {"minimums": parse_floor(DEFAULT_FLOORS["smoke"]), "met": True}
+    assert floor == {"minimums": parse_floor(DEFAULT_FLOORS[profile]), "met": True}
