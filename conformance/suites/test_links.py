@@ -14,7 +14,7 @@ import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
-from schemathesis import Case, GenerationMode, Response
+from schemathesis import Case, Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
@@ -31,10 +31,6 @@ from conformance.transport.auth import replay_after_401
 from conformance.transport.operations import operation_of
 
 
-def is_positive(case: Case) -> bool:
-    return case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
-
-
 @functools.cache
 def link_workflow() -> type:
     """Built on first use, not at import: a run that deselects this test does not pay for it."""
@@ -46,13 +42,9 @@ class LinkChecks:
 
     def step(self, input: StepInput) -> StepOutput:
         """Each link followed (its values substituted) counts on the coverage map."""
-        harness = current().harness
-        if input.transition is None and is_positive(input.case):
-            # A chain starts with a generated case: prepared as the property tests prepare it,
-            # so it reaches the 2xx whose links the chain follows.
-            harness.preparation.prepare(input.case)
-        elif harness.coverage is not None and input.transition and input.applied_parameters:
-            harness.coverage.followed(input.transition.id)
+        coverage = current().harness.coverage
+        if coverage is not None and input.transition is not None and input.applied_parameters:
+            coverage.followed(input.transition.id)
         return super().step(input)  # type: ignore[misc]
 
     def before_call(self, case: Case) -> None:

@@ -148,18 +148,3 @@ def test_a_run_records_coverage_that_validates_against_the_schema(run_cli):
         recorded = by_id[model.key("operation", operation)]["requests"]
         # Every generated case is a request; setup and oracle reads add more. Both workers'.
         assert recorded >= entry["cases"], operation
-
-
-@pytest.mark.slow
-def test_link_following_follows_links_from_prepared_starts(run_cli):
-    """A chain's first case is prepared like a property test's, so it reaches the 2xx whose
-    links the chain follows: unprepared, no ci run ever followed one."""
-    done = run_cli("run", "--profile", "ci", "--seed", "7", "--suite", "links")
-    assert done.code == 0, done.stdout[-3000:]
-    followed = [
-        e
-        for e in done.summary["coverage"]["elements"]
-        if e["dimension"] == "links" and e["status"] == "covered"
-    ]
-    assert followed, "no link followed"
-    assert all(e["requests"] > 0 for e in followed)
