@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 
 from crashing_check import MESSAGE
-from e2e_targets import STATIC_TOKEN, HangingUpProxy, run_conformance, summary_of
+from e2e_targets import STATIC_TOKEN, run_conformance, summary_of
 
 from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import load_spec
+from tests.support.hangup import HangingUpProxy
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = "Customer Care Hold"
@@ -54,10 +55,11 @@ def request_line(operation_id: str) -> str:
     return f"^{operation.method} {path}[ ?]"
 
 
-def scenario_through(proxy_hang_up: str, reports: Path):
-    """The scenario against a fresh mock behind a proxy that hangs up once on `hang_up`."""
+def scenario_through(proxy_hang_up: str, reports: Path, forward: bool = False):
+    """The scenario against a fresh mock behind a proxy that hangs up once on `hang_up`
+    (after the target did the work, with `forward`)."""
     mock_url, stop_mock = run_in_thread(MockConfig(token=STATIC_TOKEN))
-    proxy = HangingUpProxy(mock_url, proxy_hang_up)
+    proxy = HangingUpProxy(mock_url, proxy_hang_up, forward=forward)
     try:
         result = run_conformance(
             *("--base-url", proxy.base_url, "--token", STATIC_TOKEN, "--profile", "smoke"),
@@ -83,6 +85,17 @@ def test_a_post_whose_connection_dies_is_a_transport_failure_not_resent(tmp_path
     assert summary["totals"]["tests"]["skipped"] == 1
     assert failed_tests(summary) <= len(summary["failures"])
     assert summary["requests"]["stale_connection_retries"] == 0
+
+
+def test_a_create_made_but_unanswered_is_found_and_the_scenario_goes_on(tmp_path):
+    result, hung_up, summary = scenario_through(request_line("createOrder"), tmp_path, True)
+    assert len(hung_up) == 1
+    assert result.returncode == Exit.FAILURES, result.stdout[-2000:] + result.stderr[-2000:]
+    [failure] = summary["failures"]
+    assert (failure["category"], failure["operation"]) == ("transport", "createOrder")
+    assert "found by safeId" in failure["message"]
+    tests = summary["totals"]["tests"]
+    assert tests["skipped"] == 0 and tests["passed"] >= 1  # the scenario was not blocked
 
 
 def test_a_get_whose_connection_dies_is_sent_again_and_counted(tmp_path):

@@ -10,12 +10,13 @@ cases alike, and NO_PROXY must keep them all away from it.
 from __future__ import annotations
 
 import pytest
-from e2e_targets import HangingUpProxy, run_conformance
+from e2e_targets import run_conformance
 
 from conformance.config.settings import MOCK_MERCHANT_A
 from conformance.exit_codes import Exit
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
+from tests.support.hangup import HangingUpProxy
 
 NARROW = ("--profile", "smoke", "--seed", "1", "--suite", "properties", "--include", "getOrderById")
 CREDENTIALS = {

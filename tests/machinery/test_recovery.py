@@ -3,6 +3,7 @@ natural key the spec names, and the unanswered request is still reported at its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import Spec
 from spec.natural_key import EXTENSION, natural_key
-from tests.support.hangup import HangUp, hanging_up
+from tests.support.hangup import HangingUpProxy
 
 CREATE = "createOrder"
 
@@ -30,13 +31,15 @@ def mock_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def through(mock_url, spec: Spec, request) -> Iterator[tuple[Harness, HangUp, list]]:
+def through(mock_url, spec: Spec, request) -> Iterator[tuple[Harness, HangingUpProxy, list]]:
     """A harness behind a proxy that hangs up on the first create (forwarded to the target or
     not, as the test's parameter says); and the findings its gate reported."""
-    proxy = HangUp(mock_url, "POST", spec.operation(CREATE).path, forward=request.param)
-    with hanging_up(proxy) as url:
+    create = spec.operation(CREATE)
+    line = f"^{create.method} {re.escape(create.path)} "
+    proxy = HangingUpProxy(mock_url, line, forward=request.param)
+    try:
         settings = RunSettings(
-            base_url=url,
+            base_url=proxy.base_url,
             credentials=MOCK_MERCHANT_A,
             tenant_b=MOCK_MERCHANT_B,
             run_id=new_run_id(),
@@ -47,6 +50,8 @@ def through(mock_url, spec: Spec, request) -> Iterator[tuple[Harness, HangUp, li
         harness.gate.listener = lambda finding, _: heard.append(finding)
         yield harness, proxy, heard
         harness.close()
+    finally:
+        proxy.stop()
 
 
 def test_the_spec_names_a_key_the_create_sends_and_an_operation_that_finds_by_it(spec):
@@ -70,10 +75,10 @@ def test_a_create_the_target_made_unanswered_is_found_and_reported(through, spec
     key = natural_key(spec, CREATE)
     assert key is not None
     assert f"found by {key.field} through {key.lookup.operation_id}" in heard[0].failure.message
-    create = f"POST {spec.operation(CREATE).path}"
-    assert proxy.seen.count(create) == 1, "an unanswered POST was sent again"
-    lookup = f"GET {key.request(order[key.field])[0]}"
-    assert proxy.seen.index(lookup) > proxy.seen.index(create)
+    lines = [line for line, _ in proxy.seen]
+    assert lines.count(proxy.hung_up[0]) == 1, "an unanswered POST was sent again"
+    lookup = f"GET {key.request(order[key.field])[0]} HTTP/1.1"
+    assert lines.index(lookup) > lines.index(proxy.hung_up[0])
 
 
 @pytest.mark.parametrize("through", [False], indirect=True)

@@ -25,6 +25,7 @@ from conformance.transport.transient import (
     policy_for,
 )
 from spec import SPEC_PATH, load_spec
+from tests.support.sockets import serving
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}"
 
@@ -46,35 +47,6 @@ def hanging_up(times: int) -> Iterator[tuple[str, list[bytes]]]:
 
     with serving(answer) as base_url:
         yield base_url, seen
-
-
-@contextmanager
-def serving(handle, threaded: bool = False) -> Iterator[str]:
-    """A loopback TCP server that hands each connection to `handle` (in a thread of its own
-    when `threaded`) until the block ends; yields its base URL."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            if threaded:
-                threading.Thread(target=handle, args=(conn,), daemon=True).start()
-            else:
-                handle(conn)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
 
 
 def httpx_client(throttle: Throttle, base_url: str) -> httpx.Client:
