@@ -192,3 +192,13 @@ def _load_cached(path: str) -> Lifecycle:
 
 def load_lifecycle(path: Path | str = LIFECYCLE_PATH) -> Lifecycle:
     return _load_cached(str(Path(path).resolve()))
+
+
+def names_rule(body: object, rules: set[str]) -> bool:
+    """Whether an error body names one of `rules`, as a value of its own (`rule: ...`) or as
+    `[rule]` in a text, wherever its shape puts it: the error body's shape is the spec's."""
+    if isinstance(body, dict):
+        return any(names_rule(value, rules) for value in body.values())
+    if isinstance(body, list):
+        return any(names_rule(value, rules) for value in body)
+    return isinstance(body, str) and (body in rules or any(f"[{r}]" in body for r in rules))

@@ -313,3 +313,8 @@ def load_spec(path: Path | str = SPEC_PATH, overlays: Sequence[Path | str] = ())
     """Load (and cache) a spec, with each overlay applied in order (spec/overlay.py). Callers
     must treat the result as read-only."""
     return _load_cached(str(Path(path).resolve()), tuple(str(Path(o).resolve()) for o in overlays))
+
+
+def docs_sections(spec: Spec) -> dict[str, str]:
+    """Tag name -> the docs' section name (`x-displayName` where the tag name differs)."""
+    return {t["name"]: t.get("x-displayName", t["name"]) for t in spec.document.get("tags", [])}

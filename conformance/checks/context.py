@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemathesis import Response
 
+from conformance.coverage.record import CoverageRecorder
 from conformance.machinery.resources import ResourcePaths
 from conformance.transport.client import ApiClient
 from conformance.transport.polling import WriteLog
@@ -71,6 +72,7 @@ class RunShared:
     operation_id: Callable[[str, str], str | None]  # (method, path) -> operationId
     prepare: Callable[[Any], None] | None = None  # a case's preparer; None where none runs
     clock_skew: float = 300.0  # seconds a target's clock may differ from ours
+    coverage: CoverageRecorder | None = None  # what the run covered (coverage/record.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 from schemathesis import Response
 
 from conformance.checks.context import CheckContext, project_check
+from conformance.coverage.model import key
 from conformance.failures.hierarchy import TenantFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.resources import response_header
+from conformance.transport.operations import operation_of
+from spec import load_lifecycle
 
 if TYPE_CHECKING:
     from schemathesis.specs.openapi.schemas import OpenApiCase
@@ -42,6 +45,7 @@ def tenant_isolation(ctx: CheckContext, response: Response, case: OpenApiCase) -
     else:
         return
     other = ctx.tenant_client.get(path, params=case.query or None)
+    note_probe(ctx, case, other.status_code)
     if other.status_code not in ISOLATED:
         raise TenantFailure(
             operation=case.operation.label,
@@ -52,3 +56,16 @@ def tenant_isolation(ctx: CheckContext, response: Response, case: OpenApiCase) -
             ),
             check=CHECK,
         )
+
+
+def note_probe(ctx: CheckContext, case: OpenApiCase, status: int) -> None:
+    """For the coverage map: the operation probed, and the merchant-scope rules (lifecycle.yaml
+    `rules` that hold for every operation) met on their fail side when B was kept out."""
+    coverage = ctx.run.coverage
+    if coverage is None:
+        return
+    coverage.note(key("tenant", operation_of(case)))
+    if status in ISOLATED:
+        for rule in load_lifecycle().rules.values():
+            if rule.operation == "*":
+                coverage.note(key("rule", rule.rule), "fail")

@@ -32,6 +32,8 @@ from conformance.config.settings import (
     profiles_help,
 )
 from conformance.config.suggestions import fault_problem
+from conformance.coverage.changes import load_changes
+from conformance.coverage.floor import parse_floor
 from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
 from conformance.transport.connection import ConnectionOptions
@@ -224,6 +226,19 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         help="share of states and transitions the scenarios must cover (default 1.0)",
     )
+    out.add_argument(
+        "--coverage-floor",
+        metavar="DIMENSION=PERCENT,...",
+        help="fail the run (exit 1) under these shares of spec elements covered, e.g. "
+        "operations=100,status-codes=80 ('none': no floor; default: the profile's floor on a "
+        "run of everything)",
+    )
+    out.add_argument(
+        "--changes",
+        metavar="DIFF.json",
+        help="the JSON of `ordermesh-conformance diff OLD NEW --format json`: the report lists "
+        "each change as tested or not touched by this run (default: none)",
+    )
     add_baseline_arguments(parser)
     add_connection_arguments(parser)
     add_auth_arguments(parser)
@@ -410,6 +425,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         history_path=pick("history", "history", None),
         quiet=pick("quiet", "quiet", False),
         lifecycle_threshold=pick("lifecycle_threshold", "lifecycle_threshold", 1.0),
+        coverage_floor=pick("coverage_floor", "coverage_floor", None),
+        changes=pick("changes", "changes", None),
         max_examples=pick("max_examples", "max_examples", None) if is_run(args) else None,
         baseline=pick("baseline", "baseline", None),
         baseline_update=bool(getattr(args, "baseline_update", False)),
@@ -450,6 +467,16 @@ def check_flags(args: argparse.Namespace, settings: RunSettings) -> None:
     problem = fault_problem(settings.mock_faults)
     if problem:
         raise ConfigError(problem)
+    if settings.coverage_floor is not None:
+        try:
+            parse_floor(settings.coverage_floor)
+        except ValueError as exc:
+            raise ConfigError(f"--coverage-floor {settings.coverage_floor!r}: {exc}") from None
+    if settings.changes is not None:
+        try:
+            load_changes(settings.changes)
+        except ValueError as exc:
+            raise ConfigError(f"--changes {settings.changes}: {exc}") from None
     for overlay in settings.overlays:
         if not Path(overlay).is_file():
             raise ConfigError(f"--overlay {overlay}: no such file")

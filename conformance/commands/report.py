@@ -10,7 +10,7 @@ from conformance.commands.usage import Usage
 from conformance.config.settings import ConfigError
 from conformance.exit_codes import Exit
 from conformance.reporting.allure_report import build_html
-from conformance.reporting.run_outputs import LIFECYCLE_SVG, finish_summary, write_picture
+from conformance.reporting.run_outputs import PICTURES, finish_summary, write_picture
 from conformance.reporting.summary import render_table
 from spec import SPEC_PATH, load_lifecycle, load_spec
 
@@ -73,7 +73,7 @@ def report(reports_dir: Path, merge: list[Path] | None = None, spec_path: str | 
         results,
         reports_dir / "allure-report",
         "OrderMesh conformance",
-        attachments=(reports_dir / LIFECYCLE_SVG,),
+        attachments=tuple(reports_dir / name for name in PICTURES),
     )
     print(problem or f"report: {reports_dir / 'allure-report' / 'index.html'}")
     return status

@@ -30,7 +30,7 @@ from conformance.reporting.findings_results import write_findings
 from conformance.reporting.markdown import render_markdown
 from conformance.reporting.outcome import with_totals
 from conformance.reporting.run_outputs import (
-    LIFECYCLE_SVG,
+    PICTURES,
     finish_summary,
     history_file,
     write_picture,
@@ -239,7 +239,7 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
         *report_dirs,
         "OrderMesh conformance",
         history=history,
-        attachments=(reports / LIFECYCLE_SVG,),
+        attachments=tuple(reports / name for name in PICTURES),
     ).start()  # Node loads Allure while the tests run
     try:
         quiet_echo = (lambda *_: None) if settings.quiet else echo
@@ -296,6 +296,8 @@ def execute(settings: RunSettings, echo: Callable[[str], None] = print) -> int:
     echo(render_table(summary))
     if error:
         echo(f"error: {error}")
+    elif shortfall := summary.get("error"):  # lifecycle coverage or the coverage floor
+        echo(shortfall)
     if picture_problem:
         echo(picture_problem)
     echo(problem or f"report: {reports / 'allure-report' / 'index.html'}")

@@ -43,6 +43,8 @@ RUN_KEYS: dict[str, type] = {
     "poll_timeout": float,
     "clock_skew": float,
     "lifecycle_threshold": float,
+    "coverage_floor": str,
+    "changes": str,
     "history": str,
     "quiet": bool,
     "max_failures": int,

@@ -183,6 +183,8 @@ class RunSettings:
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
     mock_faults: tuple[str, ...] = ()
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
+    coverage_floor: str | None = None  # DIMENSION=PERCENT,... (coverage/floor.py); None: default
+    changes: str | None = None  # a `diff --format json` file whose changes the report maps
     max_failures: int | None = None  # stop starting new work after this many failed tests
     max_duration: float | None = None  # seconds; the CLI turns it into `deadline`
     deadline: float | None = None  # epoch seconds after which no new work starts

@@ -9,6 +9,7 @@ import httpx
 import requests
 
 from conformance.config.settings import RunSettings
+from conformance.coverage.record import CoverageRecorder
 from conformance.machinery.contract import ContractBreach, ContractGate, GatedClient
 from conformance.machinery.factory import Factory, Ledger, SetupError
 from conformance.machinery.preparers import Preparation
@@ -19,7 +20,7 @@ from conformance.transport.client import ApiClient
 from conformance.transport.connection import ProxyRouting
 from conformance.transport.limiter import LimitedTransport, Throttle, limited_session, run_throttle
 from conformance.transport.polling import WriteLog
-from spec import Spec
+from spec import Spec, load_lifecycle
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Harness:
     done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
     # The second merchant's own records, made in setup so a list that leaks them can show it.
     tenant_factory: Factory | None = None
+    coverage: CoverageRecorder | None = None  # what the run's requests covered (coverage/record.py)
 
     def first_time(self, *key: str) -> bool:
         """True once per run (per process) for `key`: for checks that sample, not repeat, a read
@@ -78,6 +80,10 @@ class Harness:
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, base_url, redactor, spec, transport)
             tenant_client = client_for(tenant_auth)
+        coverage = None
+        if gated:  # a run holds the target to the spec; what it covered is part of the verdict
+            coverage = CoverageRecorder(spec, load_lifecycle(), base_url)
+            throttle.observer = coverage.observe
         factory = Factory(
             client,
             settings.credentials.merchant_id or "",
@@ -113,6 +119,7 @@ class Harness:
             gate=gate,
             writes=gate.writes,
             tenant_factory=tenant_factory,
+            coverage=coverage,
         )
 
     def seed_other_merchant(self) -> bool:

@@ -9,6 +9,7 @@ import allure
 from conformance.failures.categories import CATEGORY_LABEL, error_category
 from conformance.transport.client import Exchange
 from spec import Operation, Spec
+from spec.loader import docs_sections as docs_sections  # re-exported: the docs' sections
 
 # Epics besides the docs' sections: flows that cross sections.
 LIFECYCLE_EPIC = "Lifecycle scenarios"
@@ -19,11 +20,6 @@ SEVERITY = {
     "inferred": allure.severity_level.NORMAL,
 }
 PROVENANCE_LABEL = "provenance"
-
-
-def docs_sections(spec: Spec) -> dict[str, str]:
-    """Tag name -> the docs' section name (`x-displayName` where the tag name differs)."""
-    return {t["name"]: t.get("x-displayName", t["name"]) for t in spec.document.get("tags", [])}
 
 
 def label(operation: Operation, spec: Spec) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from conformance.coverage.table import coverage_markdown
 from conformance.exit_codes import Exit
 from conformance.failures.baseline import known_fingerprints
 from conformance.failures.categories import API_DEFECT, CONTRADICTED, OBSERVED_VIOLATED
@@ -155,6 +156,7 @@ def render_markdown(summary: RunOutcome, spec: Spec) -> str:
         lines += [f"- ✅ fixed: **{e['section']}** · {e['test']}" for e in fixed or ()]
         lines.append("")
     lines += ["### By docs section", "", *section_rows(summary, spec), ""]
+    lines += coverage_markdown(summary.get("coverage"))
     lines += kind_lines(summary)
     failures = failure_lines(summary)
     if failures:

@@ -27,6 +27,7 @@ RUN_OUTPUTS = (
     "summary.json",
     "summary.md",
     "lifecycle.svg",
+    "coverage.html",
 )
 LIFECYCLE_KEYS = ("states", "transitions", "refusals", "failed")
 
@@ -144,7 +145,8 @@ class Stats:
         with self.lock:
             self.lifecycle["failed"] = sorted(set(self.lifecycle["failed"]) | names)
 
-    def write(self, reports_dir: str) -> Path:
+    def write(self, reports_dir: str, coverage: dict[str, int] | None = None) -> Path:
+        """This process's counts, and its coverage hits (coverage/record.py), for the merge."""
         parts = Path(reports_dir) / PARTS_DIR
         parts.mkdir(parents=True, exist_ok=True)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -160,6 +162,7 @@ class Stats:
                 "lifecycle": self.lifecycle,
                 "setup_errors": dict(self.setup_errors),
                 "blocked": {op: dict(lines) for op, lines in self.blocked.items()},
+                "coverage": coverage or {},
             }
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         return path
@@ -190,6 +193,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
         "lifecycle": {key: set() for key in LIFECYCLE_KEYS},
         "setup_errors": Counter(),
         "blocked": defaultdict(Counter),
+        "coverage": Counter(),
     }
     for path in sorted((Path(reports_dir) / PARTS_DIR).glob("stats-*.json")):
         part = json.loads(path.read_text(encoding="utf-8"))
@@ -215,6 +219,7 @@ def merge_parts(reports_dir: str) -> dict[str, Any]:
             merged["blocked"][op].update(lines)
         for key in LIFECYCLE_KEYS:
             merged["lifecycle"][key] |= set(part["lifecycle"].get(key, ()))
+        merged["coverage"].update(part.get("coverage", {}))
     return merged
 
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 from conformance.checks.not_run import checks_not_run
 from conformance.config.selection import all_scenarios_run
 from conformance.config.settings import RunSettings
+from conformance.coverage.build import coverage_of
 from conformance.failures.baseline import baseline_lines, known_fingerprints
 from conformance.failures.categories import SUITE_ERROR, kind_of
 from conformance.reporting import exit_outputs
@@ -68,6 +69,7 @@ def build_summary(facts: RunFacts) -> RunOutcome:
         "checks_not_run": checks_not_run(settings),
         "failures": failures,
         "lifecycle": lifecycle_coverage(facts.lifecycle, merged["lifecycle"]),
+        "coverage": coverage_of(spec, facts.lifecycle, merged),  # what the run tested (coverage/)
         "blocked": {
             name: sorted(lines) for name, lines in sorted(merged.get("blocked", {}).items())
         },

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
+from conformance.coverage import floor as coverage_floor
+from conformance.coverage.changes import add_changes
 from conformance.exit_codes import Exit
 from conformance.failures.baseline import judge
 from conformance.failures.categories import SUITE_ERROR
@@ -30,9 +32,12 @@ def conclude(
     target = settings.base_url or "embedded mock"
     outcome["spec_overlay"] = propose(str(reports), facts.spec, target, settings.run_id)
     status = add_run_counts(outcome, reports, status)
-    # failures/ sits below reporting and reads the record as plain JSON.
-    status = Exit(judge(settings, cast(dict[str, Any], outcome), status))  # known ones pass
-    shortfall = lifecycle_shortfall(settings, outcome, scenarios)
+    record = cast(dict[str, Any], outcome)  # failures/ and coverage/ read it as plain JSON
+    status = Exit(judge(settings, record, status))  # known ones pass
+    add_changes(settings.changes, facts.spec, record)  # run --changes: which were tested
+    shortfall = lifecycle_shortfall(settings, outcome, scenarios) or coverage_floor.judge(
+        settings, facts.spec, record
+    )
     if status == Exit.OK and shortfall:
         outcome["passed"], outcome["error"], status = False, shortfall, Exit.FAILURES
     if status == Exit.OK and not outcome["passed"]:

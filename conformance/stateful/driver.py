@@ -27,6 +27,7 @@ from conformance.stateful.entities import Expected
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
 from conformance.transport.client import Exchange
+from spec.lifecycle import names_rule
 
 FACILITIES = (FACILITY, OTHER_FACILITY)
 # A bulk create reads each new order back to learn its item ids: not what the step tests.
@@ -504,13 +505,3 @@ class Driver:
 def actions() -> dict[str, StepAction]:
     """The step actions by name, for replays and for checking step lists."""
     return {name: fn for name, fn in vars(Driver).items() if getattr(fn, "is_step", False)}
-
-
-def names_rule(body: object, rules: set[str]) -> bool:
-    """Whether an error body names one of `rules`, as a value of its own (`rule: ...`) or as
-    `[rule]` in a text, wherever its shape puts it: the error body's shape is the spec's."""
-    if isinstance(body, dict):
-        return any(names_rule(value, rules) for value in body.values())
-    if isinstance(body, list):
-        return any(names_rule(value, rules) for value in body)
-    return isinstance(body, str) and (body in rules or any(f"[{r}]" in body for r in rules))

@@ -109,6 +109,43 @@ SCENARIOS: dict[str, list[Step]] = {
         s("create_shipment", order="order1", items=["item1"]),  # a cancelled item cannot ship
         s("search", order="order1"),
     ],
+    # The refusals no other scenario reaches: a hold blocks rerouting and resubmitting.
+    "hold blocks reroute and resubmit": [
+        s("create_order", lines=[[1, 11.0, 1.0]]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("assign", shipment="shipment1"),
+        s("hold", order="order1"),
+        s("reroute", shipment="shipment1"),  # a hold blocks rerouting
+        s("resubmit", shipment="shipment1"),  # ... and resubmitting
+        s("release", order="order1"),
+        s("resubmit", shipment="shipment1"),
+        s("search", order="order1"),
+    ],
+    # A Cancelled shipment refuses cancelling, unassigning, packages, shipping, editing, a
+    # packing slip and resubmitting: refusals the random walks reach only on some seeds.
+    "cancelled shipment": [
+        s("create_order", lines=[[1, 7.0, 0.5]]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("create_package", shipment="shipment1"),
+        s("cancel_shipment", shipment="shipment1"),
+        s("cancel_shipment", shipment="shipment1"),  # once is all
+        s("unassign", shipment="shipment1", items=["item1"]),
+        s("create_package", shipment="shipment1"),
+        s("update_package", package="package1", ship=True),
+        s("update_shipment", shipment="shipment1", method="Express"),
+        s("packing_slip", shipment="shipment1"),
+        s("resubmit", shipment="shipment1"),
+        s("search", order="order1"),
+    ],
+    # An item in a shipment can be neither shipped again, cancelled nor edited.
+    "item in a shipment": [
+        s("create_order", lines=[[1, 6.0, 0.5], [1, 4.0, 0.0]]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("create_shipment", order="order1", items=["item1"]),
+        s("cancel", order="order1", lines=[["item1", None]]),
+        s("update_item", item="item1"),
+        s("search", order="order1"),
+    ],
     "notes": [
         s("create_order", lines=[[1, 9.5, 0.0]]),
         s("create_note", order="order1", text="call the customer before shipping"),

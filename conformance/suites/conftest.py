@@ -80,7 +80,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     suite = current.cache_info().currsize and current()
     if not suite:
         return
-    suite.stats.write(suite.settings.reports_dir)
+    coverage = suite.harness.coverage
+    suite.stats.write(suite.settings.reports_dir, coverage.snapshot() if coverage else None)
     run_counts.write(suite.settings.reports_dir, suite.harness, suite.reauth.reauth_count)
     suite.http.close()
     if suite.settings.cleanup and not suite.settings.read_only:

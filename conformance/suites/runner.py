@@ -68,6 +68,7 @@ def check_context(session: SuiteSession) -> CheckContext:
                 operation_id=harness.gate.operation_id,
                 prepare=harness.preparation.prepare,
                 clock_skew=settings.clock_skew,
+                coverage=harness.coverage,
             ),
         )
     return session.check_context

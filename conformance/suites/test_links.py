@@ -18,6 +18,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from conformance.checks import snapshots
 from conformance.checks.context import Snapshot
@@ -52,6 +53,13 @@ class LinkChecks:
     # The state each call starts from and when it was sent, by case id, from before_call to
     # validate_response.
     _before: dict[str, tuple[list[Snapshot], float]]
+
+    def step(self, input: StepInput) -> StepOutput:
+        """Each link followed (its values substituted) counts on the coverage map."""
+        coverage = current().harness.coverage
+        if coverage is not None and input.transition is not None and input.applied_parameters:
+            coverage.followed(input.transition.id)
+        return super().step(input)  # type: ignore[misc,no-any-return]
 
     def before_call(self, case: OpenApiCase) -> None:
         taken = snapshots.take(check_context(current()), case)

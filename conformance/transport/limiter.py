@@ -61,6 +61,11 @@ WINDOW_GUARD_MS = 200
 BURST = 1
 POLL_INTERVAL = 0.02  # seconds between tries for a place in a full window
 DEFAULT_OPTIONS, DEFAULT_POLICY = ConnectionOptions(), RetryPolicy()
+# Sees every exchange a transport of the run completes (coverage/record.py): method, URL,
+# request headers and body, status, response headers and (decoded) body.
+Observer = Callable[
+    [str, str, Mapping[str, str], bytes | None, int, Mapping[str, str], bytes], None
+]
 
 
 def rates_for(per_second: float) -> list[Rate]:
@@ -101,6 +106,7 @@ class Throttle:
         self.gateway_retries = 0  # sent again after a bare 502/503/504
         self.gateway_waited = 0.0
         self.stale_retries = 0  # sent again after a stale connection closed unanswered
+        self.observer: Observer | None = None  # the run's coverage recorder, when it keeps one
 
     def acquire(self) -> None:
         """Wait for a place in the window. Each try is stamped with the time it is made:
@@ -226,7 +232,9 @@ class LimitedTransport(httpx.BaseTransport):
             return sent[-1].status_code, sent[-1].headers
 
         self._throttle.send(attempt, request.method, str(request.url))
-        return sent[-1]
+        if self._throttle.observer is None:
+            return sent[-1]
+        return observed(self._throttle.observer, request, sent[-1])
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         return self._inner.handle_request(request)
@@ -295,7 +303,58 @@ class LimitedAdapter(HTTPAdapter):
             if transient.dropped_before_answer(exc):
                 raise UnansweredRequest(f"{request.method} {request.url}: {exc}") from exc
             raise
+        if self._throttle.observer is not None:
+            response = sent[-1]
+            body = request.body.encode() if isinstance(request.body, str) else request.body
+            self._throttle.observer(
+                request.method or "GET",
+                request.url or "",
+                {
+                    k: v if isinstance(v, str) else v.decode("latin-1")
+                    for k, v in request.headers.items()
+                },
+                body if isinstance(body, bytes) else None,
+                response.status_code,
+                response.headers,
+                response.content,
+            )
         return sent[-1]
+
+
+def observed(
+    observer: Observer, request: httpx.Request, response: httpx.Response
+) -> httpx.Response:
+    """Hand the exchange to `observer`; the response is read here, so the client gets a copy
+    of it to read again (its bytes as they came)."""
+    raw = b"".join(response.iter_raw())
+    response.close()
+    fresh = httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions=response.extensions,
+        request=request,
+    )
+    body = raw
+    if "content-encoding" in response.headers:
+        peek = httpx.Response(
+            response.status_code, headers=response.headers, stream=httpx.ByteStream(raw)
+        )
+        body = peek.read()
+    try:
+        sent_body: bytes | None = request.content
+    except httpx.RequestNotRead:
+        sent_body = None
+    observer(
+        request.method,
+        str(request.url),
+        request.headers,
+        sent_body,
+        response.status_code,
+        response.headers,
+        body,
+    )
+    return fresh
 
 
 def on_new_connection(

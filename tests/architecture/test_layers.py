@@ -22,6 +22,7 @@ LAYERS = (
     {"config"},
     {"failures"},
     {"transport"},
+    {"coverage"},
     {"machinery"},
     {"checks"},
     {"drift", "diff"},

@@ -37,6 +37,8 @@ VALUES = {
     "poll_timeout": ("2.5", 2.5),
     "clock_skew": ("60", 60.0),
     "lifecycle_threshold": ("0.5", 0.5),
+    "coverage_floor": ("operations=90", "operations=90"),
+    "changes": (None, None),  # a file that must be a diff's JSON: test_coverage_changes.py
     "max_failures": ("4", 4),
     "max_duration": ("30", 30.0),
     "history": ("h.jsonl", "h.jsonl"),
