@@ -3,22 +3,18 @@ packages type-checks against their annotations instead of treating them as untyp
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
+
+from tests.support.wheel import build_wheel
 
 PACKAGES = ("conformance", "ordermesh_mock", "spec", "strategies")
 
 
 @pytest.fixture(scope="module")
 def wheel_files(tmp_path_factory, repo_root) -> set[str]:
-    work = tmp_path_factory.mktemp("typed-wheel")
-    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work)]
-    subprocess.run([*build, str(repo_root)], check=True, timeout=300, cwd=work)
-    wheel = next(Path(work).glob("ordermesh_conformance-*.whl"))
+    wheel = build_wheel(repo_root, tmp_path_factory.mktemp("typed-wheel"))
     with zipfile.ZipFile(wheel) as archive:
         return set(archive.namelist())
 

@@ -14,6 +14,7 @@ import pytest
 from conformance.versions import versions
 from spec import load_spec
 from tests.support.summary_schema import read_summary
+from tests.support.wheel import build_wheel
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +22,11 @@ def installed(tmp_path_factory, repo_root) -> Path:
     """A fresh venv outside the checkout holding our wheel. Its dependencies are this
     environment's (a .pth line), so the test exercises our package's layout, not PyPI."""
     work = tmp_path_factory.mktemp("wheel")
-    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist")]
-    subprocess.run([*build, str(repo_root)], check=True, timeout=300, cwd=work)
+    wheel = build_wheel(repo_root, work)
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = next(venv.glob("lib/python*/site-packages"))
     (purelib / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    wheel = next((work / "dist").glob("ordermesh_conformance-*.whl"))
     install = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(purelib)]
     subprocess.run([*install, str(wheel)], check=True, timeout=300)
     return venv

@@ -18,11 +18,14 @@ from conformance.stateful.scenarios import scenario_operations
 from tests.support.summary_schema import problems
 
 HELD = 0.0  # a threshold no run misses; the shortfall test sets its own
+NO_FLOOR = "none"  # nor a coverage floor; the floor test sets its own
 
 
 @pytest.fixture
 def facts(spec, lifecycle, tmp_path):
-    settings = replace(RunSettings(), reports_dir=str(tmp_path), lifecycle_threshold=HELD)
+    settings = replace(
+        RunSettings(), reports_dir=str(tmp_path), lifecycle_threshold=HELD, coverage_floor=NO_FLOOR
+    )
 
     def make(**changes) -> RunFacts:
         merged = merge_parts(str(tmp_path))
@@ -73,3 +76,12 @@ def test_lifecycle_coverage_below_the_threshold_fails_a_whole_run(facts) -> None
     whole = replace(whole, settings=replace(whole.settings, lifecycle_threshold=1.0))
     outcome, code = judged(whole, Exit.OK)  # no scenario ran: no transition covered
     assert code == Exit.FAILURES and "lifecycle coverage below" in outcome["error"]
+
+
+def test_coverage_below_its_floor_fails_a_run_naming_what_it_missed(facts, spec) -> None:
+    whole = facts()
+    whole = replace(whole, settings=replace(whole.settings, coverage_floor="operations=100"))
+    outcome, code = judged(whole, Exit.OK)  # nothing was sent: no operation covered
+    assert code == Exit.FAILURES and "coverage below floor" in outcome["error"]
+    assert any(op.operation_id in outcome["error"] for op in spec)
+    assert outcome["coverage"]["floor"] == {"minimums": {"operations": 100.0}, "met": False}

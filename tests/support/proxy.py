@@ -58,10 +58,12 @@ class CountingProxy:
             else:
                 await asyncio.sleep(self.delay)
                 response = await self._forward(request)
-            await response(scope, receive, send)
         finally:
+            # Before the answer leaves: a client that has it may send its next request at once,
+            # and that one must not find this one still counted.
             with self._lock:
                 self.in_flight -= 1
+        await response(scope, receive, send)
 
     async def _forward(self, request: Request) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
