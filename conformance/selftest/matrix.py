@@ -196,7 +196,8 @@ def judge_row(
 ) -> RowResult:
     """Each fault must be named at one of its operations by one of its checks (a fault that
     fires everywhere: at any audited write); a suite error (our crash) fails the row whatever
-    it named."""
+    it named. A violation is one failure wherever it was met: met first elsewhere, it names
+    the fault's operation in `seen_at`, as in a single fault's row."""
     summary = outcome.summary or {}
     failures = summary.get("failures") or []
     named: dict[str, list[str]] = {}
@@ -204,10 +205,10 @@ def judge_row(
     for expectation in faults:
         hits = sorted(
             {
-                f"{f.get('check')} at {f.get('operation')}"
+                f"{f.get('check')} at {place}"
                 for f in failures
                 if f.get("check") in expectation.checks
-                and f.get("operation") in judged_at(expectation)
+                for place in set(_places(f)) & judged_at(expectation)
             }
         )
         if hits:

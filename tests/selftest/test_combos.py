@@ -123,6 +123,18 @@ def test_a_row_passes_only_when_each_fault_is_named_at_its_operation():
     assert not result.passed and list(result.missed) == ["proxy-note-field-dropped"]
 
 
+def test_a_violation_met_first_elsewhere_names_the_fault_where_it_was_seen_too():
+    faults = [BY_FAULT["local-time-as-utc"]]
+    failure = {"check": "time_runs_forward", "operation": "listOrders"}
+    first_elsewhere = FinishedRun(1, 12.0, {"failures": [failure], "totals": {}})
+    assert not judge_row("r", faults, first_elsewhere, 1, "dir", "smoke").passed
+    failure["seen_at"] = {"updateOrder": 1}  # the same violation, met at the fault's operation
+    result = judge_row("r", faults, first_elsewhere, 1, "dir", "smoke")
+    assert result.passed and result.named["local-time-as-utc"] == [
+        "time_runs_forward at updateOrder"
+    ]
+
+
 def test_a_suite_error_fails_a_row_that_named_everything():
     faults = [BY_FAULT["create-order-200"]]
     run = _outcome(1, ("status_code_conformance", "createOrder"), ("suite_error", "addRefund"))
