@@ -89,10 +89,10 @@ def same(sent: Any, answered: Any) -> bool:
 
 
 def _differing(answered: dict[str, Any], read: Any) -> list[str]:
-    """The fields the answer and the read both carry with different values (all of them when
-    the read did not answer)."""
+    """The fields the answer and the read both carry with different values; none when the read
+    did not answer (that is read_after_write's to report, and nothing to wait for here)."""
     if not isinstance(read, dict):
-        return list(answered)
+        return []
     return [k for k, v in answered.items() if k in read and read[k] != v]
 
 

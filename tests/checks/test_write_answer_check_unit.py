@@ -51,6 +51,15 @@ def test_an_answer_that_a_read_contradicts_fails(check, api, update):
         check(None, answer(update, 200, {"order": order()}), update)
 
 
+def test_a_read_that_does_not_answer_leaves_the_answer_judged_against_the_body(check, api, update):
+    """The read is read_after_write's to report; here it only cannot confirm or contradict."""
+    api.on("GET", f"/v1/orders/{ORDER}", 404, {"statusCode": 404, "message": "Not Found"})
+    assert check(None, answer(update, 200, {"order": order()}), update) is None
+    stale = order(externalId="ext-old")
+    with pytest.raises(WriteAnswerFailure, match="externalId: sent 'ext-new', answered 'ext-old'"):
+        check(None, answer(update, 200, {"order": stale}), update)
+
+
 def test_a_derived_field_is_the_target_s_to_answer(check, api, make_case):
     """`status: Open` releases a hold; the answered status follows from the items."""
     case = make_case("updateOrder", path_parameters={"orderId": ORDER}, body={"status": "Open"})
