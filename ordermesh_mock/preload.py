@@ -7,6 +7,7 @@ API (so they are audited and indexed as any order), before it starts listening.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio
@@ -44,7 +45,9 @@ def order_body(merchant: Merchant, serial: int) -> dict[str, Any]:
 
 def preload(app: Starlette, merchants: tuple[Merchant, ...], orders: int) -> int:
     """Create `orders` orders for each of `merchants`; returns how many were created."""
-    return anyio.run(_preload, app, merchants, orders)
+    # In a thread of its own: the caller may already be running an event loop (a test's).
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, _preload, app, merchants, orders).result()
 
 
 async def _preload(app: Starlette, merchants: tuple[Merchant, ...], orders: int) -> int:

@@ -3,11 +3,15 @@ lists only its own (the selftest's clean proxy runs against one)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
-from ordermesh_mock.auth import default_merchants
+from ordermesh_mock.app import create_app
+from ordermesh_mock.auth import Auth, default_merchants
 from ordermesh_mock.config import MockConfig
+from ordermesh_mock.preload import preload
 from ordermesh_mock.server import run_in_thread
 
 ORDERS = 7
@@ -52,3 +56,14 @@ def test_an_empty_mock_by_default():
             assert client.get("/v1/orders").json()["totalCount"] == 0
     finally:
         stop()
+
+
+def test_a_preload_works_where_an_event_loop_already_runs():
+    """The CLI calls it before any loop; a test or an embedding program may call it inside one."""
+    config = MockConfig()
+    merchants = Auth(config).merchants
+
+    async def inside_a_loop() -> int:
+        return preload(create_app(config), merchants, 2)
+
+    assert asyncio.run(inside_a_loop()) == 2 * len(merchants)

@@ -38,6 +38,7 @@ class CountingProxy:
     in_flight: int = 0
     most_in_flight: int = 0
     down: bool = False
+    uncounted: tuple[str, ...] = ()  # paths left out of `in_flight` (the watchdog's probe)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def __call__(self, scope, receive, send) -> None:
@@ -48,7 +49,8 @@ class CountingProxy:
             self.seen.append(f"{request.method} {request.url.path} ({agent})")
             refuse = self.throttle_every and len(self.arrivals) % self.throttle_every == 0
             self.throttled += bool(refuse)
-            self.in_flight += 1
+            counted = request.url.path not in self.uncounted
+            self.in_flight += counted
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             if self.down:
@@ -62,7 +64,7 @@ class CountingProxy:
             # Before the answer leaves: a client that has it may send its next request at once,
             # and that one must not find this one still counted.
             with self._lock:
-                self.in_flight -= 1
+                self.in_flight -= counted
         await response(scope, receive, send)
 
     async def _forward(self, request: Request) -> Response:
