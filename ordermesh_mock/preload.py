@@ -52,17 +52,20 @@ def preload(app: Starlette, merchants: tuple[Merchant, ...], orders: int) -> int
 
 async def _preload(app: Starlette, merchants: tuple[Merchant, ...], orders: int) -> int:
     created = 0
+    spec = app.state.mock.spec  # the paths the mock itself serves
+    token_path = spec.operation("getClientToken").path
+    create_path = spec.operation("createOrder").path
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://preload.local") as client:
         for merchant in merchants:
             token = await client.post(
-                "/user/v1/clients/token",
+                token_path,
                 json={"client_id": merchant.client_id, "client_secret": merchant.client_secret},
             )
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
             for serial in range(orders):
                 body = order_body(merchant, serial)
-                answer = await client.post("/v1/orders", json=body, headers=headers)
+                answer = await client.post(create_path, json=body, headers=headers)
                 if answer.status_code >= 300:
                     raise ValueError(f"preload: an order was refused: {answer.text[:200]}")
                 created += 1
