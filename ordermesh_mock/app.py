@@ -38,10 +38,24 @@ log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    status: int, body: Any, headers: dict[str, str] | None = None, media: str = JSON
+) -> Response:
     if body is None or status == 204:
         return Response(status_code=status, headers=headers)
-    return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
+    return Response(dumps(body), status_code=status, headers=headers, media_type=media)
+
+
+def negotiated(op: Operation, status: int, accept: str | None) -> str:
+    """The media type to label an answer with: one the client's Accept names and the response
+    documents (cancel's 200 is labelled text/plain in the docs, with the same JSON text), else
+    JSON."""
+    documented = op.responses.get(str(status)) or {}
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in documented:
+            return media
+    return JSON
 
 
 class Relaxer:
@@ -141,6 +155,8 @@ class MockApp:
                 a = self.auth.merchants[0]
                 return Principal(a.id, a.client_id, None, None)
             raise unauthorized("missing, invalid or expired bearer token")
+        if not principal.permitted:
+            raise forbidden(f"the client {principal.client_id} has no permission for this call")
         return principal
 
     async def handle(self, op: Operation, request: Request) -> Response:
@@ -168,7 +184,8 @@ class MockApp:
             body = {"statusCode": 500, "message": "Internal Server Error", "traceId": trace}
             return json_response(500, body, headers)
         headers.update(result.headers)
-        return json_response(result.status, result.body, headers)
+        media = negotiated(op, result.status, request.headers.get("accept"))
+        return json_response(result.status, result.body, headers, media)
 
     def run(
         self,

@@ -148,3 +148,26 @@ def test_a_run_records_coverage_that_validates_against_the_schema(run_cli):
         recorded = by_id[model.key("operation", operation)]["requests"]
         # Every generated case is a request; setup and oracle reads add more. Both workers'.
         assert recorded >= entry["cases"], operation
+
+
+def test_an_attempt_is_listed_beside_its_element_and_is_no_request(spec):
+    op = next(op for op in spec.operations if "404" in op.responses and op.needs_auth)
+    recorder = CoverageRecorder(spec, load_lifecycle(), BASE)
+    element = model.key("status", op.operation_id, "404")
+    recorder.tried(element, "unknown-id: a valid request whose ids name no resource: answered 400")
+    recorder.observe(op.method, url_of(op), {}, None, 400, {}, b"")
+    coverage = build.coverage_of(spec, load_lifecycle(), {"coverage": recorder.snapshot()})
+    (row,) = [e for e in coverage["elements"] if e["id"] == element]
+    assert row["status"] == "uncovered" and row["requests"] == 0
+    assert row["tried"] == {
+        "unknown-id: a valid request whose ids name no resource: answered 400": 1
+    }
+
+
+def test_a_documented_answer_no_cause_applies_to_is_excused_with_the_reason(spec):
+    token = next(op for op in spec.operations if not op.needs_auth and "403" in op.responses)
+    universe = model.universe(spec, load_lifecycle())
+    excused = universe[model.key("status", token.operation_id, "403")]
+    assert excused.reason and "x-provoked-by" in excused.reason
+    guarded = next(op for op in spec.operations if op.needs_auth and "403" in op.responses)
+    assert universe[model.key("status", guarded.operation_id, "403")].reason is None
