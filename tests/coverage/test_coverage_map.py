@@ -171,3 +171,16 @@ def test_a_documented_answer_no_cause_applies_to_is_excused_with_the_reason(spec
     assert excused.reason and "x-provoked-by" in excused.reason
     guarded = next(op for op in spec.operations if op.needs_auth and "403" in op.responses)
     assert universe[model.key("status", guarded.operation_id, "403")].reason is None
+
+
+def test_an_answer_with_entries_covers_its_array_entry_and_their_properties(spec):
+    """`/errors/[]` is covered by any entry, an object one included, as `/errors/[]/x` is."""
+    op = next(op for op in spec.operations if "400" in op.responses and op.needs_auth)
+    recorder = CoverageRecorder(spec, load_lifecycle(), BASE)
+    entry = {"propertyName": "x", "errorMessage": "bad", "attemptedValue": 1}
+    answer = json.dumps({"statusCode": 400, "message": "m", "errors": [entry]}).encode()
+    headers = {"content-type": "application/json"}
+    recorder.observe(op.method, url_of(op), {}, None, 400, headers, answer)
+    hits = recorder.snapshot()
+    for pointer in ("/errors", "/errors/[]", "/errors/[]/propertyName"):
+        assert hits[f"{model.key('response', op.operation_id, '400', pointer)}|seen"] == 1, pointer
