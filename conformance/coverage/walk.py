@@ -107,12 +107,11 @@ class Shape:
                     places.add(shape.pointer)
                     if not shape.leaf:
                         shape.fill(value[name], places, values)
-        elif isinstance(value, list):
-            if self.items is not None and not self.items.leaf:
+        elif isinstance(value, list) and self.items is not None and value:
+            places.add(self.items.pointer)  # an entry is there, whatever its own shape
+            if not self.items.leaf:
                 for entry in value[:MAX_ENTRIES]:
                     self.items.fill(entry, places, values)
-            elif self.items is not None and value:
-                places.add(self.items.pointer)
         elif self.enums and _scalar(value) and repr(value) in self.enums:
             values.add((self.pointer, value))
 

@@ -148,3 +148,27 @@ def test_a_run_records_coverage_that_validates_against_the_schema(run_cli):
         recorded = by_id[model.key("operation", operation)]["requests"]
         # Every generated case is a request; setup and oracle reads add more. Both workers'.
         assert recorded >= entry["cases"], operation
+
+
+def test_an_entry_of_an_array_of_objects_is_seen_as_its_place(spec):
+    """`/orders/[]` is seen when an answer's `orders` holds an entry, not only its fields."""
+    op, code, pointer = next(
+        (op, code, pointer)
+        for op in spec.operations
+        for code, media in op.responses.items()
+        if code.startswith("2")
+        for schema in media.values()
+        for pointer, node in walk.places(schema or {})
+        if pointer.endswith(f"/{walk.ITEM}") and node.get("properties")
+    )
+    schema = next(s for s in op.responses[code].values() if s)
+    names = pointer.strip("/").split("/")
+    entry: object = {}
+    for name in reversed(names):
+        entry = [entry] if name == walk.ITEM else {name: entry}
+    places: set[str] = set()
+    walk.Shape([schema]).fill(entry, places, set())
+    assert pointer in places
+    empty: set[str] = set()
+    walk.Shape([schema]).fill({names[0]: []} if names[0] != walk.ITEM else [], empty, set())
+    assert pointer not in empty
