@@ -32,6 +32,7 @@ from conformance.transport.polling import poll_until
 from spec import Spec, load_lifecycle, load_spec
 from spec.vocabulary import vocabulary
 from strategies import samples
+from strategies.full import filled
 
 FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
 OTHER_FACILITY = "6d5c4b3a-2918-4070-9f6e-5d4c3b2a1908"
@@ -180,15 +181,22 @@ class Factory:
         return check
 
     # ------------------------------------------------------------------ orders
-    def order_payload(self, items: int = 2) -> dict[str, object]:
+    def order_payload(self, items: int = 2, full: bool = False) -> dict[str, object]:
+        """A realistic create body; `full` fills every optional property the spec declares, so
+        reads of the order bring every documented field back."""
         unique = self.next_id()
         # From the seed, not the run id (random per run): the same seed sends the same orders.
         rng = random.Random(f"{self.seed}{unique.removeprefix(self.run_id)}")
-        return samples.create_order_payload(rng, self.merchant_id, unique, items)
+        payload = samples.create_order_payload(rng, self.merchant_id, unique, items)
+        if full:
+            schema = self.spec.operation("createOrder").request_schema
+            payload = filled(schema, payload, rng)
+        return payload
 
-    def order(self, items: int = 2) -> dict[str, Any]:
+    def order(self, items: int = 2, full: bool = False) -> dict[str, Any]:
         """A new Open order; returns the order as the API reads it back."""
-        created = self.call("createOrder", body=self.order_payload(items), needs=("id",))
+        body = self.order_payload(items, full)
+        created = self.call("createOrder", body=body, needs=("id",))
         self.ledger.add("orders", created["id"])
         return self.read_order(created["id"])
 

@@ -61,12 +61,13 @@ class Preparation:
 
     @property
     def order(self) -> dict[str, Any]:
-        return self.shared("order", lambda: self.factory.order(items=2))
+        # Full-bodied: the reads it serves answer every documented field, optional ones too.
+        return self.shared("order", lambda: self.factory.order(items=2, full=True))
 
     @property
     def shipment(self) -> dict[str, Any]:
         def make() -> dict[str, object]:
-            shipment = self.factory.shipment(self.factory.order(items=2))
+            shipment = self.factory.shipment(self.factory.order(items=2, full=True))
             self.factory.package(shipment["id"])
             return self.factory.read_shipment(shipment["id"], packages=1)
 
@@ -204,14 +205,14 @@ def _shared_item(p: Preparation, case: Preparable) -> None:
 
 @prepares("updateOrder", "holdOrder")
 def _fresh_order(p: Preparation, case: Preparable) -> None:
-    case.path_parameters["orderId"] = p.factory.order(items=1)["id"]
+    case.path_parameters["orderId"] = p.factory.order(items=1, full=True)["id"]
     if isinstance(case.body, dict) and "externalId" in case.body:
         case.body["externalId"] = _tag(case.body["externalId"], p.factory.run_id, 64)
 
 
 @prepares("updateOrderItem")
 def _fresh_item(p: Preparation, case: Preparable) -> None:
-    order = p.factory.order(items=1)
+    order = p.factory.order(items=1, full=True)
     case.path_parameters.update(orderId=order["id"], orderItemId=order["items"][0]["id"])
 
 
