@@ -296,11 +296,20 @@ class Factory:
         return shipped
 
     # ------------------------------------------------------------------ notes
-    def note(self, order: dict[str, object] | None = None) -> dict[str, object]:
-        order = order or self.order(items=1)
+    def note(
+        self,
+        order: dict[str, object] | None = None,
+        kind: str = NOTES_ON[1],
+        resource_id: str | None = None,
+    ) -> dict[str, object]:
+        """A note on the order (a new one by default), or on the resource of `kind` (a name of
+        the NOTES_ON enum) whose id is `resource_id`."""
+        if resource_id is None:
+            order = order or self.order(items=1)
+            resource_id = str(order["id"])
         body = {
-            "resourceType": self.words.wire(*NOTES_ON),
-            "resourceId": order["id"],
+            "resourceType": self.words.wire(NOTES_ON[0], kind),
+            "resourceId": resource_id,
             "text": f"{self.run_id} note",
         }
         created = self.call("createNote", body=body, needs=("id",))

@@ -44,6 +44,7 @@ class Preparation:
         # Re-entrant: a shared note is made from the shared order.
         self._lock = threading.RLock()
         self._sort_turns: dict[str, int] = {}  # operationId -> cases given a declared sort
+        self._turns: dict[str, int] = {}  # rotation key -> cases prepared with it
 
     def shared(self, key: str, make: Callable[[], T]) -> T:
         """Made once. A contract breach while making it is kept too: every case that needs the
@@ -76,6 +77,13 @@ class Preparation:
     @property
     def note(self) -> dict[str, object]:
         return self.shared("note", lambda: self.factory.note(self.order))
+
+    def turn(self, key: str) -> int:
+        """How many times `key` asked before: rotations over a set of values start here."""
+        with self._lock:
+            turn = self._turns.get(key, 0)
+            self._turns[key] = turn + 1
+            return turn
 
     def prepare(self, case: Preparable) -> None:
         preparer = PREPARERS.get(operation_of(case))
@@ -114,16 +122,41 @@ def _tag(value: object, run_id: str, limit: int) -> str:
 
 
 # ---------------------------------------------------------------------- notes
+# The shared resource of each kind a note can be on, by the names of the spec's enum of note
+# resource types (which are the x-audit resource names resources.py reads them by).
+NOTE_TARGETS: dict[str, Callable[[Preparation], str]] = {
+    "Order": lambda p: p.order["id"],
+    "OrderItem": lambda p: p.order["items"][0]["id"],
+    "Shipment": lambda p: p.shipment["id"],
+}
+
+
+def _note_kind(p: Preparation, case: Preparable) -> tuple[str, str]:
+    """Each kind of the spec's note resource types in turn: its wire value and a real id."""
+    kinds = [k for k in p.factory.words.names(NOTES_ON[0]) if k in NOTE_TARGETS]
+    kind = kinds[p.turn(operation_of(case)) % len(kinds)]
+    return p.factory.words.wire(NOTES_ON[0], kind), NOTE_TARGETS[kind](p)
+
+
 @prepares("createNote")
 def _create_note(p: Preparation, case: Preparable) -> None:
-    body = _body(case)
-    body.update(resourceType=p.factory.words.wire(*NOTES_ON), resourceId=p.order["id"])
+    wire, resource_id = _note_kind(p, case)
+    _body(case).update(resourceType=wire, resourceId=resource_id)
 
 
 @prepares("listNotes")
 def _list_notes(p: Preparation, case: Preparable) -> None:
-    if case.query and "resourceId" in case.query:
-        case.query.update(resourceId=p.order["id"], resourceType=p.factory.words.wire(*NOTES_ON))
+    """A filter by kind, or by resource, finds a note: one is made on each shared resource."""
+    query = case.query or {}
+    if "resourceId" not in query and "resourceType" not in query:
+        return
+    wire, resource_id = _note_kind(p, case)
+    kind = p.factory.words.name_of(NOTES_ON[0], wire) or NOTES_ON[1]
+    p.shared(f"note on {kind}", lambda: p.factory.note(kind=kind, resource_id=resource_id))
+    query["resourceType"] = wire
+    if "resourceId" in query:
+        query["resourceId"] = resource_id
+    case.query = query
 
 
 @prepares("getNoteById")

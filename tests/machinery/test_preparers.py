@@ -60,3 +60,23 @@ def test_list_cases_take_every_declared_sort_in_turn(harness):
     assert declared is not None and len(declared.keys) == 3
     assert {key for key, _ in asked} == set(declared.keys)
     assert {direction for _, direction in asked} == set(declared.directions)
+
+
+def test_note_listings_take_every_resource_type_and_find_a_note_of_it(harness):
+    """Each value of the spec's resource-type filter in turn, on a real resource that holds a
+    note, so every kind of note comes back in a listing."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    listing = harness.spec.operation("listNotes")
+    operation = schema[listing.path][listing.method]
+    declared = next(p for p in listing.parameters if p.name == "resourceType").schema["enum"]
+    answered = set()
+    for _ in declared:
+        case = operation.Case(query={"resourceId": "x", "resourceType": declared[0]})
+        harness.preparation.prepare(case)
+        answer = harness.client.get(listing.path, params=case.query)
+        assert answer.status_code in listing.success_statuses, answer.text
+        notes = harness.preparation.factory.words.records("listNotes", answer.json())
+        assert notes, case.query
+        assert {n["resourceId"] for n in notes} == {case.query["resourceId"]}
+        answered.update(n["resourceType"] for n in notes)
+    assert answered == set(declared)
