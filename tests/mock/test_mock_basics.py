@@ -128,9 +128,15 @@ def test_notes_crud(api):
     assert r.status_code == 404
 
 
+def as_sent(read: dict) -> dict:
+    """A read address without the nulls of the optional fields the create left out."""
+    assert all(v is None for k, v in read.items() if k not in ADDRESS)
+    return {k: v for k, v in read.items() if k in ADDRESS}
+
+
 def test_addresses_round_trip(api):
     oid = create_order(api)["id"]
-    assert api.get(f"/v1/orders/{oid}").json()["order"]["shippingAddress"] == ADDRESS
+    assert as_sent(api.get(f"/v1/orders/{oid}").json()["order"]["shippingAddress"]) == ADDRESS
 
 
 def test_an_undeclared_property_is_ignored_not_stored(api, spec):
@@ -139,6 +145,7 @@ def test_an_undeclared_property_is_ignored_not_stored(api, spec):
     sent = {**ADDRESS, "location": {}, "undeclared": [1]}
     oid = create_order(api, returnAddress=sent)["id"]
     answer = api.get(f"/v1/orders/{oid}")
-    assert answer.json()["order"]["returnAddress"] == ADDRESS
+    read = answer.json()["order"]["returnAddress"]
+    assert as_sent(read) == ADDRESS and read.get("location") is None and "undeclared" not in read
     schema = spec.operation("getOrderById").responses["200"]["application/json"]
     assert jsonschema_rs.validator_for(schema).is_valid(answer.json())
