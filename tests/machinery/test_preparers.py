@@ -80,3 +80,25 @@ def test_note_listings_take_every_resource_type_and_find_a_note_of_it(harness):
         assert {n["resourceId"] for n in notes} == {case.query["resourceId"]}
         answered.update(n["resourceType"] for n in notes)
     assert answered == set(declared)
+
+
+@pytest.mark.parametrize("operation_id", ["createOrdersBulk", "updateOrdersBulk"])
+def test_every_other_bulk_answers_a_refused_entry_beside_the_accepted(harness, operation_id):
+    """A 2xx bulk answer documents a refused entry's result and its errors: every other case
+    of two entries or more carries one such entry, the others are all accepted."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    bulk = harness.spec.operation(operation_id)
+    operation = schema[bulk.path][bulk.method]
+    entry = harness.preparation.factory.order_payload(items=1)
+    if operation_id == "updateOrdersBulk":
+        entry = {"id": "x", "customerShippingMethod": "Ground"}
+    refused = []
+    for _ in range(2):
+        case = operation.Case(body={"bulk": [dict(entry), dict(entry)]})
+        harness.preparation.prepare(case)
+        answer = harness.client.request(bulk.method, bulk.path, json=case.body)
+        assert answer.status_code in bulk.success_statuses, answer.text
+        results = answer.json()["results"]
+        assert results[0]["success"]
+        refused += [r for r in results if not r["success"]]
+    assert len(refused) == 1 and refused[0]["errors"], refused
