@@ -219,6 +219,14 @@ class Factory:
         moved = self._move("order", "cancelOrder", {"orderId": order["id"]}, body)
         return self.read_order(order["id"], moved)
 
+    def refunded(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The order after a refund of half its first item's price balance."""
+        item = order["items"][0]
+        amount = round(item["refundData"]["remainingPriceBalance"] / 2, 2) or 0.01
+        refund = {"itemId": item["id"], "amount": amount, "reason": "setup"}
+        self.call("addRefund", body={"orderId": order["id"], "refunds": [refund]})
+        return self.read_order(order["id"])
+
     def _move(
         self, entity: str, operation_id: str, ids: dict[str, str], body: object = None
     ) -> str | None:
@@ -227,13 +235,16 @@ class Factory:
         return self.lifecycle.target_of(entity, operation_id)
 
     # ------------------------------------------------------------------ shipments
-    def shipment(self, order: dict[str, Any] | None = None, state: str = "") -> dict[str, Any]:
-        """A shipment of the order's first item, driven to `state` (default: as created)."""
+    def shipment(
+        self, order: dict[str, Any] | None = None, state: str = "", items: int = 1
+    ) -> dict[str, Any]:
+        """A shipment of the order's first `items` items, driven to `state` (default: as
+        created)."""
         order = order or self.order()
         body = {
             "orderId": order["id"],
             "vendorId": VENDOR,
-            "orderItemIds": [order["items"][0]["id"]],
+            "orderItemIds": [item["id"] for item in order["items"][:items]],
         }
         created = self.call("createShipment", body=body, needs=("id",))
         shipment_id = created["id"]

@@ -11,6 +11,7 @@ shipments (imported here, so importing this module registers them all).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from conformance.machinery import shipment_preparers  # registers the shipment preparers
 from conformance.machinery.contract import is_success, json_of
@@ -147,16 +148,27 @@ def _shared_item(p: Preparation, case: Preparable) -> None:
     case.path_parameters["orderItemId"] = p.order["items"][0]["id"]
 
 
+REFUNDED_EVERY = 4  # one fresh order in this many has a refund, so its answer lists one
+
+
+def _full_order(p: Preparation, case: Preparable) -> dict[str, Any]:
+    """A fresh full-bodied order; now and then refunded, so the answers show refunds too."""
+    order = p.factory.order(items=1, full=True)
+    if p.turn(operation_of(case)) % REFUNDED_EVERY == 0:
+        order = p.factory.refunded(order)
+    return order
+
+
 @prepares("updateOrder", "holdOrder")
 def _fresh_order(p: Preparation, case: Preparable) -> None:
-    case.path_parameters["orderId"] = p.factory.order(items=1, full=True)["id"]
+    case.path_parameters["orderId"] = _full_order(p, case)["id"]
     if isinstance(case.body, dict) and "externalId" in case.body:
         case.body["externalId"] = tagged(case.body["externalId"], p.factory.run_id, 64)
 
 
 @prepares("updateOrderItem")
 def _fresh_item(p: Preparation, case: Preparable) -> None:
-    order = p.factory.order(items=1, full=True)
+    order = _full_order(p, case)
     case.path_parameters.update(orderId=order["id"], orderItemId=order["items"][0]["id"])
 
 

@@ -56,7 +56,9 @@ FRESH_SHIPMENT_STATE = {
 def _fresh_shipment(p: Preparation, case: Preparable) -> None:
     operation_id = operation_of(case)
     order = p.factory.order(full=True)  # its items' images show in the shipment's answers
-    shipment = p.factory.shipment(order, state=FRESH_SHIPMENT_STATE[operation_id])
+    # Two items where one is taken out, so the answer still shows one.
+    items = 2 if operation_id == "unassignShipmentItems" else 1
+    shipment = p.factory.shipment(order, FRESH_SHIPMENT_STATE[operation_id], items)
     case.path_parameters["shipmentId"] = shipment["id"]
     if operation_id in ("generatePackingSlip", "updatePackage"):
         package = p.factory.package(shipment["id"])

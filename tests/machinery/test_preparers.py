@@ -102,3 +102,32 @@ def test_every_other_bulk_answers_a_refused_entry_beside_the_accepted(harness, o
         assert results[0]["success"]
         refused += [r for r in results if not r["success"]]
     assert len(refused) == 1 and refused[0]["errors"], refused
+
+
+def test_some_fresh_orders_carry_a_refund_their_answers_list(harness):
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    update = harness.spec.operation("updateOrderItem")
+    operation = schema[update.path][update.method]
+    refunds = []
+    for _ in range(4):
+        case = operation.Case(path_parameters={}, body={"quantity": 1})
+        harness.preparation.prepare(case)
+        answer = harness.client.request(
+            update.method, update.url(case.path_parameters), json=case.body
+        )
+        assert answer.status_code in update.success_statuses, answer.text
+        refunds.append(len(answer.json()["orderItem"]["refundData"]["refunds"]))
+    assert sorted(refunds) == [0, 0, 0, 1]
+
+
+def test_an_unassign_leaves_an_item_in_the_shipment(harness):
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    unassign = harness.spec.operation("unassignShipmentItems")
+    operation = schema[unassign.path][unassign.method]
+    case = operation.Case(path_parameters={}, body={"orderItemIds": ["x"]})
+    harness.preparation.prepare(case)
+    answer = harness.client.request(
+        unassign.method, unassign.url(case.path_parameters), json=case.body
+    )
+    assert answer.status_code in unassign.success_statuses, answer.text
+    assert len(answer.json()["orderItems"]) == 1
