@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any, NoReturn, cast
 
 from conformance.commands.usage import PROG, HelpFormatter
+from conformance.config.file import ENV_PREFIX, IDENTITIES
 from conformance.config.settings import credentials_from
 from conformance.config.suggestions import did_you_mean
 from conformance.errors import OrderMeshError, TargetError
@@ -214,7 +215,7 @@ def exit_for(exc: Exception, command: str) -> Exit:
 def secrets_in_environment() -> list[str]:
     """The secrets the ORDERMESH_* variables hold: never printed, whatever failed."""
     environ = dict(os.environ)
-    merchants = ("ORDERMESH_", "ORDERMESH_TENANT_B_")
+    merchants = (ENV_PREFIX, *IDENTITIES.values())
     return [s for prefix in merchants for s in credentials_from({}, environ, {}, prefix).secrets()]
 
 

@@ -39,10 +39,24 @@ log = logging.getLogger("ordermesh_mock")
 JSON = "application/json"
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    status: int, body: Any, headers: dict[str, str] | None = None, media: str = JSON
+) -> Response:
     if body is None or status == 204:
         return Response(status_code=status, headers=headers)
-    return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
+    return Response(dumps(body), status_code=status, headers=headers, media_type=media)
+
+
+def negotiated(op: Operation, status: int, accept: str | None) -> str:
+    """The media type to label an answer with: one the client's Accept names and the response
+    documents (cancel's 200 is labelled text/plain in the docs, with the same JSON text), else
+    JSON."""
+    documented = op.responses.get(str(status)) or {}
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in documented:
+            return media
+    return JSON
 
 
 class Relaxer:
@@ -143,6 +157,8 @@ class MockApp:
                 a = self.auth.merchants[0]
                 return Principal(a.id, a.client_id, None, None)
             raise unauthorized("missing, invalid or expired bearer token")
+        if not principal.permitted:
+            raise forbidden(f"the client {principal.client_id} has no permission for this call")
         return principal
 
     async def handle(self, op: Operation, request: Request) -> Response:
@@ -172,7 +188,8 @@ class MockApp:
         headers.update(result.headers)
         if 200 <= result.status < 300:
             fill_nulls(self.nulls, op, result.status, result.body)
-        return json_response(result.status, result.body, headers)
+        media = negotiated(op, result.status, request.headers.get("accept"))
+        return json_response(result.status, result.body, headers, media)
 
     def run(
         self,

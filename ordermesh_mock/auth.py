@@ -13,6 +13,9 @@ from ordermesh_mock.config import MockConfig
 MERCHANT_A = "0b6f2f9e-43a4-4a3e-9d7e-1f2a3b4c5d6e"
 MERCHANT_B = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 _NOBODY = secrets.token_urlsafe(16)  # compared against when the client or user is unknown
+# A service client of merchant A that was granted no permission: the docs' user service has roles
+# and permissions, and every authenticated call of such a client is refused with 403.
+RESTRICTED_CLIENT = ("om-client-none", "om-secret-none")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Principal:
     client_id: str | None
     user_id: str | None
     expires_at: float | None  # None: never
+    permitted: bool = True  # False: a client granted no permission (403 on every call)
 
 
 def default_merchants(config: MockConfig) -> tuple[Merchant, Merchant]:
@@ -78,6 +82,10 @@ class Auth:
         self.clock = config.clock
         self.merchants = default_merchants(config)
         self._by_client = {m.client_id: m for m in self.merchants}
+        self._restricted = Merchant(
+            self.merchants[0].id, "Merchant A, no permission", *RESTRICTED_CLIENT, "", ""
+        )
+        self._by_client[self._restricted.client_id] = self._restricted
         self._by_user = {m.username: m for m in self.merchants}
         self._tokens: dict[str, Principal] = {}
         self._refresh: dict[str, tuple[str, float]] = {}  # refresh token -> (username, expiry)
@@ -113,7 +121,8 @@ class Auth:
             return None
         ttl = self.config.client_token_ttl
         token = secrets.token_urlsafe(32)
-        principal = Principal(m.id, m.client_id, None, self.clock() + ttl)
+        permitted = m is not self._restricted
+        principal = Principal(m.id, m.client_id, None, self.clock() + ttl, permitted)
         with self._lock:
             self._tokens[token] = principal
             self._save("token", token, asdict(principal))
@@ -181,6 +190,10 @@ class Auth:
                 f"  {m.name} ({m.id}): client_id={m.client_id} client_secret={secret}"
                 f" user={m.username} password={m.password}"
             )
+        lines.append(
+            f"  {self._restricted.name}: client_id={self._restricted.client_id}"
+            f" client_secret={self._restricted.client_secret}"
+        )
         if self.config.token:
             lines.append(f"  fixed bearer token for Merchant A: {mask(self.config.token)}")
         return "\n".join(lines)

@@ -15,6 +15,10 @@ from ordermesh_mock.errors import ApiError, field_error
 
 # A Content-Length with more digits than this is over any limit; int() of it is never needed.
 _MAX_LENGTH_DIGITS = 15
+# A body over the limit but under this many limits is read to its end and dropped before the
+# refusal, as a web server's lingering close does: the client, or a proxy still uploading it,
+# then gets the 413 on a connection that stays usable. A bigger one is refused unread.
+DRAINED_LIMITS = 4
 
 
 def too_large(limit: int) -> ApiError:
@@ -46,14 +50,20 @@ async def read_body(
     Content-Length but drops the body, as Prism does for a JSON `null`, then gets a text/plain
     "Invalid HTTP request" for an innocent next call). The refusal closes the connection."""
     try:
-        return await _read(request, limit, timeout)
+        body, size = await _read(request, limit, timeout)
     except ApiError:
         answer_headers["Connection"] = "close"
         raise
+    if size > limit:
+        raise too_large(limit)  # read to its end: the connection is ready for the next request
+    return body
 
 
-async def _read(request: Request, limit: int, timeout: float) -> bytes:
-    if declared_too_large(request.headers.get("content-length"), limit):
+async def _read(request: Request, limit: int, timeout: float) -> tuple[bytes, int]:
+    """The body (empty once over `limit`) and its size; what is over `limit` times
+    DRAINED_LIMITS is refused before it is read."""
+    drained = limit * DRAINED_LIMITS
+    if declared_too_large(request.headers.get("content-length"), drained):
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
@@ -61,9 +71,10 @@ async def _read(request: Request, limit: int, timeout: float) -> bytes:
         async with asyncio.timeout(timeout):
             async for chunk in request.stream():
                 size += len(chunk)
-                if size > limit:
+                if size > drained:
                     raise too_large(limit)
-                chunks.append(chunk)
+                if size <= limit:
+                    chunks.append(chunk)
     except (TimeoutError, ClientDisconnect):  # nobody may be listening; never a 500
         raise too_slow(timeout) from None
-    return b"".join(chunks)
+    return (b"".join(chunks) if size <= limit else b""), size

@@ -302,7 +302,7 @@ def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
     auth = parser.add_argument_group("auth (flags > ORDERMESH_* env vars > config file)")
     auth.add_argument(
         "--config",
-        help="TOML file with [run] and [auth] / [auth.tenant_b] tables "
+        help="TOML file with [run] and [auth] / [auth.tenant_b] / [auth.restricted] tables "
         "(default: ordermesh-conformance.toml, or [tool.ordermesh-conformance] in "
         "pyproject.toml)",
     )
@@ -416,6 +416,9 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         credentials=credentials_from(secret_flags(args), environ, auth_section, "ORDERMESH_"),
         tenant_b=credentials_from(
             {}, environ, auth_section.get("tenant_b", {}), "ORDERMESH_TENANT_B_"
+        ),
+        restricted=credentials_from(
+            {}, environ, auth_section.get("restricted", {}), "ORDERMESH_RESTRICTED_"
         ),
         mock_faults=tuple(getattr(args, "fault", ())),
         max_failures=pick("max_failures", "max_failures", None),

@@ -87,7 +87,9 @@ def embedded_run_settings(settings: RunSettings, compare_with: str | None) -> Ru
     """With `--compare-with` and no `--base-url`, the credentials given are the second target's:
     the run half on the embedded mock signs in with the mock's own merchants instead."""
     if compare_with and not settings.base_url:
-        return replace(settings, credentials=Credentials(), tenant_b=Credentials())
+        return replace(
+            settings, credentials=Credentials(), tenant_b=Credentials(), restricted=Credentials()
+        )
     return settings
 
 

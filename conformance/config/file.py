@@ -65,6 +65,9 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 AUTO = "auto"  # `workers = "auto"`, ORDERMESH_WORKERS=auto, --workers auto: one per core
 AUTO_KEYS = ("workers",)
 TENANT_B_PREFIX = ENV_PREFIX + "TENANT_B_"
+RESTRICTED_PREFIX = ENV_PREFIX + "RESTRICTED_"
+# The identities besides the run's own: [auth.<table>] and their variables' prefix.
+IDENTITIES = {"tenant_b": TENANT_B_PREFIX, "restricted": RESTRICTED_PREFIX}
 # A variable this close to one of ours is taken for a typo of it (ORDERMESH_READONLY); a less
 # similar ORDERMESH_* name is a pipeline's own variable (ORDERMESH_STAGING_URL), left alone.
 TYPO_CUTOFF = 0.8
@@ -108,10 +111,12 @@ def validate(config: dict[str, object], source: str) -> dict[str, object]:
     for key, value in run.items():
         _typed(f"run.{key}", value, RUN_KEYS[key], source)
     auth = _table(config, "auth", source)
-    _known(auth, {*AUTH_KEYS, "tenant_b"}, source, "auth.")
-    tenant_b = _table(auth, "tenant_b", source)
-    _known(tenant_b, set(AUTH_KEYS), source, "auth.tenant_b.")
-    for prefix, table in (("auth.", auth), ("auth.tenant_b.", tenant_b)):
+    _known(auth, {*AUTH_KEYS, *IDENTITIES}, source, "auth.")
+    tables = [("auth.", auth)]
+    for name in IDENTITIES:
+        tables.append((f"auth.{name}.", _table(auth, name, source)))
+        _known(tables[-1][1], set(AUTH_KEYS), source, tables[-1][0])
+    for prefix, table in tables:
         for key in AUTH_KEYS:
             if key in table:
                 _typed(prefix + key, table[key], str, source)
@@ -171,7 +176,9 @@ def from_env(key: str, kind: type, environ: dict[str, str]) -> object:
 def known_variables() -> set[str]:
     """Every ORDERMESH_* variable the toolkit reads."""
     credentials = {
-        p + suffix for p in (ENV_PREFIX, TENANT_B_PREFIX) for suffix in ENV_CREDENTIALS.values()
+        p + suffix
+        for p in (ENV_PREFIX, *IDENTITIES.values())
+        for suffix in ENV_CREDENTIALS.values()
     }
     return {env_name(key) for key in RUN_KEYS} | credentials | {ENV_SETTINGS, NODE_MODULES_ENV}
 

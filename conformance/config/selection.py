@@ -18,7 +18,8 @@ from conformance.config.suggestions import closest, did_you_mean
 from spec import SAFE_METHODS, SPEC_PATH, Spec
 
 PROPERTIES, LINKS, LIFECYCLE = "properties", "links", "lifecycle"
-SUITES = (PROPERTIES, LINKS, LIFECYCLE)
+PROVOKED = "provocations"  # the documented answers the spec says how to provoke
+SUITES = (PROPERTIES, LINKS, LIFECYCLE, PROVOKED)
 
 
 def is_operation_id(item: str) -> bool:
@@ -42,6 +43,18 @@ def runs_operation_tests(settings: RunSettings, suite: str) -> bool:
     """The property tests and link-following run unless the run names scenarios only (the
     operations they cover are narrowed by the schema's own filters, suites/schema.py)."""
     return runs_suite(settings, suite) and bool(settings.include or not settings.scenarios)
+
+
+def runs_provocation(settings: RunSettings, spec: Spec, operation_id: str) -> bool:
+    """A provocation runs with the property tests' selection: its operation included, not
+    excluded, and not a write on a --read-only run."""
+    if not runs_operation_tests(settings, PROVOKED) or operation_id in matching(
+        spec, settings.exclude
+    ):
+        return False
+    if settings.read_only and spec.operation(operation_id).method not in SAFE_METHODS:
+        return False
+    return not settings.include or operation_id in matching(spec, settings.include)
 
 
 def runs_scenario(settings: RunSettings, spec: Spec, name: str, calls: frozenset[str]) -> bool:
@@ -144,6 +157,11 @@ def _replay(settings: RunSettings, selection: list[str]) -> str:
 def replay_operation(settings: RunSettings, operation_id: str) -> str:
     """Reruns the property test of one operation: same seed and budget, nothing else."""
     return _replay(settings, ["--suite", PROPERTIES, "--include", operation_id])
+
+
+def replay_provocation(settings: RunSettings, operation_id: str) -> str:
+    """Reruns the provocations of one operation."""
+    return _replay(settings, ["--suite", PROVOKED, "--include", operation_id])
 
 
 def replay_scenario(settings: RunSettings, name: str) -> str:

@@ -136,6 +136,12 @@ MOCK_MERCHANT_B = Credentials(
     client_id="om-client-b",
     client_secret="om-secret-b",
 )
+# Merchant A's client that the mock granted no permission (ordermesh_mock/auth.py).
+MOCK_RESTRICTED = Credentials(
+    merchant_id=MOCK_MERCHANT_A.merchant_id,
+    client_id="om-client-none",
+    client_secret="om-secret-none",
+)
 
 
 def mock_credentials_like(other: Credentials) -> Credentials:
@@ -181,6 +187,8 @@ class RunSettings:
     clock_skew: float = 300.0  # seconds the target's clock may differ from ours (timestamps)
     credentials: Credentials = Credentials()
     tenant_b: Credentials = Credentials()  # a second merchant, for tenant isolation
+    # A client the target granted no permission: it provokes the documented 403s
+    restricted: Credentials = Credentials()
     mock_faults: tuple[str, ...] = ()
     lifecycle_threshold: float = 1.0  # share of states and transitions that must be covered
     coverage_floor: str | None = None  # DIMENSION=PERCENT,... (coverage/floor.py); None: default
@@ -234,7 +242,7 @@ class RunSettings:
         return bool(self.base_url and any(h in self.base_url for h in PRODUCTION_HOSTS))
 
     def secrets(self) -> list[str]:
-        return self.credentials.secrets() + self.tenant_b.secrets()
+        return self.credentials.secrets() + self.tenant_b.secrets() + self.restricted.secrets()
 
     def check_can_create_data(self) -> RunSettings:
         """Commands that create test data on a live target (run, compare) need the merchant it
@@ -286,6 +294,7 @@ class RunSettings:
             )
         self.credentials.validate("ORDERMESH_")
         self.tenant_b.validate("ORDERMESH_TENANT_B_")
+        self.restricted.validate("ORDERMESH_RESTRICTED_")
         return self
 
     # ------------------------------------------------------------------ transport to pytest
@@ -301,6 +310,7 @@ class RunSettings:
         data = json.loads(raw)
         data["credentials"] = Credentials(**data["credentials"])
         data["tenant_b"] = Credentials(**data["tenant_b"])
+        data["restricted"] = Credentials(**data.get("restricted", {}))
         for key in ("include", "exclude", "scenarios", "suites", "mock_faults", "overlays"):
             data[key] = tuple(data.get(key, ()))
         return cls(**data)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.coverage import levels, model
-from conformance.coverage.record import UNDOCUMENTED
+from conformance.coverage.record import TRIED, UNDOCUMENTED
 from spec import Lifecycle, Spec
 
 VERSION = 1
@@ -67,8 +67,13 @@ def entry(element: model.Element, sides: dict[str, int]) -> dict[str, object]:
         "pointer": element.pointer,
         "label": element.label,
         "status": status,
-        "requests": sum(n for side, n in sides.items() if side not in QUALIFIERS),
+        "requests": sum(
+            n for side, n in sides.items() if side not in QUALIFIERS and not side.startswith(TRIED)
+        ),
     }
+    attempts = {side.removeprefix(TRIED): n for side, n in sides.items() if side.startswith(TRIED)}
+    if attempts:
+        out["tried"] = dict(sorted(attempts.items()))
     if len(element.sides) > 1:  # one side is the request count itself
         out["sides"] = {side: sides.get(side, 0) for side in element.sides}
     if element.location:

@@ -16,6 +16,7 @@ from typing import Any
 from conformance.coverage import walk
 from spec import Lifecycle, Operation, Spec
 from spec.loader import docs_sections
+from spec.provoked import provoked, unprovokable
 
 SEEN = ("seen",)
 PRESENCE = ("present", "absent", "valid", "invalid")
@@ -95,7 +96,7 @@ def operation_elements(spec: Spec, op: Operation) -> list[Element]:
         schema_base = f"{base}/requestBody/content/{walk.escape(request_media(op))}/schema"
         out.append(body_parameter(op, schema_base))
         out += list(schema_elements(op, op.request_schema, schema_base, BODY))
-    out += list(response_elements(op))
+    out += list(response_elements(spec, op))
     if op.request_schema is not None:
         media = request_media(op)
         out.append(
@@ -244,13 +245,14 @@ def value_text(value: object) -> str:
     return str(value)
 
 
-def response_elements(op: Operation) -> Iterator[Element]:
+def response_elements(spec: Spec, op: Operation) -> Iterator[Element]:
     base, oid = op_pointer(op), op.operation_id
+    unreachable = {entry.status: unprovokable(entry) for entry in provoked(spec, op)}
     classes: set[str] = set()
     produced: dict[str, tuple[str, str | None]] = {}  # media type -> first pointer, reason
     for code, media_types in op.responses.items():
         pointer = f"{base}/responses/{code}"
-        reason = SERVER_ERROR_REASON if code.startswith("5") else None
+        reason = SERVER_ERROR_REASON if code.startswith("5") else unreachable.get(code)
         yield Element(
             key("status", oid, code), "status-codes", op.tag, oid, pointer, code, reason=reason
         )

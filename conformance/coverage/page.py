@@ -126,6 +126,8 @@ def element_row(row: dict[str, Any]) -> str:
     text = ", ".join(f"{side} {n}" for side, n in sides.items())
     if row.get("reason"):
         text = row["reason"]
+    if row["status"] != "covered" and row.get("tried"):
+        text = "; ".join(f"tried {what} ({n} times)" for what, n in row["tried"].items())
     # Closing tags left out (HTML allows it): the page has a row per element of the spec.
     return (
         f"<tr class='element {row['status']}'><td>{escape(row['label'])}"

@@ -24,6 +24,7 @@ from spec import Lifecycle, Operation, Spec
 from spec.lifecycle import BusinessRule, names_rule
 
 UNDOCUMENTED = "undocumented"
+TRIED = "tried: "  # the side of a hit that records an attempt, not a request that met a side
 TRANSITION = re.compile(r"^(\S+) (\S+) -> \[(\w+)\] (.+?) -> ")
 
 
@@ -46,6 +47,11 @@ class CoverageRecorder:
     def note(self, element: str, side: str = "seen") -> None:
         with self._lock:
             self.hits[f"{element}|{side}"] += 1
+
+    def tried(self, element: str, what: str) -> None:
+        """A deliberate attempt at `element` and what came of it (suites/test_provocations.py):
+        an element still not covered then says what was tried."""
+        self.note(element, f"{TRIED}{what}")
 
     def followed(self, transition: str) -> None:
         """A spec link Schemathesis followed, by its transition id (`format_transition`:

@@ -108,7 +108,7 @@ class Shape:
                     if not shape.leaf:
                         shape.fill(value[name], places, values)
         elif isinstance(value, list) and self.items is not None and value:
-            places.add(self.items.pointer)  # an entry is there, whatever its own shape
+            places.add(self.items.pointer)  # an entry was there, whatever its shape
             if not self.items.leaf:
                 for entry in value[:MAX_ENTRIES]:
                     self.items.fill(entry, places, values)

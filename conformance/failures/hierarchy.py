@@ -108,6 +108,14 @@ class TransportFailure(ProjectFailure):
     category = TRANSPORT
 
 
+class ProvocationFailure(ProjectFailure):
+    """A documented error, provoked the way the spec says (`x-provoked-by`), was not given."""
+
+    code = "OM112"
+    kind_title = "Documented error not given"
+    category = "validation"
+
+
 def check_of(failure: BaseException) -> str:
     """The check that raised `failure`: ours name it per instance, Schemathesis' per class
     (its first check), and a failure class that names none stands for itself."""

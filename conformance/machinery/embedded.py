@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings
+from conformance.config.settings import (
+    MOCK_MERCHANT_A,
+    MOCK_MERCHANT_B,
+    MOCK_RESTRICTED,
+    RunSettings,
+)
 
 
 def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None]]:
@@ -23,4 +28,6 @@ def embedded_mock(settings: RunSettings) -> tuple[RunSettings, Callable[[], None
         settings = replace(settings, credentials=MOCK_MERCHANT_A)
     if settings.tenant_b.kind is None:
         settings = replace(settings, tenant_b=MOCK_MERCHANT_B)
+    if settings.restricted.kind is None:
+        settings = replace(settings, restricted=MOCK_RESTRICTED)
     return settings, stop

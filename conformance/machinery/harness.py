@@ -43,6 +43,7 @@ class Harness:
     # The second merchant's own records, made in setup so a list that leaks them can show it.
     tenant_factory: Factory | None = None
     coverage: CoverageRecorder | None = None  # what the run's requests covered (coverage/record.py)
+    restricted_auth: TokenProvider | None = None  # a client granted no permission (the 403s)
 
     def first_time(self, *key: str) -> bool:
         """True once per run (per process) for `key`: for checks that sample, not repeat, a read
@@ -80,6 +81,9 @@ class Harness:
         if settings.tenant_b.kind:
             tenant_auth = provider_for(settings.tenant_b, base_url, redactor, spec, transport)
             tenant_client = client_for(tenant_auth)
+        restricted_auth = None
+        if settings.restricted.kind:
+            restricted_auth = provider_for(settings.restricted, base_url, redactor, spec, transport)
         coverage = None
         if gated:  # a run holds the target to the spec; what it covered is part of the verdict
             coverage = CoverageRecorder(spec, load_lifecycle(), base_url)
@@ -120,6 +124,7 @@ class Harness:
             writes=gate.writes,
             tenant_factory=tenant_factory,
             coverage=coverage,
+            restricted_auth=restricted_auth,
         )
 
     def seed_other_merchant(self) -> bool:

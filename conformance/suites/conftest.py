@@ -34,6 +34,9 @@ def selected(item: Any) -> bool:
         return selection.runs_operation_tests(settings, selection.PROPERTIES)
     if test == "test_link_following":
         return selection.runs_operation_tests(settings, selection.LINKS)
+    if test == "test_provocation":
+        operation_id = item.callspec.params["plan"].operation_id
+        return selection.runs_provocation(settings, current().harness.spec, operation_id)
     if test == "test_named_scenario":
         name = item.callspec.params["name"]
     elif test == "test_random_walks":

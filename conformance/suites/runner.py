@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import allure
@@ -123,31 +125,47 @@ def reproduction(session: SuiteSession, case: OpenApiCase, rerun: str) -> str:
 
 
 def run_case(session: SuiteSession, case: OpenApiCase, sample: bool) -> None:
-    harness = session.harness
-    operation = harness.spec.operation(operation_of(case))
-    if operation.operation_id not in session.labelled:
-        allure_steps.label(operation, harness.spec)
-        session.labelled.add(operation.operation_id)
+    operation = started(session, case)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
-    budget.check(session.settings)  # a property test runs many cases: stop between them
-    try:
+    with guarded(session, case, operation):
         if positive:
-            harness.preparation.prepare(case)
+            session.harness.preparation.prepare(case)
         _call_and_check(session, case, operation, positive, sample)
+
+
+def started(session: SuiteSession, case: OpenApiCase) -> Operation:
+    """The case's operation, its Allure labels given once; past the run's budget, a skip (a
+    property test runs many cases: stop between them)."""
+    operation = session.harness.spec.operation(operation_of(case))
+    if operation.operation_id not in session.labelled:
+        allure_steps.label(operation, session.harness.spec)
+        session.labelled.add(operation.operation_id)
+    budget.check(session.settings)
+    return operation
+
+
+@contextlib.contextmanager
+def guarded(
+    session: SuiteSession, case: OpenApiCase, operation: Operation, rerun: str | None = None
+) -> Iterator[None]:
+    """Everything that can go wrong around one case, each recorded where it belongs: a blocked
+    case, a request with no answer, a setup the target refused, our own error."""
+    try:
+        yield
     except FailureGroup:
         raise  # already recorded with its checks
     except ContractBreach as breach:
-        blocking.blocked(session, breach, operation.operation_id)
+        blocking.blocked(session, breach, operation.operation_id, rerun)
     except blocking.REQUEST_ERRORS as exc:
         request = f"{operation.method} {case.formatted_path}"
         blocking.request_failed(session, exc, operation.operation_id, request)
         raise
     except SetupError as exc:
         session.stats.setup_errors[operation.operation_id] += 1
-        _record_error(session, case, operation, "setup", "SetupError", exc)
+        _record_error(session, case, operation, "setup", "SetupError", exc, rerun)
         raise
     except Exception as exc:
-        _record_error(session, case, operation, "suite_error", "SuiteError", exc)
+        _record_error(session, case, operation, "suite_error", "SuiteError", exc, rerun)
         raise
 
 
@@ -191,10 +209,11 @@ def _record_error(
     check: str,
     kind: str,
     exc: Exception,
+    rerun: str | None = None,
 ) -> None:
     setattr(exc, accounting.RECORDED, True)  # the test's end need not record it again
     message = session.harness.redactor.text(f"{type(exc).__name__}: {exc}")[:2000]
-    rerun = replay_operation(session.settings, operation.operation_id)
+    rerun = rerun or replay_operation(session.settings, operation.operation_id)
     repro = reproduction(session, case, rerun)
     allure_steps.attach_text("reproduce", f"# seed {session.settings.seed}\n{repro}")
     category = error_category(exc, operation)

@@ -16,6 +16,7 @@ from conformance.commands.run import SUITES
 from conformance.config import selection
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, scenario_operations
+from spec import load_spec
 
 BASE = RunSettings(seed=42, profile="smoke")
 
@@ -112,6 +113,13 @@ def test_the_suite_collects_only_what_is_selected():
         "test_named_scenario[hold blocks reroute and resubmit]",
         "test_named_scenario[hold released once shipped]",
         "test_operation",  # Schemathesis runs the included operations within it
+        # the documented answers the spec says how to provoke (x-provoked-by), holdOrder's only
+        "test_provocation[holdOrder-403-no-permission]",
+        "test_provocation[holdOrder-404-unknown-id]",
         "test_random_walks",
     ]
     assert collected(replace(BASE, scenarios=(RANDOM_WALKS,))) == ["test_random_walks"]
+    read_only = collected(replace(BASE, include=("Orders",), read_only=True))
+    provoked = [t for t in read_only if t.startswith("test_provocation")]
+    methods = {load_spec().operation(t[17:].split("-")[0]).method for t in provoked}
+    assert provoked and methods == {"GET"}  # a read-only run provokes no write

@@ -150,25 +150,37 @@ def test_a_run_records_coverage_that_validates_against_the_schema(run_cli):
         assert recorded >= entry["cases"], operation
 
 
-def test_an_entry_of_an_array_of_objects_is_seen_as_its_place(spec):
-    """`/orders/[]` is seen when an answer's `orders` holds an entry, not only its fields."""
-    op, code, pointer = next(
-        (op, code, pointer)
-        for op in spec.operations
-        for code, media in op.responses.items()
-        if code.startswith("2")
-        for schema in media.values()
-        for pointer, node in walk.places(schema or {})
-        if pointer.endswith(f"/{walk.ITEM}") and node.get("properties")
-    )
-    schema = next(s for s in op.responses[code].values() if s)
-    names = pointer.strip("/").split("/")
-    entry: object = {}
-    for name in reversed(names):
-        entry = [entry] if name == walk.ITEM else {name: entry}
-    places: set[str] = set()
-    walk.Shape([schema]).fill(entry, places, set())
-    assert pointer in places
-    empty: set[str] = set()
-    walk.Shape([schema]).fill({names[0]: []} if names[0] != walk.ITEM else [], empty, set())
-    assert pointer not in empty
+def test_an_attempt_is_listed_beside_its_element_and_is_no_request(spec):
+    op = next(op for op in spec.operations if "404" in op.responses and op.needs_auth)
+    recorder = CoverageRecorder(spec, load_lifecycle(), BASE)
+    element = model.key("status", op.operation_id, "404")
+    recorder.tried(element, "unknown-id: a valid request whose ids name no resource: answered 400")
+    recorder.observe(op.method, url_of(op), {}, None, 400, {}, b"")
+    coverage = build.coverage_of(spec, load_lifecycle(), {"coverage": recorder.snapshot()})
+    (row,) = [e for e in coverage["elements"] if e["id"] == element]
+    assert row["status"] == "uncovered" and row["requests"] == 0
+    assert row["tried"] == {
+        "unknown-id: a valid request whose ids name no resource: answered 400": 1
+    }
+
+
+def test_a_documented_answer_no_cause_applies_to_is_excused_with_the_reason(spec):
+    token = next(op for op in spec.operations if not op.needs_auth and "403" in op.responses)
+    universe = model.universe(spec, load_lifecycle())
+    excused = universe[model.key("status", token.operation_id, "403")]
+    assert excused.reason and "x-provoked-by" in excused.reason
+    guarded = next(op for op in spec.operations if op.needs_auth and "403" in op.responses)
+    assert universe[model.key("status", guarded.operation_id, "403")].reason is None
+
+
+def test_an_answer_with_entries_covers_its_array_entry_and_their_properties(spec):
+    """`/errors/[]` is covered by any entry, an object one included, as `/errors/[]/x` is."""
+    op = next(op for op in spec.operations if "400" in op.responses and op.needs_auth)
+    recorder = CoverageRecorder(spec, load_lifecycle(), BASE)
+    entry = {"propertyName": "x", "errorMessage": "bad", "attemptedValue": 1}
+    answer = json.dumps({"statusCode": 400, "message": "m", "errors": [entry]}).encode()
+    headers = {"content-type": "application/json"}
+    recorder.observe(op.method, url_of(op), {}, None, 400, headers, answer)
+    hits = recorder.snapshot()
+    for pointer in ("/errors", "/errors/[]", "/errors/[]/propertyName"):
+        assert hits[f"{model.key('response', op.operation_id, '400', pointer)}|seen"] == 1, pointer

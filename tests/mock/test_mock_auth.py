@@ -5,7 +5,7 @@ from __future__ import annotations
 from mock_helpers import create_order, order_body
 from mock_scenarios import new_order, with_shipment
 
-from ordermesh_mock.auth import MERCHANT_B, Auth
+from ordermesh_mock.auth import MERCHANT_B, RESTRICTED_CLIENT, Auth
 from ordermesh_mock.config import MockConfig
 
 CLIENT_A = {"client_id": "om-client-a", "client_secret": "om-secret-a"}
@@ -78,3 +78,14 @@ def test_cross_merchant_isolation(api):
     assert api.get(f"/v1/orders/{own}").status_code == 404
     note = {"resourceType": "Order", "resourceId": oid, "text": "x"}
     assert b.post("/v1/notes", json=note).status_code == 404
+
+
+def test_a_client_granted_no_permission_gets_a_token_and_403_on_every_call(api):
+    client_id, secret = RESTRICTED_CLIENT
+    body = {"client_id": client_id, "client_secret": secret}
+    token = api.post("/user/v1/clients/token", token=None, json=body).json()["access_token"]
+    refused = api.get("/v1/orders", token=token)
+    assert refused.status_code == 403
+    assert client_id in refused.json()["message"]
+    assert api.post("/v1/orders", token=token, json=order_body()).status_code == 403
+    assert api.get("/v1/orders").status_code == 200  # merchant A's own client is still let in

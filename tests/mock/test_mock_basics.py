@@ -85,6 +85,20 @@ def test_conventions(api):
     assert r.json() == {"message": "Order cancelled successfully"}
 
 
+def test_an_answer_comes_in_the_documented_media_type_the_client_accepts(api):
+    """Cancel's 200 is documented as text/plain and JSON (the seed page labels it text/plain)."""
+
+    def cancel(oid: str, accept: str):
+        body = {"cancelReason": "r"}
+        return api.post(f"/v1/orders/{oid}/cancel", json=body, headers={"Accept": accept})
+
+    plain = cancel(create_order(api)["id"], "text/plain")
+    assert plain.status_code == 200 and plain.headers["content-type"].startswith("text/plain")
+    assert plain.json() == {"message": "Order cancelled successfully"}  # the same JSON text
+    undocumented = cancel(create_order(api)["id"], "application/xml")
+    assert undocumented.headers["content-type"].startswith("application/json")
+
+
 def test_safe_id_unique(api):
     create_order(api, safeId="SAFE-1")
     r = api.post("/v1/orders", json=order_body(safeId="SAFE-1"))
