@@ -44,8 +44,9 @@ class Unfillable(ValueError):
 def filled(schema: Any, value: Any, rng: random.Random) -> Any:
     """`value` with every property `schema` declares present, recursively; `None` is absent.
 
-    A value the caller set is kept, and only its missing properties (and those of its entries)
-    are added. A nullable schema gets its non-null alternative, so nested properties show too."""
+    A value the caller set is kept (a dict or list is completed in place and returned), and only
+    its missing properties, and those of its entries, are added. A nullable schema gets its
+    non-null alternative, so nested properties show too."""
     if not isinstance(schema, dict):
         return value
     node = _concrete(schema)
