@@ -34,16 +34,17 @@ NOTE_TARGETS: dict[str, Callable[[Preparation], str]] = {
 }
 
 
-def _note_kind(p: Preparation, case: Preparable) -> tuple[str, str]:
-    """Each kind of the spec's note resource types in turn: its wire value and a real id."""
+def _note_kind(p: Preparation, case: Preparable) -> tuple[str, str, str]:
+    """Each kind of the spec's note resource types in turn: its name, wire value and the id of
+    a real resource of that kind."""
     kinds = [k for k in p.factory.words.names(NOTES_ON[0]) if k in NOTE_TARGETS]
     kind = kinds[p.turn(operation_of(case)) % len(kinds)]
-    return p.factory.words.wire(NOTES_ON[0], kind), NOTE_TARGETS[kind](p)
+    return kind, p.factory.words.wire(NOTES_ON[0], kind), NOTE_TARGETS[kind](p)
 
 
 @prepares("createNote")
 def _create_note(p: Preparation, case: Preparable) -> None:
-    wire, resource_id = _note_kind(p, case)
+    _, wire, resource_id = _note_kind(p, case)
     body_of(case).update(resourceType=wire, resourceId=resource_id)
 
 
@@ -53,8 +54,7 @@ def _list_notes(p: Preparation, case: Preparable) -> None:
     query = case.query or {}
     if "resourceId" not in query and "resourceType" not in query:
         return
-    wire, resource_id = _note_kind(p, case)
-    kind = p.factory.words.name_of(NOTES_ON[0], wire) or NOTES_ON[1]
+    kind, wire, resource_id = _note_kind(p, case)
     p.shared(f"note on {kind}", lambda: p.factory.note(kind=kind, resource_id=resource_id))
     query["resourceType"] = wire
     if "resourceId" in query:
