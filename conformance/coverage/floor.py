@@ -44,15 +44,16 @@ DIMENSIONS = (
 # figures); tenant probes are left out, since they need a second merchant's credentials.
 DEFAULT_FLOORS = {
     "smoke": "operations=100,paths=100,status-classes=95,states=100,transitions=100",
-    # Documented 403s and 413s the mock answers on a few operations only hold status codes
-    # near 70 %: the floor leaves room for a seed that provokes fewer.
+    # The provocations reach every documented status on the mock; a staging run without a
+    # client granted no permission (ORDERMESH_RESTRICTED_*) leaves the 403s, near a sixth of
+    # them, unprovoked, and that alone is no reason to fail it.
     "ci": (
         "operations=100,paths=100,status-classes=100,states=100,transitions=100,"
-        "audit-actions=100,content-types=95,status-codes=65,refusals=100"
+        "audit-actions=100,content-types=95,status-codes=80,refusals=100"
     ),
     "full": (
         "operations=100,paths=100,status-classes=100,states=100,transitions=100,"
-        "audit-actions=100,content-types=95,status-codes=65,refusals=100"
+        "audit-actions=100,content-types=95,status-codes=80,refusals=100"
     ),
 }
 NONE = "none"  # --coverage-floor none: no floor at all

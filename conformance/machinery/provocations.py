@@ -80,6 +80,11 @@ class Planned:
         return f"{self.operation_id}-{self.expect}-{self.cause}"
 
     @property
+    def title(self) -> str:
+        """How CI test tabs name it (suites/junit.py)."""
+        return f"{self.operation_id}: {self.expect} by {self.cause}"
+
+    @property
     def aims_at(self) -> str:
         """The coverage element it aims at: a status, or a response media type."""
         if self.cause == ACCEPT:

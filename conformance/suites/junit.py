@@ -1,4 +1,4 @@
-"""junit.xml as CI test tabs show it: a test case per operation, scenario and walk, by name.
+"""junit.xml as CI test tabs show it: a test case per operation, scenario, walk and provocation.
 
 pytest names a JUnit test case after the node id, and Schemathesis' tests of all operations share
 one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed one
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conformance.config.settings import RunSettings
+from conformance.machinery.provocations import planned
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.outcome import FailureRecord
 from conformance.reporting.stats import running_test
@@ -50,7 +51,21 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
         return LIFECYCLE_EPIC, RANDOM_WALKS
     if function == "test_link_following":
         return LINKS_EPIC, LINK_FOLLOWING
+    if function == "test_provocation":
+        return provocation_names(spec_path, overlays).get(param)
     return None
+
+
+@functools.cache
+def provocation_names(spec_path: str, overlays: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
+    """A provocation's test parameter -> (its operation's docs section, its title)."""
+    spec = load_spec(spec_path, overlays)
+    sections = docs_sections(spec)
+    names = {}
+    for plan in planned(spec):
+        tag = spec.operation(plan.operation_id).tag
+        names[plan.id] = (sections.get(tag, tag), plan.title)
+    return names
 
 
 def headline(records: list[FailureRecord]) -> str:

@@ -38,6 +38,7 @@ from conformance.machinery.provocations import (
     authorise,
     planned,
 )
+from conformance.reporting import allure_steps
 from conformance.suites.runner import guarded, record_failure_group, started
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
@@ -63,6 +64,8 @@ PLAN = planned(current().settings.load_spec())
 def test_provocation(plan: Planned, suite: SuiteSession) -> None:
     case = drawn(plan, suite.settings.seed)
     operation = started(suite, case)
+    allure_steps.label(operation, suite.harness.spec)  # each provocation is a result of its own
+    allure.dynamic.title(plan.title)
     rerun = replay_provocation(suite.settings, plan.operation_id)
     with guarded(suite, case, operation, rerun):
         try:

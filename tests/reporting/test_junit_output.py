@@ -11,6 +11,7 @@ import pytest
 from junitparser import Error, Failure, JUnitXml
 
 from conformance.exit_codes import Exit
+from conformance.machinery.provocations import planned
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.exit_outputs import write_error_junit, write_usage_outputs
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS
@@ -28,7 +29,8 @@ def cases(path: Path) -> list:
 
 def expected_names(spec) -> set[str]:
     operations = {op.operation_id for op in spec.operations}
-    return operations | set(SCENARIOS) | {RANDOM_WALKS, LINK_FOLLOWING}
+    provocations = {plan.title for plan in planned(spec)}
+    return operations | set(SCENARIOS) | {RANDOM_WALKS, LINK_FOLLOWING} | provocations
 
 
 def test_every_operation_is_named_by_its_id_in_its_docs_section(spec):
@@ -43,6 +45,12 @@ def test_scenarios_walks_and_links_are_named_under_their_epics():
     assert junit_name("test_random_walks", str(SPEC_PATH)) == (LIFECYCLE_EPIC, RANDOM_WALKS)
     assert junit_name("test_link_following", str(SPEC_PATH)) == (LINKS_EPIC, LINK_FOLLOWING)
     assert junit_name("test_something_else", str(SPEC_PATH)) is None
+
+
+def test_a_provocation_is_named_by_what_it_provokes_in_its_docs_section(spec):
+    plan = next(plan for plan in planned(spec) if plan.operation_id == "cancelOrder")
+    section = docs_sections(spec)[spec.operation("cancelOrder").tag]
+    assert junit_name(f"test_provocation[{plan.id}]", str(SPEC_PATH)) == (section, plan.title)
 
 
 def test_a_headline_names_each_distinct_check_and_category_once():
