@@ -40,6 +40,8 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
     ("conformance/machinery/factory.py", "cancel", "cleanup"),
     ("conformance/machinery/factory.py", None, "setup"),
     ("conformance/machinery/preparers.py", None, "setup"),
+    ("conformance/machinery/shipment_preparers.py", None, "setup"),
+    ("conformance/machinery/preparation.py", None, "setup"),
     ("conformance/checks/snapshots.py", "take", "snapshot before write"),
     ("conformance/checks/audit.py", None, "audit-log read"),
     ("conformance/checks/read_after_write.py", None, "read-after-write"),

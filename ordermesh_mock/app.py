@@ -23,6 +23,7 @@ from ordermesh_mock.faults import Faults
 from ordermesh_mock.handlers import HANDLERS
 from ordermesh_mock.handlers.common import Ctx, Mock, Result
 from ordermesh_mock.intake import read_body
+from ordermesh_mock.nulls import Compiled, fill_nulls
 from ordermesh_mock.records import dumps
 from ordermesh_mock.routing import SpecRoutes
 from ordermesh_mock.sqlite import SqliteBackend
@@ -101,6 +102,7 @@ class MockApp:
         self.validators = build_validators(self.spec.operations)
         self.max_body = self.spec.max_body_bytes
         self.relax = Relaxer(self.faults) if self.faults.names else None
+        self.nulls: Compiled = {}
         missing = [op.operation_id for op in self.spec if op.operation_id not in HANDLERS]
         if missing:
             raise RuntimeError(f"no handler for {missing}")
@@ -184,6 +186,8 @@ class MockApp:
             body = {"statusCode": 500, "message": "Internal Server Error", "traceId": trace}
             return json_response(500, body, headers)
         headers.update(result.headers)
+        if 200 <= result.status < 300:
+            fill_nulls(self.nulls, op, result.status, result.body)
         media = negotiated(op, result.status, request.headers.get("accept"))
         return json_response(result.status, result.body, headers, media)
 

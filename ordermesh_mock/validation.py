@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema_rs
 
 from ordermesh_mock.errors import bad_request, field_error
+from spec.implied import declared_only
 from spec.loader import Operation, Parameter
 
 _INT = re.compile(r"-?\d+")
@@ -174,7 +175,7 @@ class OperationValidator:
         errors = self.body_errors(body, relax)
         if errors:
             raise bad_request(errors)
-        return body
+        return declared_only(body, self.op.request_schema)
 
     def body_errors(self, body: Any, relax: Relax | None = None) -> list[dict[str, Any]]:
         assert self.body is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -162,3 +163,42 @@ def _parse(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed.astimezone(UTC) if parsed.tzinfo is not None else parsed
+
+
+def declared_only(value: Any, schema: Any) -> Any:
+    """`value` without the object properties its schema does not declare, at every depth.
+
+    An API ignores an undeclared property rather than store it (else a write could set,
+    unchecked, a property only the read model declares), so what a write sent is its declared
+    part: the mock stores that, and the checks compare a read with that."""
+    if not isinstance(schema, dict):
+        return value
+    nodes = list(_branches(schema))
+    if isinstance(value, dict):
+        declared: dict[str, Any] = {}
+        extra: Any = None
+        for node in nodes:
+            for name, sub in (node.get("properties") or {}).items():
+                declared.setdefault(name, sub)
+            if isinstance(node.get("additionalProperties"), dict):
+                extra = node["additionalProperties"]
+        if not declared and extra is None:
+            return value  # a free-form object: every key is its data
+        return {
+            k: declared_only(v, declared.get(k, extra))
+            for k, v in value.items()
+            if k in declared or extra is not None
+        }
+    if isinstance(value, list):
+        items = next((n["items"] for n in nodes if isinstance(n.get("items"), dict)), None)
+        return [declared_only(v, items) for v in value]
+    return value
+
+
+def _branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`schema` and the schemas its composition keywords put at the same place."""
+    yield schema
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key, ()):
+            if isinstance(sub, dict):
+                yield from _branches(sub)

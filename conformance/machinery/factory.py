@@ -32,6 +32,7 @@ from conformance.transport.polling import poll_until
 from spec import Spec, load_lifecycle, load_spec
 from spec.vocabulary import vocabulary
 from strategies import samples
+from strategies.full import filled
 
 FACILITY = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
 OTHER_FACILITY = "6d5c4b3a-2918-4070-9f6e-5d4c3b2a1908"
@@ -180,15 +181,22 @@ class Factory:
         return check
 
     # ------------------------------------------------------------------ orders
-    def order_payload(self, items: int = 2) -> dict[str, object]:
+    def order_payload(self, items: int = 2, full: bool = False) -> dict[str, object]:
+        """A realistic create body; `full` fills every optional property the spec declares, so
+        reads of the order bring every documented field back."""
         unique = self.next_id()
         # From the seed, not the run id (random per run): the same seed sends the same orders.
         rng = random.Random(f"{self.seed}{unique.removeprefix(self.run_id)}")
-        return samples.create_order_payload(rng, self.merchant_id, unique, items)
+        payload = samples.create_order_payload(rng, self.merchant_id, unique, items)
+        if full:
+            schema = self.spec.operation("createOrder").request_schema
+            payload = filled(schema, payload, rng)
+        return payload
 
-    def order(self, items: int = 2) -> dict[str, Any]:
+    def order(self, items: int = 2, full: bool = False) -> dict[str, Any]:
         """A new Open order; returns the order as the API reads it back."""
-        created = self.call("createOrder", body=self.order_payload(items), needs=("id",))
+        body = self.order_payload(items, full)
+        created = self.call("createOrder", body=body, needs=("id",))
         self.ledger.add("orders", created["id"])
         return self.read_order(created["id"])
 
@@ -211,6 +219,14 @@ class Factory:
         moved = self._move("order", "cancelOrder", {"orderId": order["id"]}, body)
         return self.read_order(order["id"], moved)
 
+    def refunded(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The order after a refund of half its first item's price balance."""
+        item = order["items"][0]
+        amount = round(item["refundData"]["remainingPriceBalance"] / 2, 2) or 0.01
+        refund = {"itemId": item["id"], "amount": amount, "reason": "setup"}
+        self.call("addRefund", body={"orderId": order["id"], "refunds": [refund]})
+        return self.read_order(order["id"])
+
     def _move(
         self, entity: str, operation_id: str, ids: dict[str, str], body: object = None
     ) -> str | None:
@@ -219,13 +235,16 @@ class Factory:
         return self.lifecycle.target_of(entity, operation_id)
 
     # ------------------------------------------------------------------ shipments
-    def shipment(self, order: dict[str, Any] | None = None, state: str = "") -> dict[str, Any]:
-        """A shipment of the order's first item, driven to `state` (default: as created)."""
+    def shipment(
+        self, order: dict[str, Any] | None = None, state: str = "", items: int = 1
+    ) -> dict[str, Any]:
+        """A shipment of the order's first `items` items, driven to `state` (default: as
+        created)."""
         order = order or self.order()
         body = {
             "orderId": order["id"],
             "vendorId": VENDOR,
-            "orderItemIds": [order["items"][0]["id"]],
+            "orderItemIds": [item["id"] for item in order["items"][:items]],
         }
         created = self.call("createShipment", body=body, needs=("id",))
         shipment_id = created["id"]
@@ -288,11 +307,20 @@ class Factory:
         return shipped
 
     # ------------------------------------------------------------------ notes
-    def note(self, order: dict[str, object] | None = None) -> dict[str, object]:
-        order = order or self.order(items=1)
+    def note(
+        self,
+        order: dict[str, object] | None = None,
+        kind: str = NOTES_ON[1],
+        resource_id: str | None = None,
+    ) -> dict[str, object]:
+        """A note on the order (a new one by default), or on the resource of `kind` (a name of
+        the NOTES_ON enum) whose id is `resource_id`."""
+        if resource_id is None:
+            order = order or self.order(items=1)
+            resource_id = str(order["id"])
         body = {
-            "resourceType": self.words.wire(*NOTES_ON),
-            "resourceId": order["id"],
+            "resourceType": self.words.wire(NOTES_ON[0], kind),
+            "resourceId": resource_id,
             "text": f"{self.run_id} note",
         }
         created = self.call("createNote", body=body, needs=("id",))

@@ -53,6 +53,10 @@ def fold(known: FailureRecord, record: FailureRecord) -> FailureRecord:
             seen_at[operation] = seen_at.get(operation, 0) + count
         folded = {**known, "occurrences": occurrences, "seen_at": seen_at}
     folded["tests"] = tests
+    if known.get("source") != record.get("source"):
+        # A failure a test failed on is that test's, whichever sighting came last: only what no
+        # test failed on is the contract gate's alone (reporting/findings_results.py).
+        folded.pop("source", None)
     if known.get("flaky") or record.get("flaky"):
         folded["flaky"] = True
     return folded

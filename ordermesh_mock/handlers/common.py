@@ -225,6 +225,7 @@ def shipment_view(ctx: Ctx, shipment: dict[str, Any]) -> dict[str, Any]:
                 "status": 1,
                 "merchantPrice": money,
                 "price": money,
+                "images": list(item.get("images") or ()),  # the order item's, as it reads them
             }
         )
     out["orderItems"] = items

@@ -209,6 +209,16 @@ def delete_shipment(ctx: Ctx) -> Result:
 
 
 # ---------------------------------------------------------------------- packages
+def _package_items(ctx: Ctx, item_ids: list[str]) -> list[dict[str, Any]]:
+    """Each item a package holds, with the quantity the shipment carries of it."""
+    items = [ctx.get("OrderItem", iid) for iid in item_ids]
+    return [
+        {"orderItemId": i["id"], "quantity": i["quantity"] - i["cancelledQuantity"]}
+        for i in items
+        if i is not None
+    ]
+
+
 @handler("createPackages")
 def create_packages(ctx: Ctx) -> Result:
     uow = ctx.uow
@@ -223,6 +233,7 @@ def create_packages(ctx: Ctx) -> Result:
         for m, iid in enumerate(item_ids):
             if iid not in shipment["orderItemIDs"]:
                 raise ctx.rule("package-items-in-shipment", iid, f"[{n}].orderItemIDs[{m}]")
+        held = list(dict.fromkeys(item_ids))
         pid = str(uuid.uuid4())
         pkg = {
             "id": pid,
@@ -235,8 +246,8 @@ def create_packages(ctx: Ctx) -> Result:
             "carrierAccount": spec.get("carrierAccount", False),
             "shippedDate": None,
             "fulfilledDate": None,
-            "orderItemIDs": list(dict.fromkeys(item_ids)),
-            "packageOrderItems": [],
+            "orderItemIDs": held,
+            "packageOrderItems": _package_items(ctx, held),
             "packingSlipId": None,
             "_merchantId": ctx.merchant,
         }

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2] / "conformance"
 MACHINERY = [
     "machinery/contract.py",
     "machinery/factory.py",
+    "machinery/preparation.py",
     "machinery/preparers.py",
+    "machinery/shipment_preparers.py",
     "machinery/resources.py",
     "transport/polling.py",
     "checks/audit.py",

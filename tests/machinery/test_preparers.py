@@ -60,3 +60,74 @@ def test_list_cases_take_every_declared_sort_in_turn(harness):
     assert declared is not None and len(declared.keys) == 3
     assert {key for key, _ in asked} == set(declared.keys)
     assert {direction for _, direction in asked} == set(declared.directions)
+
+
+def test_note_listings_take_every_resource_type_and_find_a_note_of_it(harness):
+    """Each value of the spec's resource-type filter in turn, on a real resource that holds a
+    note, so every kind of note comes back in a listing."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    listing = harness.spec.operation("listNotes")
+    operation = schema[listing.path][listing.method]
+    declared = next(p for p in listing.parameters if p.name == "resourceType").schema["enum"]
+    answered = set()
+    for _ in declared:
+        case = operation.Case(query={"resourceId": "x", "resourceType": declared[0]})
+        harness.preparation.prepare(case)
+        answer = harness.client.get(listing.path, params=case.query)
+        assert answer.status_code in listing.success_statuses, answer.text
+        notes = harness.preparation.factory.words.records("listNotes", answer.json())
+        assert notes, case.query
+        assert {n["resourceId"] for n in notes} == {case.query["resourceId"]}
+        answered.update(n["resourceType"] for n in notes)
+    assert answered == set(declared)
+
+
+@pytest.mark.parametrize("operation_id", ["createOrdersBulk", "updateOrdersBulk"])
+def test_every_other_bulk_answers_a_refused_entry_beside_the_accepted(harness, operation_id):
+    """A 2xx bulk answer documents a refused entry's result and its errors: every other case
+    of two entries or more carries one such entry, the others are all accepted."""
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    bulk = harness.spec.operation(operation_id)
+    operation = schema[bulk.path][bulk.method]
+    entry = harness.preparation.factory.order_payload(items=1)
+    if operation_id == "updateOrdersBulk":
+        entry = {"id": "x", "customerShippingMethod": "Ground"}
+    refused = []
+    for _ in range(2):
+        case = operation.Case(body={"bulk": [dict(entry), dict(entry)]})
+        harness.preparation.prepare(case)
+        answer = harness.client.request(bulk.method, bulk.path, json=case.body)
+        assert answer.status_code in bulk.success_statuses, answer.text
+        results = answer.json()["results"]
+        assert results[0]["success"]
+        refused += [r for r in results if not r["success"]]
+    assert len(refused) == 1 and refused[0]["errors"], refused
+
+
+def test_some_fresh_orders_carry_a_refund_their_answers_list(harness):
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    update = harness.spec.operation("updateOrderItem")
+    operation = schema[update.path][update.method]
+    refunds = []
+    for _ in range(4):
+        case = operation.Case(path_parameters={}, body={"quantity": 1})
+        harness.preparation.prepare(case)
+        answer = harness.client.request(
+            update.method, update.url(case.path_parameters), json=case.body
+        )
+        assert answer.status_code in update.success_statuses, answer.text
+        refunds.append(len(answer.json()["orderItem"]["refundData"]["refunds"]))
+    assert sorted(refunds) == [0, 0, 0, 1]
+
+
+def test_an_unassign_leaves_an_item_in_the_shipment(harness):
+    schema = schema_with_formats(harness.spec.document, SchemathesisConfig())
+    unassign = harness.spec.operation("unassignShipmentItems")
+    operation = schema[unassign.path][unassign.method]
+    case = operation.Case(path_parameters={}, body={"orderItemIds": ["x"]})
+    harness.preparation.prepare(case)
+    answer = harness.client.request(
+        unassign.method, unassign.url(case.path_parameters), json=case.body
+    )
+    assert answer.status_code in unassign.success_statuses, answer.text
+    assert len(answer.json()["orderItems"]) == 1

@@ -64,3 +64,15 @@ def test_each_record_is_a_failure_record_summary_json_accepts(monkeypatch):
     assert failure_problems(folded) == []
     assert failure_problems({k: v for k, v in folded.items() if k != "kind"}) != []
     assert headline(stats.failures) == "c [x]: t"
+
+
+def test_a_failure_a_test_failed_on_stays_the_test_s_whatever_the_gate_saw_last():
+    """The gate's later sighting of a test's failure must not make it a finding of its own."""
+    stats = Stats()
+    stats.failure(record("createOrder"))
+    stats.failure({**record("createOrder"), "source": "contract gate"})
+    stats.failure({**record("getOrderById"), "source": "contract gate"})
+    stats.failure({**record("getOrderById"), "source": "contract gate"})
+    by_operation = {f["operation"]: f for f in stats.failures}
+    assert "source" not in by_operation["createOrder"]
+    assert by_operation["getOrderById"]["source"] == "contract gate"
