@@ -45,8 +45,8 @@ DIMENSIONS = (
 DEFAULT_FLOORS = {
     "smoke": "operations=100,paths=100,status-classes=95,states=100,transitions=100",
     # The provocations reach every documented status on the mock; a staging run without a
-    # client granted no permission (ORDERMESH_RESTRICTED_*) leaves the 403s, near a sixth of
-    # them, unprovoked, and that alone is no reason to fail it.
+    # client granted no permission (ORDERMESH_RESTRICTED_*) leaves its 403s unprovoked, and
+    # that alone is no reason to fail it.
     "ci": (
         "operations=100,paths=100,status-classes=100,states=100,transitions=100,"
         "audit-actions=100,content-types=95,status-codes=80,refusals=100"

@@ -138,7 +138,7 @@ def _body(
         return
     hits[f"{element}|present"] += 1
     hits[f"{element}|{'valid' if valid(op.request_schema, value) else 'invalid'}"] += 1
-    media = _media(headers)
+    media = media_of(headers)
     if media:
         hits[f"{model.key('content-type', op.operation_id, 'request', media)}|seen"] += 1
     _values(hits, op, op.request_schema, value, model.BODY)
@@ -178,7 +178,7 @@ def _response(
         hits[f"{model.key(UNDOCUMENTED, oid, code)}|seen"] += 1
     hits[f"{model.key('status', oid, code)}|seen"] += 1
     hits[f"{model.key('class', oid, f'{code[:1]}xx')}|seen"] += 1
-    media = _media(headers)
+    media = media_of(headers)
     data = _json(body) if body else None
     if not media:
         return data
@@ -250,10 +250,12 @@ def _audit(hits: Counter[str], data: object) -> None:
                 hits[f"{model.key('audit', event['resourceType'], event['action'])}|seen"] += 1
 
 
-def _media(headers: Mapping[str, str]) -> str | None:
+def media_of(headers: Mapping[str, str] | Mapping[str, list[str]]) -> str | None:
+    """The media type an exchange's Content-Type names, lower case, without parameters."""
     for name, value in headers.items():
         if name.lower() == "content-type" and value:
-            return value.split(";")[0].strip().lower()
+            text = value[0] if isinstance(value, list) else value
+            return text.split(";")[0].strip().lower()
     return None
 
 

@@ -195,11 +195,22 @@ def _call_and_check(
 
 def send_case(session: SuiteSession, case: OpenApiCase) -> Response:
     """Send a generated case through the run's throttle; a 401 renews the token and replays."""
+    return replay_after_401(
+        case,
+        call_case(session, case),
+        session.harness.auth,
+        session.reauth,
+        lambda: call_case(session, case),
+    )
 
-    def recall() -> Response:
-        return case.call(base_url=session.settings.base_url, session=session.http)
 
-    return replay_after_401(case, recall(), session.harness.auth, session.reauth, recall)
+def call_case(session: SuiteSession, case: OpenApiCase) -> Response:
+    """One call of `case` on the run's session. Schemathesis puts a session's default headers
+    above the case's own, so a header the case names itself (an `Accept`) is passed along
+    explicitly: otherwise the session's `Accept: */*` went out instead."""
+    defaults = {name.lower() for name in session.http.headers}
+    own = {k: v for k, v in (case.headers or {}).items() if k.lower() in defaults}
+    return case.call(base_url=session.settings.base_url, session=session.http, headers=own or None)
 
 
 def _record_error(

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conformance.config.selection import replay_provocation
+from conformance.coverage.record import media_of
 from conformance.failures.hierarchy import ProvocationFailure
 from conformance.machinery.contract import is_success
 from conformance.machinery.provocations import (
@@ -39,7 +40,7 @@ from conformance.machinery.provocations import (
     planned,
 )
 from conformance.reporting import allure_steps
-from conformance.suites.runner import guarded, record_failure_group, started
+from conformance.suites.runner import call_case, guarded, record_failure_group, started
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.operations import operation_of
@@ -73,7 +74,7 @@ def test_provocation(plan: Planned, suite: SuiteSession) -> None:
         except Unavailable as exc:
             tried(suite, plan, f"not sent: {exc}")
             pytest.skip(f"{plan.id}: not sent: {exc}")
-        _send_first(suite, plan, made)
+        _send_first(suite, plan, operation, made, rerun)
         authorise(made.case, made.token)
         with allure.step(f"{made.how}: {operation.method} {made.case.formatted_path}"):
             response = send(suite, made.case)
@@ -108,10 +109,8 @@ def drawn(plan: Planned, run_seed: int) -> OpenApiCase:
 
 
 def send(suite: SuiteSession, case: OpenApiCase) -> Response:
-    """The case as it is: its own headers (an Accept) win over the session's defaults, which
-    Schemathesis otherwise puts above them."""
-    headers = {str(k): str(v) for k, v in (case.headers or {}).items()}
-    response = case.call(base_url=suite.settings.base_url, session=suite.http, headers=headers)
+    """One call, counted; no replay after a 401: the token it carries is the provocation's."""
+    response = call_case(suite, case)
     suite.stats.call(operation_of(case), response.status_code, positive=False)
     return response
 
@@ -133,11 +132,15 @@ def tried(suite: SuiteSession, plan: Planned, text: str) -> None:
         coverage.tried(plan.aims_at, f"{plan.cause}: {text}")
 
 
-def _send_first(suite: SuiteSession, plan: Planned, made: Attempt) -> None:
-    """The requests the provocation stands on (a create whose key it repeats) must succeed."""
+def _send_first(
+    suite: SuiteSession, plan: Planned, operation: Operation, made: Attempt, rerun: str
+) -> None:
+    """The requests the provocation stands on (a create whose key it repeats) must succeed; an
+    answer that breaks the contract is a failure like any other, not a reason to skip."""
     for case in made.first:
         authorise(case, made.token)
         response = send(suite, case)
+        _validate(suite, case, operation, response, RESPONSE_CHECKS, rerun)
         if not is_success(response.status_code):
             tried(suite, plan, f"not sent: the request before it answered {response.status_code}")
             pytest.skip(f"{plan.id}: the request before it answered {response.status_code}")
@@ -152,26 +155,33 @@ def _judge(
     rerun: str,
 ) -> None:
     def documented_answer_given(ctx: CheckContext, response: Response, case: OpenApiCase) -> None:
-        got = _media(response) if plan.cause == ACCEPT else str(response.status_code)
+        media = media_of(response.headers)
+        got = media if plan.cause == ACCEPT else str(response.status_code)
         if got != plan.expect:
             raise ProvocationFailure(
                 operation=plan.operation_id,
                 title=f"Documented {plan.expect} not given",
                 message=(
                     f"{made.how} should get {plan.expect} (x-provoked-by: {plan.cause});"
-                    f" the target answered {response.status_code} {_media(response) or ''}"
+                    f" the target answered {response.status_code} {media or ''}"
                 ).strip(),
                 check="documented_answer_given",
             )
 
+    checks = [*RESPONSE_CHECKS, documented_answer_given]
+    _validate(suite, made.case, operation, response, checks, rerun)
+
+
+def _validate(
+    suite: SuiteSession,
+    case: OpenApiCase,
+    operation: Operation,
+    response: Response,
+    checks: list[CheckFunction],
+    rerun: str,
+) -> None:
     try:
-        made.case.validate_response(response, checks=[*RESPONSE_CHECKS, documented_answer_given])
+        case.validate_response(response, checks=checks)
     except FailureGroup as group:
-        record_failure_group(suite, made.case, operation, response, group, rerun)
+        record_failure_group(suite, case, operation, response, group, rerun)
         raise
-
-
-def _media(response: Response) -> str | None:
-    value = response.headers.get("content-type") or response.headers.get("Content-Type")
-    text = value[0] if isinstance(value, list) else value
-    return text.split(";")[0].strip().lower() if text else None

@@ -8,11 +8,7 @@ import re
 import jsonschema_rs
 import pytest
 
-from conformance.config.settings import MOCK_MERCHANT_A, MOCK_MERCHANT_B, RunSettings, new_run_id
 from conformance.coverage import walk
-from conformance.machinery.harness import Harness
-from ordermesh_mock.config import MockConfig
-from ordermesh_mock.server import run_in_thread
 from strategies.full import filled, matching
 
 
@@ -24,18 +20,6 @@ def places_filled(schema: dict, value: object) -> set[str]:
 
 def declared(schema: dict) -> set[str]:
     return {pointer for pointer, _ in walk.places(schema) if pointer}
-
-
-@pytest.fixture
-def harness():
-    url, stop = run_in_thread(MockConfig())
-    settings = RunSettings(
-        base_url=url, credentials=MOCK_MERCHANT_A, tenant_b=MOCK_MERCHANT_B, run_id=new_run_id()
-    )
-    built = Harness.build(settings)
-    yield built
-    built.close()
-    stop()
 
 
 def test_every_request_body_is_filled_valid_and_whole(spec):
