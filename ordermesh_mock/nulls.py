@@ -8,25 +8,15 @@ operation's response schema once, and an answer is walked only where such places
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from spec.loader import Operation
+from spec.loader import Operation, branches
 
 MAX_DEPTH = 8  # the spec nests a few levels
-BRANCHES = ("allOf", "anyOf", "oneOf")
-
-
-def _branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield schema
-    for key in BRANCHES:
-        for sub in schema.get(key, ()):
-            if isinstance(sub, dict):
-                yield from _branches(sub)
 
 
 def accepts_null(schema: dict[str, Any]) -> bool:
-    for node in _branches(schema):
+    for node in branches(schema):
         declared = node.get("type")
         if declared == "null" or (isinstance(declared, list) and "null" in declared):
             return True
@@ -39,7 +29,7 @@ class Nulls:
     __slots__ = ("items", "names", "properties")
 
     def __init__(self, schema: dict[str, Any], depth: int = 0) -> None:
-        nodes = list(_branches(schema))
+        nodes = list(branches(schema))
         required = {name for node in nodes for name in node.get("required") or ()}
         declared: dict[str, list[dict[str, Any]]] = {}
         for node in nodes:

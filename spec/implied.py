@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from spec.loader import Spec
+from spec.loader import Spec, branches
 
 ASCENDING, DESCENDING = "ascending", "descending"
 
@@ -173,7 +172,7 @@ def declared_only(value: Any, schema: Any) -> Any:
     part: the mock stores that, and the checks compare a read with that."""
     if not isinstance(schema, dict):
         return value
-    nodes = list(_branches(schema))
+    nodes = list(branches(schema))
     if isinstance(value, dict):
         declared: dict[str, Any] = {}
         extra: Any = None
@@ -193,12 +192,3 @@ def declared_only(value: Any, schema: Any) -> Any:
         items = next((n["items"] for n in nodes if isinstance(n.get("items"), dict)), None)
         return [declared_only(v, items) for v in value]
     return value
-
-
-def _branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """`schema` and the schemas its composition keywords put at the same place."""
-    yield schema
-    for key in ("allOf", "anyOf", "oneOf"):
-        for sub in schema.get(key, ()):
-            if isinstance(sub, dict):
-                yield from _branches(sub)

@@ -109,6 +109,19 @@ class Operation:
         return PLACEHOLDER.sub(lambda m: quote(str(ids[m.group(1)]), safe=""), self.path)
 
 
+COMPOSITION = ("allOf", "anyOf", "oneOf")
+
+
+def branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`schema` and every schema its composition keywords put at the same place: the one way the
+    spec's readers (coverage, the mock's nulls, a write's declared part) walk a composed schema."""
+    yield schema
+    for key in COMPOSITION:
+        for sub in schema.get(key, ()):
+            if isinstance(sub, dict):
+                yield from branches(sub)
+
+
 def follow_refs(node: Any, lookup: Callable[[str], Any]) -> tuple[Any, list[str]]:
     """Follow a chain of `$ref`s with `lookup`; returns the target and the refs it went through.
 

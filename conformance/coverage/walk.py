@@ -10,20 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-BRANCHES = ("allOf", "anyOf", "oneOf")
+from spec.loader import branches
+
 ITEM = "[]"
 MAX_DEPTH = 8  # the spec nests a few levels; a deeper walk would only repeat itself
 # Entries of one array an answer is walked through: a long page repeats its entries' shape.
 MAX_ENTRIES = 20
-
-
-def branches(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """`schema` and every schema its composition keywords put at the same place."""
-    yield schema
-    for key in BRANCHES:
-        for sub in schema.get(key, ()):
-            if isinstance(sub, dict):
-                yield from branches(sub)
 
 
 def places(schema: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
