@@ -45,14 +45,24 @@ def records_of(ctx: CheckContext, case: OpenApiCase, body: Any) -> list[dict[str
     return None if records is None else [r for r in records if isinstance(r, dict)]
 
 
-def _ids_on(
+def records_on(
     ctx: CheckContext, case: OpenApiCase, query: dict[str, Any], page: int, size: int
-) -> list[Any] | None:
+) -> list[dict[str, Any]] | None:
+    """The records of page `page` at `size` per page, asked with `query`; None on a refusal."""
     answer = ctx.client.get(case.formatted_path, params={**query, "page": page, "pageSize": size})
     if not is_success(answer.status_code):
         return None
-    records = records_of(ctx, case, json_of(answer))
+    return records_of(ctx, case, json_of(answer))
+
+
+def ids_of(records: list[dict[str, Any]] | None) -> list[Any] | None:
     return None if records is None else [r.get("id") for r in records]
+
+
+def _ids_on(
+    ctx: CheckContext, case: OpenApiCase, query: dict[str, Any], page: int, size: int
+) -> list[Any] | None:
+    return ids_of(records_on(ctx, case, query, page, size))
 
 
 def _overlap(

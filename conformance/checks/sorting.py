@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from schemathesis import Response
 
 from conformance.checks.context import CheckContext, project_check
-from conformance.checks.listing import records_of
+from conformance.checks.listing import OVERLAP_TRIES, ids_of, records_of, records_on
 from conformance.failures.hierarchy import SortFailure
 from conformance.machinery.contract import is_success, json_of
 from conformance.transport.operations import operation_of
@@ -67,12 +67,22 @@ def _judge(
     asked: tuple[str | None, str],
     records: list[dict[str, Any]],
 ) -> None:
+    problem = _problem(sort, asked, records)
+    if problem is not None:
+        _fail(case, problem)
+
+
+def _problem(
+    sort: SortParameters, asked: tuple[str | None, str], records: list[dict[str, Any]]
+) -> str | None:
+    """What is out of the asked order among `records`, with what was asked; None when in order."""
     key, direction = asked
     prop = sort.keys[key] if key is not None else next(iter(sort.keys.values()))
     problem = out_of_order(records, prop, sort.directions[direction])
-    if problem is not None:
-        shown = f"{sort.key_parameter}={key}, " if sort.key_parameter else ""
-        _fail(case, f"{problem} ({shown}{sort.direction_parameter}={direction})")
+    if problem is None:
+        return None
+    shown = f"{sort.key_parameter}={key}, " if sort.key_parameter else ""
+    return f"{problem} ({shown}{sort.direction_parameter}={direction})"
 
 
 def out_of_order(records: list[dict[str, Any]], prop: str, direction: str) -> str | None:
@@ -111,20 +121,28 @@ def _next_page(
     body: dict[str, Any],
     records: list[dict[str, Any]],
 ) -> None:
-    """The next page goes on where this one stopped: its first record follows this one's last."""
+    """The next page goes on where this one stopped: its first record follows this one's last.
+
+    Other writers (another worker of this run, other users of a shared staging) insert records
+    between the two reads, and an insert shifts an earlier record onto the next page. So a
+    break in order counts only when this page, read again after the next one, is unchanged; a
+    listing that keeps moving is tried again a few times and then left without a verdict."""
     page, size, total = (body.get(key) for key in ("page", "pageSize", "totalCount"))
     if not records or not (isinstance(page, int) and isinstance(size, int)):
         return
-    if not isinstance(total, int):
+    if not isinstance(total, int) or page * size >= total:
         return
-    if page * size >= total:
-        return
-    answer = ctx.client.get(
-        case.formatted_path, params={**query, "page": page + 1, "pageSize": size}
-    )
-    following = records_of(ctx, case, json_of(answer)) if is_success(answer.status_code) else None
-    if following:
-        _judge(case, sort, asked, [records[-1], *following])
+    for _ in range(OVERLAP_TRIES):
+        following = records_on(ctx, case, query, page + 1, size)
+        problem = _problem(sort, asked, [records[-1], *following]) if following else None
+        if problem is None:
+            return
+        again = records_on(ctx, case, query, page, size)
+        if ids_of(again) == ids_of(records):
+            _fail(case, f"{problem}, across pages {page} and {page + 1}")
+        if not again:
+            return
+        records = again
 
 
 def _every_declared(ctx: CheckContext, case: OpenApiCase, sort: SortParameters) -> None:

@@ -64,10 +64,22 @@ def test_the_spec_defaults_apply_when_nothing_is_asked(check, asked, spec):
 
 def test_the_next_page_goes_on_where_this_one_stopped(check, api, asked):
     case = asked(sortBy="externalId", sortDirection="asc")
-    following = page("b", "e", number=2, total=4)
-    api.on("GET", case.formatted_path, 200, following, when={"page": 2})
-    with pytest.raises(SortFailure, match="o-c"):
-        check(None, answer(case, 200, page("a", "c", total=4)), case)
+    first = page("a", "c", total=4)
+    api.on("GET", case.formatted_path, 200, page("b", "e", number=2, total=4), when={"page": 2})
+    api.on("GET", case.formatted_path, 200, first, when={"page": 1})  # read again: unchanged
+    with pytest.raises(SortFailure, match=r"o-c .*across pages 1 and 2"):
+        check(None, answer(case, 200, first), case)
+
+
+def test_a_listing_that_moved_between_the_two_reads_is_read_again(check, api, asked):
+    """Another writer's insert shifted page 1's last record onto page 2: page 1, read again,
+    has changed, and with it the two pages are in order."""
+    case = asked(sortBy="externalId", sortDirection="asc")
+    check.ctx.run.first_time = lambda *key: "next page" in key
+    api.on("GET", case.formatted_path, 200, page("c", "e", number=2, total=5), when={"page": 2})
+    api.on("GET", case.formatted_path, 200, page("a", "b", total=5), when={"page": 1})
+    assert check(None, answer(case, 200, page("a", "d", total=4)), case) is None
+    assert [r.url.params["page"] for r in api.requests] == ["2", "1", "2"]
 
 
 def test_every_declared_sort_is_asked_once_per_operation(check, api, asked, spec):
