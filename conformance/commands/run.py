@@ -146,7 +146,8 @@ def pytest_command(settings: RunSettings, reports: Path) -> list[str]:
     if settings.quiet:
         command += ["--tb=no", "-qq"]
     if settings.processes > 1:
-        command += ["-n", str(settings.processes)]
+        # One test at a time to each process, longest first (conformance/suites/scheduling.py).
+        command += ["-n", str(settings.processes), "--dist", "load", "--maxschedchunk", "1"]
     if settings.shard_count > 1:
         command += ["--splits", str(settings.shard_count), "--group", str(settings.shard_index)]
     return command

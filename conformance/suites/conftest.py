@@ -11,6 +11,7 @@ from conformance.config import selection
 from conformance.reporting import allure_steps, budget, run_counts
 from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
 from conformance.suites import accounting
+from conformance.suites.scheduling import longest_first
 from conformance.suites.session import SuiteSession, current
 
 
@@ -20,11 +21,12 @@ def suite() -> SuiteSession:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """--include/--exclude/--scenario/--suite: deselect the tests the run did not select."""
+    """--include/--exclude/--scenario/--suite: deselect the tests the run did not select; then
+    the longest first, when several processes share them (scheduling.py)."""
     kept = [item for item in items if selected(item)]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        items[:] = kept
+    items[:] = longest_first(kept, current().settings)
 
 
 def selected(item: Any) -> bool:
