@@ -1,6 +1,6 @@
 """Fold every request a process sends into hit counts keyed by the model's element ids.
 
-The run's transports hand each exchange to `CoverageRecorder.observe` (transport/limiter.py),
+The run's transports hand each exchange to `CoverageRecorder.observe` (transport/transports.py),
 whoever sent it: a generated case, a scenario step, an oracle read, setup or cleanup. What the wire
 cannot show (a link followed, a tenant probe) is noted by the code that knows (`note`).
 A hit key is `<element id>|<side>`; build.py reads them back against the model.

@@ -18,8 +18,9 @@ from conformance.redaction import Redactor
 from conformance.transport.auth import TokenProvider, bearer_header, provider_for
 from conformance.transport.client import ApiClient
 from conformance.transport.connection import ProxyRouting
-from conformance.transport.limiter import LimitedTransport, Throttle, limited_session, run_throttle
+from conformance.transport.limiter import Throttle, run_throttle
 from conformance.transport.polling import WriteLog
+from conformance.transport.transports import LimitedTransport, limited_session
 from spec import Spec, load_lifecycle
 
 

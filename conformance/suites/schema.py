@@ -14,7 +14,8 @@ from conformance.config.selection import is_operation_id
 from conformance.config.settings import ConfigError, RunSettings
 from conformance.suites.session import current
 from conformance.transport.auth import bearer_header
-from conformance.transport.limiter import run_throttle, throttle_schema
+from conformance.transport.limiter import run_throttle
+from conformance.transport.transports import throttle_schema
 from spec import SAFE_METHODS
 from spec.loader import HTTP_METHODS
 from strategies.formats import schema_with_formats

@@ -3,7 +3,7 @@
 Generated cases (requests, through Schemathesis), oracle reads and token requests (httpx) take
 one `ConnectionOptions`: `--request-timeout`, `--ca-bundle`, `--tls-verify/--no-tls-verify` and a
 client certificate for mutual TLS (`--request-cert`, `--request-cert-key`). The transports of
-conformance/transport/limiter.py apply them, so no client can forget one.
+conformance/transport/transports.py apply them, so no client can forget one.
 
 The standard `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` variables: requests reads
 them for every request. httpx reads them only for a client that brings no transport of its own,

@@ -9,7 +9,8 @@ import urllib3
 from schemathesis.errors import FailureGroup
 
 from conformance.checks.ignored_auth import make_ignored_auth_check
-from conformance.transport.limiter import Throttle, throttle_schema
+from conformance.transport.limiter import Throttle
+from conformance.transport.transports import throttle_schema
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from spec import SPEC_PATH

@@ -12,8 +12,9 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from conformance.transport.limiter import BURST, MAX_RETRIES, LimitedTransport, Throttle
+from conformance.transport.limiter import BURST, MAX_RETRIES, Throttle
 from conformance.transport.transient import GATEWAY_RETRIES
+from conformance.transport.transports import LimitedTransport
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.server import run_in_thread
 from tests.support.cli import live_env

@@ -16,7 +16,7 @@ import requests
 import yaml
 
 from conformance.machinery.harness import limited_transport
-from conformance.transport.limiter import LimitedTransport, Throttle, limited_session
+from conformance.transport.limiter import Throttle
 from conformance.transport.transient import (
     GATEWAY_RETRIES,
     RetryPolicy,
@@ -24,6 +24,7 @@ from conformance.transport.transient import (
     dropped_before_answer,
     policy_for,
 )
+from conformance.transport.transports import LimitedTransport, limited_session
 from spec import SPEC_PATH, load_spec
 from tests.support.sockets import serving
 
