@@ -55,13 +55,21 @@ class ContractBreach(OrderMeshError):
     what the caller needed and did not get (the answer was unusable, not only non-conformant)."""
 
     def __init__(
-        self, operation_id: str, check: str, failure: Failure, missing: str | None = None
+        self,
+        operation_id: str,
+        check: str,
+        failure: Failure,
+        missing: str | None = None,
+        unanswered: str | None = None,
     ) -> None:
         super().__init__(f"{operation_id}: {missing or f'{check}: {failure.title}'}")
         self.operation_id = operation_id
         self.check = check
         self.failure = failure
         self.missing = missing
+        # A request that got no answer, as curl ("" when not known): its reproduction is this
+        # request, never the exchange the client completed before it.
+        self.unanswered = unanswered
 
     def blocked_line(self) -> str:
         if self.missing:
@@ -235,7 +243,9 @@ class ContractGate:
         return unanswered_breach(operation_id, f"{request.method} {request.url.path}", exc)
 
 
-def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractBreach:
+def timeout_breach(
+    operation_id: str, request: str, timeout: float, curl: str = ""
+) -> ContractBreach:
     failure = ResponseTimeExceeded(
         operation=operation_id,
         elapsed=timeout,
@@ -243,10 +253,12 @@ def timeout_breach(operation_id: str, request: str, timeout: float) -> ContractB
         message=f"{request} got no answer within {timeout:g} s",
         title="No answer in time",
     )
-    return ContractBreach(operation_id, "response_time", failure)
+    return ContractBreach(operation_id, "response_time", failure, unanswered=curl)
 
 
-def unanswered_breach(operation_id: str, request: str, exc: BaseException) -> ContractBreach:
+def unanswered_breach(
+    operation_id: str, request: str, exc: BaseException, curl: str = ""
+) -> ContractBreach:
     """A request whose connection closed before any answer: the target's side, not the API's
     contract. A request safe to repeat got here only after one resend (transient.py)."""
     failure = TransportFailure(
@@ -256,7 +268,7 @@ def unanswered_breach(operation_id: str, request: str, exc: BaseException) -> Co
         " repeat was sent twice, any other once",
         check="transport",
     )
-    return ContractBreach(operation_id, "transport", failure)
+    return ContractBreach(operation_id, "transport", failure, unanswered=curl)
 
 
 def _breach(operation: OpenApiOperation, failure: Failure) -> ContractBreach:

@@ -112,13 +112,18 @@ def reproduction(
     response: httpx.Response | None = None,
 ) -> str:
     """A one-line curl of the answer that broke the contract (after the line that fetches its
-    token), and the run that replays it. A request that got no answer has no exchange."""
+    token), and the run that replays it. A request that got no answer has no exchange: its own
+    curl when the breach carries it, else the replay alone."""
     settings = session.settings
     client = session.harness.client
-    exchange = client.exchange_of(response) if response is not None else client.last_exchange()
-    if exchange is None or breach.check == "response_time":
+    if breach.unanswered is not None:
+        curl = session.harness.redactor.text(breach.unanswered)
+    else:
+        exchange = client.exchange_of(response) if response is not None else client.last_exchange()
+        curl = exchange.as_curl() if exchange is not None else ""
+    if not curl:
         return f"# seed {settings.seed}; replay: {rerun}"
-    curl = exchange.as_curl().replace(" \\\n  ", " ")
+    curl = curl.replace(" \\\n  ", " ")
     curl = AUTH_HEADER.sub(f"-H {bearer_reference()}", curl)
     replay = f"# seed {settings.seed}; replay the test that met it: {rerun}"
     return f"{auth_line(session)}\n{curl}\n{replay}"
@@ -143,16 +148,18 @@ def blocked(
     pytest.skip(line)
 
 
-def request_failed(session: SuiteSession, exc: Exception, operation_id: str, request: str) -> None:
-    """A generated case got no answer. A timeout, or a connection closed before any answer, is
-    the target's failure at that operation; a target that no longer answers at all is the
-    CLI's to report ("target went away")."""
+def request_failed(
+    session: SuiteSession, exc: Exception, operation_id: str, request: str, curl: str
+) -> None:
+    """A generated case (`curl`) got no answer. A timeout, or a connection closed before any
+    answer, is the target's failure at that operation; a target that no longer answers at all
+    is the CLI's to report ("target went away")."""
     gone_unless_answering(session, request)
     if isinstance(exc, requests.exceptions.Timeout):
         reason = f"{request} ({type(exc).__name__})"
         timeout = session.settings.request_timeout or DEFAULT_RESPONSE_TIMEOUT
-        blocked(session, timeout_breach(operation_id, reason, timeout), operation_id)
-    blocked(session, unanswered_breach(operation_id, request, exc), operation_id)
+        blocked(session, timeout_breach(operation_id, reason, timeout, curl), operation_id)
+    blocked(session, unanswered_breach(operation_id, request, exc, curl), operation_id)
 
 
 def gone_unless_answering(session: SuiteSession, request: str) -> None:

@@ -158,7 +158,8 @@ def guarded(
         blocking.blocked(session, breach, operation.operation_id, rerun)
     except blocking.REQUEST_ERRORS as exc:
         request = f"{operation.method} {case.formatted_path}"
-        blocking.request_failed(session, exc, operation.operation_id, request)
+        curl = case.as_curl_command()
+        blocking.request_failed(session, exc, operation.operation_id, request, curl)
         raise
     except SetupError as exc:
         session.stats.setup_errors[operation.operation_id] += 1

@@ -131,19 +131,28 @@ class Throttle:
             setattr(self, waited, getattr(self, waited) + delay)
 
     def send(
-        self, attempt_once: Callable[[bool], tuple[int, Mapping[str, str]]], method: str, url: str
+        self,
+        attempt_once: Callable[[bool], tuple[int, Mapping[str, str]]],
+        method: str,
+        url: str,
+        last_used: float | None = None,
     ) -> None:
         """Call `attempt_once(fresh)` until it returns a response not to retry. A connection
         that closed unanswered raises, unless the request is safe to repeat and this is its
         first: then it goes again with `fresh` true, on a new connection (the pool's other idle
-        connections may have gone stale at the same moment)."""
+        connections may have gone stale at the same moment). A request not safe to repeat goes
+        with `fresh` true when its sender's pool was last used (`last_used`, monotonic) longer
+        ago than `transient.REUSE_AFTER_IDLE`: it never risks a connection the far side may be
+        closing."""
         repeatable = self.policy.repeatable(method, url)
         attempt, resent_stale = 0, False
         while True:
             self.acquire()
+            idle = time.monotonic() - last_used if last_used is not None else 0.0
+            fresh = resent_stale or (not repeatable and idle > transient.REUSE_AFTER_IDLE)
             try:
                 with self._cap.slot() if self._cap else nullcontext():
-                    status, headers = attempt_once(resent_stale)
+                    status, headers = attempt_once(fresh)
             except Exception as exc:
                 if resent_stale or not repeatable or not transient.dropped_before_answer(exc):
                     raise
@@ -151,6 +160,9 @@ class Throttle:
                 with self._lock:
                     self.stale_retries += 1
                 continue
+            finally:
+                if not fresh:  # a fresh connection is a one-off: the pool's stay idle
+                    last_used = time.monotonic()
             delay = self.backoff(status, headers, attempt, repeatable)
             if delay is None:
                 return

@@ -4,7 +4,9 @@ Behind a load balancer the far side closes idle keep-alive connections on its ow
 request sent on one just as it closes gets no answer at all. A request safe to repeat (an
 idempotent HTTP method, or an operation the spec marks `x-idempotent: true`) is then sent once
 more, on a fresh connection, and counted. One that is not (a POST) is never resent blindly: it
-ends as a transport failure at its operation (`UnansweredRequest`, category "transport").
+ends as a transport failure at its operation (`UnansweredRequest`, category "transport"). So
+that this stays rare, such a request is sent on a fresh connection whenever its pool has sat
+idle longer than `REUSE_AFTER_IDLE`.
 
 A gateway answers 502, 503 or 504 by itself while an upstream is briefly away. Unless the spec
 documents that status for some operation (then it is the API's answer), it is retried with
@@ -33,6 +35,11 @@ ALWAYS_UNFORWARDED = frozenset({503})  # retried for any method (see the module 
 GATEWAY_RETRIES = 3
 GATEWAY_BACKOFF = 0.5  # seconds before the first resend; doubles each time
 IDEMPOTENT_MARK = "x-idempotent"
+# Seconds a pool may have been idle and still carry a request not safe to repeat. Servers and
+# load balancers close idle keep-alive connections on their own schedule, a second or more; a
+# connection that closes just as the request goes out leaves no way to know whether the request
+# was acted on, so a POST after a pause takes a fresh connection instead.
+REUSE_AFTER_IDLE = 0.5
 
 
 class UnansweredRequest(requests.exceptions.RequestException):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ class LimitedTransport(httpx.BaseTransport):
         self._inner = inner
         self._throttle = throttle
         self._fresh = fresh
+        self._pool_used: float | None = None  # when the pool last carried a request
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         sent: list[httpx.Response] = []
@@ -57,10 +59,16 @@ class LimitedTransport(httpx.BaseTransport):
         def attempt(fresh: bool) -> tuple[int, Mapping[str, str]]:
             if sent:
                 sent[-1].close()
-            sent.append(self._on_new_connection(request) if fresh else self._send(request))
+            if fresh:
+                sent.append(self._on_new_connection(request))
+            else:
+                try:
+                    sent.append(self._send(request))
+                finally:
+                    self._pool_used = time.monotonic()
             return sent[-1].status_code, sent[-1].headers
 
-        self._throttle.send(attempt, request.method, str(request.url))
+        self._throttle.send(attempt, request.method, str(request.url), self._pool_used)
         if self._throttle.observer is None:
             return sent[-1]
         return observed(self._throttle.observer, request, sent[-1])
@@ -96,6 +104,7 @@ class LimitedAdapter(HTTPAdapter):
     def __init__(self, throttle: Throttle) -> None:
         super().__init__()
         self._throttle = throttle
+        self._pool_used: float | None = None  # when the pool last carried a request
 
     def send(
         self,
@@ -123,11 +132,15 @@ class LimitedAdapter(HTTPAdapter):
             if fresh:
                 sent.append(on_new_connection(request, kwargs))
             else:
-                sent.append(super(LimitedAdapter, self).send(request, **kwargs))
+                try:
+                    sent.append(super(LimitedAdapter, self).send(request, **kwargs))
+                finally:
+                    self._pool_used = time.monotonic()
             return sent[-1].status_code, sent[-1].headers
 
         try:
-            self._throttle.send(attempt, request.method or "GET", request.url or "")
+            method, url = request.method or "GET", request.url or ""
+            self._throttle.send(attempt, method, url, self._pool_used)
         except requests.exceptions.ConnectionError as exc:
             if transient.dropped_before_answer(exc):
                 raise UnansweredRequest(f"{request.method} {request.url}: {exc}") from exc

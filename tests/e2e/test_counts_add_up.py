@@ -56,16 +56,21 @@ def request_line(operation_id: str) -> str:
     return f"^{operation.method} {path}[ ?]"
 
 
-def scenario_through(proxy_hang_up: str, reports: Path, forward: bool = False):
-    """The scenario against a fresh mock behind a proxy that hangs up once on `hang_up`
-    (after the target did the work, with `forward`)."""
+def scenario_through(
+    proxy_hang_up: str,
+    reports: Path,
+    forward: bool = False,
+    selection: tuple[str, ...] = ("--scenario", SCENARIO),
+):
+    """The scenario (or another `selection`) against a fresh mock behind a proxy that hangs up
+    once on `hang_up` (after the target did the work, with `forward`)."""
     mock_url, stop_mock = run_in_thread(MockConfig(token=STATIC_TOKEN))
     proxy = HangingUpProxy(mock_url, proxy_hang_up, forward=forward)
     try:
         result = run_conformance(
             *("--base-url", proxy.base_url, "--token", STATIC_TOKEN, "--profile", "smoke"),
             *("--merchant-id", MOCK_MERCHANT_A.merchant_id, "--seed", "1"),
-            *("--scenario", SCENARIO, "--lifecycle-threshold", "0"),
+            *(*selection, "--lifecycle-threshold", "0"),
             reports=reports,
         )
     finally:
@@ -106,3 +111,20 @@ def test_a_get_whose_connection_dies_is_sent_again_and_counted(tmp_path):
     assert result.returncode == Exit.OK, [f["message"][:300] for f in summary["failures"]]
     assert summary["failures"] == [] and failed_tests(summary) == 0
     assert summary["requests"]["stale_connection_retries"] == 1
+
+
+def test_a_generated_post_with_no_answer_is_reproduced_by_itself(tmp_path):
+    """The reproduction of a generated case that got no answer is that case's curl, never the
+    exchange the run completed before it (a setup read or a snapshot)."""
+    selection = ("--suite", "properties", "--include", "holdOrder")
+    result, hung_up, summary = scenario_through(
+        request_line("holdOrder"), tmp_path, False, selection
+    )
+    assert len(hung_up) == 1
+    assert result.returncode == Exit.FAILURES, result.stdout[-2000:] + result.stderr[-2000:]
+    [failure] = summary["failures"]
+    assert (failure["check"], failure["operation"]) == ("transport", "holdOrder")
+    [curl] = [line for line in failure["reproduction"].splitlines() if line.startswith("curl ")]
+    path = load_spec().operation("holdOrder").path.rsplit("/", 1)[-1]
+    assert re.fullmatch(rf"curl -X POST .*/v1/\S+/{path}'?", curl), curl
+    assert "--base-url" in failure["replay"]

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from conformance.machinery.harness import limited_transport
 from conformance.transport.limiter import Throttle
 from conformance.transport.transient import (
     GATEWAY_RETRIES,
+    REUSE_AFTER_IDLE,
     RetryPolicy,
     UnansweredRequest,
     dropped_before_answer,
@@ -236,3 +238,71 @@ def test_the_resend_goes_on_a_new_connection_not_another_stale_one():
             assert session.get(url + "/x").status_code == 200
     assert numbers.count(2) == 2  # one stale connection each, then a new one
     assert throttle.counts()["stale_connection_retries"] == 2
+
+
+@contextmanager
+def closing_as_reused() -> Iterator[tuple[str, list[int]]]:
+    """A keep-alive server that answers each connection's first request at once and hangs up
+    on its second unanswered, as a load balancer closing an idle connection just as it is
+    reused. Yields (base URL, the number of each request on its connection)."""
+    numbers: list[int] = []
+
+    def connection(conn: socket.socket) -> None:
+        with conn, conn.makefile("rb") as incoming:
+            for number in (1, 2):
+                if not read_request(incoming):
+                    return
+                numbers.append(number)
+                if number == 2:
+                    return
+                conn.sendall(OK)
+
+    with serving(connection, threaded=True) as base_url:
+        yield base_url, numbers
+
+
+def read_request(incoming: BinaryIO) -> bool:
+    """Read one whole request (its head, then as many body bytes as it declares); False when
+    the client closed the connection instead. A body may come in a write of its own."""
+    length = 0
+    line = incoming.readline()
+    if not line:
+        return False
+    while line not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+        line = incoming.readline()
+    incoming.read(length)
+    return True
+
+
+def test_a_post_after_a_pause_takes_a_fresh_connection():
+    """Both transports: after the pool sat idle past REUSE_AFTER_IDLE, a POST goes on a new
+    connection, so a connection closed as it was reused never costs a request its answer."""
+    throttle = Throttle(None)
+    with closing_as_reused() as (url, numbers):
+        with httpx.Client(base_url=url, transport=limited_transport(throttle)) as client:
+            assert client.post("/x", json={}).status_code == 200
+            time.sleep(REUSE_AFTER_IDLE + 0.2)
+            assert client.post("/x", json={}).status_code == 200
+        with limited_session(throttle) as session:
+            assert session.post(url + "/x", json={}).status_code == 200
+            time.sleep(REUSE_AFTER_IDLE + 0.2)
+            assert session.post(url + "/x", json={}).status_code == 200
+    assert numbers == [1, 1, 1, 1]  # no request met a connection that hung up
+    assert throttle.counts()["stale_connection_retries"] == 0
+
+
+def test_a_post_straight_after_another_keeps_its_connection():
+    """Without a pause the pool's connection is reused: the second POST is that connection's
+    second request (which this server hangs up on), and is not sent again."""
+    throttle = Throttle(None)
+    with (
+        closing_as_reused() as (url, numbers),
+        httpx.Client(base_url=url, transport=limited_transport(throttle)) as client,
+    ):
+        assert client.post("/x", json={}).status_code == 200
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post("/x", json={})
+    assert numbers == [1, 2]
