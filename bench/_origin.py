@@ -9,7 +9,7 @@ header naming the sender, found by walking the call stack from the innermost fra
 the first frame that matches a rule below names the kind, and the next outer frame of another
 kind, if any, says what it ran for ("setup (in single-violation probe)"). The lifecycle
 scenarios' requests are named by the module and function of conformance/stateful/ that sent
-them ("lifecycle checks.read_audit"), since one label would hide which of their reads
+them ("lifecycle audit_logs.AuditLogs.read"), since one label would hide which of their reads
 dominate. A request sent from a thread pool (conformance/transport/together.py's reads sent
 together, the
 cleanup's cancels) is named by the stack that handed it to the pool when its own stack names no

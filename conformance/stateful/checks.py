@@ -1,19 +1,18 @@
 """After each step: the target reads back as the model says, and its audit logs grew exactly.
 
 Checks run per order (an order, its items, shipments, packages and notes), for the orders the
-step touched; the end of a scenario checks every order, so a write that leaked into another
-order's resources is caught too.
+step touched, with the audit logs the step was due to grow (audit_logs.py); the end of a
+scenario checks every order and every log not read at its last step, so a write that leaked
+into another order's resources or another log is caught too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from typing import Any
 
-from conformance.checks.audit_rule import event_problems
 from conformance.failures.hierarchy import (
     AuditFailure,
     LifecycleFailure,
@@ -22,30 +21,13 @@ from conformance.failures.hierarchy import (
 )
 from conformance.machinery.contract import is_success
 from conformance.machinery.factory import NOTES_ON
+from conformance.stateful.audit_logs import AuditLogs, LogKey
 from conformance.stateful.entities import Order
 from conformance.stateful.model import Model
 from conformance.stateful.target import Target
-from conformance.transport.together import together
 from spec.vocabulary import number, vocabulary
 
 EPSILON = 1e-6
-# fields whose last audited newValue must equal what the resource reads now
-AUDITED_FIELDS = {
-    "Order": ("status",),
-    "OrderItem": ("status", "cancelledQuantity"),
-    "Shipment": ("shipmentStatus",),
-}
-# resource type -> lifecycle entity, for the fields that hold a state
-ENTITIES = {"Order": "order", "OrderItem": "orderItem", "Shipment": "shipment"}
-AUDIT_OPERATION = {
-    "Order": ("getOrderAuditLogs", "orderId"),
-    "OrderItem": ("getOrderItemAuditLogs", "orderItemId"),
-    "Shipment": ("getShipmentAuditLogs", "shipmentId"),
-    "ShipmentMessage": ("getShipmentMessageAuditLogs", "shipmentId"),
-    "Note": ("getNoteAuditLogs", "id"),
-    "Package": ("getPackageAuditLogs", "packageId"),  # read with its shipment: read_audit
-}
-
 # What verify_listings reads and judges (the `search` step declares them).
 LISTINGS = (
     "searchOrders",
@@ -71,7 +53,7 @@ class Verifier:
     def __init__(self, target: Target, model: Model) -> None:
         self.target = target
         self.model = model
-        self.audit_seen: dict[tuple[str, str], int] = {}  # events already checked, per log
+        self.audit = AuditLogs(target, model, self.state, self.fail)
         self.last_verified: set[str] = set()  # orders the latest check read: they are current
         self.words = vocabulary(target.spec)
         # A named scenario goes on past a wrong audit event or listing, so the steps after it
@@ -108,14 +90,27 @@ class Verifier:
 
     # ------------------------------------------------------------------ entry points
     def verify(self, order_handles: set[str], operation: str) -> None:
+        """After a step: the orders it touched, and the audit logs it was due to grow."""
+        self.audit.read_last = set()
         for handle in sorted(order_handles):
-            self.verify_order(self.model.orders[handle], operation)
+            order = self.model.orders[handle]
+            self.verify_order(order, operation, self.audit.due(order, operation))
         self.last_verified = set(order_handles)
 
-    def verify_order(self, order: Order, operation: str) -> None:
+    def verify_end(self, operation: str) -> None:
+        """The end of a scenario: every order the last step did not check, in full, and every
+        audit log that step did not read, so a write that leaked anywhere is caught."""
+        for handle in sorted(self.model.orders):
+            order = self.model.orders[handle]
+            if handle in self.last_verified:
+                self.audit.check(self.audit.unread_keys(order), operation, {})
+            else:
+                self.verify_order(order, operation, self.audit.keys(order))
+
+    def verify_order(self, order: Order, operation: str, logs: list[LogKey]) -> None:
         current = self.read_back(order, operation)
         self.check_gone(order, operation)
-        self.check_audit(order, operation, current)
+        self.audit.check(logs, operation, current)
 
     # ------------------------------------------------------------------ state
     def read_back(self, order: Order, operation: str) -> dict[tuple[str, str], object]:
@@ -280,92 +275,6 @@ class Verifier:
             if problems:
                 self.fail("lifecycle_state", operation, "Deleted resource still readable", problems)
 
-    # ------------------------------------------------------------------ audit
-    def audit_keys(self, order: Order) -> list[tuple[str, str]]:
-        keys = [("Order", order.handle)] + [("OrderItem", i) for i in order.items]
-        for shipment in self.model.shipments.values():
-            if shipment.order == order.handle:
-                keys += [("Shipment", shipment.handle), ("ShipmentMessage", shipment.handle)]
-                keys += [("Package", p) for p in shipment.packages]
-        return keys + [("Note", n) for n in order.notes]
-
-    def read_audit(self, kind: str, handle: str) -> tuple[int, object]:
-        if kind == "Package":
-            package = self.model.packages[handle]
-            shipment = self.model.shipments[package.shipment]
-            return self.target.read(
-                "getPackageAuditLogs", shipmentId=shipment.id, packageId=package.id
-            )
-        resource = self.model.resource(handle)
-        operation_id, name = AUDIT_OPERATION[kind]
-        return self.target.read(operation_id, **{name: resource.id})
-
-    def check_audit(
-        self, order: Order, operation: str, current: dict[tuple[str, str], Any]
-    ) -> None:
-        keys = self.audit_keys(order)
-        # The first read of every log at once (one round trip, not one a log); a log still
-        # behind is then read again on its own until it settles.
-        first = together([partial(self.read_audit, kind, handle) for kind, handle in keys])
-        for (kind, handle), read in zip(keys, first, strict=True):
-            want = self.model.audit[kind, handle]
-            (_, body), problems = self.target.poller.settle(
-                _first_then(read, partial(self.read_audit, kind, handle)),
-                partial(self._count_problems, AUDIT_OPERATION[kind][0], want=want),
-            )
-            if problems:
-                title = f"Audit log of {kind} {handle}"
-                self.fail("lifecycle_audit", operation, title, problems)
-                # Deferred: count from what the log holds, so one wrong event is named once.
-                want = len(self.words.records(AUDIT_OPERATION[kind][0], body) or [])
-                self.model.audit[kind, handle] = want
-            start = self.audit_seen.get((kind, handle), 0)
-            events = (self.words.records(AUDIT_OPERATION[kind][0], body) or [])[start:]
-            problems = self._event_problems(kind, handle, events, start, operation)
-            problems += self._value_problems(kind, handle, events, current.get((kind, handle)))
-            if problems:
-                self.fail(
-                    "lifecycle_audit", operation, f"Audit events of {kind} {handle}", problems
-                )
-            self.audit_seen[kind, handle] = want
-
-    def _event_problems(
-        self, kind: str, handle: str, events: list[Any], start: int, operation: str
-    ) -> list[str]:
-        problems = []
-        for offset, event in enumerate(events):
-            where = f"{kind} {handle} event {start + offset}"
-            problems += [
-                f"{where}: {problem}"
-                for _, problem in event_problems(
-                    event, operation, start + offset, self.target.identity
-                )
-            ]
-        return problems
-
-    def _value_problems(
-        self, kind: str, handle: str, events: list[Any], read: dict[str, object] | None
-    ) -> list[str]:
-        """The last audited newValue of a field is the value the resource has now."""
-        if read is None:
-            return []
-        problems = []
-        entity = ENTITIES.get(kind)
-        status_field = self.model.lifecycle.entities[entity]["field"] if entity else None
-        for name in AUDITED_FIELDS.get(kind, ()):
-            logged = [c for e in events for c in e.get("changes") or [] if c.get("field") == name]
-            if not logged or name not in read:
-                continue  # a field the answer left out is the schema check's finding
-            said, reads = logged[-1].get("newValue"), read.get(name)
-            if entity and name == status_field:  # one state, however each answer spells it
-                said, reads = self.state(entity, said), self.state(entity, reads)
-            if said != reads:
-                problems.append(
-                    f"{kind} {handle}: audit says {name} became {logged[-1].get('newValue')!r},"
-                    f" it reads {read.get(name)!r}"
-                )
-        return problems
-
     # ------------------------------------------------------------------ lists and searches
     def verify_listings(self, order: Order) -> None:
         """Search and list operations find exactly what the model says exists. A failure names
@@ -427,15 +336,6 @@ class Verifier:
         got_id = shipment.get("id") if isinstance(shipment, dict) else None
         return problems + _differ(f"getShipmentByOrderItemId({handle})", got_id, want_id)
 
-    def _count_problems(self, operation_id: str, got: tuple[int, object], want: int) -> list[str]:
-        status, body = got
-        events = self.words.records(operation_id, body) if is_success(status) else None
-        if events is None:
-            return [f"audit log answered {status}"]
-        if len(events) != want:
-            return [f"holds {len(events)} events, expected {want}"]
-        return []
-
 
 def _differ(what: str, got: object, want: object) -> list[str]:
     if got is ABSENT:
@@ -449,13 +349,3 @@ def _differ(what: str, got: object, want: object) -> list[str]:
 
 def _gone_problems(handle: str, got: tuple[int, object]) -> list[str]:
     return [] if got[0] == HTTPStatus.NOT_FOUND else [f"{handle} deleted, GET answered {got[0]}"]
-
-
-def _first_then(first: object, read: Callable[[], object]) -> Callable[[], object]:
-    """A read that answers `first` the first time it is called and reads afresh after that."""
-    pending = [first]
-
-    def next_read() -> object:
-        return pending.pop() if pending else read()
-
-    return next_read

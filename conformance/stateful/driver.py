@@ -188,8 +188,7 @@ class Driver:
     def verify_all(self) -> None:
         """Every order the scenario made: catches writes that leaked outside the step's scope."""
         with _narrated(self, "check every resource of the scenario against the model"):
-            rest = set(self.model.orders) - self.verifier.last_verified
-            self._guarded(self.verifier.verify, rest, "(end of scenario)")
+            self._guarded(self.verifier.verify_end, "(end of scenario)")
 
     def _guarded(self, check: Callable[..., object], *args: object) -> None:
         try:

@@ -85,7 +85,7 @@ def reads(api, target):
 def test_an_order_that_reads_as_modelled_passes(verifier, reads):
     reads()
     verifier.verify({"order1"}, "createOrder")
-    assert verifier.audit_seen == {("Order", "order1"): 1, ("OrderItem", "item1"): 1}
+    assert verifier.audit.seen == {("Order", "order1"): 1, ("OrderItem", "item1"): 1}
 
 
 @pytest.mark.parametrize(
@@ -140,6 +140,51 @@ def test_an_audit_log_other_than_modelled_fails_lifecycle_audit(verifier, reads,
     with pytest.raises(ProjectFailure) as raised:
         verifier.verify({"order1"}, "createOrder")
     assert raised.value.check == "lifecycle_audit"
+
+
+@pytest.fixture
+def held(verifier, model):
+    """order1 and item1 checked once (their creation events seen); a hold is then due to add
+    one event to the order's log and none to the item's."""
+    verifier.audit.seen.update(model.audit)
+    model.audit["Order", "order1"] += 1
+    return verifier
+
+
+HELD = [created("createOrder"), event("holdOrder", 1)]
+
+
+def audit_reads(api, target) -> list[str]:
+    logs = {target.path("getOrderAuditLogs", orderId=ORDER): "Order"}
+    logs[target.path("getOrderItemAuditLogs", orderItemId=ITEM)] = "OrderItem"
+    return [logs[r.url.path] for r in api.requests if r.url.path in logs]
+
+
+def test_a_step_reads_only_the_logs_it_was_due_to_grow(held, reads, api, target):
+    reads(order_events=HELD)
+    held.verify({"order1"}, "holdOrder")
+    assert audit_reads(api, target) == ["Order"]  # the item's log had nothing due
+
+
+def test_a_refused_call_that_wrote_an_event_fails_at_its_own_step(held, reads, model):
+    """Nothing was due (the model's count is back where it was), but the log is of the kind
+    the operation audits: it is read, and the event the refusal wrote is named there."""
+    model.audit["Order", "order1"] -= 1
+    reads(order_events=HELD)
+    with pytest.raises(ProjectFailure, match="holds 2 events, expected 1") as raised:
+        held.verify({"order1"}, "holdOrder")
+    assert (raised.value.check, raised.value.operation) == ("lifecycle_audit", "holdOrder")
+
+
+def test_an_event_where_nothing_was_due_is_caught_at_the_end(held, reads, api, target):
+    reads(order_events=HELD)
+    item_log = target.path("getOrderItemAuditLogs", orderItemId=ITEM)
+    api.on("GET", item_log, 200, {"auditLogs": [created("createOrder"), event("holdOrder", 1)]})
+    held.verify({"order1"}, "holdOrder")  # the item's log is not read here
+    with pytest.raises(ProjectFailure, match="OrderItem item1") as raised:
+        held.verify_end("(end of scenario)")
+    assert raised.value.check == "lifecycle_audit"
+    assert audit_reads(api, target) == ["Order", "OrderItem"]  # the order's log was current
 
 
 @pytest.fixture
