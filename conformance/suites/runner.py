@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import allure
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from schemathesis import CheckFunction, GenerationMode, Response
 from schemathesis.errors import FailureGroup
 
@@ -130,7 +133,7 @@ def run_case(session: SuiteSession, case: OpenApiCase, sample: bool) -> None:
     with guarded(session, case, operation):
         if positive:
             session.harness.preparation.prepare(case)
-        _call_and_check(session, case, operation, positive, sample)
+        call_and_check(session, case, operation, positive, sample)
 
 
 def started(session: SuiteSession, case: OpenApiCase) -> Operation:
@@ -170,9 +173,10 @@ def guarded(
         raise
 
 
-def _call_and_check(
+def call_and_check(
     session: SuiteSession, case: OpenApiCase, operation: Operation, positive: bool, sample: bool
-) -> None:
+) -> Response:
+    """Send `case`, count it, and judge its answer with every check; returns the answer."""
     harness = session.harness
     before = snapshots.take(check_context(session), case)
     with allure.step(f"{operation.method} {case.formatted_path}") as _:
@@ -192,6 +196,27 @@ def _call_and_check(
             raise
         if sample:
             allure_steps.attach_exchange("sample", exchange_of(session, response))
+    return response
+
+
+def one_case(strategy: st.SearchStrategy[OpenApiCase], run_seed: int, key: str) -> OpenApiCase:
+    """One case from `strategy`, the same for the same run seed and `key`."""
+    found: list[OpenApiCase] = []
+
+    @settings(
+        max_examples=1,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @seed(run_seed ^ zlib.crc32(key.encode()))
+    @given(strategy)
+    def draw(case: OpenApiCase) -> None:
+        found.append(case)
+
+    draw()
+    return found[-1]
 
 
 def send_case(session: SuiteSession, case: OpenApiCase) -> Response:

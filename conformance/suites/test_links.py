@@ -55,9 +55,14 @@ class LinkChecks:
     _before: dict[str, tuple[list[Snapshot], float]]
 
     def step(self, input: StepInput) -> StepOutput:
-        """Each link followed (its values substituted) counts on the coverage map."""
-        coverage = current().harness.coverage
-        if coverage is not None and input.transition is not None and input.applied_parameters:
+        """A walk's first step is prepared with real resources, as a property test's positive
+        case is, so its answer has links to follow; each link followed (its values substituted)
+        counts on the coverage map."""
+        session = current()
+        coverage = session.harness.coverage
+        if input.transition is None:
+            session.harness.preparation.prepare(input.case)
+        elif coverage is not None and input.applied_parameters:
             coverage.followed(input.transition.id)
         return super().step(input)  # type: ignore[misc,no-any-return]
 
