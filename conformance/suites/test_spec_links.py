@@ -12,13 +12,20 @@ from __future__ import annotations
 import allure
 import pytest
 from schemathesis import GenerationMode
+from schemathesis.core import NOT_SET
 from schemathesis.errors import FailureGroup
 
 from conformance.config.selection import replay_spec_link
 from conformance.coverage.model import key
 from conformance.machinery.spec_links import PlannedLink, linked_strategy, planned, spec_links
 from conformance.reporting import allure_steps
-from conformance.suites.runner import call_and_check, guarded, one_case, started
+from conformance.suites.runner import (
+    call_and_check,
+    guarded,
+    one_case,
+    started,
+    unlinked_body_exclusions,
+)
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession
 
@@ -51,8 +58,9 @@ def test_spec_link(link: PlannedLink, suite: SuiteSession) -> None:
     strategy, taken = linked_strategy(followed, source, answer)
     target = one_case(strategy, run_seed, f"{link.id} target")
     operation = started(suite, target)
+    excluded = unlinked_body_exclusions(target, followed.body is not NOT_SET)
     with guarded(suite, target, operation, rerun), allure.step(f"{link.target} with {taken}"):
-        call_and_check(suite, target, operation, positive=True, sample=False)
+        call_and_check(suite, target, operation, True, False, excluded)
     coverage = suite.harness.coverage
     if coverage is not None:
         coverage.followed(link.transition)
