@@ -175,3 +175,9 @@ def replay_links(settings: RunSettings) -> str:
     for flag, items in (("--include", settings.include), ("--exclude", settings.exclude)):
         selection += [word for item in items for word in (flag, item)]
     return _replay(settings, selection)
+
+
+def replay_spec_link(settings: RunSettings, source: str, target: str) -> str:
+    """Reruns the link from `source` to `target`: the links suite over those two operations."""
+    words = [word for op in dict.fromkeys((source, target)) for word in ("--include", op)]
+    return _replay(settings, ["--suite", LINKS, *words])

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conformance.config import selection
+from conformance.machinery.spec_links import PlannedLink
 from conformance.reporting import allure_steps, budget, run_counts
 from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
 from conformance.suites import accounting
@@ -36,6 +37,9 @@ def selected(item: Any) -> bool:
         return selection.runs_operation_tests(settings, selection.PROPERTIES)
     if test == "test_link_following":
         return selection.runs_operation_tests(settings, selection.LINKS)
+    if test == "test_spec_link":  # no link among the selected operations: pytest's [NOTSET]
+        planned = isinstance(item.callspec.params.get("link"), PlannedLink)
+        return planned and selection.runs_operation_tests(settings, selection.LINKS)
     if test == "test_provocation":
         operation_id = item.callspec.params["plan"].operation_id
         return selection.runs_provocation(settings, current().harness.spec, operation_id)

@@ -1,4 +1,5 @@
-"""junit.xml as CI test tabs show it: a test case per operation, scenario, walk and provocation.
+"""junit.xml as CI test tabs show it: a test case per operation, scenario, walk, provocation and
+spec link.
 
 pytest names a JUnit test case after the node id, and Schemathesis' tests of all operations share
 one (`test_operations.py::test_operation`), so GitLab and the GitHub JUnit actions showed one
@@ -53,6 +54,9 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
         return LINKS_EPIC, LINK_FOLLOWING
     if function == "test_provocation":
         return provocation_names(spec_path, overlays).get(param)
+    if function == "test_spec_link":
+        source, status, name = param.split("-", 2)  # PlannedLink.id
+        return LINKS_EPIC, f"{source}: {status} -> {name}"
     return None
 
 

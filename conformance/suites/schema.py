@@ -59,6 +59,9 @@ def build_schema(settings: RunSettings) -> BaseSchema:
         max_examples=profile.max_examples,
         database="none",
     )
+    # A link is followed from a success: a negative step (one without its token, say) ends the
+    # walk where it is, and the property tests already send negative cases of every operation.
+    schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
     # Our strategies and the coverage phase make large, filtered inputs on purpose.
     schema.config.suppress_health_check = [
         HealthCheck.too_slow,

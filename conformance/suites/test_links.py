@@ -15,7 +15,7 @@ import allure
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
-from schemathesis import Response
+from schemathesis import CheckFunction, Response
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.errors import FailureGroup
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
@@ -31,6 +31,7 @@ from conformance.suites.runner import (
     excluded_checks,
     project_checks,
     record_failure_group,
+    unlinked_body_exclusions,
 )
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
@@ -51,14 +52,24 @@ class LinkChecks:
     """Mixed into the spec's links state machine: the project's checks on every step."""
 
     # The state each call starts from and when it was sent, by case id, from before_call to
-    # validate_response.
+    # validate_response; and the checks a linked call leaves out (runner.py says why).
     _before: dict[str, tuple[list[Snapshot], float]]
+    _excluded: dict[str, list[CheckFunction]]
 
     def step(self, input: StepInput) -> StepOutput:
-        """Each link followed (its values substituted) counts on the coverage map."""
-        coverage = current().harness.coverage
-        if coverage is not None and input.transition is not None and input.applied_parameters:
-            coverage.followed(input.transition.id)
+        """A walk's first step is prepared with real resources, as a property test's positive
+        case is, so its answer has links to follow; each link followed (its values substituted)
+        counts on the coverage map."""
+        session = current()
+        coverage = session.harness.coverage
+        if input.transition is None:
+            session.harness.preparation.prepare(input.case)
+        else:
+            gave_body = input.transition.request_body is not None
+            excluded = unlinked_body_exclusions(input.case, gave_body)
+            self.__dict__.setdefault("_excluded", {})[input.case.id] = excluded
+            if coverage is not None and input.applied_parameters:
+                coverage.followed(input.transition.id)
         return super().step(input)  # type: ignore[misc,no-any-return]
 
     def before_call(self, case: OpenApiCase) -> None:
@@ -84,6 +95,7 @@ class LinkChecks:
     ) -> None:
         session = current()
         before, sent_at = self.__dict__.setdefault("_before", {}).pop(case.id, ([], None))
+        linked = self.__dict__.setdefault("_excluded", {}).pop(case.id, [])
         operation = session.harness.spec.operation(operation_of(case))
         session.stats.call(operation.operation_id, response.status_code, positive=True)
         try:
@@ -92,7 +104,7 @@ class LinkChecks:
             case.validate_response(
                 response,
                 additional_checks=project_checks(session, before, sent_at),
-                excluded_checks=excluded_checks(session.harness.spec, operation),
+                excluded_checks=[*excluded_checks(session.harness.spec, operation), *linked],
                 transport_kwargs=kwargs,
             )
         except FailureGroup as group:

@@ -9,12 +9,10 @@ what the target answered, goes on the coverage map beside the element it aimed a
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING
 
 import allure
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import CheckFunction, GenerationMode, Response
 from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.errors import FailureGroup
@@ -40,7 +38,13 @@ from conformance.machinery.provocations import (
     planned,
 )
 from conformance.reporting import allure_steps
-from conformance.suites.runner import call_case, guarded, record_failure_group, started
+from conformance.suites.runner import (
+    call_case,
+    guarded,
+    one_case,
+    record_failure_group,
+    started,
+)
 from conformance.suites.schema import suite_schema
 from conformance.suites.session import SuiteSession, current
 from conformance.transport.operations import operation_of
@@ -90,22 +94,7 @@ def drawn(plan: Planned, run_seed: int) -> OpenApiCase:
     )
     if operation is None:
         raise LookupError(f"{plan.operation_id} is not in the run's schema")
-    found: list[OpenApiCase] = []
-
-    @settings(
-        max_examples=1,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @seed(run_seed ^ zlib.crc32(plan.id.encode()))
-    @given(operation.as_strategy(GenerationMode.POSITIVE))
-    def draw(case: OpenApiCase) -> None:
-        found.append(case)
-
-    draw()
-    return found[-1]
+    return one_case(operation.as_strategy(GenerationMode.POSITIVE), run_seed, plan.id)
 
 
 def send(suite: SuiteSession, case: OpenApiCase) -> Response:

@@ -1,7 +1,7 @@
 """addRefund: all-or-nothing refunds against each item's remaining balances.
 
 The operation documents only 204/401/403/500, so every refusal (invalid body, unknown order or
-item, over balance) answers 403 ForbiddenErrorResponse with an `errors` list.
+item, over balance) answers 403 RefundForbiddenErrorResponse with an `errors` list.
 """
 
 from __future__ import annotations

@@ -77,6 +77,9 @@ def test_replay_lines_parse_back_to_the_one_test(spec):
     assert not selection.runs_operation_tests(again, selection.LINKS)
     again = parse(shlex.split(selection.replay_links(run))[2:])
     assert again.suites == (selection.LINKS,) and again.include == ("Notes",)
+    again = parse(shlex.split(selection.replay_spec_link(run, "createNote", "getNoteById"))[2:])
+    assert again.suites == (selection.LINKS,)
+    assert again.include == ("createNote", "getNoteById")
 
 
 def test_an_unknown_scenario_is_a_usage_error():
