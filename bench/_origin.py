@@ -48,7 +48,7 @@ RULES: tuple[tuple[str, str | None, str], ...] = (
     ("conformance/checks/tenant.py", None, "tenant-B read"),
     ("conformance/checks/listing.py", None, "paging/filter read"),
     ("conformance/checks/constraints.py", None, "single-violation probe"),
-    ("conformance/suites/runner.py", "_call_and_check", GENERATED),
+    ("conformance/suites/runner.py", "call_and_check", GENERATED),
     ("conformance/suites/test_links.py", None, "link scenario"),
     ("conformance/suites/test_lifecycle.py", None, "lifecycle scenario"),
     ("schemathesis/engine/run/probes.py", None, "st capability probe"),

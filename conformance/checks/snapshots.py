@@ -78,17 +78,17 @@ def audit_events(ctx: CheckContext, ref: ResourceRef) -> list[dict[str, Any]] | 
 
 
 def fresh_state(ctx: CheckContext, ref: ResourceRef) -> tuple[Any, list[dict[str, Any]] | None]:
-    """The resource and its audit log. One we wrote is polled until both show our writes (a
-    replica may lag); one we never wrote, such as a negative case's made-up id, is read once."""
+    """The resource and its audit log. One we wrote (or whose parent we wrote) is polled until
+    both show our writes, once (a replica may lag); one we never wrote, such as a negative
+    case's made-up id, is read once. A resource that reads as absent is waited for only when
+    we created it: a made-up child of ours, or one deleted since, would never show."""
 
     def state() -> tuple[Any, list[dict[str, Any]] | None]:
         resource = read(ctx, ref)
         # Most negative cases name a resource that does not exist: it has no audit log to count.
         return resource, audit_events(ctx, ref) if resource is not None else None
 
-    if not (
-        ctx.run.writes.knows(ref.id) or (ref.parent_id and ctx.run.writes.knows(ref.parent_id))
-    ):
+    if not ctx.run.writes.pending(ref.id, ref.parent_id):
         return state()
 
     def state_at_once() -> tuple[Any, list[dict[str, Any]] | None]:
@@ -99,7 +99,9 @@ def fresh_state(ctx: CheckContext, ref: ResourceRef) -> tuple[Any, list[dict[str
     def shows_our_writes(value: tuple[Any, list[dict[str, Any]] | None]) -> bool:
         # An existing resource has at least its creation event (the audit rule).
         resource, events = value
-        return resource is not None and bool(events) and ctx.run.writes.shown_by(ref.id, events)
+        if resource is None:
+            return not ctx.run.writes.knows(ref.id)
+        return bool(events) and ctx.run.writes.shown_by(ref.id, events)
 
     value = poll_until(state_at_once, shows_our_writes, ctx.run.poll_timeout)
     ctx.run.writes.settle(ref.id)

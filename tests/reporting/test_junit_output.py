@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from junitparser import Error, Failure, JUnitXml
+from schemathesis import openapi
 
 from conformance.exit_codes import Exit
 from conformance.machinery.provocations import planned
+from conformance.machinery.spec_links import PlannedLink, spec_links
+from conformance.machinery.spec_links import planned as planned_link
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.exit_outputs import write_error_junit, write_usage_outputs
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS
@@ -30,7 +33,12 @@ def cases(path: Path) -> list:
 def expected_names(spec) -> set[str]:
     operations = {op.operation_id for op in spec.operations}
     provocations = {plan.title for plan in planned(spec)}
-    return operations | set(SCENARIOS) | {RANDOM_WALKS, LINK_FOLLOWING} | provocations
+    links = {f"{link.source}: {link.status} -> {link.name}" for link in spec_link_plan()}
+    return operations | set(SCENARIOS) | {RANDOM_WALKS, LINK_FOLLOWING} | provocations | links
+
+
+def spec_link_plan() -> list[PlannedLink]:
+    return [planned_link(link) for link in spec_links(openapi.from_path(SPEC_PATH)).values()]
 
 
 def test_every_operation_is_named_by_its_id_in_its_docs_section(spec):
@@ -45,6 +53,12 @@ def test_scenarios_walks_and_links_are_named_under_their_epics():
     assert junit_name("test_random_walks", str(SPEC_PATH)) == (LIFECYCLE_EPIC, RANDOM_WALKS)
     assert junit_name("test_link_following", str(SPEC_PATH)) == (LINKS_EPIC, LINK_FOLLOWING)
     assert junit_name("test_something_else", str(SPEC_PATH)) is None
+
+
+def test_a_spec_link_is_named_by_its_source_status_and_name():
+    link = next(link for link in spec_link_plan() if link.source == "createOrder")
+    name = junit_name(f"test_spec_link[{link.id}]", str(SPEC_PATH))
+    assert name == (LINKS_EPIC, f"createOrder: {link.status} -> {link.name}")
 
 
 def test_a_provocation_is_named_by_what_it_provokes_in_its_docs_section(spec):
