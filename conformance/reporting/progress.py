@@ -52,7 +52,8 @@ class Progress:
             return self.names.get(param, param)
         if function == "test_named_scenario":
             return f"scenario: {param}"
-        return re.sub(r"^test_", "", function).replace("_", " ")
+        kind = re.sub(r"^test_", "", function).replace("_", " ")
+        return f"{kind}: {param}" if param else kind  # a provocation's or a spec link's id
 
 
 def operation_names(settings: RunSettings) -> dict[str, str]:

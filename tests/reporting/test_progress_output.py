@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from conformance.reporting.progress import Progress
+
 pytestmark = pytest.mark.slow
 
 SMALL = ("--profile", "smoke", "--seed", "5", "--include", "getOrderById", "--read-only")
@@ -34,3 +36,13 @@ def test_quiet_prints_the_summary_only(run_cli):
     assert (result.reports / "summary.md").is_file() and (
         result.reports / "lifecycle.svg"
     ).is_file()
+
+
+def test_a_parametrized_test_is_named_with_its_parameter():
+    names = Progress(names={"GET /v1/orders/{orderId}": "getOrderById"})
+    assert names.title("test_operation[GET /v1/orders/{orderId}]") == "getOrderById"
+    assert names.title("test_named_scenario[notes]") == "scenario: notes"
+    assert names.title("test_provocation[holdOrder-404-unknown-id]") == (
+        "provocation: holdOrder-404-unknown-id"
+    )
+    assert names.title("test_random_walks") == "random walks"
