@@ -130,12 +130,13 @@ class LimitedAdapter(HTTPAdapter):
             if sent:
                 sent[-1].close()
             if fresh:
-                sent.append(on_new_connection(request, kwargs))
-            else:
-                try:
-                    sent.append(super(LimitedAdapter, self).send(request, **kwargs))
-                finally:
-                    self._pool_used = time.monotonic()
+                # Drop the pool's idle connections (any may be stale): the request opens a new
+                # one, which stays in the pool for the requests after it.
+                self.poolmanager.clear()
+            try:
+                sent.append(super(LimitedAdapter, self).send(request, **kwargs))
+            finally:
+                self._pool_used = time.monotonic()
             return sent[-1].status_code, sent[-1].headers
 
         try:
@@ -197,19 +198,6 @@ def observed(
         body,
     )
     return fresh
-
-
-def on_new_connection(
-    request: requests.PreparedRequest, kwargs: dict[str, Any]
-) -> requests.Response:
-    """`request` through a one-off adapter: a new connection, not another from the pool."""
-    adapter = HTTPAdapter()
-    try:
-        response = adapter.send(request, **kwargs)
-        _ = response.content  # before its one-off pool closes
-        return response
-    finally:
-        adapter.close()
 
 
 def limited_session(throttle: Throttle) -> requests.Session:
