@@ -78,10 +78,11 @@ def audit_events(ctx: CheckContext, ref: ResourceRef) -> list[dict[str, Any]] | 
 
 
 def fresh_state(ctx: CheckContext, ref: ResourceRef) -> tuple[Any, list[dict[str, Any]] | None]:
-    """The resource and its audit log. One we wrote (or whose parent we wrote) is polled until
-    both show our writes, once (a replica may lag); one we never wrote, such as a negative
-    case's made-up id, is read once. A resource that reads as absent is waited for only when
-    we created it: a made-up child of ours, or one deleted since, would never show."""
+    """The resource and its audit log. One we wrote (or whose parent we wrote: a package the
+    run's createPackages made is logged under its shipment) is polled until both show our
+    writes (a replica may lag), and only once: afterwards it is read once, so a made-up child
+    of ours, or one deleted since, costs the wait a single time. One we never wrote, such as a
+    negative case's made-up id, is read once."""
 
     def state() -> tuple[Any, list[dict[str, Any]] | None]:
         resource = read(ctx, ref)
@@ -99,9 +100,7 @@ def fresh_state(ctx: CheckContext, ref: ResourceRef) -> tuple[Any, list[dict[str
     def shows_our_writes(value: tuple[Any, list[dict[str, Any]] | None]) -> bool:
         # An existing resource has at least its creation event (the audit rule).
         resource, events = value
-        if resource is None:
-            return not ctx.run.writes.knows(ref.id)
-        return bool(events) and ctx.run.writes.shown_by(ref.id, events)
+        return resource is not None and bool(events) and ctx.run.writes.shown_by(ref.id, events)
 
     value = poll_until(state_at_once, shows_our_writes, ctx.run.poll_timeout)
     ctx.run.writes.settle(ref.id)

@@ -173,7 +173,9 @@ class ReplicaLag:
     its items and audit logs included), and for a create, those of the Location it answered.
     Searches, lists and bulk reads lag behind any write, as a search index does: for `lag`
     seconds after the latest write they answer what they answered before it, and a query never
-    asked before finds nothing (its lists come back empty).
+    asked before finds nothing (its lists come back empty). Authentication comes first, as at a
+    gateway: a request whose credentials the target never accepted is forwarded, not served
+    from the replica.
     """
 
     def __init__(self, lag: float = 0.4) -> None:
@@ -182,6 +184,7 @@ class ReplicaLag:
         self.served: dict[str, Response] = {}  # path and query -> the last fresh answer
         self.stale_reads = 0
         self.stale_searches = 0  # of which searches, lists and bulk reads
+        self.accepted: set[str | None] = set()  # Authorization values the target answered 2xx
 
     @staticmethod
     def resource(path: str) -> str | None:
@@ -192,14 +195,19 @@ class ReplicaLag:
 
     async def __call__(self, request: Request, body: bytes, forward) -> Response:
         path = request.url.path
-        if request.method != "GET":
+        credentials = request.headers.get("authorization")
+        if request.method != "GET" or credentials not in self.accepted:
             answer = await forward()
+            if answer.status_code < 300:
+                self.accepted.add(credentials)
+            if request.method == "GET":
+                return answer
             location = answer.headers.get("location") if answer.status_code < 300 else None
             for written in (path, location):
                 if written and self.resource(written):
                     self.written[self.resource(written)] = time.monotonic()
             return answer
-        key = f"{path}?{request.url.query} {request.headers.get('authorization')}"
+        key = f"{path}?{request.url.query} {credentials}"
         resource = self.resource(path)
         since = time.monotonic() - self.written.get(resource or "", -1e9)
         if not resource:  # a search: any write makes it lag
