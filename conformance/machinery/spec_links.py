@@ -49,6 +49,12 @@ class PlannedLink:
         return f"{self.source}: {self.status} -> {self.name} -> {self.target}"
 
 
+def short_title(link_id: str) -> str:
+    """`source: status -> Name` from a PlannedLink id (JUnit names a test by its parameter)."""
+    source, status, name = link_id.split("-", 2)
+    return f"{source}: {status} -> {name}"
+
+
 def spec_links(schema: BaseSchema) -> dict[str, OpenApiLink]:
     """The spec's links among the schema's operations, by PlannedLink id."""
     # An operation the schema cannot build is the property tests' to report, not the links'.

@@ -19,6 +19,7 @@ import pytest
 
 from conformance.config.settings import RunSettings
 from conformance.machinery.provocations import planned
+from conformance.machinery.spec_links import short_title
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.outcome import FailureRecord
 from conformance.reporting.stats import running_test
@@ -55,8 +56,7 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
     if function == "test_provocation":
         return provocation_names(spec_path, overlays).get(param)
     if function == "test_spec_link":
-        source, status, name = param.split("-", 2)  # PlannedLink.id
-        return LINKS_EPIC, f"{source}: {status} -> {name}"
+        return LINKS_EPIC, short_title(param)
     return None
 
 
