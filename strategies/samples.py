@@ -57,5 +57,7 @@ def create_order_payload(
         "safeId": safe_id,
         "currencyCode": currency,
         "shippingAddress": address(rng),
+        "billingAddress": address(rng),
+        "returnAddress": address(rng),
         "items": [order_item(rng, currency) for _ in range(items)],
     }

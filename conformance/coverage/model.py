@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.coverage import walk
 from spec import Lifecycle, Operation, Spec
-from spec.loader import docs_sections
+from spec.loader import COVERAGE_EXCUSED, docs_sections
 from spec.provoked import provoked, unprovokable
 
 SEEN = ("seen",)
@@ -289,8 +289,12 @@ def response_schema_elements(
     op: Operation, code: str, schema: dict[str, object], base: str, reason: str | None
 ) -> Iterator[Element]:
     oid, seen = op.operation_id, set[tuple[str, str]]()
+    excused: dict[str, str] = {}  # place -> why the spec says no request makes it
     for pointer, node in walk.places(schema):
         spec_ptr = walk.spec_pointer(base, pointer)
+        if isinstance(node.get(COVERAGE_EXCUSED), str):
+            excused.setdefault(pointer, node[COVERAGE_EXCUSED])
+        why = next((why for place, why in excused.items() if is_at(pointer, place)), reason)
         if pointer and (pointer, "") not in seen:
             seen.add((pointer, ""))
             yield Element(
@@ -300,7 +304,7 @@ def response_schema_elements(
                 oid,
                 spec_ptr,
                 f"{code} {pointer}",
-                reason=reason,
+                reason=why,
             )
         for value in node.get("enum") or ():
             if (pointer, repr(value)) not in seen:
@@ -312,8 +316,13 @@ def response_schema_elements(
                     oid,
                     spec_ptr,
                     f"{code} {pointer} = {value_text(value)}",
-                    reason=reason,
+                    reason=why,
                 )
+
+
+def is_at(pointer: str, place: str) -> bool:
+    """`pointer` is `place` or below it."""
+    return pointer == place or pointer.startswith(f"{place}/")
 
 
 def tenant_elements(op: Operation) -> Iterator[Element]:

@@ -12,7 +12,8 @@ from ordermesh_mock.auth import Auth, Principal
 from ordermesh_mock.config import MockConfig
 from ordermesh_mock.errors import ApiError, not_found, refused
 from ordermesh_mock.faults import Faults
-from ordermesh_mock.handlers.model_fields import ORDER_OPTIONAL
+from ordermesh_mock.handlers import fulfilment
+from ordermesh_mock.handlers.model_fields import ORDER_ADDRESSES, ORDER_OPTIONAL
 from ordermesh_mock.store import Store, UnitOfWork
 from spec.lifecycle import Lifecycle
 from spec.vocabulary import Vocabulary
@@ -148,6 +149,9 @@ AUDIT_ONLY_FIELDS = frozenset({"cancelReason"})
 
 def item_view(item: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in item.items() if not k.startswith("_")}
+    out.update(fulfilment.item_prices(item))
+    out.update(fulfilment.ITEM_SWITCHES)
+    out.setdefault("clientAttributes", {})
     return out
 
 
@@ -160,17 +164,22 @@ def order_view(ctx: Ctx, order: dict[str, Any]) -> dict[str, Any]:
     }
     for key in ORDER_OPTIONAL:
         out.setdefault(key, None)
+    for key in ORDER_ADDRESSES:
+        if isinstance(out.get(key), dict):
+            out[key] = {**out[key], fulfilment.GEOCODED: fulfilment.locate(out[key])}
     items = []
     for iid in order["orderItemIds"]:
         item = get("OrderItem", iid)
         if item is not None:
             items.append(item_view(item))
     out["items"] = items
+    out.update(fulfilment.order_totals(order.get("currencyCode") or "USD", items))
     found = [get("Shipment", sid) for sid in ctx.store.shipments_by_order.get(order["id"], [])]
     shipments = [s for s in found if s is not None]
     out["shipmentIds"] = [s["id"] for s in shipments]
     out["shipmentCreatedDates"] = [s["createdDate"] + "Z" for s in shipments]
-    out["facilityNames"] = [s["facilityName"] for s in shipments if s.get("facilityName")]
+    names = (fulfilment.facility_name(s.get("facilityId")) for s in shipments)
+    out["facilityNames"] = [name for name in names if name]
     if ctx.op_id in ("getOrderById", "getOrderBySafeId") and ctx.fault("order-missing-status"):
         out.pop("status", None)
     if ctx.changed("order-priority-field"):
@@ -205,6 +214,9 @@ def shipment_view(ctx: Ctx, shipment: dict[str, Any]) -> dict[str, Any]:
     }
     packages = [ctx.get("Package", pid) for pid in shipment["packageIds"]]
     out["packages"] = [package_view(p) for p in packages if p is not None]
+    out["facilityName"] = fulfilment.facility_name(shipment.get("facilityId"))
+    method, country = shipment.get("shippingMethod"), shipment.get("shippingCountryCode")
+    out["selectedShippingMapping"] = fulfilment.shipping_mapping(method, country)
     items = []
     for iid in shipment["orderItemIDs"]:
         item = ctx.get("OrderItem", iid)

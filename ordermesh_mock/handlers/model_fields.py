@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordermesh_mock.handlers.fulfilment import GEOCODED
 from spec import load_spec
+from spec.loader import branches
 
 # Create fields the handler converts instead of copying (money per method; items to records).
 CONVERTED = frozenset({"customerPaymentMethods", "items"})
@@ -33,3 +35,16 @@ def _fields(create_model: str, read_model: str) -> tuple[tuple[str, ...], tuple[
 
 ORDER_FIELDS, ORDER_OPTIONAL = _fields("CreateOrderModel", "GetOrderModel")
 ITEM_FIELDS, _ = _fields("CreateOrderItemModel", "GetOrderItemModel")
+
+
+def _carrying(read_model: str, name: str) -> tuple[str, ...]:
+    """The read model's fields whose object declares the property `name`."""
+    shown = load_spec().component_schema(read_model)["properties"]
+    return tuple(
+        field
+        for field, schema in shown.items()
+        if any(name in (node.get("properties") or {}) for node in branches(schema))
+    )
+
+
+ORDER_ADDRESSES = _carrying("GetOrderModel", GEOCODED)  # the addresses a read shows geocoded

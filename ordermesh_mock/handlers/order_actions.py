@@ -56,7 +56,7 @@ def update_orders_bulk(ctx: Ctx) -> Result:
         try:
             order, noop = update_order(ctx, entry["id"], fields)
         except ApiError as exc:
-            results.append(bulk_failure(index, exc))
+            results.append(bulk_failure(index, exc, entry["id"]))
             continue
         if noop:
             ctx.uow.skip_primary.add(("Order", order["id"]))

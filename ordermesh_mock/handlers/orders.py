@@ -67,7 +67,7 @@ def create_order(ctx: Ctx, body: dict[str, Any], taken_safe_ids: set[str]) -> di
         )
     safe_id = body.get("safeId") or f"SAFE{secrets.token_hex(8).upper()}"
     if safe_id in ctx.store.orders_by_safe or safe_id in taken_safe_ids:
-        raise ctx.rule("safe-id-unique", prop="safeId")
+        raise ctx.rule("safe-id-unique", _own_status(ctx, safe_id), prop="safeId")
     taken_safe_ids.add(safe_id)
     now = uow.order_time()
     oid = object_id()
@@ -129,6 +129,13 @@ def create_order(ctx: Ctx, body: dict[str, Any], taken_safe_ids: set[str]) -> di
     return order
 
 
+def _own_status(ctx: Ctx, safe_id: str) -> str | None:
+    """The status of the caller's order holding `safe_id`; another merchant's stays unsaid."""
+    oid = ctx.store.orders_by_safe.get(safe_id)
+    order = ctx.get("Order", oid) if oid else None
+    return order["status"] if order and order["merchantId"] == ctx.merchant else None
+
+
 def created_body(order: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": order["id"],
@@ -147,9 +154,10 @@ def create_order_op(ctx: Ctx) -> Result:
     return Result(status, created_body(order), {"Location": path + order["id"]})
 
 
-def bulk_failure(index: int, exc: ApiError) -> dict[str, Any]:
+def bulk_failure(index: int, exc: ApiError, entry_id: Any = None) -> dict[str, Any]:
+    """A bulk entry's failure; `entry_id` names the refused entry, and is safe to echo."""
     errors = exc.body.get("errors") or [
-        field_error(f"bulk[{index}]", exc.body.get("message", "refused"), None, echo=False)
+        field_error(f"bulk[{index}]", exc.body.get("message", "refused"), entry_id)
     ]
     return {
         "index": index,
@@ -173,7 +181,7 @@ def create_orders_bulk(ctx: Ctx) -> Result:
         try:
             order = create_order(ctx, spec, taken)
         except ApiError as exc:
-            results.append(bulk_failure(index, exc))
+            results.append(bulk_failure(index, exc, spec.get("externalId")))
             continue
         results.append({"index": index, "id": order["id"], "success": True, "statusCode": 201})
     if ctx.fault("audit-missing-bulk") and ctx.uow is not None:

@@ -95,7 +95,7 @@ def reroute_bulk(ctx: Ctx) -> Result:
         try:
             shipment = reroute_one(ctx, entry)
         except ApiError as exc:
-            results.append(bulk_failure(index, exc))
+            results.append(bulk_failure(index, exc, entry["shipmentId"]))
             continue
         results.append({"index": index, "id": shipment["id"], "success": True, "statusCode": 200})
     return bulk_result(results)

@@ -75,7 +75,6 @@ def create_shipment(ctx: Ctx) -> Result:
         "vendorId": body["vendorId"],
         "vendorName": None,
         "facilityId": None,
-        "facilityName": None,
         "orderId": order["id"],
         "orderExternalId": order["externalId"],
         "merchantOrderId": order["externalId"],
@@ -110,7 +109,6 @@ def create_shipment(ctx: Ctx) -> Result:
         "costShippingTaxTotal": 0,
         "orderItemIDs": [i["id"] for i in items],
         "packageIds": [],
-        "selectedShippingMapping": None,
     }
     uow.add("Shipment", sid, shipment)
     status = shipment["shipmentStatus"]

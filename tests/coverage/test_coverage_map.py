@@ -4,6 +4,7 @@ counts add up across worker parts, and a run's `coverage` validates against the 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema_rs
@@ -13,6 +14,7 @@ from conformance.coverage import build, levels, model, walk
 from conformance.coverage.record import CoverageRecorder
 from conformance.reporting.stats import PARTS_DIR, Stats, merge_parts
 from spec import Operation, load_lifecycle
+from spec.loader import COVERAGE_EXCUSED
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / "schemas" / "coverage.schema.json"
@@ -184,3 +186,37 @@ def test_an_answer_with_entries_covers_its_array_entry_and_their_properties(spec
     hits = recorder.snapshot()
     for pointer in ("/errors", "/errors/[]", "/errors/[]/propertyName"):
         assert hits[f"{model.key('response', op.operation_id, '400', pointer)}|seen"] == 1, pointer
+
+
+def test_a_place_the_spec_excuses_is_excused_below_it_and_nowhere_else(spec):
+    """`x-coverage-excused` on a response place excuses it and what lies below it, with its text."""
+    universe = model.universe(spec, load_lifecycle())
+    props = [e for e in universe.values() if e.dimension == "response-properties"]
+    texts = set(extension_values(spec.document, COVERAGE_EXCUSED))
+    marked = [e for e in props if e.reason in texts]
+    assert texts and marked, "the spec marks no response place x-coverage-excused"
+    place = min(marked, key=lambda e: len(e.pointer))
+    below = [
+        e for e in props if e.operation == place.operation and e.pointer.startswith(place.pointer)
+    ]
+    assert len(below) > 1 and all(e.reason == place.reason for e in below)
+    status = place.label.split(" ")[0]
+    siblings = [
+        e
+        for e in props
+        if e.operation == place.operation
+        and e.label.startswith(f"{status} ")
+        and not e.pointer.startswith(place.pointer)
+    ]
+    assert siblings and all(e.reason is None for e in siblings)
+
+
+def extension_values(node: object, name: str) -> Iterator[object]:
+    if isinstance(node, dict):
+        if name in node:
+            yield node[name]
+        for value in node.values():
+            yield from extension_values(value, name)
+    elif isinstance(node, list):
+        for value in node:
+            yield from extension_values(value, name)

@@ -34,7 +34,7 @@ def test_an_order_read_answers_null_for_what_it_has_no_value_for(api, spec):
     answer = api.get(f"/v1/orders/{oid}").json()
     assert lacking(schema, answer) == []
     order = answer["order"]
-    assert order["merchantTotal"] is None and order["shippingAddress"]["location"] is None
+    assert order["reprint"] is None and order["billingAddress"] is None
     assert order["items"][0]["images"][0]["ourUrl"] is None
 
 
