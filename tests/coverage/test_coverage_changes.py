@@ -98,15 +98,14 @@ def test_a_file_that_is_not_a_diff_is_a_usage_error(run_cli, tmp_path):
     assert by_variable.code == 2 and "cannot read it" in by_variable.stderr
 
 
-def derive_next_version(run_cli, tmp_path: Path) -> list[dict]:
-    """docs/validating-a-new-version.md's steps: drift against `mock --next-version`, apply the
-    overlay, diff; returns the diff's changes (written to tmp_path/diff.json)."""
+def derive_next_version(run_cli, tmp_path: Path, base_url: str) -> list[dict]:
+    """docs/validating-a-new-version.md, section 4: drift against the next version, apply the
+    overlay, diff; returns the diff's changes (tmp_path/diff.json, the spec tmp_path/next.yaml)."""
     reports = tmp_path / "drift"
-    with next_version_mock() as base_url:
-        drift = run_cli(
-            "drift", "--base-url", base_url, "--seed", "7", "--patch-documented",
-            "--reports-dir", str(reports), env=live_env(),
-        )  # fmt: skip
+    drift = run_cli(
+        "drift", "--base-url", base_url, "--seed", "7", "--patch-documented",
+        "--reports-dir", str(reports), env=live_env(),
+    )  # fmt: skip
     assert drift.code == 1, drift.stdout + drift.stderr  # the next version drifts
     overlay, next_spec = reports / "drift.overlay.yaml", tmp_path / "next.yaml"
     applied = run_cli(
@@ -121,14 +120,16 @@ def derive_next_version(run_cli, tmp_path: Path) -> list[dict]:
 
 @pytest.mark.slow
 def test_a_run_lists_every_change_of_the_next_version(run_cli, tmp_path):
-    changed = derive_next_version(run_cli, tmp_path)
-    sections = {c["section"] for c in changed}
-    assert "Notes" in sections and len(sections) > 1  # the narrow run below misses some
-    done = run_cli(
-        "run", "--profile", "smoke", "--seed", "2", "--suite", "properties", "--include", "Notes",
-        "--changes", str(tmp_path / "diff.json"),
-    )  # fmt: skip
+    with next_version_mock() as base_url:
+        changed = derive_next_version(run_cli, tmp_path, base_url)
+        done = run_cli(
+            "run", "--base-url", base_url, "--spec", str(tmp_path / "next.yaml"),
+            "--profile", "smoke", "--seed", "2", "--suite", "properties", "--include", "Notes",
+            "--changes", str(tmp_path / "diff.json"), env=live_env(),
+        )  # fmt: skip
     assert done.code == 0, done.stdout[-2000:]
+    sections = {c["section"] for c in changed}
+    assert "Notes" in sections and len(sections) > 1  # the narrow run misses some
     coverage = done.summary["coverage"]
     listed = coverage["changes"]
     assert listed["total"] == len(changed)
@@ -141,6 +142,7 @@ def test_a_run_lists_every_change_of_the_next_version(run_cli, tmp_path):
             assert set(change.operations) <= operations, change.name
     requests = {e["id"]: e["requests"] for e in coverage["elements"]}
     for change, diffed in zip(listed["changes"], changed, strict=True):
+        assert change["match"] == "element", change  # the run's spec has every changed element
         assert change["tested"] is (change["requests"] > 0)
         shown = sum(requests[e] for e in change["elements"])  # the map's own count
         assert change["requests"] == shown or len(change["elements"]) == MAX_ELEMENTS
