@@ -36,6 +36,7 @@ USAGE = Usage(
     examples=(
         "drift --base-url https://staging-v2.ordermesh.example",
         "drift --fault order-missing-status --seed 7",
+        "drift --base-url http://127.0.0.1:8081 --patch-documented  # mock --next-version",
         (
             "drift --apply-overlay reports/drift.overlay.yaml "
             "--spec spec/ordermesh.yaml --out new.yaml"
@@ -50,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     patch = parser.add_argument_group("apply a patch instead of observing")
     patch.add_argument("--apply-overlay", metavar="OVERLAY", help="Overlay file to apply to --spec")
     patch.add_argument("--out", metavar="FILE", help="where the patched spec goes")
+    parser.add_argument_group("the patch drift writes").add_argument(
+        "--patch-documented",
+        action="store_true",
+        help="let drift.overlay.yaml also patch the documented elements the target violates, "
+        "for a target that is a new version to adopt (default: only inferred elements)",
+    )
     add_observe_options(parser, "Hypothesis seed (default: random, printed)")
 
 
@@ -66,12 +73,15 @@ def run_drift(
         return analyse(settings.load_spec(), label, target.observations)
 
 
-def write_reports(report: DriftReport, reports: Path, spec: Spec) -> Path | None:
+def write_reports(
+    report: DriftReport, reports: Path, spec: Spec, documented: bool = False
+) -> Path | None:
     """drift.json, drift.md, and the overlay that corrects the contradicted inferences (none
-    when there are none: a documented element the target breaks is the API's defect)."""
+    when there are none: a documented element the target breaks is the API's defect, patched
+    only with `documented`, when the target is a new version to adopt)."""
     reports.mkdir(parents=True, exist_ok=True)
     overlay_path: Path | None = reports / OVERLAY_FILE
-    overlay = propose_overlay(spec.document, report)
+    overlay = propose_overlay(spec.document, report, documented=documented)
     if overlay is None:
         (reports / OVERLAY_FILE).unlink(missing_ok=True)
         overlay_path = None
@@ -97,11 +107,14 @@ def apply_command(args: argparse.Namespace) -> int:
 def handle(args: argparse.Namespace) -> int:
     if args.apply_overlay:
         return apply_command(args)
-    settings = settings_from(args)
+    settings = settings_from(args).check_can_create_data()  # preparers create orders
     report = run_drift(settings, args.max_examples)
-    overlay_path = write_reports(report, Path(settings.reports_dir), settings.load_spec())
+    reports = Path(settings.reports_dir)
+    overlay_path = write_reports(report, reports, settings.load_spec(), args.patch_documented)
     summarise(report)
-    print(f"report: {Path(settings.reports_dir) / 'drift.md'}; patch: {overlay_path}")
+    print(f"report: {reports / 'drift.md'}; patch: {overlay_path}")
+    if overlay_path is None and report.violated():
+        print("documented elements violated are not patched; --patch-documented patches them too")
     return Exit.FAILURES if report.findings else Exit.OK
 
 

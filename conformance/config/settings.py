@@ -245,8 +245,8 @@ class RunSettings:
         return self.credentials.secrets() + self.tenant_b.secrets() + self.restricted.secrets()
 
     def check_can_create_data(self) -> RunSettings:
-        """Commands that create test data on a live target (run, compare) need the merchant it
-        belongs to: without one every setup call is refused, one case at a time."""
+        """Commands that create test data on a live target (run, compare, drift) need the
+        merchant it belongs to: without one every setup call is refused, one case at a time."""
         if self.base_url and not self.read_only and not self.credentials.merchant_id:
             raise ConfigError(
                 f"ORDERMESH_MERCHANT_ID (or --merchant-id) names the merchant whose test data is"

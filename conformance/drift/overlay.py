@@ -277,16 +277,20 @@ class OverlayBuilder:
 
 
 def propose_overlay(
-    document: dict[str, object], report: DriftReport, note: str | None = None
+    document: dict[str, object],
+    report: DriftReport,
+    note: str | None = None,
+    documented: bool = False,
 ) -> dict[str, Any] | None:
-    """The overlay that corrects what the target contradicted of the spec's *inferred* elements
-    (a documented element the target breaks is the API's defect, never patched here); None
-    when there is nothing to correct. `drift` and `run` both propose through this."""
-    contradicted = report.contradicted()
-    if not contradicted:
+    """The overlay that corrects what the target contradicted of the spec's *inferred* elements;
+    None when there is nothing to correct. A documented element the target breaks is the API's
+    defect and is patched only with `documented` (the target is a new version to adopt).
+    `drift` and `run` both propose through this."""
+    chosen = report.findings if documented else report.contradicted()
+    if not chosen:
         return None
     return OverlayBuilder(document, report.target, note).build(
-        dataclasses.replace(report, findings=contradicted)
+        dataclasses.replace(report, findings=chosen)
     )
 
 

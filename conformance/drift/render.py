@@ -123,6 +123,11 @@ def markdown(report: DriftReport, overlay_file: str | None) -> str:
             f"--spec {report.spec_path} --out {report.spec_path}",
             "```",
         ]
+    elif report.violated():  # the API's defects, unless the target is a version to adopt
+        lines.append(
+            "Nothing to patch: documented elements the target violates are not patched. When the "
+            "target is a new version to adopt, run drift again with `--patch-documented`."
+        )
     else:
         lines.append("Nothing to patch.")
     return "\n".join(lines) + "\n"

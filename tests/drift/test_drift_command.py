@@ -25,8 +25,16 @@ def test_usage_errors_name_the_problem(capsys, tmp_path):
         assert message in capsys.readouterr().err
 
 
+def test_a_live_target_needs_the_merchant_whose_orders_drift_creates(capsys, monkeypatch):
+    monkeypatch.setenv("ORDERMESH_TOKEN", "t")
+    monkeypatch.delenv("ORDERMESH_MERCHANT_ID", raising=False)
+    assert main(["--base-url", "http://127.0.0.1:9", "--reports-dir", "/nonexistent"]) == 2
+    assert "ORDERMESH_MERCHANT_ID" in capsys.readouterr().err
+
+
 def test_unreachable_target_exits_3(capsys, monkeypatch):
     monkeypatch.setenv("ORDERMESH_TOKEN", "t")
+    monkeypatch.setenv("ORDERMESH_MERCHANT_ID", "m")
     assert main(["--base-url", "http://127.0.0.1:9", "--reports-dir", "/nonexistent"]) == 3
     assert "unreachable" in capsys.readouterr().err
 

@@ -9,7 +9,7 @@ import pytest
 from conformance.drift.analyse import analyse
 from conformance.drift.judge import ResponseJudge
 from conformance.drift.observe import Observation
-from conformance.drift.overlay import build_overlay, to_jsonpath
+from conformance.drift.overlay import build_overlay, propose_overlay, to_jsonpath
 from conformance.drift.render import markdown
 from conformance.drift.walk import SchemaWalker, unescape
 from spec.loader import Spec
@@ -239,6 +239,19 @@ def test_every_finding_kind_gets_an_overlay_that_removes_it():
     again = analyse(Spec(patched), "test", observations[:3])
     assert again.findings == []
     assert "/v1/gone" not in patched["paths"] or "get" not in patched["paths"]["/v1/gone"]
+
+
+def test_a_documented_violation_is_patched_only_when_asked():
+    body = {"id": "1", "kind": "a", "new": 1}  # `new`: an undocumented field of a docs schema
+    seen = [Observation("getThing#0", "getThing", "case", 200, "application/json", body)]
+    report = analyse(Spec(copy.deepcopy(DOCUMENT)), "test", seen)
+    assert [f.name for f in report.violated()] == ["new"] and not report.contradicted()
+    assert propose_overlay(DOCUMENT, report) is None
+    assert "--patch-documented" in markdown(report, None)
+    overlay = propose_overlay(DOCUMENT, report, documented=True)
+    assert overlay is not None
+    patched, unmatched = apply_overlay(DOCUMENT, overlay)
+    assert unmatched == [] and analyse(Spec(patched), "test", seen).findings == []
 
 
 def test_a_pattern_with_a_bar_keeps_the_markdown_table_whole():
