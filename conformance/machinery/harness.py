@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import requests
@@ -12,6 +13,7 @@ from conformance.config.settings import RunSettings
 from conformance.coverage.record import CoverageRecorder
 from conformance.machinery.contract import ContractBreach, ContractGate, GatedClient
 from conformance.machinery.factory import Factory, Ledger, SetupError
+from conformance.machinery.once import RunMarks
 from conformance.machinery.preparers import Preparation
 from conformance.machinery.resources import ResourcePaths
 from conformance.redaction import Redactor
@@ -41,18 +43,23 @@ class Harness:
     writes: WriteLog = field(default_factory=WriteLog)  # our own audited writes (polling.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done_once: set[tuple[str, ...]] = field(default_factory=set)  # see first_time
+    marks: RunMarks = field(default_factory=RunMarks)  # across the run's processes: share_marks
     # The second merchant's own records, made in setup so a list that leaks them can show it.
     tenant_factory: Factory | None = None
     coverage: CoverageRecorder | None = None  # what the run's requests covered (coverage/record.py)
     restricted_auth: TokenProvider | None = None  # a client granted no permission (the 403s)
 
     def first_time(self, *key: str) -> bool:
-        """True once per run (per process) for `key`: for checks that sample, not repeat, a read
-        whose answer does not change from case to case."""
+        """True once per run for `key` (once per process until `share_marks`): for checks that
+        sample, not repeat, a read whose answer does not change from case to case."""
         with self.lock:
             seen = key in self.done_once
             self.done_once.add(key)
-        return not seen
+        return not seen and self.marks.claim(*key)
+
+    def share_marks(self, directory: Path) -> None:
+        """Make `first_time` once per run across the processes that share `directory`."""
+        self.marks = RunMarks(directory)
 
     @classmethod
     def build(

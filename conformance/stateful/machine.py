@@ -8,11 +8,12 @@ state. After each step the invariant reads back what the step touched (`Driver.v
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from hypothesis import HealthCheck, Phase, seed, settings
+from hypothesis import HealthCheck, Phase, reject, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -32,6 +33,9 @@ from spec.lifecycle import Refusal
 T = TypeVar("T")
 
 MAX_ORDERS = 3  # a walk stays small, so each step's checks stay cheap
+# The walks run as up to this many tests, so that a run's processes share them: each is one
+# sequential chain of round trips, and behind a network one test of every walk was the tail.
+MAX_WALK_PARTS = 8
 NOTE_TEXTS = ("call first", "gift wrap", "fragile: keep upright, do not stack, signature needed")
 
 MINOR_SHIPMENT_ACTIONS = ("update_shipment", "retry_polling", "packing_slip")
@@ -55,6 +59,7 @@ class Recorder:
     refusals: set[str] = field(default_factory=set)
     gaps: set[str] = field(default_factory=set)
     walks: int = 0
+    skip_simplest: bool = False  # another part runs Hypothesis' simplest walk (walk_parts)
     last: Driver | None = None
     first_failed: Driver | None = None  # the first walk that failed: kept if replays do not
 
@@ -170,6 +175,12 @@ class LifecycleMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------------ orders
     @initialize(lines=order_lines)
     def first_order(self, lines: list[list[object]]) -> None:
+        if self.recorder.skip_simplest:
+            # Hypothesis starts every run with its simplest walk: the first part runs it once,
+            # the others would repeat it. Rejected before any call, it does not count.
+            self.recorder.skip_simplest = False
+            self.recorder.walks -= 1
+            reject()
         self.driver.create_order(lines=lines)
 
     @precondition(lambda self: len(self.model.orders) < MAX_ORDERS)
@@ -353,6 +364,22 @@ def walk_settings(walks: int, steps: int, shrink: bool = True) -> settings:
     )
 
 
+def walk_parts(walks: int) -> list[int]:
+    """How many walks each part of the random walks runs: the budget split into at most
+    MAX_WALK_PARTS tests. Fixed by the budget, never by the processes, so the same seed gives
+    the same walks at any --concurrency."""
+    parts = max(1, min(walks, MAX_WALK_PARTS))
+    return [walks // parts + (n < walks % parts) for n in range(parts)]
+
+
+def part_seed(run_seed: int, part: int) -> int:
+    """The seed of part `part` (from 1): the run's own for the first, derived for the rest."""
+    if part == 1:
+        return run_seed
+    digest = hashlib.sha256(f"{run_seed}/{part}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
 def run_walks(
     target: Target,
     recorder: Recorder,
@@ -360,8 +387,11 @@ def run_walks(
     steps: int,
     walk_seed: int,
     configure: Callable[[settings], settings] | None = None,
+    skip_simplest: bool = False,
 ) -> None:
-    """Random walks; raises the shrunk failure, with `recorder.last` the walk that shows it."""
+    """Random walks; raises the shrunk failure, with `recorder.last` the walk that shows it.
+    `skip_simplest`: leave out Hypothesis' simplest walk, which another part runs."""
+    recorder.skip_simplest = skip_simplest
     machine = seed(walk_seed)(machine_for(target, recorder))
     chosen = walk_settings(walks, steps)
     run_state_machine_as_test(machine, settings=configure(chosen) if configure else chosen)

@@ -49,8 +49,8 @@ def junit_name(test: str, spec_path: str, overlays: tuple[str, ...] = ()) -> tup
         return operation_names(spec_path, overlays).get(param)
     if function == "test_named_scenario":
         return LIFECYCLE_EPIC, param
-    if function == "test_random_walks":
-        return LIFECYCLE_EPIC, RANDOM_WALKS
+    if function == "test_random_walks":  # in parts: `random walks 2`
+        return LIFECYCLE_EPIC, f"{RANDOM_WALKS} {param}".strip()
     if function == "test_link_following":
         return LINKS_EPIC, LINK_FOLLOWING
     if function == "test_provocation":

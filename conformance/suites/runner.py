@@ -87,7 +87,8 @@ def project_checks(
     """Our checks for one call sent at `sent_at` that started from `before`, and the run's
     `ignored_auth`."""
     if session.ignored_auth is None:
-        session.ignored_auth = make_ignored_auth_check()  # it remembers what it probed
+        # it remembers what it probed, and marks it for the run's other processes
+        session.ignored_auth = make_ignored_auth_check(session.harness.marks)
     call = check_context(session).for_call(before, sent_at)
     bound = bound_checks(call, PROJECT_CHECKS.values())
     return [*bound, session.ignored_auth]

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from conformance.config.settings import RunSettings
+from conformance.stateful.machine import walk_parts
 from conformance.stateful.scenarios import SCENARIOS
 
 ONE_STEP = 1  # a property test, a provocation, a link: a short run of independent requests
@@ -30,7 +31,9 @@ def expected_steps(item: pytest.Item, settings: RunSettings) -> int:
     test = getattr(item, "originalname", item.name)
     if test == "test_random_walks":
         walks = settings.profile_budget
-        return walks.lifecycle_scenarios * walks.lifecycle_steps
+        parts = walk_parts(walks.lifecycle_scenarios)
+        part = _param(item, "part") or 1
+        return parts[min(part, len(parts)) - 1] * walks.lifecycle_steps
     if test == "test_named_scenario":
         return len(SCENARIOS[_param(item, "name")])
     return ONE_STEP

@@ -11,6 +11,7 @@ import atexit
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import requests
@@ -21,11 +22,14 @@ from conformance.config.settings import RunSettings, new_run_id
 from conformance.machinery.embedded import embedded_mock
 from conformance.machinery.harness import Harness
 from conformance.reporting.evidence import Evidence
-from conformance.reporting.stats import Stats
+from conformance.reporting.stats import PARTS_DIR, Stats
 from conformance.transport.auth import new_reauth_state
 
 if TYPE_CHECKING:
     from hypothesis.vendor.pretty import RepresentationPrinter
+
+
+MARKS_DIR = "once"  # under the run's parts: what one process did for the whole run (once.py)
 
 
 @dataclass
@@ -64,6 +68,7 @@ def current() -> SuiteSession:
         settings, stop = embedded_mock(settings)
         atexit.register(stop)
     harness = Harness.build(settings)
+    harness.share_marks(Path(settings.reports_dir) / PARTS_DIR / MARKS_DIR)
     session = SuiteSession(
         settings, harness, Stats(), stop, evidence=Evidence(settings.reports_dir)
     )

@@ -11,11 +11,12 @@ import pytest
 from hypothesis.errors import Flaky
 
 from conformance.config.selection import replay_scenario
+from conformance.config.settings import RunSettings
 from conformance.failures.hierarchy import ProjectFailure
 from conformance.machinery.contract import ContractBreach
 from conformance.reporting import budget
 from conformance.stateful.driver import Driver
-from conformance.stateful.machine import Recorder, run_walks
+from conformance.stateful.machine import Recorder, part_seed, run_walks, walk_parts
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps
 from conformance.suites import blocking
@@ -53,22 +54,32 @@ def test_named_scenario(writable: SuiteSession, name: str) -> None:
         raise driver.verifier.deferred[0]
 
 
-def test_random_walks(writable: SuiteSession) -> None:
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The random walks run as parts (`walk_parts`), which the run's processes share."""
+    if metafunc.definition.originalname == "test_random_walks":
+        budget_of = RunSettings.from_env().profile_budget
+        parts = len(walk_parts(budget_of.lifecycle_scenarios))
+        metafunc.parametrize("part", range(1, parts + 1), ids=str)
+
+
+def test_random_walks(writable: SuiteSession, part: int) -> None:
     settings = writable.settings
     walks = settings.profile_budget
+    count = walk_parts(walks.lifecycle_scenarios)[part - 1]
+    walk_seed = part_seed(settings.seed, part)
     label(
         RANDOM_WALKS,
-        f"random walks: {walks.lifecycle_scenarios} x {walks.lifecycle_steps} steps, "
-        f"seed {settings.seed}",
+        f"random walks {part}: {count} x {walks.lifecycle_steps} steps, seed {walk_seed}",
     )
     recorder = Recorder()
     try:
         run_walks(
             target_for(writable),
             recorder,
-            walks.lifecycle_scenarios,
+            count,
             walks.lifecycle_steps,
-            settings.seed,
+            walk_seed,
+            skip_simplest=part > 1,
         )
     except ProjectFailure as failure:
         assert recorder.last is not None

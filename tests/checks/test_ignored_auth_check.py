@@ -9,6 +9,7 @@ import urllib3
 from schemathesis.errors import FailureGroup
 
 from conformance.checks.ignored_auth import make_ignored_auth_check
+from conformance.machinery.once import RunMarks
 from conformance.transport.limiter import Throttle
 from conformance.transport.transports import throttle_schema
 from ordermesh_mock.config import MockConfig
@@ -67,6 +68,17 @@ def test_an_operation_is_probed_once_per_run(searches, probes):
         call_and_check(check)
     assert len(probes) == 2  # no token, then a wrong one: after the first success only
     call_and_check(make_ignored_auth_check())  # another run probes again
+    assert len(probes) == 4
+
+
+def test_the_processes_of_one_run_probe_an_operation_once(searches, probes, tmp_path):
+    """Two processes of a run share their marks directory: what one saw enforced, the other
+    does not probe again."""
+    call_and_check = searches()
+    call_and_check(make_ignored_auth_check(RunMarks(tmp_path)))
+    call_and_check(make_ignored_auth_check(RunMarks(tmp_path)))
+    assert len(probes) == 2
+    call_and_check(make_ignored_auth_check(RunMarks(tmp_path / "another run")))
     assert len(probes) == 4
 
 

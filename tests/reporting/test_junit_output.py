@@ -11,12 +11,14 @@ import pytest
 from junitparser import Error, Failure, JUnitXml
 from schemathesis import openapi
 
+from conformance.config.settings import PROFILES
 from conformance.exit_codes import Exit
 from conformance.machinery.provocations import planned
 from conformance.machinery.spec_links import PlannedLink, spec_links
 from conformance.machinery.spec_links import planned as planned_link
 from conformance.reporting.allure_steps import LIFECYCLE_EPIC, LINKS_EPIC, docs_sections
 from conformance.reporting.exit_outputs import write_error_junit, write_usage_outputs
+from conformance.stateful.machine import walk_parts
 from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS
 from conformance.suites.junit import LINK_FOLLOWING, headline, junit_name
 from spec import SPEC_PATH
@@ -34,7 +36,9 @@ def expected_names(spec) -> set[str]:
     operations = {op.operation_id for op in spec.operations}
     provocations = {plan.title for plan in planned(spec)}
     links = {f"{link.source}: {link.status} -> {link.name}" for link in spec_link_plan()}
-    return operations | set(SCENARIOS) | {RANDOM_WALKS, LINK_FOLLOWING} | provocations | links
+    parts = walk_parts(PROFILES["smoke"].lifecycle_scenarios)
+    walks = {f"{RANDOM_WALKS} {n}" for n in range(1, len(parts) + 1)}
+    return operations | set(SCENARIOS) | walks | {LINK_FOLLOWING} | provocations | links
 
 
 def spec_link_plan() -> list[PlannedLink]:
@@ -51,6 +55,8 @@ def test_every_operation_is_named_by_its_id_in_its_docs_section(spec):
 def test_scenarios_walks_and_links_are_named_under_their_epics():
     assert junit_name("test_named_scenario[notes]", str(SPEC_PATH)) == (LIFECYCLE_EPIC, "notes")
     assert junit_name("test_random_walks", str(SPEC_PATH)) == (LIFECYCLE_EPIC, RANDOM_WALKS)
+    walks = (LIFECYCLE_EPIC, f"{RANDOM_WALKS} 2")
+    assert junit_name("test_random_walks[2]", str(SPEC_PATH)) == walks
     assert junit_name("test_link_following", str(SPEC_PATH)) == (LINKS_EPIC, LINK_FOLLOWING)
     assert junit_name("test_something_else", str(SPEC_PATH)) is None
 
