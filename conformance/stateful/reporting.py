@@ -15,7 +15,7 @@ from conformance.reporting import allure_steps, budget
 from conformance.reporting.stats import Stats
 from conformance.stateful.driver import Driver
 from conformance.stateful.reproduce import curl_script, pytest_snippet
-from conformance.stateful.scenarios import RANDOM_WALKS
+from conformance.stateful.scenarios import RANDOM_WALKS, is_walk_part
 from conformance.stateful.target import Target
 from spec import Operation, load_lifecycle
 
@@ -82,7 +82,7 @@ def record_failure(
     snippet, curl = reproduction(driver, failure, session)
     rerun = replay_scenario(session.settings, scenario)
     snippet += f"\n# replay the scenario: {rerun}\n"
-    name = "shrunk steps" if scenario == RANDOM_WALKS else "steps"
+    name = "shrunk steps" if is_walk_part(scenario) else "steps"
     with allure.step(f"{name} that expose it ({len(driver.journal)}): {failure.title}"):
         for planned in driver.journal:
             with allure.step(planned.title()):

@@ -12,6 +12,16 @@ from conformance.stateful.driver import Driver, Step, actions
 RANDOM_WALKS = "random walks"  # the state machine's test, selectable like a named scenario
 
 
+def walk_part(part: int) -> str:
+    """The name of one part of the random walks (machine.walk_parts), selectable alone."""
+    return f"{RANDOM_WALKS} {part}"
+
+
+def is_walk_part(name: str) -> bool:
+    head, _, part = name.rpartition(" ")
+    return head == RANDOM_WALKS and part.isdigit() and int(part) >= 1
+
+
 def s(action: str, **args: object) -> Step:
     return Step(action, args)
 

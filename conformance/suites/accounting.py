@@ -19,7 +19,7 @@ from schemathesis.errors import FailureGroup
 from conformance.config.selection import replay_links, replay_operation, replay_scenario
 from conformance.failures.categories import SUITE_ERROR, TRANSPORT, error_category
 from conformance.machinery.contract import ContractBreach
-from conformance.stateful.scenarios import RANDOM_WALKS
+from conformance.stateful.scenarios import walk_part
 from conformance.suites.session import SuiteSession
 
 REPLAY = "ordermesh-conformance run"  # a rerun that is a command (not "the test X")
@@ -107,5 +107,5 @@ def scenario_of(item: Any) -> str | None:
     if test == "test_named_scenario":
         return cast(str, item.callspec.params["name"])
     if test == "test_random_walks":
-        return RANDOM_WALKS
+        return walk_part(item.callspec.params["part"])
     return None

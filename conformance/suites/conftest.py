@@ -10,7 +10,12 @@ import pytest
 from conformance.config import selection
 from conformance.machinery.spec_links import PlannedLink
 from conformance.reporting import allure_steps, budget, run_counts
-from conformance.stateful.scenarios import RANDOM_WALKS, scenario_operations
+from conformance.stateful.scenarios import (
+    RANDOM_WALKS,
+    is_walk_part,
+    scenario_operations,
+    walk_part,
+)
 from conformance.suites import accounting
 from conformance.suites.scheduling import longest_first
 from conformance.suites.session import SuiteSession, current
@@ -46,10 +51,12 @@ def selected(item: Any) -> bool:
     if test == "test_named_scenario":
         name = item.callspec.params["name"]
     elif test == "test_random_walks":
-        name = RANDOM_WALKS
+        name = walk_part(item.callspec.params["part"])  # selected alone, or with every part
+        if name not in settings.scenarios:
+            name = RANDOM_WALKS
     else:
         return True
-    calls = scenario_operations()[name]
+    calls = scenario_operations()[RANDOM_WALKS if is_walk_part(name) else name]
     return selection.runs_scenario(settings, current().harness.spec, name, calls)
 
 

@@ -18,7 +18,7 @@ from conformance.reporting import budget
 from conformance.stateful.driver import Driver
 from conformance.stateful.machine import Recorder, part_seed, run_walks, walk_parts
 from conformance.stateful.reporting import label, record_coverage, record_failure, target_for
-from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps
+from conformance.stateful.scenarios import RANDOM_WALKS, SCENARIOS, run_steps, walk_part
 from conformance.suites import blocking
 from conformance.suites.session import SuiteSession
 
@@ -83,16 +83,17 @@ def test_random_walks(writable: SuiteSession, part: int) -> None:
         )
     except ProjectFailure as failure:
         assert recorder.last is not None
-        record_failure(writable, recorder.last, failure, RANDOM_WALKS)
+        record_failure(writable, recorder.last, failure, walk_part(part))
         raise
     except ContractBreach as breach:
-        blocking.blocked(writable, breach, RANDOM_WALKS, replay_scenario(settings, RANDOM_WALKS))
+        rerun = replay_scenario(settings, walk_part(part))
+        blocking.blocked(writable, breach, walk_part(part), rerun)
     except Flaky:
         # The failure did not show again on replay (a lagging replica caught up, say): report
         # its first occurrence, which the test's accounting marks flaky (suites/accounting.py).
         first = recorder.first_failed
         if first is not None and isinstance(first.failure, ProjectFailure):
-            record_failure(writable, first, first.failure, RANDOM_WALKS)
+            record_failure(writable, first, first.failure, walk_part(part))
         # Or the run's budget ran out while Hypothesis replayed a walk: the replay stopped at
         # its first call (stateful/reporting.target_for), which Hypothesis takes for a walk that
         # draws differently. Not flaky: the walks were cut short, as any work past the budget.

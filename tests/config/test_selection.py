@@ -125,6 +125,8 @@ def test_the_suite_collects_only_what_is_selected():
         *walks,
     ]
     assert collected(replace(BASE, scenarios=(RANDOM_WALKS,))) == walks
+    # one part alone, as a walk failure's replay line selects it
+    assert collected(replace(BASE, scenarios=(f"{RANDOM_WALKS} 2",))) == ["test_random_walks[2]"]
     read_only = collected(replace(BASE, include=("Orders",), read_only=True))
     provoked = [t for t in read_only if t.startswith("test_provocation")]
     methods = {load_spec().operation(t[17:].split("-")[0]).method for t in provoked}
