@@ -60,12 +60,15 @@ class Recorder:
     gaps: set[str] = field(default_factory=set)
     walks: int = 0
     skip_simplest: bool = False  # another part runs Hypothesis' simplest walk (walk_parts)
+    on_first_failure: Callable[[], None] | None = None  # told once, when a walk first fails
     last: Driver | None = None
     first_failed: Driver | None = None  # the first walk that failed: kept if replays do not
 
     def finished(self, driver: Driver) -> None:
         if driver.failure is not None and self.first_failed is None:
             self.first_failed = driver
+            if self.on_first_failure is not None:
+                self.on_first_failure()
         self.states |= driver.model.states_seen
         self.transitions |= driver.model.transitions_seen
         self.refusals |= driver.model.refusals_seen
@@ -388,10 +391,11 @@ def run_walks(
     walk_seed: int,
     configure: Callable[[settings], settings] | None = None,
     skip_simplest: bool = False,
+    shrink: bool = True,
 ) -> None:
-    """Random walks; raises the shrunk failure, with `recorder.last` the walk that shows it.
+    """Random walks; raises the (shrunk) failure, with `recorder.last` the walk that shows it.
     `skip_simplest`: leave out Hypothesis' simplest walk, which another part runs."""
     recorder.skip_simplest = skip_simplest
     machine = seed(walk_seed)(machine_for(target, recorder))
-    chosen = walk_settings(walks, steps)
+    chosen = walk_settings(walks, steps, shrink)
     run_state_machine_as_test(machine, settings=configure(chosen) if configure else chosen)

@@ -54,6 +54,9 @@ def test_named_scenario(writable: SuiteSession, name: str) -> None:
         raise driver.verifier.deferred[0]
 
 
+WALK_FAILED = "a walk failed"  # a run-wide mark (machinery/once.py)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The random walks run as parts (`walk_parts`), which the run's processes share."""
     if metafunc.definition.originalname == "test_random_walks":
@@ -71,7 +74,10 @@ def test_random_walks(writable: SuiteSession, part: int) -> None:
         RANDOM_WALKS,
         f"random walks {part}: {count} x {walks.lifecycle_steps} steps, seed {walk_seed}",
     )
-    recorder = Recorder()
+    # Shrinking replays a failing walk many times over. Once one part has failed, the others
+    # report their failure as found: each still replays alone, shrunk, from its replay line.
+    marks = writable.harness.marks
+    recorder = Recorder(on_first_failure=lambda: marks.mark(WALK_FAILED))
     try:
         run_walks(
             target_for(writable),
@@ -80,6 +86,7 @@ def test_random_walks(writable: SuiteSession, part: int) -> None:
             walks.lifecycle_steps,
             walk_seed,
             skip_simplest=part > 1,
+            shrink=not marks.marked(WALK_FAILED),
         )
     except ProjectFailure as failure:
         assert recorder.last is not None
