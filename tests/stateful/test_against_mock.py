@@ -15,7 +15,7 @@ import pytest
 from conformance.config.settings import MOCK_MERCHANT_A, RunSettings, new_run_id
 from conformance.failures.hierarchy import ProjectFailure
 from conformance.machinery.harness import Harness
-from conformance.stateful.driver import Driver
+from conformance.stateful.driver import Driver, Step
 from conformance.stateful.machine import Recorder, run_walks
 from conformance.stateful.reproduce import curl_script, replay
 from conformance.stateful.scenarios import SCENARIOS, run_steps
@@ -127,3 +127,15 @@ def test_every_walk_tags_its_orders_uniquely(clean):
     # that Hypothesis reports as a flaky strategy.
     nonces = [Driver(clean, narrate=False).nonce for _ in range(5000)]
     assert len(set(nonces)) == len(nonces)
+
+
+def test_more_notes_than_a_default_page_read_back_whole(clean):
+    """A walk can give one order more notes than the listing's default page (the full profile's
+    40-step walks did): the verifier reads the largest page the spec allows, not the default."""
+    listing = clean.spec.operation("listNotes")
+    (size,) = [p.schema for p in listing.parameters if p.name == "pageSize"]
+    steps = [Step("create_order", {"lines": [[1, 19.99, 0.0]]})]
+    steps += [Step("create_note", {"order": "order1", "text": "call first"})] * (
+        size["default"] + 1
+    )
+    run_steps(Driver(clean, narrate=False), steps)  # raises if a note is missing
