@@ -34,8 +34,8 @@ from conformance.config.settings import (
 from conformance.config.suggestions import fault_problem
 from conformance.coverage.changes import load_changes
 from conformance.coverage.floor import parse_floor
-from conformance.stateful.machine import walk_parts
-from conformance.stateful.scenarios import scenario_operations, walk_part
+from conformance.stateful.machine import walk_part_names
+from conformance.stateful.scenarios import scenario_operations
 from conformance.suites.schema import schemathesis_config
 from conformance.transport.connection import ConnectionOptions
 
@@ -437,8 +437,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
         baseline_update=bool(getattr(args, "baseline_update", False)),
         **connection_settings(pick, getattr(args, "tls_verify", None)),
     )
-    parts = walk_parts(settings.profile_budget.lifecycle_scenarios)
-    walks = [walk_part(n) for n in range(1, len(parts) + 1)]
+    walks = walk_part_names(settings.profile_budget.lifecycle_scenarios)
     check_scenarios(settings.scenarios, [*scenario_operations(), *walks])
     check_suites(settings.suites)
     schemathesis_config()  # a broken schemathesis.toml is a usage error before anything runs

@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 from conformance.stateful.driver import Driver
 from conformance.stateful.entities import Item, Order, Shipment
 from conformance.stateful.model import Model
+from conformance.stateful.scenarios import walk_part
 from conformance.stateful.target import Target
 from spec.lifecycle import Refusal
 
@@ -373,6 +374,11 @@ def walk_parts(walks: int) -> list[int]:
     the same walks at any --concurrency."""
     parts = max(1, min(walks, MAX_WALK_PARTS))
     return [walks // parts + (n < walks % parts) for n in range(parts)]
+
+
+def walk_part_names(walks: int) -> list[str]:
+    """The selectable name of each part (`--scenario "random walks 2"`)."""
+    return [walk_part(n) for n in range(1, len(walk_parts(walks)) + 1)]
 
 
 def part_seed(run_seed: int, part: int) -> int:
